@@ -1,0 +1,1 @@
+"""Lindung: BPJS Ketenagakerjaan protection for a regency's vulnerable informal workers."""

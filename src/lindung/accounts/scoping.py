@@ -1,0 +1,32 @@
+"""The one place that turns a user into the area they may see.
+
+Every selector filters through here, so a camat never sees another kecamatan's people.
+"""
+
+from django.db.models import Q
+
+from lindung.wilayah.models import Level
+
+
+def area_code(user) -> str | None:
+    """The code of the user's area, or None when they may see nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role is None or user.area_id is None:
+        return None
+    return user.area_id
+
+
+def within(user, field: str) -> Q:
+    """A filter keeping rows whose region code (in `field`) lies in the user's area."""
+    code = area_code(user)
+    if code is None:
+        return Q(pk__in=[])
+    if len(code.split(".")) == Level.DESA:
+        return Q(**{field: code})
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+def sees_code(user, code: str) -> bool:
+    area = area_code(user)
+    return area is not None and (code == area or code.startswith(area + "."))

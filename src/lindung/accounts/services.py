@@ -1,0 +1,69 @@
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.audit.services import record_event
+from lindung.wilayah.models import Wilayah
+
+from .models import ApiToken, User
+from .roles import ROLES
+
+
+def ensure_roles() -> None:
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+@transaction.atomic
+def save_user(username: str, *, role: str, area_code: str, password: str | None = None, actor=None, **fields) -> User:
+    """Create or update a user with one role and an area of the level that role works at."""
+    if role not in ROLES:
+        raise ValidationError(f"Peran {role!r} tidak dikenal.")
+    area = Wilayah.objects.filter(code=area_code).first()
+    if area is None:
+        raise ValidationError(f"Wilayah {area_code!r} belum dimuat.")
+    if area.level != ROLES[role].area_level:
+        raise ValidationError(
+            f"Peran {role} memegang wilayah tingkat {ROLES[role].area_level.label}, bukan {area.get_level_display()}."
+        )
+    ensure_roles()
+    user, created = User.objects.get_or_create(username=username, defaults={"area": area, **fields})
+    user.area = area
+    for k, v in fields.items():
+        setattr(user, k, v)
+    if password is not None:
+        user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    record_event(
+        actor,
+        "accounts.user_created" if created else "accounts.user_updated",
+        target=f"user:{user.pk}",
+        summary=f"Pengguna dengan peran {role}, wilayah {area.code}.",
+    )
+    return user
+
+
+@transaction.atomic
+def issue_token(user: User, name: str = "API") -> str:
+    token = ApiToken.new_token()
+    row = ApiToken.objects.create(user=user, name=name[:60], digest=ApiToken.digest_of(token), prefix=token[4:10])
+    record_event(user, "accounts.token_issued", target=f"apitoken:{row.pk}", summary=f"Token API {row.prefix}… dibuat.")
+    return token
+
+
+@transaction.atomic
+def revoke_token(user: User, prefix: str) -> int:
+    deleted, _ = ApiToken.objects.filter(user=user, prefix=prefix).delete()
+    if deleted:
+        record_event(user, "accounts.token_revoked", target="apitoken:", summary=f"Token API {prefix}… dicabut.")
+    return deleted
+
+
+def user_for_token(token: str) -> User | None:
+    row = ApiToken.objects.select_related("user", "user__area").filter(digest=ApiToken.digest_of(token)).first()
+    if row is None or not row.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used=timezone.now())
+    return row.user

@@ -1,0 +1,44 @@
+from datetime import date
+
+from ninja import Schema
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent: str | None
+
+
+class WorkerOut(Schema):
+    nik: str
+    nama: str
+    jenis_kelamin: str
+    tanggal_lahir: date
+    desa: str
+    desa_nama: str
+    kecamatan: str
+    pekerjaan: list[str]
+    desil: int | None
+    miskin_ekstrem: bool
+
+
+class WorkerDetailOut(WorkerOut):
+    no_kk: str
+    tempat_lahir: str
+    alamat: str
+    telepon: str
+    penghasilan: int
+    sumber: str
+
+
+class WorkerSearchOut(Schema):
+    results: list[WorkerOut]
+    more: bool
+
+
+class MeOut(Schema):
+    username: str
+    role: str | None
+    area: str | None

@@ -1,0 +1,27 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import Event
+
+
+def events_for(user, *, actor: str = "", target_type: str = "", target_id: str = "", date_from=None, date_to=None) -> QuerySet[Event]:
+    """The audit trail, for auditors only, filtered by user, object and date."""
+    role = getattr(user, "role", None)
+    if role is None or not role.reads_audit:
+        raise PermissionDenied
+    qs = Event.objects.select_related("actor")
+    if actor:
+        qs = qs.filter(actor__username=actor)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(target_id=target_id)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs
+
+
+def target_types() -> list[str]:
+    return list(Event.objects.order_by().values_list("target_type", flat=True).distinct())

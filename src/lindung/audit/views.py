@@ -1,0 +1,30 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+
+
+class EventFilter(forms.Form):
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    target_type = forms.CharField(label=_("Object type"), required=False, max_length=40)
+    target_id = forms.CharField(label=_("Object key"), required=False, max_length=40)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def event_list(request):
+    form = EventFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.events_for(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "target_types": selectors.target_types()},
+    )

@@ -1,0 +1,14 @@
+# Indonesian dates as people write them: 24 November 2026, 24/11/2026.
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "j F Y H.i"
+SHORT_DATETIME_FORMAT = "d/m/Y H.i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+TIME_FORMAT = "H.i"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
+USE_THOUSAND_SEPARATOR = True
+FIRST_DAY_OF_WEEK = 1

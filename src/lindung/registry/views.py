@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .forms import PesertaForm
+from .models import Peserta
+
+
+def _peserta_or_404(user, pk) -> Peserta:
+    try:
+        return selectors.get_peserta(user, pk=pk)
+    except Peserta.DoesNotExist:
+        raise Http404(_("No worker with this key in your area."))
+
+
+@login_required
+def peserta_list(request):
+    """Search first: the register is never listed whole."""
+    query = request.GET.get("q", "").strip()[:100]
+    rows, more = selectors.search_peserta(request.user, query) if query else ([], False)
+    context = {"query": query, "rows": rows, "more": more, "total": selectors.peserta_for(request.user).count()}
+    template = "registry/peserta_list.html#results" if request.htmx else "registry/peserta_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def peserta_detail(request, pk: int):
+    peserta = _peserta_or_404(request.user, pk)
+    history = selectors.peserta_history(request.user, peserta)[:50]
+    role = request.user.role
+    return render(
+        request,
+        "registry/peserta_detail.html",
+        {"p": peserta, "history": history, "can_edit": bool(role and role.edits_registry)},
+    )
+
+
+def _edit(request, peserta: Peserta | None):
+    role = request.user.role
+    if role is None or not role.edits_registry:
+        raise PermissionDenied
+    form = PesertaForm(request.POST or None, instance=peserta, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_peserta(request.user, form.save(commit=False))
+        messages.success(request, _("Worker data saved."))
+        return redirect("registry:detail", pk=saved.pk)
+    return render(request, "registry/peserta_form.html", {"form": form, "p": peserta})
+
+
+@login_required
+def peserta_create(request):
+    return _edit(request, None)
+
+
+@login_required
+def peserta_edit(request, pk: int):
+    return _edit(request, _peserta_or_404(request.user, pk))

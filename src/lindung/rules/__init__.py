@@ -1,0 +1,1 @@
+"""The regulation as code: pure functions, no Django, no I/O."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lindung.api.api import api
+from lindung.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("lindung.accounts.urls")),
+    path("peserta/", include("lindung.registry.urls")),
+    path("audit/", include("lindung.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

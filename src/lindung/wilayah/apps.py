@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WilayahConfig(AppConfig):
+    name = "lindung.wilayah"
+    verbose_name = "Wilayah"
