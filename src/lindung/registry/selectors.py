@@ -12,7 +12,7 @@ SEARCH_LIMIT = 50
 
 
 def peserta_for(user) -> QuerySet[Peserta]:
-    return Peserta.objects.filter(within(user, "desa_id"))
+    return Peserta.objects.filter(within(user, "desa__code"))
 
 
 def search_peserta(user, query: str) -> tuple[list[Peserta], bool]:

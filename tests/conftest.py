@@ -1,0 +1,58 @@
+import os
+
+import pytest
+
+from lindung.accounts.demo import ensure_demo_users
+from lindung.registry.models import Pekerjaan, Peserta
+from lindung.rules.nik import make_nik
+from lindung.wilayah.services import load_regency
+
+# Live-server tests drive the browser from the test thread, which Playwright runs inside an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "uji-lindung-2024"
+KAUR = "17.04"
+KAUR_SELATAN = "17.04.05"
+BANDAR_BINTUHAN = "17.04.05.1013"  # the demo village operator's kelurahan
+OTHER_VILLAGE_KAUR_SELATAN = "17.04.05.2009"  # Sekunyit
+KINAL_VILLAGE = "17.04.01.2001"  # Gedung Wani, another kecamatan
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest needs collectstatic; tests serve static files from the finders instead.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def kaur(db):
+    load_regency(KAUR)
+    return KAUR
+
+
+@pytest.fixture
+def users(kaur):
+    ensure_demo_users(KAUR, PASSWORD)
+    from lindung.accounts.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+def make_peserta(desa: str, nama: str, *, sex: str = "L", born=None, serial: int = 1, job: str = "petani") -> Peserta:
+    from datetime import date
+
+    born = born or date(1980, 5, 17)
+    return Peserta.objects.create(
+        nik=make_nik(desa[:8], born, sex, serial), nama=nama, jenis_kelamin=sex, tanggal_lahir=born, desa_id=desa,
+        pekerjaan_1=Pekerjaan.objects.get(code=job), desil=1, miskin_ekstrem=True,
+    )
+
+
+@pytest.fixture
+def three_workers(kaur):
+    """One worker in the demo village, one elsewhere in Kaur Selatan, one in another kecamatan."""
+    return {
+        "village": make_peserta(BANDAR_BINTUHAN, "Siti Dalamdesa", sex="P", serial=11),
+        "kecamatan": make_peserta(OTHER_VILLAGE_KAUR_SELATAN, "Budi Sekecamatan", serial=12, job="nelayan"),
+        "outside": make_peserta(KINAL_VILLAGE, "Joko Luarwilayah", serial=13),
+    }

@@ -1,0 +1,115 @@
+"""Walk every URL pattern and API endpoint as a camat and as a village operator: nothing from outside
+their area may appear. New pages join automatically; a page with a parameter this test cannot fill
+fails it, so whoever adds the page teaches the test about it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lindung.accounts.services import issue_token
+
+# Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
+SKIP_NAMESPACES = {"admin"}
+
+
+def url_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from url_patterns(p, ns)
+        elif isinstance(p, URLPattern):
+            yield namespace, p
+
+
+def params_of(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+def kwargs_for(name: str, params: list[str], values: dict[str, list]) -> list[dict]:
+    """Every combination of known values for the pattern's parameters."""
+    combos = [{}]
+    for param in params:
+        assert param in values, f"The leak test does not know how to fill <{param}> in {name}: add it to VALUES"
+        combos = [{**c, param: v} for c in combos for v in values[param]]
+    return combos
+
+
+@pytest.fixture
+def world(users, three_workers):
+    workers = three_workers
+    tokens = {name: issue_token(users[name]) for name in ("camat", "desa")}
+    values = {
+        "pk": [p.pk for p in workers.values()],
+        "nik": [p.nik for p in workers.values()],
+        "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17"],
+        "prefix": [t[4:10] for t in tokens.values()],
+    }
+    return users, workers, tokens, values
+
+
+def markers(peserta) -> list[str]:
+    # Whole name, NIK and village: the queries below search by parts of them, which a page may echo.
+    return [peserta.nama, peserta.nik, f">{peserta.desa.name}<", f'"{peserta.desa.name}"']
+
+
+@pytest.mark.parametrize(
+    "username, visible, hidden",
+    [("camat", ["village", "kecamatan"], ["outside"]), ("desa", ["village"], ["kecamatan", "outside"])],
+)
+def test_no_page_or_endpoint_shows_another_areas_people(client, world, username, visible, hidden):
+    users, workers, tokens, values = world
+    user = users[username]
+    client.force_login(user)
+    forbidden = [m for key in hidden for m in markers(workers[key])]
+    if "outside" in hidden:  # the other kecamatan's name, as a table cell or a JSON value
+        forbidden += [">Kinal<", '"Kinal"']
+    foreign_keys = {str(v) for key in hidden for v in (workers[key].pk, workers[key].nik)}
+    queries = [""] + [f"?q={part}" for k in hidden for part in workers[k].nama.split()] + [
+        f"?q={workers[k].nik[:8]}" for k in hidden] + [
+        f"?parent={workers[k].kecamatan_code}" for k in hidden
+    ]
+    checked = 0
+    for namespace, pattern in url_patterns():
+        if namespace.rstrip(":") in SKIP_NAMESPACES or pattern.name is None:
+            assert pattern.name is not None or namespace, f"Unnamed URL pattern {pattern.pattern}: name it"
+            continue
+        name = namespace + pattern.name
+        for kwargs in kwargs_for(name, params_of(pattern), values):
+            url = reverse(name, kwargs=kwargs)
+            for query in queries:
+                headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[username]}"} if url.startswith("/api/") else {}
+                response = client.get(url + query, **headers)
+                body = response.content.decode(errors="replace")
+                for m in forbidden:
+                    assert m not in body, f"{name} {url}{query} as {username} shows {m!r} from outside the area"
+                if set(map(str, kwargs.values())) & foreign_keys:
+                    assert response.status_code in (302, 403, 404), f"{url} as {username}: {response.status_code}"
+                checked += 1
+    assert checked > 50  # the walk really walked
+
+    # And the user does see their own people where they look for them.
+    for key in visible:
+        assert client.get(reverse("registry:detail", kwargs={"pk": workers[key].pk})).status_code == 200
+        found = client.get("/api/workers", {"q": workers[key].nik[:8]}, HTTP_AUTHORIZATION=f"Bearer {tokens[username]}")
+        assert workers[key].nik in found.content.decode()
+
+
+def test_the_walk_reaches_the_api_and_the_registry():
+    names = {ns + p.name for ns, p in url_patterns() if p.name}
+    assert {"api:workers", "api:worker", "api:regions", "api:region", "registry:list", "registry:detail", "home"} <= names
+
+
+def test_an_office_user_sees_everyone(client, world):
+    users, workers, *_ = world
+    client.force_login(users["admin"])
+    for p in workers.values():
+        assert client.get(reverse("registry:detail", kwargs={"pk": p.pk})).status_code == 200
+
+
+def test_a_user_without_role_or_area_sees_nothing(client, world, django_user_model):
+    users, workers, *_ = world
+    nobody = django_user_model.objects.create_user("tanpaperan", password="x" * 12)
+    client.force_login(nobody)
+    body = client.get("/peserta/?q=Luarwilayah").content.decode()
+    assert "Joko Luarwilayah" not in body
+    assert client.get(reverse("registry:detail", kwargs={"pk": workers["village"].pk})).status_code == 404
