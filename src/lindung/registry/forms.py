@@ -5,6 +5,7 @@ from lindung.accounts.scoping import within
 from lindung.wilayah.models import Level, Wilayah
 
 from .models import Pekerjaan, Peserta
+from .validators import validate_nik
 
 
 class PesertaForm(forms.ModelForm):
@@ -25,6 +26,8 @@ class PesertaForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         villages = Wilayah.objects.filter(within(user, "code"), level=Level.DESA).select_related("parent")
+        self.fields["nik"].max_length = None
+        self.fields["nik"].validators = []
         self.fields["desa"].queryset = villages
         self.fields["desa"].label_from_instance = lambda w: f"{w.name} — {w.parent.name}"
         occupations = Pekerjaan.objects.filter(active=True)
@@ -32,4 +35,7 @@ class PesertaForm(forms.ModelForm):
         self.fields["pekerjaan_2"].queryset = occupations
 
     def clean_nik(self):
-        return "".join(self.cleaned_data["nik"].split())
+        # The NIK rules speak first (length, date, sex), rather than a generic "too long".
+        nik = "".join(self.cleaned_data["nik"].split())
+        validate_nik(nik)
+        return nik

@@ -38,9 +38,15 @@ def get_peserta(user, **lookup) -> Peserta:
     return peserta_for(user).select_related("desa", "desa__parent", "pekerjaan_1", "pekerjaan_2").get(**lookup)
 
 
-def peserta_history(user, peserta: Peserta):
-    # The worker was already scoped by get_peserta; history rows belong to that worker only.
-    return peserta.history.select_related("history_user").order_by("-history_date", "-history_id")
+def peserta_history(user, peserta: Peserta, limit: int = 50) -> list[tuple]:
+    """(history record, [changes]) newest first; the worker was already scoped by get_peserta."""
+    records = list(peserta.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    labels = {f.name: f.verbose_name for f in Peserta._meta.fields}
+    rows = []
+    for record, previous in zip(records, records[1:] + [None]):
+        delta = record.diff_against(previous, excluded_fields=["updated"]).changes if previous else []
+        rows.append((record, [(labels.get(c.field, c.field), c.old, c.new) for c in delta]))
+    return rows[:limit]
 
 
 def summary(user) -> dict:

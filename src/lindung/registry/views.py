@@ -30,7 +30,7 @@ def peserta_list(request):
 @login_required
 def peserta_detail(request, pk: int):
     peserta = _peserta_or_404(request.user, pk)
-    history = selectors.peserta_history(request.user, peserta)[:50]
+    history = selectors.peserta_history(request.user, peserta)
     role = request.user.role
     return render(
         request,
