@@ -55,7 +55,8 @@ def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecama
         v = rnd.choice(villages)
         sex = rnd.choice("LP")
         age = rnd.randint(18, 64)
-        born = start - timedelta(days=age * 365 + rnd.randint(1, 360))
+        latest = start.replace(year=start.year - age)  # exactly `age` on the programme start
+        born = latest - timedelta(days=rnd.randint(0, 364))
         roll = rnd.random()
         nik_kecamatan = (rnd.choice(other_kecamatan) if roll < 0.035 and other_kecamatan
                          else rnd.choice(kaur_kecamatan) if roll < 0.085 else v.kecamatan_code)
