@@ -123,3 +123,12 @@ def test_anonymous_users_are_sent_to_the_login_page(client, kaur, name):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == f"{LOGIN}?next={url}"
+
+
+def test_login_follows_next_inside_the_site_but_not_to_another_site(client, users):
+    response = client.post(LOGIN, {"username": "desa", "password": PASSWORD, "next": reverse("registry:list")})
+    assert response.url == reverse("registry:list")
+    client.post(reverse("accounts:logout"))
+    response = client.post(LOGIN, {"username": "desa", "password": PASSWORD, "next": "https://contoh.example/"})
+    assert response.status_code == 302
+    assert response.url == reverse("home")

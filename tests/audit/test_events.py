@@ -207,3 +207,11 @@ def test_the_audit_page_is_linked_only_for_the_auditor(client, users):
     assert f'href="{EVENTS}"' in client.get(reverse("home")).content.decode()
     client.force_login(users["admin"])
     assert f'href="{EVENTS}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_malformed_date_does_not_drop_the_other_filters(client, users, trail):
+    client.force_login(users["auditor"])
+    response = client.get(EVENTS, {"actor": "desa", "date_from": "bukan-tanggal"})
+    assert response.status_code == 200
+    assert set(re.findall(r"Jejak \w+\.", response.content.decode())) == {"Jejak tiga.", "Jejak empat."}
+    assert response.context["form"].errors["date_from"]  # and the auditor is told the date was not understood

@@ -18,7 +18,9 @@ class EventFilter(forms.Form):
 @login_required
 def event_list(request):
     form = EventFilter(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # Keep every filter that is valid: a mistyped date must not widen the list to everyone's events.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
     events = selectors.events_for(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -23,6 +23,7 @@ def home(request):
         {
             "summary": data,
             "sex_rows": [(sex_labels[k], v) for k, v in sorted(data["sex"].items())],
+            "largest": max((n for *_, n in data["kecamatan"]), default=0),
             "chart": chart,
         },
     )
