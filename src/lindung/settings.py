@@ -72,11 +72,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "lindung.core",
     "lindung.wilayah",
     "lindung.accounts",
     "lindung.audit",
     "lindung.registry",
+    "lindung.programs",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +218,16 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Background jobs (imports, …) queue in the app database; `lindung serve` starts a worker beside the web server.
+TASKS = {"default": {"BACKEND": os.environ.get("LINDUNG_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Import rules that are settings, not constants (DOMAIN.md §3): ages are taken on the programme start.
+LINDUNG_PROGRAMME_START = os.environ.get("LINDUNG_PROGRAMME_START", "")  # YYYY-MM-DD; default 1 January next year
+LINDUNG_MIN_AGE = int(os.environ.get("LINDUNG_MIN_AGE", "18"))
+LINDUNG_MAX_UPLOAD_MB = int(os.environ.get("LINDUNG_MAX_UPLOAD_MB", "200"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Demo logins share one password, printed by `lindung demo`; never used in production.
 LINDUNG_DEMO_PASSWORD = os.environ.get("LINDUNG_DEMO_PASSWORD", "kaur-lindung-2024")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("akun/", include("lindung.accounts.urls")),
     path("peserta/", include("lindung.registry.urls")),
     path("audit/", include("lindung.audit.urls")),
+    path("program/", include("lindung.programs.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

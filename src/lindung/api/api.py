@@ -1,15 +1,22 @@
 """The API: keyed by NIK and region codes, never database ids; scoped exactly like the pages."""
 
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI, Query
+from ninja import File, Form, NinjaAPI, Query
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from lindung.registry import import_selectors, imports
 from lindung.registry import selectors as registry
-from lindung.registry.models import Peserta
+from lindung.registry.models import ImportBatch, Peserta
+from lindung.registry.tasks import stage_import
 from lindung.wilayah import selectors as wilayah
 
 from .auth import TokenAuth
-from .schemas import MeOut, RegionOut, WorkerDetailOut, WorkerSearchOut
+from .schemas import FindingOut, ImportOut, MeOut, PairOut, RegionOut, WorkerDetailOut, WorkerSearchOut
 
 api = NinjaAPI(
     title="Lindung API",
@@ -18,6 +25,11 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Tidak diizinkan."}, status=403)
 
 
 def _worker(p: Peserta, detail: bool = False) -> dict:
@@ -70,3 +82,47 @@ def worker(request, nik: str):
         return _worker(registry.get_peserta(request.user, nik=nik), detail=True)
     except Peserta.DoesNotExist:
         raise Http404
+
+
+def _import(request, number: int) -> ImportBatch:
+    try:
+        return import_selectors.imports_for(request.user).get(pk=number)
+    except ImportBatch.DoesNotExist:
+        raise Http404
+
+
+def _import_out(b: ImportBatch) -> dict:
+    return {"number": b.pk, "filename": b.filename, "sha256": b.sha256, "status": b.status, "progress": b.progress,
+            "stage": b.stage, "error": b.error, "source": b.source, "report": b.report}
+
+
+@api.post("/imports", response={201: ImportOut}, tags=["imports"])
+def import_upload(request, file: File[UploadedFile], source: Form[str] = "auto"):
+    """Upload a P3KE/DTSEN/template file; it is checked in the background and waits for approval."""
+    with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
+        for chunk in file.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        batch = imports.create_batch(request.user, Path(tmp.name), file.name or "upload", source=source)
+    stage_import.enqueue(batch.pk)
+    batch.refresh_from_db()
+    return 201, _import_out(batch)
+
+
+@api.get("/imports/{number}", response=ImportOut, tags=["imports"])
+def import_status(request, number: int):
+    """An import by its number (Impor #12): status, progress and report."""
+    return _import_out(_import(request, number))
+
+
+@api.get("/imports/{number}/findings", response=list[FindingOut], tags=["imports"])
+def import_findings(request, number: int, offset: int = 0, limit: int = 100):
+    found = imports.findings(_import(request, number))
+    return list(found.slice(max(offset, 0), min(max(limit, 1), 1000)).iter_rows(named=True))
+
+
+@api.get("/duplicates", response=list[PairOut], tags=["imports"])
+def duplicates(request, offset: int = 0, limit: int = 100):
+    """The review queue: pairs of workers who may be one person."""
+    pairs = import_selectors.pairs_for(request.user)[max(offset, 0):max(offset, 0) + min(max(limit, 1), 1000)]
+    return [{"number": p.pk, "nik_a": p.nik_a, "nik_b": p.nik_b, "probability": p.probability, "batch": p.batch_id} for p in pairs]

@@ -42,3 +42,31 @@ class MeOut(Schema):
     username: str
     role: str | None
     area: str | None
+
+
+class ImportOut(Schema):
+    number: int
+    filename: str
+    sha256: str
+    status: str
+    progress: int
+    stage: str
+    error: str
+    source: str
+    report: dict
+
+
+class FindingOut(Schema):
+    row: int
+    column: str
+    code: str
+    severity: str
+    message: str
+
+
+class PairOut(Schema):
+    number: int
+    nik_a: str
+    nik_b: str
+    probability: float
+    batch: int | None

@@ -32,6 +32,7 @@ class PesertaForm(forms.ModelForm):
         self.fields["desa"].label_from_instance = lambda w: f"{w.name} — {w.parent.name}"
         occupations = Pekerjaan.objects.filter(active=True)
         self.fields["pekerjaan_1"].queryset = occupations
+        self.fields["pekerjaan_1"].required = True
         self.fields["pekerjaan_2"].queryset = occupations
 
     def clean_nik(self):

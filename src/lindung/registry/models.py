@@ -52,8 +52,9 @@ class Peserta(models.Model):
     )
     alamat = models.CharField(_("address"), max_length=200, blank=True)
     telepon = models.CharField(_("phone"), max_length=20, blank=True)
+    # Empty for people the poverty register lists without a work (they are not eligible).
     pekerjaan_1 = models.ForeignKey(
-        Pekerjaan, models.PROTECT, related_name="+", verbose_name=_("occupation"),
+        Pekerjaan, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("occupation"),
     )
     pekerjaan_2 = models.ForeignKey(
         Pekerjaan, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("second occupation"),
@@ -65,6 +66,9 @@ class Peserta(models.Model):
         _("welfare decile"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     miskin_ekstrem = models.BooleanField(_("extreme poverty"), default=False)
+    # Household, for the priority score: the family (P3KE ID Keluarga or No. KK) and the place in it.
+    id_keluarga = models.CharField(_("family id"), max_length=40, blank=True, db_index=True)
+    hubungan = models.CharField(_("relationship to head of household"), max_length=40, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -100,3 +104,91 @@ class Peserta(models.Model):
     @property
     def kecamatan_code(self) -> str:
         return self.desa_id[:8]
+
+
+class ImportBatch(models.Model):
+    """One uploaded file's journey: staged with its report, approved by another admin, then committed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Checking")
+        NEEDS_MAPPING = "needs_mapping", _("Columns to map")
+        STAGED = "staged", _("Waiting for approval")
+        FAILED = "failed", _("Failed")
+        COMMITTED = "committed", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    uploaded_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    source = models.CharField(_("source"), max_length=20, default="auto")
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, polled by the page
+    stage = models.CharField(max_length=120, blank=True)
+    error = models.TextField(blank=True)
+    headers = models.JSONField(default=list, blank=True)  # the file's headers, for the mapping screen
+    report = models.JSONField(default=dict, blank=True)  # counts: rows, valid, errors, warnings, …
+    decided_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"Impor #{self.pk}"
+
+
+class SavedMapping(models.Model):
+    """A clerk's hand-made column mapping, offered again for files with the same headers."""
+
+    name = models.CharField(_("name"), max_length=80)
+    headers_key = models.CharField(max_length=64, db_index=True)  # sha256 of the sorted headers
+    mapping = models.JSONField()
+    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+
+class DuplicatePair(models.Model):
+    """Two registry workers who may be one person, waiting for a human decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("To review")
+        SAME = "same", _("Same person (merged)")
+        DIFFERENT = "different", _("Different people")
+
+    # The NIKs keep the pair's meaning after a merge deletes one side.
+    a = models.ForeignKey(Peserta, models.SET_NULL, null=True, related_name="+")
+    b = models.ForeignKey(Peserta, models.SET_NULL, null=True, related_name="+")
+    nik_a = models.CharField(max_length=16)
+    nik_b = models.CharField(max_length=16)
+    probability = models.FloatField()
+    batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="pairs")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        constraints = [models.UniqueConstraint(fields=["nik_a", "nik_b"], name="duplicate_pair_once")]
+
+
+class DismissedPair(models.Model):
+    """NIK pairs a human said are different people: linkage never proposes them again."""
+
+    nik_a = models.CharField(max_length=16)  # the smaller NIK of the two
+    nik_b = models.CharField(max_length=16)
+    by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["nik_a", "nik_b"], name="dismissed_pair_once")]

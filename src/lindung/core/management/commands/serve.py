@@ -1,11 +1,12 @@
 import os
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Lindung with gunicorn (static files by whitenoise), as a deployment would."
+    help = "Serve Lindung with gunicorn (static files by whitenoise) and a background-job worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
@@ -13,9 +14,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("LINDUNG_WEB_WORKERS", "2")))
 
     def handle(self, host, port, workers, **options):
+        python = sys.executable
+        jobs = subprocess.Popen([python, "-m", "lindung.cli", "db_worker", "--queue-name", "*", "--interval", "1"])
+        web = subprocess.Popen([python, "-m", "gunicorn", "lindung.wsgi:application", "--bind", f"{host}:{port}",
+                                "--workers", str(workers), "--timeout", "300", "--graceful-timeout", "10"])
         self.stdout.write(self.style.SUCCESS(f"Buka http://{host}:{port}/  (Ctrl+C untuk berhenti)"))
-        sys.stdout.flush()
-        args = ["gunicorn", "lindung.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
-                "--timeout", "120", "--graceful-timeout", "10"]
-        # Replace this process: signals (Ctrl+C) go straight to gunicorn.
-        os.execvp(sys.executable, [sys.executable, "-m", *args])
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in (web, jobs):
+                process.terminate()
+            for process in (web, jobs):
+                process.wait(timeout=30)

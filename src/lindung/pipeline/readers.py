@@ -1,0 +1,240 @@
+"""Read a register file (P3KE, DTSEN, Lindung template) into the canonical frame of schema.py.
+
+The format is told by content, never by the file name: xlsx/ods (ZIP) and xls (OLE) go to fastexcel,
+anything else that looks like text is read as CSV (`,` or `;`, UTF-8 with or without BOM, else
+Windows-1252). Every value is text: stripped, and an empty cell is null.
+
+What fastexcel (0.21, calamine) gives when a sheet is read as strings:
+- a date cell: "1980-05-17 00:00:00" (the reader trims this to "1980-05-17" for tanggal_lahir);
+  a date typed as a plain number shows its serial ("29358"), a text date stays as typed;
+- a number cell: the shortest text of the double, so 3 -> "3", 3.5 -> "3.5" and a NIK typed as a
+  number -> "1704051705800001" (indistinguishable from text, hence `nik_number_cell`, found by re-reading
+  the NIK column as booleans: only numeric and boolean cells convert, text cells come back null);
+- a formula cell: its cached value; the formula itself is never read, let alone evaluated.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+from typing import NamedTuple
+
+import fastexcel
+import polars as pl
+
+from lindung.pipeline.schema import FIELDS, NIK_NUMBER_CELL, ROW, ReadResult
+from lindung.pipeline.sources import (
+    KNOWN_KEYS, SECOND_COLUMNS, SOURCES, UNKNOWN, detect_source, key, map_headers,
+)
+
+SCAN_ROWS = 30  # the header row is looked for in this many rows at the top of a sheet
+SNIFF_BYTES = 1 << 20  # CSV: enough of the file to see the title rows, the header and the separator
+BOM = b"\xef\xbb\xbf"
+# A NIK that went through a number cell before being saved as CSV: 1.70405E+15, 1,70405E+15, ...0
+CSV_NUMBER_NIK = r"^\d+([.,]\d*)?[eE][+-]?\d+$|^\d+\.0+$"
+
+
+class _Table(NamedTuple):
+    header_idx: int  # 0-based row of the header in the sheet (CSV: line in the file)
+    headers: list[str]  # the header row's texts, one per column
+    load: Callable[[list[int]], pl.LazyFrame]  # the rows below the header, only these columns, as c0, c1, ...
+    sheet: str | None = None
+    number_cells: Callable[[int], pl.Series] | None = None  # Excel: per row below the header, is the cell a number
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all; `str(error)` is the Indonesian message for the clerk."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def read_file(
+    path: str | Path,
+    *,
+    source: str = "auto",
+    mapping: dict | None = None,
+    max_bytes: int = 200 * 1024 * 1024,
+    max_columns: int = 500,
+) -> ReadResult:
+    """Read `path` into canonical columns; `mapping` (canonical -> header text) overrides the spellings.
+
+    `source` is "auto" (detect), a name from sources.SOURCES, or "unknown" (common spellings only),
+    so a source stored from an earlier read can be passed back.
+
+    Missing required columns are not an error: they are listed in `missing_required`, so the UI can
+    offer the manual mapping screen. Only mapped columns are parsed (that keeps a million CSV rows near
+    a second), so a row with nothing in any mapped column counts as empty and is dropped.
+    """
+    if source not in ("auto", UNKNOWN, *SOURCES):
+        raise ValueError(f"unknown source {source!r}")
+    size = Path(path).stat().st_size  # before reading anything: a 300 MB upload is refused unread
+    if size == 0:
+        raise ReadError("empty_file", "Berkas kosong (0 byte). Unggah berkas Excel atau CSV yang berisi data.")
+    if size > max_bytes:
+        raise ReadError(
+            "too_large",
+            f"Berkas terlalu besar ({size / 2**20:.0f} MB, batas {max_bytes / 2**20:.0f} MB). "
+            "Pecah per kecamatan lalu unggah per bagian.",
+        )
+    data = Path(path).read_bytes()
+    if b"%PDF" in data[:1024]:
+        raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Unggah berkas .xlsx atau .csv dari P3KE/DTSEN.")
+    known = KNOWN_KEYS | {key(h) for h in (mapping or {}).values() if h}
+    excel = data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))  # xlsx and ods are ZIP, xls is OLE
+    table = (_excel_table if excel else _csv_table)(data, known, max_columns)
+
+    headers = table.headers
+    source = detect_source(headers) if source == "auto" else source
+    headers_map, unknown, missing = map_headers(headers, source, mapping)
+    position = {f: headers.index(h) for f, h in headers_map.items()}
+    loaded = sorted(set(position.values())) or list(range(len(headers)))  # nothing mapped: keep the rows
+    raw = table.load(loaded).with_columns(_clean(pl.col(f"c{i}")) for i in loaded)
+
+    def column(field: str) -> pl.Expr:
+        return pl.col(f"c{position[field]}") if field in position else pl.lit(None, pl.Utf8)
+
+    fields = {f: column(f) for f in FIELDS}
+    for second, field in SECOND_COLUMNS.items():
+        if second in position:
+            fields[field] = _clean(pl.concat_str([fields[field], column(second)], separator="; ", ignore_nulls=True))
+    if excel:  # date cells come as "1980-05-17 00:00:00"
+        fields["tanggal_lahir"] = fields["tanggal_lahir"].str.replace(r"^(\d{4}-\d\d-\d\d) 00:00:00$", "$1")
+    if "nik" not in position:
+        number_cell = pl.lit(False)
+    elif table.number_cells:
+        number_cell = pl.lit(table.number_cells(position["nik"]))
+    else:
+        number_cell = fields["nik"].str.contains(CSV_NUMBER_NIK).fill_null(False)
+
+    first_row = table.header_idx + 2  # 1-based: the header's row + 1
+    frame = (
+        raw.with_columns(
+            pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).alias(ROW),
+            pl.all_horizontal(pl.col(f"c{i}").is_null() for i in loaded).alias("_empty"),
+        )
+        .select(*[e.alias(f) for f, e in fields.items()], ROW, number_cell.alias(NIK_NUMBER_CELL), "_empty")
+        .filter(~pl.col("_empty"))
+        .drop("_empty")
+        .collect()
+    )
+    if frame.height == 0:
+        raise ReadError(
+            "no_rows",
+            f"Berkas ini tidak ada baris data: di bawah baris judul kolom (baris {table.header_idx + 1}) kosong.",
+        )
+    return ReadResult(
+        frame=frame, source=source, headers=headers_map, sheet=table.sheet, header_row=table.header_idx + 1,
+        unknown_columns=unknown, missing_required=missing,
+    )
+
+
+def _clean(expr: pl.Expr) -> pl.Expr:
+    """Strip whitespace; an empty cell is null."""
+    return expr.str.strip_chars().replace("", None)
+
+
+def _header_row(rows: list[list], known: frozenset[str]) -> tuple[int, int]:
+    """(index, score) of the row with most recognised headers; the earliest wins a tie."""
+    scores = [sum(1 for cell in row if cell and key(cell) in known) for row in rows]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i), default=0)
+    return best, (scores[best] if scores else 0)
+
+
+def _no_header() -> ReadError:
+    return ReadError(
+        "no_header",
+        f"Baris judul kolom tidak ditemukan: tidak ada kolom yang dikenal (mis. NIK, Nama, Tanggal Lahir) "
+        f"di {SCAN_ROWS} baris pertama. Pastikan berkas berisi data P3KE/DTSEN atau templat Lindung.",
+    )
+
+
+def _too_many_columns(n: int, max_columns: int) -> ReadError:
+    return ReadError(
+        "too_many_columns",
+        f"Berkas ini punya {n} kolom, lebih dari batas {max_columns}. "
+        "Hapus kolom yang tidak dipakai lalu unggah ulang.",
+    )
+
+
+def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
+    if b"\x00" in data[:SNIFF_BYTES]:  # text never holds NUL bytes; this is some other binary
+        raise ReadError(
+            "not_a_table",
+            "Berkas ini bukan Excel atau CSV (isinya data biner). Buka di Excel lalu simpan sebagai .xlsx atau .csv.",
+        )
+    data = data.removeprefix(BOM)
+    if not data.isascii():  # isascii is near free; a full decode only when there is something to decode
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:  # saved by an older Excel on Windows
+            data = data.decode("cp1252", errors="replace").encode("utf-8")
+
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    first_lines = "\n".join(head.splitlines()[:SCAN_ROWS])
+    separator = ";" if first_lines.count(";") > first_lines.count(",") else ","
+    rows = list(islice(csv.reader(io.StringIO(head), delimiter=separator), SCAN_ROWS))
+    width = max((len(r) for r in rows), default=0)
+    if width > max_columns:  # refuse before polars parses the whole file
+        raise _too_many_columns(width, max_columns)
+    header_idx, score = _header_row(rows, known)
+    if score == 0:
+        raise _no_header()
+    headers = rows[header_idx]
+
+    def load(cols: list[int]) -> pl.LazyFrame:
+        # The header's width fixes the columns; short lines get nulls, blank lines stay (row numbers hold).
+        return pl.scan_csv(
+            io.BytesIO(data), separator=separator, has_header=False, skip_rows=header_idx + 1,
+            schema={f"c{i}": pl.Utf8 for i in range(len(headers))}, truncate_ragged_lines=True,
+            missing_columns="insert",
+        ).select(f"c{i}" for i in cols)
+
+    return _Table(header_idx, headers, load)
+
+
+def _excel_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
+    """The sheet whose header row has most recognised headers; data is read below that row."""
+    best, too_wide = None, 0
+    try:
+        excel = fastexcel.read_excel(data)  # bytes, so calamine tells the format from the content
+        for name in excel.sheet_names:
+            # Each load parses the whole sheet, so load once, all text; skip_rows=0 keeps leading empty
+            # rows, so frame index i is Excel row i + 1.
+            sheet = excel.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            if sheet.width > max_columns:  # refused before it is turned into a table
+                too_wide = max(too_wide, sheet.width)
+                continue
+            frame = sheet.to_polars()
+            idx, score = _header_row(frame.head(SCAN_ROWS).rows(), known)
+            if score and (best is None or score > best[0]):
+                # Leading empty columns are not in the frame: keep each column's place in the sheet.
+                absolute = [c.absolute_index for c in sheet.available_columns()]
+                best = (score, name, idx, frame, absolute)
+    except fastexcel.FastExcelError as e:
+        raise _unreadable() from e
+    if best is None:
+        raise _too_many_columns(too_wide, max_columns) if too_wide else _no_header()
+    _, name, idx, frame, absolute = best
+    headers = [h or "" for h in frame.row(idx)]
+    below = frame.slice(idx + 1).rename(dict(zip(frame.columns, [f"c{i}" for i in range(frame.width)])))
+
+    def number_cells(col: int) -> pl.Series:
+        # Read as booleans only number (and TRUE/FALSE) cells convert; text cells, even "1704...", are null.
+        try:
+            cells = excel.load_sheet(name, header_row=None, skip_rows=0, use_columns=[absolute[col]], dtypes="boolean")
+        except fastexcel.FastExcelError as e:
+            raise _unreadable() from e
+        return cells.to_polars().to_series().slice(idx + 1).is_not_null()
+
+    return _Table(idx, headers, lambda cols: below.lazy().select(f"c{i}" for i in cols), name, number_cells)
+
+
+def _unreadable() -> ReadError:
+    return ReadError(
+        "unreadable",
+        "Berkas Excel ini rusak atau dikunci kata sandi. "
+        "Buka di Excel, lalu simpan ulang sebagai .xlsx tanpa kata sandi.",
+    )

@@ -1,0 +1,64 @@
+"""P3KE-shaped files made from worker rows, for tests, the benchmark and the demo of the import."""
+
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from lindung.registry.occupations import OCCUPATIONS
+
+P3KE_INDIVIDU_HEADERS = [
+    "ID Keluarga P3KE", "ID Individu", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Kode Kemdagri",
+    "Desil Kesejahteraan", "Alamat", "Nama", "NIK", "Padan Dukcapil", "Jenis Kelamin", "Tanggal Lahir",
+    "Hubungan dengan Kepala Keluarga", "Status Kawin", "Pekerjaan", "Status Pekerjaan", "Pendidikan",
+]
+JOB_NAMES = {code: name for code, name, _ in OCCUPATIONS}
+
+
+def p3ke_individu(people: list[dict]) -> pl.DataFrame:
+    """Worker rows (as the demo generator makes them) in the P3KE individual file's layout, all text."""
+    return pl.DataFrame(
+        {
+            "ID Keluarga P3KE": [f"P{p['no_kk']}" for p in people],
+            "ID Individu": [f"I{p['nik']}" for p in people],
+            "Provinsi": ["BENGKULU"] * len(people),
+            "Kabupaten/Kota": ["KAUR"] * len(people),
+            "Kecamatan": [p.get("kecamatan", "") for p in people],
+            "Desa/Kelurahan": [p.get("desa", "") for p in people],
+            "Kode Kemdagri": [p["desa_id"].replace(".", "") for p in people],
+            "Desil Kesejahteraan": [str(p["desil"]) for p in people],
+            "Alamat": [p["alamat"] for p in people],
+            "Nama": [p["nama"].upper() for p in people],
+            "NIK": [p["nik"] for p in people],
+            "Padan Dukcapil": ["Padan"] * len(people),
+            "Jenis Kelamin": ["Laki-laki" if p["jenis_kelamin"] == "L" else "Perempuan" for p in people],
+            "Tanggal Lahir": [p["tanggal_lahir"].strftime("%d-%m-%Y") for p in people],
+            "Hubungan dengan Kepala Keluarga": ["Kepala Keluarga"] * len(people),
+            "Status Kawin": ["Kawin"] * len(people),
+            "Pekerjaan": [JOB_NAMES.get(p["pekerjaan_1"], p["pekerjaan_1"]) for p in people],
+            "Status Pekerjaan": ["Berusaha sendiri"] * len(people),
+            "Pendidikan": ["SD/Sederajat"] * len(people),
+        }
+    )
+
+
+def write_xlsx(frame: pl.DataFrame, path: Path, *, title_rows: list[str] = (), number_cells: set[tuple[int, str]] = frozenset()) -> Path:
+    """Every cell as text, as a careful clerk would, except (frame row index, column) in `number_cells`,
+    written as numbers the way Excel stores a NIK typed into a General cell."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Data P3KE")
+    for i, title in enumerate(title_rows):
+        sheet.write_string(i, 0, title)
+    top = len(title_rows)
+    for col, name in enumerate(frame.columns):
+        sheet.write_string(top, col, name)
+    for r, row in enumerate(frame.iter_rows(), start=top + 1):
+        for col, (name, value) in enumerate(zip(frame.columns, row)):
+            if value is None:
+                continue
+            if (r - top - 1, name) in number_cells:
+                sheet.write_number(r, col, float(value))
+            else:
+                sheet.write_string(r, col, str(value))
+    book.close()
+    return path

@@ -1,0 +1,188 @@
+"""Pages of the import: upload, live progress, report, mapping, approval; the review queue; the template."""
+
+import hashlib
+import json
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lindung.pipeline.schema import FIELDS, REQUIRED
+
+from . import import_selectors, imports, review
+from .models import ImportBatch, SavedMapping
+from .tasks import stage_import
+from .template_xlsx import build_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SOURCES = [("auto", gettext_lazy("Detect automatically")), ("p3ke_individu", "P3KE individu"),
+           ("p3ke_keluarga", "P3KE keluarga"), ("dtsen", "DTSEN"), ("template", gettext_lazy("Lindung template"))]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Spreadsheet (xlsx, xls, ods, csv)"))
+    source = forms.ChoiceField(label=gettext_lazy("Source"), choices=SOURCES, initial="auto")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024:
+            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.LINDUNG_MAX_UPLOAD_MB})
+        return f
+
+
+def _batch(user, pk) -> ImportBatch:
+    try:
+        return import_selectors.imports_for(user).get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404
+
+
+def _headers_key(headers) -> str:
+    return hashlib.sha256(json.dumps(sorted(headers)).encode()).hexdigest()
+
+
+@login_required
+def import_list(request):
+    batches = import_selectors.imports_for(request.user)[:30]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with _as_path(upload) as path:
+            batch = imports.create_batch(request.user, path, upload.name, source=form.cleaned_data["source"])
+        stage_import.enqueue(batch.pk)
+        return redirect("registry:import_detail", pk=batch.pk)
+    return render(request, "registry/import_list.html", {"batches": batches, "form": form})
+
+
+@contextmanager
+def _as_path(upload):
+    """An uploaded file as a path on disk (large uploads already are one)."""
+    if hasattr(upload, "temporary_file_path"):
+        yield Path(upload.temporary_file_path())
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+@login_required
+def import_detail(request, pk: int):
+    batch = _batch(request.user, pk)
+    context = {"batch": batch, "can_decide": _can_decide(request.user, batch)}
+    if batch.status in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
+        found = imports.findings(batch)
+        context["page"] = Paginator(found.rows(named=True), 100).get_page(request.GET.get("page"))
+        context["by_code"] = found.group_by("code", "severity").len().sort("len", descending=True).rows()
+    if batch.status == ImportBatch.Status.NEEDS_MAPPING:
+        context["mapping"] = _mapping_rows(batch)
+        context["saved"] = SavedMapping.objects.filter(headers_key=_headers_key(batch.headers))
+    template = "registry/import_detail.html#status" if request.htmx else "registry/import_detail.html"
+    return render(request, template, context)
+
+
+def _can_decide(user, batch) -> bool:
+    role = getattr(user, "role", None)
+    return bool(role and role.name == "Admin Dinas" and user.pk != batch.uploaded_by_id
+                and batch.status == ImportBatch.Status.STAGED)
+
+
+def _mapping_rows(batch):
+    found = batch.report.get("columns", {})
+    return [(field, field in REQUIRED, found.get(field, "")) for field in FIELDS]
+
+
+@login_required
+@require_POST
+def import_map(request, pk: int):
+    """The clerk's own column mapping: run the same file again with it (and maybe keep it)."""
+    batch = _batch(request.user, pk)
+    imports.check_uploader(request.user)
+    saved = request.POST.get("saved")
+    if saved:
+        mapping = SavedMapping.objects.get(pk=saved, headers_key=_headers_key(batch.headers)).mapping
+    else:
+        mapping = {f: request.POST[f] for f in FIELDS if request.POST.get(f) in batch.headers}
+    if request.POST.get("save_as"):
+        SavedMapping.objects.create(name=request.POST["save_as"][:80], headers_key=_headers_key(batch.headers),
+                                    mapping=mapping, created_by=request.user)
+    batch = imports.restage(request.user, batch, mapping)
+    stage_import.enqueue(batch.pk)
+    return redirect("registry:import_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def import_decide(request, pk: int):
+    batch = _batch(request.user, pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            batch = imports.approve(request.user, batch)
+            messages.success(request, _("Import approved: %(n)s new, %(m)s updated.")
+                             % {"n": batch.report["inserted"], "m": batch.report["updated"]})
+        else:
+            imports.reject(request.user, batch, request.POST.get("reason", ""))
+            messages.success(request, _("Import rejected."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:import_detail", pk=pk)
+
+
+@login_required
+def import_findings_xlsx(request, pk: int):
+    batch = _batch(request.user, pk)
+    if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
+        raise Http404
+    response = HttpResponse(imports.findings_workbook(batch), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="temuan-impor-{batch.pk}.xlsx"'
+    return response
+
+
+@login_required
+def import_template(request):
+    import_selectors.check_reads_imports(request.user)
+    response = HttpResponse(build_template(settings.LINDUNG_REGENCY), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="templat-lindung.xlsx"'
+    return response
+
+
+@login_required
+def review_queue(request):
+    pairs = import_selectors.pairs_for(request.user).filter(a__isnull=False, b__isnull=False)
+    page = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    rows = [(pair, _side_by_side(pair)) for pair in page]
+    return render(request, "registry/review_queue.html", {"page": page, "rows": rows})
+
+
+def _side_by_side(pair):
+    fields = ["nik", "nama", "jenis_kelamin", "tanggal_lahir", "tempat_lahir", "desa", "alamat", "telepon", "pekerjaan_1", "no_kk"]
+    labels = {f.name: f.verbose_name for f in pair.a._meta.fields}
+    return [(labels[f], getattr(pair.a, f), getattr(pair.b, f), getattr(pair.a, f) != getattr(pair.b, f)) for f in fields]
+
+
+@login_required
+@require_POST
+def review_decide(request, pk: int):
+    import_selectors.check_reads_imports(request.user)
+    try:
+        if request.POST.get("decision") == "same":
+            review.confirm_same_person(request.user, pk, request.POST.get("keep", ""))
+            messages.success(request, _("Merged: one record kept, both kept in history."))
+        else:
+            review.dismiss(request.user, pk)
+            messages.success(request, _("Marked as different people; this pair will not be proposed again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("registry:review")

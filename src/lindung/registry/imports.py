@@ -1,0 +1,316 @@
+"""Registry import as a staged, approved, atomic job.
+
+upload → stage (read, validate, dedupe; parquet files beside the batch, nothing in the registry)
+→ approve by another Admin Dinas → commit in one transaction. A crash before the commit leaves the
+registry as it was; the staged files are written to a temporary name and renamed when complete.
+"""
+
+import hashlib
+import io
+import os
+import shutil
+import time
+from datetime import date
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lindung.accounts.roles import ADMIN_DINAS, OPERATOR_DINAS
+from lindung.audit.services import record_event
+from lindung.pipeline import linkage, readers, validate
+from lindung.core.xlsx import safe_cell, write_table
+from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA
+from lindung.rules.nik import known_in_lokal
+from lindung.wilayah.models import Level, Wilayah
+
+from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SumberData
+
+UPLOADERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
+PROBABLE_DUPLICATE_THRESHOLD = 0.9
+SOURCE_LABEL = {"p3ke_keluarga": SumberData.P3KE, "p3ke_individu": SumberData.P3KE, "dtsen": SumberData.DTSEN}
+# Registry fields an import writes (both for new workers and for updates of existing ones).
+WRITTEN = ["no_kk", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "desa_id", "alamat", "telepon",
+           "pekerjaan_1_id", "pekerjaan_2_id", "desil", "miskin_ekstrem", "id_keluarga", "hubungan", "sumber"]
+
+Progress = Callable[[int, str], None]
+
+
+def batch_dir(batch: ImportBatch) -> Path:
+    return Path(settings.DATA_DIR) / "imports" / str(batch.pk)
+
+
+def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    frame.write_parquet(tmp)
+    os.replace(tmp, path)
+
+
+def check_uploader(user) -> None:
+    if getattr(user, "role", None) is None or user.role.name not in UPLOADERS:
+        raise PermissionDenied("Hanya Admin Dinas atau Operator Dinas yang boleh mengimpor data.")
+
+
+def create_batch(user, source_path: Path, filename: str, *, source: str = "auto", mapping: dict | None = None) -> ImportBatch:
+    """Keep a copy of the uploaded file with its hash, and an audited batch record."""
+    check_uploader(user)
+    digest = hashlib.sha256()
+    with open(source_path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            uploaded_by=user, filename=Path(filename).name[:200], sha256=digest.hexdigest(),
+            size=source_path.stat().st_size, source=source, mapping=mapping or {},
+        )
+        folder = batch_dir(batch)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_path, folder / "upload")
+        record_event(user, "registry.import_uploaded", target=f"importbatch:{batch.pk}",
+                     summary=f"Berkas impor diunggah ({batch.size} bita, sha256 {batch.sha256[:16]}…).")
+    return batch
+
+
+def restage(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
+    """Run a batch again with a hand-made column mapping."""
+    check_uploader(user)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status not in (ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.STAGED, ImportBatch.Status.FAILED):
+            raise ValidationError(f"Impor berstatus {locked.get_status_display()} tidak bisa diulang.")
+        locked.mapping, locked.status, locked.progress, locked.error = mapping, ImportBatch.Status.QUEUED, 0, ""
+        locked.save()
+        record_event(user, "registry.import_remapped", target=f"importbatch:{batch.pk}",
+                     summary=f"Pemetaan kolom diubah ({len(mapping)} kolom); impor diperiksa ulang.")
+    return locked
+
+
+def _context(regency: str) -> validate.Context:
+    villages = frozenset(Wilayah.objects.filter(level=Level.DESA, code__startswith=regency + ".").values_list("code", flat=True))
+    occupations = {}
+    for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
+        for alias in (code, code.replace("-", " "), name, *name.split("/")):
+            occupations[" ".join(alias.lower().split())] = code
+    return validate.Context(regency=regency, villages=villages, occupations=occupations, start=programme_start(),
+                            min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal)
+
+
+def programme_start() -> date:
+    if settings.LINDUNG_PROGRAMME_START:
+        return date.fromisoformat(settings.LINDUNG_PROGRAMME_START)
+    return date(timezone.localdate().year + 1, 1, 1)
+
+
+def _registry_frame() -> pl.DataFrame:
+    rows = Peserta.objects.values_list("id", "nik", "nama", "tanggal_lahir", "desa_id")
+    return pl.DataFrame(list(rows), schema={"id": pl.Int64, "nik": pl.Utf8, "nama": pl.Utf8,
+                                            "tanggal_lahir": pl.Date, "desa": pl.Utf8}, orient="row")
+
+
+def _dismissed() -> set[tuple[str, str]]:
+    return set(DismissedPair.objects.values_list("nik_a", "nik_b"))
+
+
+def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, progress: Progress | None = None) -> dict:
+    """The whole pipeline on one file, writing nothing: the result of a dry run and of staging."""
+    progress = progress or (lambda pct, text: None)
+    started = time.perf_counter()
+    progress(5, "Membaca berkas")
+    read = readers.read_file(path, source=source, mapping=mapping)
+    result = {"read": read, "typed": None, "findings": pl.DataFrame(schema=FINDINGS_SCHEMA), "pairs": None}
+    if read.missing_required:
+        return result
+    progress(30, "Memeriksa setiap baris")
+    typed, findings = validate.validate(read.frame, read.headers, _context(settings.LINDUNG_REGENCY))
+    progress(55, "Mencocokkan NIK dengan register")
+    registry = _registry_frame()
+    existing = linkage.exact_matches(typed.select("row", "nik"), registry.select("id", "nik"))
+    typed = typed.join(existing.rename({"id": "existing_id"}), on="row", how="left")
+    progress(70, "Mencari kemungkinan orang yang sama")
+    candidates = typed.filter(pl.col("valid")).select("row", "nik", "nama", "tanggal_lahir", "desa")
+    pairs = linkage.probable_duplicates(candidates, registry, threshold=PROBABLE_DUPLICATE_THRESHOLD,
+                                        dismissed=_dismissed())
+    result.update(typed=typed, findings=findings, pairs=pairs)
+    result["report"] = _report(typed, findings, pairs, time.perf_counter() - started)
+    progress(95, "Menyusun laporan")
+    return result
+
+
+def _report(typed: pl.DataFrame, findings: pl.DataFrame, pairs: pl.DataFrame, seconds: float) -> dict:
+    valid = typed.filter(pl.col("valid"))
+    return {
+        "rows": typed.height,
+        "valid": valid.height,
+        "errors": findings.filter(pl.col("severity") == "error").height,
+        "warnings": findings.filter(pl.col("severity") == "warning").height,
+        "rows_with_errors": typed.height - valid.height,
+        "duplicate_nik": findings.filter(pl.col("code") == "nik_duplicate_in_file").height,
+        "probable_duplicates": pairs.height,
+        "to_insert": valid.filter(pl.col("existing_id").is_null()).height,
+        "to_update": valid.filter(pl.col("existing_id").is_not_null()).height,
+        "seconds": round(seconds, 3),
+    }
+
+
+def _set_progress(batch: ImportBatch, pct: int, text: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=pct, stage=text[:120])
+
+
+def stage(batch: ImportBatch) -> ImportBatch:
+    """Run the pipeline for a batch and keep its results beside it; never touches the registry."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, progress=1, error="")
+    try:
+        result = analyse(batch_dir(batch) / "upload", source=batch.source, mapping=batch.mapping or None,
+                         progress=lambda pct, text: _set_progress(batch, pct, text))
+    except readers.ReadError as exc:
+        return _finish(batch, ImportBatch.Status.FAILED, error=str(exc))
+    read = result["read"]
+    batch.source = read.source
+    batch.headers = list(read.headers.values()) + read.unknown_columns  # every header, for the mapping screen
+    if read.missing_required:
+        return _finish(batch, ImportBatch.Status.NEEDS_MAPPING,
+                       error="Kolom wajib tidak ditemukan: " + ", ".join(read.missing_required),
+                       report={"missing_required": read.missing_required, "columns": read.headers})
+    folder = batch_dir(batch)
+    _write_atomically(read.frame, folder / "raw.parquet")
+    _write_atomically(result["typed"], folder / "staged.parquet")
+    _write_atomically(result["findings"], folder / "findings.parquet")
+    _write_atomically(result["pairs"], folder / "pairs.parquet")
+    result["report"]["columns"] = read.headers
+    return _finish(batch, ImportBatch.Status.STAGED, report=result["report"])
+
+
+def _finish(batch: ImportBatch, status: str, *, error: str = "", report: dict | None = None) -> ImportBatch:
+    batch.status, batch.error, batch.progress, batch.stage = status, error, 100, ""
+    if report is not None:
+        batch.report = report
+    batch.save()
+    record_event(batch.uploaded_by, f"registry.import_{status}", target=f"importbatch:{batch.pk}",
+                 summary=f"Impor {status}: " + ", ".join(f"{k} {v}" for k, v in (report or {}).items() if isinstance(v, int)))
+    return batch
+
+
+def _peserta_values(typed: pl.DataFrame, source: str) -> list[dict]:
+    jobs = dict(Pekerjaan.objects.values_list("code", "id"))
+    out = []
+    for r in typed.iter_rows(named=True):
+        codes = r["pekerjaan"] or []
+        out.append({
+            "nik": r["nik"], "no_kk": r["no_kk"] or "", "nama": r["nama"], "jenis_kelamin": r["jenis_kelamin"],
+            "tempat_lahir": r["tempat_lahir"] or "", "tanggal_lahir": r["tanggal_lahir"], "desa_id": r["desa"],
+            "alamat": r["alamat"] or "", "telepon": r["telepon"] or "",
+            "pekerjaan_1_id": jobs.get(codes[0]) if codes else None,
+            "pekerjaan_2_id": jobs.get(codes[1]) if len(codes) > 1 else None,
+            "desil": r["desil"], "miskin_ekstrem": bool(r["miskin_ekstrem"]),
+            "id_keluarga": r["id_keluarga"] or "", "hubungan": r["hubungan"] or "",
+            "sumber": SOURCE_LABEL.get(source, SumberData.MANUAL), "existing_id": r["existing_id"],
+        })
+    return out
+
+
+def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
+    """Commit a staged import: in one transaction, by an Admin Dinas who did not upload it."""
+    if getattr(user, "role", None) != ADMIN_DINAS:
+        raise PermissionDenied("Hanya Admin Dinas yang boleh menyetujui impor.")
+    if user.pk == batch.uploaded_by_id:
+        raise PermissionDenied("Impor harus disetujui oleh Admin Dinas lain, bukan yang mengunggah.")
+    folder = batch_dir(batch)
+    typed = pl.read_parquet(folder / "staged.parquet").filter(pl.col("valid"))
+    pairs = staged_pairs(batch)
+    values = _peserta_values(typed, batch.source)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.STAGED:
+            raise ValidationError(f"Impor ini berstatus {locked.get_status_display()}, tidak bisa disetujui.")
+        new = [Peserta(**{k: v for k, v in row.items() if k != "existing_id"}) for row in values if row["existing_id"] is None]
+        for i in range(0, len(new), batch_size):
+            bulk_create_with_history(new[i:i + batch_size], Peserta, batch_size=batch_size, default_user=user,
+                                     default_change_reason=f"impor #{batch.pk}")
+        updates = {row["existing_id"]: row for row in values if row["existing_id"] is not None}
+        changed = list(Peserta.objects.filter(pk__in=updates))
+        for p in changed:
+            for field in WRITTEN:
+                setattr(p, field, updates[p.pk][field])
+        for i in range(0, len(changed), batch_size):
+            bulk_update_with_history(changed[i:i + batch_size], Peserta, WRITTEN + ["updated"], batch_size=batch_size,
+                                     default_user=user, default_change_reason=f"impor #{batch.pk}")
+        queued = _queue_pairs(batch, pairs)
+        locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
+        locked.report = {**locked.report, "inserted": len(new), "updated": len(changed), "queued_pairs": queued}
+        locked.save()
+        record_event(user, "registry.import_committed", target=f"importbatch:{batch.pk}",
+                     summary=f"Impor disetujui: {len(new)} baru, {len(changed)} diperbarui, {queued} pasangan untuk ditinjau "
+                             f"(sha256 {batch.sha256[:16]}…).")
+    return locked
+
+
+def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:
+    """Put probable duplicates in the review queue, now that both sides are registry workers."""
+    if pairs.is_empty():
+        return 0
+    niks = set(pairs["nik"]) | set(pairs["other_nik"])
+    ids = dict(Peserta.objects.filter(nik__in=niks).values_list("nik", "id"))
+    queue = []
+    for r in pairs.iter_rows(named=True):
+        a, b = sorted((r["nik"], r["other_nik"]))
+        if a in ids and b in ids:
+            queue.append(DuplicatePair(a_id=ids[a], b_id=ids[b], nik_a=a, nik_b=b, probability=r["probability"], batch=batch))
+    DuplicatePair.objects.bulk_create(queue, ignore_conflicts=True)
+    return len(queue)
+
+
+def reject(user, batch: ImportBatch, reason: str) -> ImportBatch:
+    if getattr(user, "role", None) != ADMIN_DINAS:
+        raise PermissionDenied("Hanya Admin Dinas yang boleh menolak impor.")
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.NEEDS_MAPPING):
+            raise ValidationError(f"Impor ini berstatus {locked.get_status_display()}, tidak bisa ditolak.")
+        locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.REJECTED, user, timezone.now()
+        locked.error = reason[:500]
+        locked.save()
+        record_event(user, "registry.import_rejected", target=f"importbatch:{batch.pk}", summary="Impor ditolak.")
+    return locked
+
+
+def staged_pairs(batch: ImportBatch) -> pl.DataFrame:
+    return pl.read_parquet(batch_dir(batch) / "pairs.parquet")
+
+
+def findings(batch: ImportBatch) -> pl.DataFrame:
+    path = batch_dir(batch) / "findings.parquet"
+    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=FINDINGS_SCHEMA)
+
+
+def findings_workbook(batch: ImportBatch) -> bytes:
+    """The findings, and the file's rows with each offending cell coloured (red error, yellow warning)."""
+    found = findings(batch)
+    raw = pl.read_parquet(batch_dir(batch) / "raw.parquet")
+    columns: dict[str, str] = batch.report.get("columns", {})
+    fields = [f for f in FIELDS if f in columns]
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#DDEEE6", "border": 1})
+    fill = {"error": book.add_format({"bg_color": "#F4C7C3"}), "warning": book.add_format({"bg_color": "#FCE8B2"})}
+
+    sheet = book.add_worksheet("Temuan")
+    write_table(sheet, bold, ["Baris", "Kolom", "Kode", "Tingkat", "Pesan"],
+                found.select("row", "column", "code", "severity", "message").iter_rows(), widths=[8, 22, 22, 10, 90])
+
+    data = book.add_worksheet("Data")
+    write_table(data, bold, ["Baris"] + [columns[f] for f in fields], raw.select("row", *fields).iter_rows())
+    marks = {(r, c): sev for r, c, sev in found.sort("severity", descending=True).select("row", "column", "severity").iter_rows()}
+    line_of = {row: i for i, row in enumerate(raw["row"], start=1)}
+    col_of = {columns[f]: i for i, f in enumerate(fields, start=1)}
+    for (row, column), severity in marks.items():
+        if row in line_of and column in col_of:
+            value = raw.row(line_of[row] - 1, named=True)[fields[col_of[column] - 1]]
+            data.write_string(line_of[row], col_of[column], safe_cell(value or ""), fill[severity])
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,91 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from lindung.accounts.models import User
+from lindung.pipeline.readers import ReadError
+from lindung.registry import imports
+from lindung.registry.models import ImportBatch
+
+SOURCES = ["auto", "p3ke", "p3ke_keluarga", "p3ke_individu", "dtsen", "template"]
+
+
+class Command(BaseCommand):
+    help = ("Check a P3KE/DTSEN/template spreadsheet and stage it for approval (or --dry-run: check only); "
+            "--approve ID commits a staged import.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", type=Path)
+        parser.add_argument("--source", choices=SOURCES, default="auto")
+        parser.add_argument("--dry-run", action="store_true", help="check the file, store nothing")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--user", help="who uploads (or approves): an Admin/Operator Dinas username")
+        parser.add_argument("--approve", type=int, metavar="ID", help="approve staged import ID (as --user)")
+
+    def handle(self, path, source, dry_run, json, user, approve, **options):
+        console = Console(stderr=True, quiet=json)
+        try:
+            if approve is not None:
+                batch = imports.approve(self._user(user), ImportBatch.objects.get(pk=approve))
+                return self._print(batch.report, json, batch=batch)
+            if path is None or not path.exists():
+                raise CommandError(f"Berkas {path} tidak ada.")
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                          TimeElapsedColumn(), console=console) as bar:
+                task = bar.add_task("Memulai", total=100)
+                progress = lambda pct, text: bar.update(task, completed=pct, description=text)  # noqa: E731
+                if dry_run:
+                    result = imports.analyse(path, source=source, progress=progress)
+                    if result["read"].missing_required:
+                        raise CommandError("Kolom wajib tidak ditemukan: " + ", ".join(result["read"].missing_required))
+                    report = {**result["report"], "inserted": 0, "updated": 0}
+                    bar.update(task, completed=100, description="Selesai")
+                    return self._print(report, json, found=result["findings"], pairs=result["pairs"])
+                batch = imports.create_batch(self._user(user), path, path.name, source=source)
+                batch = imports.stage(batch)
+                bar.update(task, completed=100, description="Selesai")
+        except ReadError as exc:
+            raise CommandError(str(exc))
+        except (PermissionDenied, ValidationError, ImportBatch.DoesNotExist) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)])) or "Tidak diizinkan.")
+        if batch.status != ImportBatch.Status.STAGED:
+            raise CommandError(f"Impor #{batch.pk}: {batch.get_status_display()}. {batch.error}")
+        self._print({**batch.report, "inserted": 0, "updated": 0}, json, batch=batch, found=imports.findings(batch),
+                    pairs=imports.staged_pairs(batch))
+
+    def _user(self, username):
+        if not username:
+            raise CommandError("--user wajib: siapa yang mengunggah atau menyetujui.")
+        found = User.objects.filter(username=username).first()
+        if found is None:
+            raise CommandError(f"Pengguna {username!r} tidak ada.")
+        return found
+
+    def _print(self, report, as_json, *, batch=None, found=None, pairs=None):
+        if as_json:
+            out = {k: report.get(k, 0) for k in ("rows", "valid", "duplicate_nik", "inserted", "updated", "seconds")}
+            listed = lambda severity: [  # noqa: E731
+                {k: f[k] for k in ("row", "column", "code", "message")}
+                for f in found.filter(found["severity"] == severity).iter_rows(named=True)
+            ] if found is not None else []
+            out["errors"], out["warnings"] = listed("error"), listed("warning")
+            out["probable_duplicates"] = [
+                {"row": p["row"], "other": p["other"], "probability": round(p["probability"], 4)}
+                for p in pairs.iter_rows(named=True)
+            ] if pairs is not None else []
+            if batch is not None:
+                out["import"] = batch.pk
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            return
+        for key in ("rows", "valid", "errors", "warnings", "duplicate_nik", "probable_duplicates", "to_insert",
+                    "to_update", "inserted", "updated", "seconds"):
+            if key in report:
+                self.stdout.write(f"{key:>20}: {report[key]}")
+        if batch is not None and batch.status == ImportBatch.Status.STAGED:
+            self.stdout.write(f"Impor #{batch.pk} menunggu persetujuan Admin Dinas lain: "
+                              f"lindung import --approve {batch.pk} --user NAMA")

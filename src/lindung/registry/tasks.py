@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from .imports import stage
+from .models import ImportBatch
+
+
+@task()
+def stage_import(batch_id: int) -> str:
+    return stage(ImportBatch.objects.get(pk=batch_id)).status

@@ -1,0 +1,229 @@
+"""The registry import end to end on real files: staged, reported, approved by another admin, atomic."""
+
+import json
+from datetime import date
+
+import openpyxl
+import polars as pl
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import IntegrityError
+
+from lindung.audit.models import Event
+from lindung.pipeline.samples import p3ke_individu, write_xlsx
+from lindung.registry import imports, review
+from lindung.registry.demo import Village, generate_workers
+from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
+from lindung.rules.nik import make_nik
+from lindung.wilayah.models import Level, Wilayah
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.LINDUNG_PROGRAMME_START = "2025-01-01"
+
+
+@pytest.fixture
+def people(kaur):
+    villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
+                for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]
+    return generate_workers(villages, 40, 99, other_kecamatan=[])
+
+
+def stage_file(user, frame, tmp_path, name="p3ke.xlsx", **kwargs) -> ImportBatch:
+    path = write_xlsx(frame, tmp_path / name, **kwargs)
+    return imports.stage(imports.create_batch(user, path, name))
+
+
+def test_a_clean_p3ke_file_goes_in_untouched_after_approval(users, people, tmp_path):
+    frame = p3ke_individu(people)
+    batch = stage_file(users["operator"], frame, tmp_path, title_rows=["DATA P3KE KABUPATEN KAUR", "Sumber: Kemenko PMK"])
+    assert batch.status == ImportBatch.Status.STAGED, batch.error
+    assert batch.source == "p3ke_individu"
+    assert batch.report["rows"] == 40 and batch.report["errors"] == 0 and batch.report["to_insert"] == 40
+    assert not Peserta.objects.exists()  # staged, not committed
+
+    batch = imports.approve(users["admin"], batch)
+    assert batch.report["inserted"] == 40
+    for person in people:
+        saved = Peserta.objects.get(nik=person["nik"])
+        assert (saved.nama, saved.tanggal_lahir, saved.desa_id, saved.jenis_kelamin) == (
+            person["nama"].upper(), person["tanggal_lahir"], person["desa_id"], person["jenis_kelamin"])
+        assert saved.pekerjaan_1.code == person["pekerjaan_1"] and saved.sumber == "P3KE"
+    committed = Event.objects.get(action="registry.import_committed")
+    assert committed.actor == users["admin"] and batch.sha256[:16] in committed.summary
+    assert Peserta.history.filter(history_change_reason=f"impor #{batch.pk}").count() == 40
+
+
+def test_planted_defects_give_exactly_those_findings(users, people, tmp_path):
+    frame = p3ke_individu(people[:14])
+    p = {c: frame[c].to_list() for c in frame.columns}
+    p["NIK"][0] = p["NIK"][0][:15]  # row 2: 15 digits
+    number_cell = 1  # row 3: NIK typed into a number cell
+    p["Jenis Kelamin"][2] = "Perempuan" if p["Jenis Kelamin"][2] == "Laki-laki" else "Laki-laki"  # row 4
+    born = date.fromisoformat("1980-01-01")
+    p["Tanggal Lahir"][3] = "02-01-1981"  # row 5: birth date disagrees with the NIK
+    p["Kode Kemdagri"][4] = "1704999999"  # row 6: unknown village in Kaur
+    p["Kode Kemdagri"][5] = "1701012001"  # row 7: a village of another regency
+    old = date(1955, 6, 1)  # row 8: 69 on the programme start
+    p["NIK"][6], p["Tanggal Lahir"][6], p["Jenis Kelamin"][6] = make_nik("17.04.05", old, "L", 501), "01-06-1955", "Laki-laki"
+    young = date(2010, 6, 1)  # row 9: 14
+    p["NIK"][7], p["Tanggal Lahir"][7], p["Jenis Kelamin"][7] = make_nik("17.04.05", young, "L", 502), "01-06-2010", "Laki-laki"
+    p["Nama"][8] = ""  # row 10
+    p["Pekerjaan"][9] = "Petani/Pekebun; Nelayan; Pedagang Kecil"  # row 11
+    p["Desil Kesejahteraan"][10] = "11"  # row 12
+    p["NIK"][12] = p["NIK"][11]  # row 14 repeats row 13's NIK
+    p["Tanggal Lahir"][12], p["Jenis Kelamin"][12] = p["Tanggal Lahir"][11], p["Jenis Kelamin"][11]
+    del born
+    batch = stage_file(users["operator"], pl.DataFrame(p), tmp_path, number_cells={(number_cell, "NIK")})
+    assert batch.status == ImportBatch.Status.STAGED, batch.error
+    errors = {(f["row"], f["column"], f["code"]) for f in imports.findings(batch).iter_rows(named=True) if f["severity"] == "error"}
+    assert errors == {
+        (2, "NIK", "nik_length"),
+        (3, "NIK", "nik_number_cell"),
+        (4, "Jenis Kelamin", "nik_sex_mismatch"),
+        (5, "Tanggal Lahir", "nik_birthdate_mismatch"),
+        (6, "Kode Kemdagri", "desa_unknown"),
+        (7, "Kode Kemdagri", "desa_outside_regency"),
+        (8, "Tanggal Lahir", "age_too_old"),
+        (9, "Tanggal Lahir", "age_too_young"),
+        (10, "Nama", "nama_empty"),
+        (11, "Pekerjaan", "pekerjaan_too_many"),
+        (12, "Desil Kesejahteraan", "desil_invalid"),
+        (14, "NIK", "nik_duplicate_in_file"),
+    }
+    assert batch.report["valid"] == 2 and batch.report["rows"] == 14
+
+    # The findings workbook marks the offending cells.
+    path = tmp_path / "temuan.xlsx"
+    path.write_bytes(imports.findings_workbook(batch))
+    book = openpyxl.load_workbook(path)
+    assert [c.value for c in book["Temuan"][1]] == ["Baris", "Kolom", "Kode", "Tingkat", "Pesan"]
+    data = book["Data"]
+    headers = [c.value for c in data[1]]
+    assert data.cell(row=2, column=headers.index("NIK") + 1).fill.fgColor.rgb.endswith("F4C7C3")
+    assert data.cell(row=13, column=headers.index("NIK") + 1).fill.fgColor.rgb in ("00000000", None)
+
+    imports.approve(users["admin"], batch)
+    assert Peserta.objects.count() == 2  # only the valid rows
+
+
+def test_an_existing_worker_is_updated_with_history_not_duplicated(users, people, tmp_path):
+    first = stage_file(users["operator"], p3ke_individu(people[:3]), tmp_path, "a.xlsx")
+    imports.approve(users["admin"], first)
+    changed = [dict(people[0], alamat="Dusun Baru RT 001")] + people[3:5]
+    second = stage_file(users["operator"], p3ke_individu(changed), tmp_path, "b.xlsx")
+    assert (second.report["to_insert"], second.report["to_update"]) == (2, 1)
+    imports.approve(users["admin"], second)
+    assert Peserta.objects.count() == 5
+    worker = Peserta.objects.get(nik=people[0]["nik"])
+    assert worker.alamat == "Dusun Baru RT 001"
+    assert [h.alamat for h in worker.history.order_by("history_date")][-2:] == [people[0]["alamat"], "Dusun Baru RT 001"]
+
+
+def test_a_mistyped_nik_goes_to_review_and_a_dismissal_is_final(users, people, tmp_path):
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu(people[:1]), tmp_path, "a.xlsx"))
+    twin = dict(people[0])
+    serial = int(twin["nik"][12:]) % 9999 + 1
+    twin["nik"] = twin["nik"][:12] + f"{serial:04d}"  # same person, another serial typed
+    batch = stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "b.xlsx")
+    assert batch.report["probable_duplicates"] == 1
+    imports.approve(users["admin"], batch)
+    pair = DuplicatePair.objects.get()
+    review.dismiss(users["operator"], pair.pk)
+    assert DismissedPair.objects.filter(nik_a=pair.nik_a, nik_b=pair.nik_b).exists()
+    again = stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "c.xlsx")
+    assert again.report["probable_duplicates"] == 0
+
+
+def test_confirming_the_same_person_merges_and_keeps_both_in_history(users, people, tmp_path):
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu(people[:1]), tmp_path, "a.xlsx"))
+    twin = dict(people[0], nik=people[0]["nik"][:12] + "9998", telepon="081299990000")
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "b.xlsx"))
+    pair = DuplicatePair.objects.get()
+    kept = review.confirm_same_person(users["admin"], pair.pk, keep=people[0]["nik"])
+    assert list(Peserta.objects.values_list("nik", flat=True)) == [people[0]["nik"]]
+    assert Peserta.history.filter(nik=twin["nik"], history_type="-").exists()  # the other record, kept in history
+    assert kept.history.count() >= 2
+
+
+def test_only_another_admin_approves_and_a_camat_cannot_upload(users, people, tmp_path):
+    batch = stage_file(users["admin"], p3ke_individu(people[:2]), tmp_path)
+    with pytest.raises(PermissionDenied):
+        imports.approve(users["admin"], batch)  # the uploader
+    with pytest.raises(PermissionDenied):
+        imports.approve(users["operator"], batch)  # not an Admin Dinas
+    with pytest.raises(PermissionDenied):
+        imports.create_batch(users["camat"], tmp_path / "p3ke.xlsx", "p3ke.xlsx")
+    assert not Peserta.objects.exists()
+
+
+def test_a_crash_during_the_commit_leaves_the_registry_as_it_was(users, people, tmp_path):
+    batch = stage_file(users["operator"], p3ke_individu(people[:5]), tmp_path)
+    staged = imports.batch_dir(batch) / "staged.parquet"
+    frame = pl.read_parquet(staged)
+    pl.concat([frame, frame.head(1)]).write_parquet(staged)  # the same NIK twice: the insert fails half way
+    with pytest.raises(IntegrityError):
+        imports.approve(users["admin"], batch)
+    assert not Peserta.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.STAGED
+
+
+@pytest.mark.parametrize(
+    "content, code",
+    [(b"", "kosong"), (b"%PDF-1.7 not a spreadsheet", "PDF"), (bytes(range(256)) * 10, "")],
+)
+def test_hostile_files_end_in_a_clear_message_and_change_nothing(users, tmp_path, content, code):
+    path = tmp_path / "p3ke.xlsx"
+    path.write_bytes(content)
+    batch = imports.stage(imports.create_batch(users["operator"], path, "p3ke.xlsx"))
+    assert batch.status == ImportBatch.Status.FAILED
+    assert code in batch.error and len(batch.error) > 20
+    assert not Peserta.objects.exists()
+
+
+def test_unknown_columns_ask_for_a_mapping_and_the_mapping_works(users, people, tmp_path):
+    frame = p3ke_individu(people[:3]).rename({"NIK": "Nomor KTP Warga", "Kode Kemdagri": "Kd Wil"})
+    batch = stage_file(users["operator"], frame, tmp_path)
+    assert batch.status == ImportBatch.Status.NEEDS_MAPPING
+    assert "nik" in batch.report["missing_required"] and "Nomor KTP Warga" in batch.headers
+    batch = imports.stage(imports.restage(users["operator"], batch, {"nik": "Nomor KTP Warga", "kode_desa": "Kd Wil"}))
+    assert batch.status == ImportBatch.Status.STAGED and batch.report["errors"] == 0
+
+
+def test_formula_injection_is_neutralised_in_the_findings_export(users, people, tmp_path):
+    frame = p3ke_individu(people[:2]).with_columns(pl.Series("Nama", ["=HYPERLINK(\"http://x\")", "@SUM(A1)"]))
+    batch = stage_file(users["operator"], frame, tmp_path)
+    path = tmp_path / "temuan.xlsx"
+    path.write_bytes(imports.findings_workbook(batch))
+    data = openpyxl.load_workbook(path)["Data"]
+    names = [row[0].value for row in data.iter_rows(min_row=2, min_col=[c.value for c in data[1]].index("Nama") + 1)]
+    assert names[:2] == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert all(cell.data_type != "f" for row in data.iter_rows() for cell in row)
+
+
+def test_cli_dry_run_prints_one_json_object_and_stores_nothing(users, people, tmp_path, capsys):
+    frame = p3ke_individu(people[:4])
+    names = frame["NIK"].to_list()
+    frame = frame.with_columns(pl.Series("NIK", [names[0][:10]] + names[1:]))
+    path = tmp_path / "p3ke.csv"
+    frame.write_csv(path, separator=";")
+    call_command("import", str(path), "--dry-run", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert {"rows", "valid", "errors", "warnings", "duplicate_nik", "probable_duplicates", "inserted", "updated",
+            "seconds"} <= out.keys()
+    assert out["rows"] == 4 and out["valid"] == 3 and out["inserted"] == 0
+    assert out["errors"] == [{"row": 2, "column": "NIK", "code": "nik_length", "message": out["errors"][0]["message"]}]
+    assert not ImportBatch.objects.exists() and not Peserta.objects.exists()
+
+
+def test_cli_stages_and_another_admin_approves(users, people, tmp_path, capsys, django_user_model):
+    path = write_xlsx(p3ke_individu(people[:3]), tmp_path / "p3ke.xlsx")
+    call_command("import", str(path), "--user", "operator", "--json")
+    batch_id = json.loads(capsys.readouterr().out)["import"]
+    call_command("import", "--approve", str(batch_id), "--user", "admin", "--json")
+    assert json.loads(capsys.readouterr().out)["inserted"] == 3
+    assert Peserta.objects.count() == 3
