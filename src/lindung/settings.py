@@ -216,6 +216,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "splink": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

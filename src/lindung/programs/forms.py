@@ -21,7 +21,7 @@ class RulesForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("max_age") and data["max_age"] > 64:
-            self.add_error("max_age", _("Registration is only possible under 65 (DOMAIN: PP 44/2015)."))
+            self.add_error("max_age", _("Registration is only possible under 65 (PP 44/2015)."))
         if data.get("min_age") and data.get("max_age") and data["min_age"] > data["max_age"]:
             self.add_error("min_age", _("The minimum age is above the maximum."))
         return data

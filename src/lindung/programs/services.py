@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import ADMIN_DINAS
 from lindung.audit.services import record_event
@@ -44,7 +45,8 @@ def add_exclusions(user, programme: Programme, text: str, reason: str) -> tuple[
         return 0, refused
     existing = set(programme.exclusions.filter(nik__in=niks).values_list("nik", flat=True))
     new = [ExcludedNik(programme=programme, nik=n, reason=reason[:120], added_by=user) for n in dict.fromkeys(niks) if n not in existing]
-    ExcludedNik.objects.bulk_create(new)
+    # With history, like every other write: who excluded a NIK stays on record.
+    bulk_create_with_history(new, ExcludedNik, default_user=user, default_change_reason=reason[:100])
     record_event(user, "programs.exclusions_added", target=f"programme:{programme.pk}",
                  summary=f"{len(new)} NIK ditambahkan ke daftar pengecualian ({reason[:60]}).")
     return len(new), []

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
@@ -81,6 +82,9 @@ def _as_path(upload):
 @login_required
 def import_detail(request, pk: int):
     batch = _batch(request.user, pk)
+    running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    if request.htmx and not running:
+        return HttpResponseClientRefresh()  # the check is done: show the whole report
     context = {"batch": batch, "can_decide": _can_decide(request.user, batch)}
     if batch.status in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         found = imports.findings(batch)

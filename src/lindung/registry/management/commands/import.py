@@ -41,18 +41,18 @@ class Command(BaseCommand):
                 progress = lambda pct, text: bar.update(task, completed=pct, description=text)  # noqa: E731
                 if dry_run:
                     result = imports.analyse(path, source=source, progress=progress)
-                    if result["read"].missing_required:
-                        raise CommandError("Kolom wajib tidak ditemukan: " + ", ".join(result["read"].missing_required))
-                    report = {**result["report"], "inserted": 0, "updated": 0}
-                    bar.update(task, completed=100, description="Selesai")
-                    return self._print(report, json, found=result["findings"], pairs=result["pairs"])
-                batch = imports.create_batch(self._user(user), path, path.name, source=source)
-                batch = imports.stage(batch)
+                else:
+                    batch = imports.stage(imports.create_batch(self._user(user), path, path.name, source=source))
                 bar.update(task, completed=100, description="Selesai")
         except ReadError as exc:
             raise CommandError(str(exc))
         except (PermissionDenied, ValidationError, ImportBatch.DoesNotExist) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)])) or "Tidak diizinkan.")
+        if dry_run:
+            if result["read"].missing_required:
+                raise CommandError("Kolom wajib tidak ditemukan: " + ", ".join(result["read"].missing_required))
+            report = {**result["report"], "inserted": 0, "updated": 0}
+            return self._print(report, json, found=result["findings"], pairs=result["pairs"])
         if batch.status != ImportBatch.Status.STAGED:
             raise CommandError(f"Impor #{batch.pk}: {batch.get_status_display()}. {batch.error}")
         self._print({**batch.report, "inserted": 0, "updated": 0}, json, batch=batch, found=imports.findings(batch),
