@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from lindung.accounts.demo import ensure_demo_users
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry.demo import Village, generate_workers
-from lindung.registry.models import ImportBatch, Peserta
+from lindung.registry.models import ImportBatch, Pekerjaan, Peserta
+from lindung.registry.occupations import ensure_occupations
 from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.services import load_regency
 
@@ -35,6 +36,7 @@ def test_upload_watch_report_and_approve(page: Page, live_server, settings, tmp_
     settings.DATA_DIR = tmp_path / "data"
     settings.LINDUNG_PROGRAMME_START = "2025-01-01"
     load_regency("17.04")
+    ensure_occupations(Pekerjaan)  # a live-server test starts from a flushed database: data migrations are gone
     ensure_demo_users("17.04", PASSWORD)
     villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
                 for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]

@@ -132,7 +132,8 @@ def test_only_the_admin_may_open_or_post_the_rules(client, users, programme, wor
     assert detail.status_code == 200 and url not in detail.content.decode()
 
 
-def test_raising_the_desil_ceiling_makes_more_workers_eligible_with_history_and_an_event(client, users, programme, workers):
+def test_raising_the_desil_ceiling_makes_more_workers_eligible_with_history_and_an_event(
+        client, users, programme, workers):
     client.force_login(users["admin"])
     detail = reverse("programs:detail", args=[programme.code])
     assert reverse("programs:rules", args=[programme.code]) in client.get(detail).content.decode()

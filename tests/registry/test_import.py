@@ -227,3 +227,11 @@ def test_cli_stages_and_another_admin_approves(users, people, tmp_path, capsys, 
     call_command("import", "--approve", str(batch_id), "--user", "admin", "--json")
     assert json.loads(capsys.readouterr().out)["inserted"] == 3
     assert Peserta.objects.count() == 3
+
+
+def test_an_unexpected_failure_marks_the_import_failed_not_running(users, people, tmp_path):
+    path = write_xlsx(p3ke_individu(people[:2]), tmp_path / "p3ke.xlsx")
+    batch = imports.create_batch(users["operator"], path, "p3ke.xlsx", source="template")
+    (imports.batch_dir(batch) / "upload").unlink()  # the stored upload vanished: not a reading problem
+    batch = imports.stage(batch)
+    assert batch.status == ImportBatch.Status.FAILED and f"#{batch.pk}" in batch.error

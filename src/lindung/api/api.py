@@ -5,10 +5,12 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Form, NinjaAPI, Query
+from ninja import File, Form, NinjaAPI, Query, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from lindung.pipeline.sources import SOURCES
 from lindung.registry import import_selectors, imports
 from lindung.registry import selectors as registry
 from lindung.registry.models import ImportBatch, Peserta
@@ -99,6 +101,10 @@ def _import_out(b: ImportBatch) -> dict:
 @api.post("/imports", response={201: ImportOut}, tags=["imports"])
 def import_upload(request, file: File[UploadedFile], source: Form[str] = "auto"):
     """Upload a P3KE/DTSEN/template file; it is checked in the background and waits for approval."""
+    imports.check_uploader(request.user)
+    if source != "auto" and source not in SOURCES:
+        # Caught here: the background check would fail on it and leave the import "running" for ever.
+        raise HttpError(422, f"Sumber {source!r} tidak dikenal; pilih auto, " + ", ".join(SOURCES) + ".")
     with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
         for chunk in file.chunks():
             tmp.write(chunk)
@@ -106,7 +112,7 @@ def import_upload(request, file: File[UploadedFile], source: Form[str] = "auto")
         batch = imports.create_batch(request.user, Path(tmp.name), file.name or "upload", source=source)
     stage_import.enqueue(batch.pk)
     batch.refresh_from_db()
-    return 201, _import_out(batch)
+    return Status(201, _import_out(batch))
 
 
 @api.get("/imports/{number}", response=ImportOut, tags=["imports"])

@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
 from . import import_selectors, imports, review
-from .models import ImportBatch, SavedMapping
+from .models import DuplicatePair, ImportBatch, SavedMapping
 from .tasks import stage_import
 from .template_xlsx import build_template
 
@@ -114,15 +114,24 @@ def import_map(request, pk: int):
     """The clerk's own column mapping: run the same file again with it (and maybe keep it)."""
     batch = _batch(request.user, pk)
     imports.check_uploader(request.user)
-    saved = request.POST.get("saved")
+    saved = request.POST.get("saved", "")
     if saved:
-        mapping = SavedMapping.objects.get(pk=saved, headers_key=_headers_key(batch.headers)).mapping
+        # Only a mapping made for these headers may be used (another file's is a 404, not a crash).
+        found = SavedMapping.objects.filter(pk=int(saved) if saved.isdigit() else None,
+                                            headers_key=_headers_key(batch.headers)).first()
+        if found is None:
+            raise Http404
+        mapping = found.mapping
     else:
         mapping = {f: request.POST[f] for f in FIELDS if request.POST.get(f) in batch.headers}
-    if request.POST.get("save_as"):
+    try:
+        batch = imports.restage(request.user, batch, mapping)
+    except ValidationError as exc:  # e.g. already approved: say so instead of failing
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:import_detail", pk=pk)
+    if request.POST.get("save_as"):  # kept only once the mapping was accepted
         SavedMapping.objects.create(name=request.POST["save_as"][:80], headers_key=_headers_key(batch.headers),
                                     mapping=mapping, created_by=request.user)
-    batch = imports.restage(request.user, batch, mapping)
     stage_import.enqueue(batch.pk)
     return redirect("registry:import_detail", pk=batch.pk)
 
@@ -189,4 +198,6 @@ def review_decide(request, pk: int):
             messages.success(request, _("Marked as different people; this pair will not be proposed again."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except DuplicatePair.DoesNotExist:
+        raise Http404
     return redirect("registry:review")

@@ -7,6 +7,7 @@ registry as it was; the staged files are written to a temporary name and renamed
 
 import hashlib
 import io
+import logging
 import os
 import shutil
 import time
@@ -32,6 +33,7 @@ from lindung.wilayah.models import Level, Wilayah
 
 from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SumberData
 
+logger = logging.getLogger(__name__)
 UPLOADERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 PROBABLE_DUPLICATE_THRESHOLD = 0.9
 SOURCE_LABEL = {"p3ke_keluarga": SumberData.P3KE, "p3ke_individu": SumberData.P3KE, "dtsen": SumberData.DTSEN}
@@ -170,6 +172,11 @@ def stage(batch: ImportBatch) -> ImportBatch:
                          progress=lambda pct, text: _set_progress(batch, pct, text))
     except readers.ReadError as exc:
         return _finish(batch, ImportBatch.Status.FAILED, error=str(exc))
+    except Exception:
+        # Never leave an import "checking" for ever; the traceback goes to the log, not to the page.
+        logger.exception("import %s failed", batch.pk)
+        return _finish(batch, ImportBatch.Status.FAILED,
+                       error=f"Terjadi kesalahan tak terduga saat memeriksa impor #{batch.pk}. Laporkan nomor ini ke admin.")
     read = result["read"]
     batch.source = read.source
     batch.headers = list(read.headers.values()) + read.unknown_columns  # every header, for the mapping screen
