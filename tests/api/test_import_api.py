@@ -7,9 +7,8 @@ from django.test import Client
 from lindung.accounts.services import issue_token
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry import imports
-from lindung.registry.demo import Village, generate_workers
+from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
-from lindung.wilayah.models import Level, Wilayah
 from tests.conftest import BANDAR_BINTUHAN, make_peserta
 
 
@@ -32,8 +31,7 @@ def api(users):
 
 @pytest.fixture
 def people(kaur):
-    villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
-                for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]
+    villages = villages_of("17.04")
     return generate_workers(villages, 6, 11, other_kecamatan=[])
 
 

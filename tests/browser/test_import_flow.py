@@ -9,10 +9,9 @@ from playwright.sync_api import Page, expect
 
 from lindung.accounts.demo import ensure_demo_users
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
-from lindung.registry.demo import Village, generate_workers
+from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import ImportBatch, Pekerjaan, Peserta
 from lindung.registry.occupations import ensure_occupations
-from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.services import load_regency
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,8 +37,7 @@ def test_upload_watch_report_and_approve(page: Page, live_server, settings, tmp_
     load_regency("17.04")
     ensure_occupations(Pekerjaan)  # a live-server test starts from a flushed database: data migrations are gone
     ensure_demo_users("17.04", PASSWORD)
-    villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
-                for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]
+    villages = villages_of("17.04")
     people = generate_workers(villages, 12, 5, other_kecamatan=[])
     people[2] = dict(people[2], nik=people[2]["nik"][:14])  # row 4: a short NIK
     people[5] = dict(people[5], desa_id="17.01.01.2001")  # row 7: a village of another regency

@@ -6,18 +6,15 @@ from django.core.management import call_command
 
 from lindung.accounts.models import User
 from lindung.audit.models import Event
-from lindung.registry.demo import COASTAL_KECAMATAN, KAUR_WORKERS, Village, generate_workers, seed_workers
+from lindung.registry.demo import COASTAL_KECAMATAN, KAUR_WORKERS, generate_workers, seed_workers, villages_of
 from lindung.registry.models import Peserta
 from lindung.rules.nik import check_against, parse_nik
-from lindung.wilayah.models import Level, Wilayah
+from lindung.wilayah.models import Wilayah
 
 
 @pytest.fixture
 def villages(kaur):
-    return [
-        Village(w.code, w.name, w.parent_id, w.parent.name)
-        for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")
-    ]
+    return villages_of("17.04")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The registry import end to end on real files: staged, reported, approved by another admin, atomic."""
 
 import json
-from datetime import date
 
 import openpyxl
 import polars as pl
@@ -11,12 +10,10 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from lindung.audit.models import Event
-from lindung.pipeline.samples import p3ke_individu, write_xlsx
+from lindung.pipeline.samples import p3ke_individu, plant_defects, write_xlsx
 from lindung.registry import imports, review
-from lindung.registry.demo import Village, generate_workers
+from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
-from lindung.rules.nik import make_nik
-from lindung.wilayah.models import Level, Wilayah
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +24,7 @@ def _data_dir(settings, tmp_path):
 
 @pytest.fixture
 def people(kaur):
-    villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
-                for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]
+    villages = villages_of("17.04")
     return generate_workers(villages, 40, 99, other_kecamatan=[])
 
 
@@ -58,42 +54,11 @@ def test_a_clean_p3ke_file_goes_in_untouched_after_approval(users, people, tmp_p
 
 
 def test_planted_defects_give_exactly_those_findings(users, people, tmp_path):
-    frame = p3ke_individu(people[:14])
-    p = {c: frame[c].to_list() for c in frame.columns}
-    p["NIK"][0] = p["NIK"][0][:15]  # row 2: 15 digits
-    number_cell = 1  # row 3: NIK typed into a number cell
-    p["Jenis Kelamin"][2] = "Perempuan" if p["Jenis Kelamin"][2] == "Laki-laki" else "Laki-laki"  # row 4
-    born = date.fromisoformat("1980-01-01")
-    p["Tanggal Lahir"][3] = "02-01-1981"  # row 5: birth date disagrees with the NIK
-    p["Kode Kemdagri"][4] = "1704999999"  # row 6: unknown village in Kaur
-    p["Kode Kemdagri"][5] = "1701012001"  # row 7: a village of another regency
-    old = date(1955, 6, 1)  # row 8: 69 on the programme start
-    p["NIK"][6], p["Tanggal Lahir"][6], p["Jenis Kelamin"][6] = make_nik("17.04.05", old, "L", 501), "01-06-1955", "Laki-laki"
-    young = date(2010, 6, 1)  # row 9: 14
-    p["NIK"][7], p["Tanggal Lahir"][7], p["Jenis Kelamin"][7] = make_nik("17.04.05", young, "L", 502), "01-06-2010", "Laki-laki"
-    p["Nama"][8] = ""  # row 10
-    p["Pekerjaan"][9] = "Petani/Pekebun; Nelayan; Pedagang Kecil"  # row 11
-    p["Desil Kesejahteraan"][10] = "11"  # row 12
-    p["NIK"][12] = p["NIK"][11]  # row 14 repeats row 13's NIK
-    p["Tanggal Lahir"][12], p["Jenis Kelamin"][12] = p["Tanggal Lahir"][11], p["Jenis Kelamin"][11]
-    del born
-    batch = stage_file(users["operator"], pl.DataFrame(p), tmp_path, number_cells={(number_cell, "NIK")})
+    frame, number_cells, expected = plant_defects(p3ke_individu(people[:14]))
+    batch = stage_file(users["operator"], frame, tmp_path, number_cells=number_cells)
     assert batch.status == ImportBatch.Status.STAGED, batch.error
     errors = {(f["row"], f["column"], f["code"]) for f in imports.findings(batch).iter_rows(named=True) if f["severity"] == "error"}
-    assert errors == {
-        (2, "NIK", "nik_length"),
-        (3, "NIK", "nik_number_cell"),
-        (4, "Jenis Kelamin", "nik_sex_mismatch"),
-        (5, "Tanggal Lahir", "nik_birthdate_mismatch"),
-        (6, "Kode Kemdagri", "desa_unknown"),
-        (7, "Kode Kemdagri", "desa_outside_regency"),
-        (8, "Tanggal Lahir", "age_too_old"),
-        (9, "Tanggal Lahir", "age_too_young"),
-        (10, "Nama", "nama_empty"),
-        (11, "Pekerjaan", "pekerjaan_too_many"),
-        (12, "Desil Kesejahteraan", "desil_invalid"),
-        (14, "NIK", "nik_duplicate_in_file"),
-    }
+    assert errors == expected
     assert batch.report["valid"] == 2 and batch.report["rows"] == 14
 
     # The findings workbook marks the offending cells.

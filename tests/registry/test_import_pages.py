@@ -14,7 +14,7 @@ from lindung.accounts.services import save_user
 from lindung.audit.models import Event
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry import imports
-from lindung.registry.demo import Village, generate_workers
+from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping
 from lindung.wilayah.models import Level, Wilayah
 from tests.conftest import BANDAR_BINTUHAN, KAUR, PASSWORD, make_peserta
@@ -34,8 +34,7 @@ def _data_dir_and_immediate_tasks(settings, tmp_path):
 
 @pytest.fixture
 def people(kaur):
-    villages = [Village(w.code, w.name, w.parent_id, w.parent.name)
-                for w in Wilayah.objects.filter(level=Level.DESA, code__startswith="17.04.").select_related("parent")]
+    villages = villages_of("17.04")
     return generate_workers(villages, 12, 7, other_kecamatan=[])
 
 

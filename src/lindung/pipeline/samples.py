@@ -62,3 +62,44 @@ def write_xlsx(frame: pl.DataFrame, path: Path, *, title_rows: list[str] = (), n
                 sheet.write_string(r, col, str(value))
     book.close()
     return path
+
+
+def plant_defects(frame: pl.DataFrame) -> tuple[pl.DataFrame, set[tuple[int, str]], set[tuple[int, str, str]]]:
+    """One mistake of each kind a clerk meets, in the first 14 rows of a P3KE individual frame.
+
+    Returns the frame, the (index, column) cells to write as numbers, and the expected error
+    findings as (Excel row with the header on row 1, column, code).
+    """
+    from datetime import date
+
+    from lindung.rules.nik import make_nik
+
+    p = {c: frame[c].to_list() for c in frame.columns}
+    p["NIK"][0] = p["NIK"][0][:15]
+    p["Jenis Kelamin"][2] = "Perempuan" if p["Jenis Kelamin"][2] == "Laki-laki" else "Laki-laki"
+    born = date.fromisoformat("-".join(reversed(p["Tanggal Lahir"][3].split("-"))))
+    p["Tanggal Lahir"][3] = born.replace(year=born.year + 1 if born.year < 2000 else born.year - 1).strftime("%d-%m-%Y")
+    p["Kode Kemdagri"][4] = "1704999999"  # no such village in Kaur
+    p["Kode Kemdagri"][5] = "1701012001"  # a village of another regency
+    p["NIK"][6], p["Tanggal Lahir"][6], p["Jenis Kelamin"][6] = make_nik("17.04.05", date(1955, 6, 1), "L", 501), "01-06-1955", "Laki-laki"
+    p["NIK"][7], p["Tanggal Lahir"][7], p["Jenis Kelamin"][7] = make_nik("17.04.05", date(2010, 6, 1), "L", 502), "01-06-2010", "Laki-laki"
+    p["Nama"][8] = ""
+    p["Pekerjaan"][9] = "Petani/Pekebun; Nelayan; Pedagang Kecil"
+    p["Desil Kesejahteraan"][10] = "11"
+    p["NIK"][12] = p["NIK"][11]
+    p["Tanggal Lahir"][12], p["Jenis Kelamin"][12] = p["Tanggal Lahir"][11], p["Jenis Kelamin"][11]
+    expected = {
+        (2, "NIK", "nik_length"),
+        (3, "NIK", "nik_number_cell"),
+        (4, "Jenis Kelamin", "nik_sex_mismatch"),
+        (5, "Tanggal Lahir", "nik_birthdate_mismatch"),
+        (6, "Kode Kemdagri", "desa_unknown"),
+        (7, "Kode Kemdagri", "desa_outside_regency"),
+        (8, "Tanggal Lahir", "age_too_old"),
+        (9, "Tanggal Lahir", "age_too_young"),
+        (10, "Nama", "nama_empty"),
+        (11, "Pekerjaan", "pekerjaan_too_many"),
+        (12, "Desil Kesejahteraan", "desil_invalid"),
+        (14, "NIK", "nik_duplicate_in_file"),
+    }
+    return pl.DataFrame(p), {(1, "NIK")}, expected

@@ -91,7 +91,7 @@ def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecama
     return rows
 
 
-def _villages(regency: str) -> list[Village]:
+def villages_of(regency: str) -> list[Village]:
     rows = Wilayah.objects.filter(level=Level.DESA, code__startswith=regency + ".").select_related("parent")
     return [Village(w.code, w.name, w.parent_id, w.parent.name) for w in rows]
 
@@ -105,7 +105,7 @@ def _other_kecamatan(regency: str) -> list[str]:
 
 def seed_workers(regency: str, n: int = KAUR_WORKERS, seed: int = 2024, *, actor=None, batch: int = 2000) -> int:
     """Add the demo workers that are not there yet; returns how many were added."""
-    villages = _villages(regency)
+    villages = villages_of(regency)
     if not villages:
         raise ValueError(f"Wilayah {regency} belum dimuat: jalankan `lindung regions load {regency}` dulu.")
     rows = generate_workers(villages, n, seed, other_kecamatan=_other_kecamatan(regency))
