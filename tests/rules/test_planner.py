@@ -1,0 +1,351 @@
+"""lindung.rules.planner: the Kaur figures of DOMAIN.md section 1, the optimum against brute force,
+the user's constraints, lapse dates and warnings."""
+
+import itertools
+from collections import Counter
+import random
+from datetime import date
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lindung.rules import planner
+from lindung.rules.contributions import Month
+from lindung.rules.planner import (
+    PlanInput,
+    SolverError,
+    Worker,
+    everyone_while_money_lasts,
+    full_year_for_most,
+    lapse_date,
+    optimum,
+    plan,
+)
+
+JAN, DEC = Month(2025, 1), Month(2025, 12)
+DEC_2024 = Month(2024, 12)
+KAUR_BUDGET = 300_000_000
+
+
+def kaur_workers(n: int = 7_130, seed: int = 2025, continuing: float = 1.0) -> list[Worker]:
+    """n workers in 15 kecamatan, priorities drawn like pipeline.eligibility's formula for desil 1;
+    a share ``continuing`` of them paid until December 2024, as Kaur's were."""
+    rng = random.Random(seed)
+    kecamatan = [f"Kecamatan {i:02d}" for i in range(1, 16)]
+    return [
+        Worker(
+            key=f"W{i:05d}",
+            priority=100 + 20 * (rng.random() < 0.4) + 15 * (rng.random() < 0.3)
+            + 10 * (rng.random() < 0.6) + 3 * rng.randint(0, 5),
+            kecamatan=rng.choice(kecamatan),
+            covered_until=DEC_2024 if rng.random() < continuing else None,
+        )
+        for i in range(n)
+    ]
+
+
+@cache
+def kaur(**settings_) -> tuple[list[Worker], PlanInput, list]:
+    workers = kaur_workers()
+    inp = PlanInput(KAUR_BUDGET, JAN, DEC, **settings_)
+    return workers, inp, plan(workers, inp)
+
+
+def check(s, workers: list[Worker], inp: PlanInput) -> None:
+    """What every scenario must satisfy."""
+    by_key = {w.key: w for w in workers}
+    assert set(s.months_per_worker) | set(s.uncovered) == set(by_key)
+    assert not set(s.months_per_worker) & set(s.uncovered)
+    for key, (start, end) in s.months_per_worker.items():
+        assert inp.first <= start <= end <= inp.last
+        shift = end.year * 12 + end.month - 1 + 4
+        assert s.lapse[key] == date(shift // 12, shift % 12 + 1, 1)
+    assert set(s.lapse) == set(s.months_per_worker)
+    funded = months(s)
+    assert s.people == len(funded)
+    assert s.person_months == sum(funded.values())
+    assert s.weighted_person_months == sum(by_key[k].priority * m for k, m in funded.items())
+    assert s.cost == s.person_months * inp.cost_per_month <= inp.budget
+    assert s.left == inp.budget - s.cost
+    for k, (covered, eligible) in s.by_kecamatan.items():
+        assert covered == sum(1 for key in funded if by_key[key].kecamatan == k)
+        assert eligible == sum(1 for w in workers if w.kecamatan == k)
+
+
+def shortfalls(s) -> dict[str, int]:
+    """People missing from each kecamatan's proportional share of the covered."""
+    covered = sum(c for c, _ in s.by_kecamatan.values())
+    total = sum(e for _, e in s.by_kecamatan.values())
+    return {k: e * covered // total - c for k, (c, e) in s.by_kecamatan.items()
+            if c < e * covered // total}
+
+
+def months(s) -> dict[str, int]:
+    """Months funded per covered worker."""
+    return {key: (b.year - a.year) * 12 + b.month - a.month + 1
+            for key, (a, b) in s.months_per_worker.items()}
+
+
+def lengths(s) -> set[int]:
+    return set(months(s).values())
+
+
+def longest_first(s, workers: list[Worker]) -> None:
+    """Among workers the optimum cannot tell apart, smaller keys get at least as many months."""
+    funded = months(s)
+
+    def alike(w: Worker) -> tuple:
+        return w.priority, w.kecamatan, w.covered_until is not None
+
+    for _, same in itertools.groupby(sorted(workers, key=lambda w: (alike(w), w.key)), key=alike):
+        got = [funded.get(w.key, 0) for w in same]
+        assert got == sorted(got, reverse=True)
+
+
+# --- Kaur 2025: 7,130 workers, Rp300 million ------------------------------------------------
+
+
+def test_kaur_everyone_for_two_months():
+    workers, inp, (everyone, _, _) = kaur()
+    check(everyone, workers, inp)
+    assert (everyone.people, everyone.person_months) == (7_130, 14_260)
+    assert (everyone.cost, everyone.left) == (239_568_000, 60_432_000)
+    assert set(everyone.months_per_worker.values()) == {(JAN, Month(2025, 2))}
+    assert set(everyone.lapse.values()) == {date(2025, 6, 1)}
+    assert everyone.uncovered == []
+    assert everyone.remainder_buys == (
+        "Sisa Rp60.432.000 cukup untuk 3.597 orang-bulan lagi: bulan 2025-03 bagi 3.597 dari 7.130 "
+        "pekerja dengan prioritas tertinggi, atau 359 pekerja selama 10 bulan sampai 2025-12."
+    )
+    assert 3_597 * 16_800 <= 60_432_000 < 3_598 * 16_800 and 359 * 10 <= 3_597
+    assert any("7.130 pekerja dilindungi kurang dari 6 bulan" in w and "diakuisisi" in w
+               for w in everyone.warnings)
+
+
+def test_kaur_full_year_for_1488():
+    workers, inp, (_, full, _) = kaur()
+    check(full, workers, inp)
+    assert (full.people, full.person_months) == (1_488, 17_856)
+    assert (full.cost, full.left) == (299_980_800, 19_200)
+    assert set(full.months_per_worker.values()) == {(JAN, DEC)}
+    ranking = sorted(workers, key=lambda w: (-w.priority, w.key))
+    assert list(full.months_per_worker) == [w.key for w in ranking[:1_488]]
+    assert full.uncovered == [w.key for w in ranking[1_488:]]
+    assert set(full.lapse.values()) == {date(2026, 4, 1)}
+    assert any(w.startswith("5.642 peserta") and "1 April 2025" in w for w in full.warnings)
+    assert full.remainder_buys is None
+
+
+def test_kaur_optimum_honours_the_constraints():
+    workers, inp, (_, _, best) = kaur()
+    check(best, workers, inp)
+    assert min(lengths(best)) >= inp.min_consecutive
+    assert {start for start, _ in best.months_per_worker.values()} == {JAN}
+    assert shortfalls(best) == {}
+    longest_first(best, workers)
+    assert best.left < inp.cost_per_month * inp.min_consecutive  # nothing left that buys a span
+    assert best.solver.startswith("HiGHS") and "Optimal" in best.solver
+    assert not any("kurang dari 6 bulan" in w for w in best.warnings)
+
+
+def test_kaur_optimum_beats_the_simple_scenarios_when_they_are_allowed():
+    # The simple scenarios ignore shares, and covering everyone gives 2-month spans.
+    workers, inp, (everyone, full, best) = kaur(min_consecutive=2, kecamatan_share=False)
+    check(best, workers, inp)
+    assert best.weighted_person_months >= max(everyone.weighted_person_months,
+                                              full.weighted_person_months)
+    assert best.weighted_person_months > full.weighted_person_months  # the Rp19,200 is not all
+
+
+def test_full_year_misses_shares_and_says_so():
+    workers = ([Worker(f"a{i}", 10, "A") for i in range(6)]
+               + [Worker(f"b{i}", 1, "B") for i in range(6)])
+    inp = PlanInput(6 * 12 * 16_800, JAN, DEC, continuity_first=False)
+    full, best = full_year_for_most(workers, inp), optimum(workers, inp)
+    assert shortfalls(full) == {"B": 3}
+    assert any("B (0 dari minimal 3)" in w for w in full.warnings)
+    assert shortfalls(best) == {}
+    assert best.weighted_person_months == 4 * 12 * 10 + 24  # e.g. 4 of A for 12 months, 3 of B 8
+
+
+# --- continuity first --------------------------------------------------------------------
+
+
+def mixed(budget_months: int, continuity_first: bool = True):
+    """Six continuing members of low priority and six new workers of high priority."""
+    workers = ([Worker(f"c{i}", 1, "A", DEC_2024) for i in range(6)]
+               + [Worker(f"n{i}", 9, "A") for i in range(6)])
+    inp = PlanInput(budget_months * 16_800, JAN, DEC, continuity_first=continuity_first)
+    return workers, inp
+
+
+def test_continuing_members_first_then_new():
+    workers, inp = mixed(6 * 6 + 12)
+    best = optimum(workers, inp)
+    check(best, workers, inp)
+    assert all(best.months_per_worker[f"c{i}"] == (JAN, Month(2025, 6)) for i in range(6))
+    assert best.months_per_worker["n0"][0] == JAN
+    assert best.weighted_person_months == 6 * 6 + 12 * 9
+    assert not any("tidak didanai" in w for w in best.warnings)
+
+
+def test_when_continuing_members_cannot_all_be_carried_no_one_new_is_covered():
+    workers, inp = mixed(30)  # five of the six continuing members for 6 months
+    best = optimum(workers, inp)
+    check(best, workers, inp)
+    assert all(key.startswith("c") for key in best.months_per_worker)
+    assert best.weighted_person_months == 30
+    assert any(w.startswith(f"{6 - best.people} peserta") and "1 April 2025" in w
+               for w in best.warnings)
+
+
+def test_without_continuity_first_priority_decides():
+    workers, inp = mixed(6 * 6 + 12, continuity_first=False)
+    best = optimum(workers, inp)
+    assert all(key.startswith("n") for key in best.months_per_worker)
+    assert best.weighted_person_months == 48 * 9
+    assert any(w.startswith("6 peserta") for w in best.warnings)
+
+
+# --- the optimum against brute force ---------------------------------------------------
+
+
+def brute_force(workers: list[Worker], inp: PlanInput) -> tuple[int, int]:
+    """(people missing from the shares, priority-weighted person-months) of the best plan, over
+    every contiguous span of every worker, starting in any month."""
+    months = [Month(2025, m) for m in range(inp.first.month, inp.last.month + 1)]
+    pairs = itertools.combinations_with_replacement(range(len(months)), 2)
+    spans = [None] + [(a, b) for a, b in pairs if b - a + 1 >= inp.min_consecutive]
+    continuing = [w.covered_until == DEC_2024 for w in workers]
+    eligible = Counter(w.kecamatan for w in workers)
+    best = None
+    for choice in itertools.product(spans, repeat=len(workers)):
+        if sum(b - a + 1 for a, b in filter(None, choice)) * inp.cost_per_month > inp.budget:
+            continue
+        if inp.continuity_first:
+            if any(c and s is not None and s[0] != 0 for c, s in zip(continuing, choice)):
+                continue
+            if any(not c and s for c, s in zip(continuing, choice)) and any(
+                    c and s is None for c, s in zip(continuing, choice)):
+                continue
+        covered = sum(s is not None for s in choice)
+        missing = 0
+        if inp.kecamatan_share:
+            for k, e in eligible.items():
+                here = sum(1 for w, s in zip(workers, choice) if s and w.kecamatan == k)
+                missing += max(0, e * covered // len(workers) - here)
+        weighted = sum(w.priority * (s[1] - s[0] + 1) for w, s in zip(workers, choice) if s)
+        best = min(best or (missing, -weighted), (missing, -weighted))
+    return best[0], -best[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    priorities=st.lists(st.integers(0, 6), min_size=4, max_size=4),
+    kecamatan=st.lists(st.sampled_from("AB"), min_size=4, max_size=4),
+    continuing=st.lists(st.booleans(), min_size=4, max_size=4),
+    budget_months=st.integers(0, 12),
+    min_consecutive=st.integers(1, 3),
+    continuity_first=st.booleans(),
+    kecamatan_share=st.booleans(),
+)
+def test_optimum_matches_brute_force(priorities, kecamatan, continuing, budget_months,
+                                     min_consecutive, continuity_first, kecamatan_share):
+    workers = [Worker(f"w{i}", p, k, DEC_2024 if c else None)
+               for i, (p, k, c) in enumerate(zip(priorities, kecamatan, continuing))]
+    inp = PlanInput(budget_months * 16_800, JAN, Month(2025, 3), min_consecutive=min_consecutive,
+                    continuity_first=continuity_first, kecamatan_share=kecamatan_share)
+    best = optimum(workers, inp)
+    check(best, workers, inp)
+    assert min(lengths(best), default=min_consecutive) >= min_consecutive
+    longest_first(best, workers)
+    missing = sum(shortfalls(best).values()) if kecamatan_share else 0
+    assert (missing, best.weighted_person_months) == brute_force(workers, inp)
+    if not kecamatan_share:  # the simple scenarios are plans the optimum may choose
+        for simple in (everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp)):
+            if min(lengths(simple), default=min_consecutive) >= min_consecutive:
+                assert best.weighted_person_months >= simple.weighted_person_months
+    covered = [f"w{i}" in best.months_per_worker for i in range(4)]
+    if continuity_first and any(cov and not c for cov, c in zip(covered, continuing)):
+        assert all(cov for cov, c in zip(covered, continuing) if c)
+
+
+# --- determinism, lapse, inputs, messages --------------------------------------------------
+
+
+def test_same_input_same_plan_in_any_order():
+    workers = kaur_workers(1_500, seed=7, continuing=0.5)
+    inp = PlanInput(60_000_000, JAN, DEC)
+    first = optimum(workers, inp)
+    assert optimum(workers, inp) == first
+    assert optimum(random.Random(1).sample(workers, len(workers)), inp) == first
+    check(first, workers, inp)
+    assert shortfalls(first) == {}
+
+
+def test_ties_go_to_the_smaller_key():
+    workers = [Worker(k, 5, "A") for k in ("d", "b", "a", "c")]
+    inp = PlanInput(2 * 12 * 16_800 + 6 * 16_800, JAN, DEC, min_consecutive=12)
+    best = optimum(workers, inp)
+    assert best.months_per_worker == {"a": (JAN, DEC), "b": (JAN, DEC)}
+    assert full_year_for_most(workers, inp).uncovered == ["c", "d"]
+
+
+@pytest.mark.parametrize("last_paid, lapse", [
+    (Month(2025, 2), date(2025, 6, 1)),
+    (Month(2025, 9), date(2026, 1, 1)),
+    (Month(2025, 12), date(2026, 4, 1)),
+])
+def test_lapse_after_three_unpaid_months(last_paid, lapse):
+    assert lapse_date(last_paid) == lapse
+
+
+def test_remainder_sentences():
+    two = [Worker("a", 1, "A"), Worker("b", 1, "A")]
+    exact = everyone_while_money_lasts(two, PlanInput(2 * 3 * 16_800, JAN, DEC))
+    assert exact.remainder_buys == "Sisa Rp0 tidak cukup untuk satu orang-bulan (Rp16.800)."
+    beyond = everyone_while_money_lasts(two, PlanInput(2 * 12 * 16_800 + 16_800, JAN, DEC))
+    assert beyond.remainder_buys == (
+        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi, di luar periode 2025-01 sampai 2025-12.")
+    short = everyone_while_money_lasts(two, PlanInput(16_800, JAN, DEC))
+    assert short.people == 0 and short.uncovered == ["a", "b"]
+    assert short.remainder_buys == (
+        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi: bulan 2025-01 bagi 1 dari 2 pekerja dengan "
+        "prioritas tertinggi.")
+
+
+def test_no_workers():
+    for s in plan([], PlanInput(KAUR_BUDGET, JAN, DEC)):
+        assert (s.people, s.cost, s.left, s.uncovered, s.warnings) == (0, 0, KAUR_BUDGET, [], [])
+
+
+def test_short_spans_warned_in_the_optimum_too():
+    workers = [Worker("a", 1, "A")]
+    best = optimum(workers, PlanInput(2 * 16_800, JAN, DEC, min_consecutive=2))
+    assert best.months_per_worker == {"a": (JAN, Month(2025, 2))}
+    assert best.warnings == ["1 pekerja dilindungi kurang dari 6 bulan: BPJS Ketenagakerjaan "
+                             "mencatat peserta sebagai 'diakuisisi' hanya setelah 6 bulan iuran."]
+
+
+@pytest.mark.parametrize("workers, inp, message", [
+    ([Worker("a", 1, "A"), Worker("a", 2, "B")], PlanInput(0, JAN, DEC), "lebih dari sekali"),
+    ([Worker("a", 1, "A", JAN)], PlanInput(0, JAN, DEC), "sudah dibayar sampai 2025-01"),
+])
+def test_refuses_bad_workers(workers, inp, message):
+    with pytest.raises(ValueError, match=message):
+        optimum(workers, inp)
+
+
+@pytest.mark.parametrize("kwargs", [dict(min_consecutive=13), dict(min_consecutive=0),
+                                    dict(last=Month(2024, 12)), dict(budget=-1)])
+def test_refuses_bad_input(kwargs):
+    with pytest.raises(ValueError):
+        PlanInput(**{"budget": 1, "first": JAN, "last": DEC} | kwargs)
+
+
+def test_no_proven_optimum_is_an_error(monkeypatch):
+    monkeypatch.setattr(planner, "TIME_LIMIT", 0.0)
+    with pytest.raises(SolverError, match="tidak dapat membuktikan"):
+        optimum(kaur_workers(), PlanInput(KAUR_BUDGET, JAN, DEC))
