@@ -36,7 +36,12 @@ def rules_of(programme: Programme) -> tuple[eligibility.Rules, eligibility.Weigh
 
 def assessment(user, programme: Programme) -> pl.DataFrame:
     """Every worker of the user's area with eligible, reasons and priority, best first."""
-    rows = list(peserta_for(user).values_list(*COLUMNS))
+    return assess_workers(peserta_for(user), programme)
+
+
+def assess_workers(workers, programme: Programme) -> pl.DataFrame:
+    """The assessment of a queryset of workers (callers scope it; the CLI works for the whole regency)."""
+    rows = list(workers.values_list(*COLUMNS))
     frame = pl.DataFrame(rows, schema={
         "id": pl.Int64, "nik": pl.Utf8, "nama": pl.Utf8, "desa": pl.Utf8, "tanggal_lahir": pl.Date, "desil": pl.Int64,
         "miskin_ekstrem": pl.Boolean, "hubungan": pl.Utf8, "id_keluarga": pl.Utf8, "job1": pl.Utf8, "job2": pl.Utf8,

@@ -1,0 +1,86 @@
+import os
+import sys
+from contextlib import contextmanager
+from json import dumps
+
+import polars as pl
+from django.core.management.base import BaseCommand, CommandError
+
+from lindung.programs.models import Programme
+from lindung.programs.selectors import assess_workers
+from lindung.registry.models import Peserta
+from lindung.rules.contributions import Month, Payer, contribution
+from lindung.rules.planner import PlanInput, SolverError, Worker, plan
+
+# The issue's names for the two fixed scenarios.
+NAMES = {"everyone": "all_max_months", "full_year": "full_year", "optimum": "optimum"}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@contextmanager
+def _solver_banner_to_stderr():
+    """HiGHS prints its banner on file descriptor 1 when first used: keep stdout for the answer."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+class Command(BaseCommand):
+    help = "What a budget buys for the programme's eligible workers: the scenarios side by side."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--budget", type=int, required=True, help="budget ceiling (pagu) in Rupiah")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--programme", help="programme code (default: the year's first programme)")
+        parser.add_argument("--start", help="first month, YYYY-MM (default: January of the year)")
+        parser.add_argument("--min-months", type=int, default=6, help="minimum consecutive months in the optimum")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, budget, year, programme, start, min_months, json, **options):
+        found = Programme.objects.filter(code=programme) if programme else Programme.objects.filter(year=year)
+        chosen = found.order_by("code").first()
+        if chosen is None:
+            raise CommandError(f"Tidak ada program {programme or year}: buat programnya dulu (lindung demo membuat kaur-2025).")
+        try:
+            first = Month.parse(start) if start else Month(year, 1)
+            last = Month(year, 12)
+            cost = contribution(first, Payer.APBD, None).total
+            inp = PlanInput(budget=budget, first=first, last=last, cost_per_month=cost, min_consecutive=min_months)
+        except ValueError as exc:
+            raise CommandError(str(exc))
+        assessed = assess_workers(Peserta.objects.all(), chosen).filter(pl.col("eligible"))
+        workers = [Worker(key=r["nik"], priority=r["priority"], kecamatan=r["desa"][:8])
+                   for r in assessed.select("nik", "priority", "desa").iter_rows(named=True)]
+        try:
+            with _solver_banner_to_stderr():
+                scenarios = plan(workers, inp)
+        except SolverError as exc:
+            raise CommandError(str(exc))
+        rows = [{
+            "name": NAMES[s.name],
+            "people": s.people,
+            "months": max((m_last.year * 12 + m_last.month - m_first.year * 12 - m_first.month + 1
+                           for m_first, m_last in s.months_per_worker.values()), default=0),
+            "cost": s.cost,
+            "remaining": s.left,
+            "person_months": s.person_months,
+        } for s in scenarios]
+        if json:
+            out = {"programme": chosen.code, "monthly_cost_per_person": cost, "candidates": len(workers), "scenarios": rows}
+            self.stdout.write(dumps(out))
+            return
+        self.stdout.write(f"Program {chosen.code}: {_n(len(workers))} calon layak, iuran Rp{_n(cost)}/orang/bulan")
+        for s, row in zip(scenarios, rows):
+            self.stdout.write(f"\n{s.title}\n  {_n(row['people'])} orang, hingga {row['months']} bulan, "
+                              f"{_n(row['person_months'])} orang-bulan, biaya Rp{_n(row['cost'])}, sisa Rp{_n(row['remaining'])}")
+            for line in ([s.remainder_buys] if s.remainder_buys else []) + s.warnings:
+                self.stdout.write(f"  · {line}")
