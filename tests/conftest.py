@@ -25,6 +25,16 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture
+def import_settings(settings, tmp_path):
+    """Imports keep their files in a fresh data dir, take ages on 1 January 2025, and run at once."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.LINDUNG_PROGRAMME_START = "2025-01-01"
+    # pytest-django's settings fixture sends setting_changed, on which django_tasks drops its cached backends.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return settings
+
+
+@pytest.fixture
 def kaur(db):
     load_regency(KAUR)
     return KAUR

@@ -16,11 +16,7 @@ def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-@pytest.fixture(autouse=True)
-def _data_dir_and_immediate_tasks(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    settings.LINDUNG_PROGRAMME_START = "2025-01-01"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+pytestmark = pytest.mark.usefixtures("import_settings")
 
 
 @pytest.fixture

@@ -16,10 +16,7 @@ from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    settings.LINDUNG_PROGRAMME_START = "2025-01-01"
+pytestmark = pytest.mark.usefixtures("import_settings")
 
 
 @pytest.fixture

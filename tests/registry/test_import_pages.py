@@ -24,12 +24,7 @@ XSS = '<script>alert("lindung")</script>'
 OUTSIDERS = ["camat", "desa", "pimpinan", "bpjs"]
 
 
-@pytest.fixture(autouse=True)
-def _data_dir_and_immediate_tasks(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    settings.LINDUNG_PROGRAMME_START = "2025-01-01"
-    # pytest-django's settings fixture sends setting_changed, on which django_tasks drops its cached backends.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+pytestmark = pytest.mark.usefixtures("import_settings")
 
 
 @pytest.fixture
