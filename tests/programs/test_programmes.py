@@ -78,6 +78,10 @@ def test_the_admin_sees_the_whole_regency_ranked_highest_priority_first(client, 
     assert ranking_names(response) == ["Ahmad Nelayan", "Fajar Kinal", "Bambang Petani"]
     priorities = [w["priority"] for w in response.context["page"]]
     assert priorities == [135, 120, 100]
+    # Each score is shown with its parts, and they add up.
+    for row in response.context["page"]:
+        assert sum(points for _, points in row["parts"]) == row["priority"]
+    assert "Pekerjaan berisiko tinggi" in response.content.decode()
     # The formula shown is the programme's, from the pipeline that computes the scores.
     shown = formula(Weights())
     assert "Skor = 10 × (11 − desil)" in shown

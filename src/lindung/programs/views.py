@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lindung.pipeline.eligibility import formula
+from lindung.pipeline.eligibility import explain, formula
 
 from . import selectors, services
 from .forms import ExclusionsForm, RulesForm
@@ -31,8 +31,10 @@ def programme_detail(request, code: str):
     assessed = selectors.assessment(request.user, programme)
     only = request.GET.get("show", "eligible")
     shown = assessed.filter(assessed["eligible"]) if only == "eligible" else assessed.filter(~assessed["eligible"])
-    page = Paginator(shown.rows(named=True), 50).get_page(request.GET.get("page"))
     _, weights = selectors.rules_of(programme)
+    page = Paginator(shown.rows(named=True), 50).get_page(request.GET.get("page"))
+    for row in page:  # the score's parts, so nobody has to trust a bare number
+        row["parts"] = explain(row, weights)
     return render(request, "programs/programme_detail.html", {
         "programme": programme, "summary": selectors.summary(assessed), "page": page, "show": only,
         "formula": formula(weights), "can_edit": request.user.role and request.user.role.name == "Admin Dinas",
