@@ -19,15 +19,16 @@ KINAL_VILLAGE = "17.04.01.2001"  # Gedung Wani, another kecamatan
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings, tmp_path):
+    # Files a test writes (imports, …) go to its own directory, never to the developer's ./var.
+    settings.DATA_DIR = tmp_path / "data"
     # The manifest needs collectstatic; tests serve static files from the finders instead.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
 @pytest.fixture
-def import_settings(settings, tmp_path):
-    """Imports keep their files in a fresh data dir, take ages on 1 January 2025, and run at once."""
-    settings.DATA_DIR = tmp_path / "data"
+def import_settings(settings):
+    """Imports take ages on 1 January 2025 and run at once."""
     settings.LINDUNG_PROGRAMME_START = "2025-01-01"
     # pytest-django's settings fixture sends setting_changed, on which django_tasks drops its cached backends.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -32,7 +32,6 @@ def run_queued_jobs() -> None:
 
 
 def test_upload_watch_report_and_approve(page: Page, live_server, settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
     settings.LINDUNG_PROGRAMME_START = "2025-01-01"
     load_regency("17.04")
     ensure_occupations(Pekerjaan)  # a live-server test starts from a flushed database: data migrations are gone
