@@ -25,7 +25,13 @@ import polars as pl
 
 from lindung.pipeline.schema import FIELDS, NIK_NUMBER_CELL, ROW, ReadResult
 from lindung.pipeline.sources import (
-    KNOWN_KEYS, SECOND_COLUMNS, SOURCES, UNKNOWN, detect_source, key, map_headers,
+    KNOWN_KEYS,
+    SECOND_COLUMNS,
+    SOURCES,
+    UNKNOWN,
+    detect_source,
+    key,
+    map_headers,
 )
 
 SCAN_ROWS = 30  # the header row is looked for in this many rows at the top of a sheet

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from lindung.accounts.roles import ADMIN_DINAS, AUDITOR, OPERATOR_DINAS
 
-from .models import DuplicatePair, ImportBatch
+from .models import DuplicatePair, ImportBatch, SavedMapping, headers_key
 
 IMPORT_READERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name, AUDITOR.name}
 
@@ -26,3 +26,9 @@ def pairs_for(user, *, decision: str = DuplicatePair.Decision.PENDING) -> QueryS
     return DuplicatePair.objects.filter(decision=decision).select_related(
         "a", "b", "a__desa", "b__desa", "a__pekerjaan_1", "b__pekerjaan_1"
     )
+
+
+def saved_mappings(user, batch: ImportBatch) -> QuerySet[SavedMapping]:
+    """Mappings saved for files with exactly this batch's headers."""
+    check_reads_imports(user)
+    return SavedMapping.objects.filter(headers_key=headers_key(batch.headers))

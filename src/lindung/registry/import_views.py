@@ -1,7 +1,5 @@
 """Pages of the import: upload, live progress, report, mapping, approval; the review queue; the template."""
 
-import hashlib
-import json
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
 from . import import_selectors, imports, review
-from .models import DuplicatePair, ImportBatch, SavedMapping
+from .models import DuplicatePair, ImportBatch
 from .tasks import stage_import
 from .template_xlsx import build_template
 
@@ -47,10 +45,6 @@ def _batch(user, pk) -> ImportBatch:
         return import_selectors.imports_for(user).get(pk=pk)
     except ImportBatch.DoesNotExist:
         raise Http404
-
-
-def _headers_key(headers) -> str:
-    return hashlib.sha256(json.dumps(sorted(headers)).encode()).hexdigest()
 
 
 @login_required
@@ -92,7 +86,7 @@ def import_detail(request, pk: int):
         context["by_code"] = found.group_by("code", "severity").len().sort("len", descending=True).rows()
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         context["mapping"] = _mapping_rows(batch)
-        context["saved"] = SavedMapping.objects.filter(headers_key=_headers_key(batch.headers))
+        context["saved"] = import_selectors.saved_mappings(request.user, batch)
     template = "registry/import_detail.html#status" if request.htmx else "registry/import_detail.html"
     return render(request, template, context)
 
@@ -117,8 +111,8 @@ def import_map(request, pk: int):
     saved = request.POST.get("saved", "")
     if saved:
         # Only a mapping made for these headers may be used (another file's is a 404, not a crash).
-        found = SavedMapping.objects.filter(pk=int(saved) if saved.isdigit() else None,
-                                            headers_key=_headers_key(batch.headers)).first()
+        found = import_selectors.saved_mappings(request.user, batch).filter(
+            pk=int(saved) if saved.isdigit() else None).first()
         if found is None:
             raise Http404
         mapping = found.mapping
@@ -130,8 +124,7 @@ def import_map(request, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:import_detail", pk=pk)
     if request.POST.get("save_as"):  # kept only once the mapping was accepted
-        SavedMapping.objects.create(name=request.POST["save_as"][:80], headers_key=_headers_key(batch.headers),
-                                    mapping=mapping, created_by=request.user)
+        imports.save_mapping(request.user, batch, request.POST["save_as"], mapping)
     stage_import.enqueue(batch.pk)
     return redirect("registry:import_detail", pk=batch.pk)
 

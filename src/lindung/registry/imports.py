@@ -11,8 +11,8 @@ import logging
 import os
 import shutil
 import time
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -25,13 +25,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lindung.accounts.roles import ADMIN_DINAS, OPERATOR_DINAS
 from lindung.audit.services import record_event
-from lindung.pipeline import linkage, readers, validate
 from lindung.core.xlsx import safe_cell, write_table
+from lindung.pipeline import linkage, readers, validate
 from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA
 from lindung.rules.nik import known_in_lokal
 from lindung.wilayah.models import Level, Wilayah
 
-from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SumberData
+from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping, SumberData, headers_key
 
 logger = logging.getLogger(__name__)
 UPLOADERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
@@ -91,6 +91,15 @@ def restage(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
         record_event(user, "registry.import_remapped", target=f"importbatch:{batch.pk}",
                      summary=f"Pemetaan kolom diubah ({len(mapping)} kolom); impor diperiksa ulang.")
     return locked
+
+
+def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMapping:
+    check_uploader(user)
+    saved = SavedMapping.objects.create(name=name[:80], headers_key=headers_key(batch.headers), mapping=mapping,
+                                        created_by=user)
+    record_event(user, "registry.mapping_saved", target=f"savedmapping:{saved.pk}",
+                 summary=f"Pemetaan kolom disimpan ({len(mapping)} kolom).")
+    return saved
 
 
 def _context(regency: str) -> validate.Context:

@@ -1,3 +1,6 @@
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -144,6 +147,11 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Impor #{self.pk}"
+
+
+def headers_key(headers: list[str]) -> str:
+    """The same set of headers, in any order, gives the same key."""
+    return hashlib.sha256(json.dumps(sorted(headers)).encode()).hexdigest()
 
 
 class SavedMapping(models.Model):
