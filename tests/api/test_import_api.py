@@ -104,7 +104,7 @@ def test_an_unreadable_file_ends_failed_with_a_message(api, tmp_path):
 def test_area_roles_cannot_upload_or_read_imports(api, users, people, tmp_path, name):
     client, tokens = api
     path = write_xlsx(p3ke_individu(people[:2]), tmp_path / "a.xlsx")
-    staged = imports.stage(imports.create_batch(users["operator"], path, "a.xlsx"))
+    staged = imports.stage(imports.create_batch(users["operator"], imports.file_chunks(path), "a.xlsx"))
     assert staged.status == ImportBatch.Status.STAGED
     response = post_file(client, tokens[name], write_xlsx(p3ke_individu(people[2:4]), tmp_path / "b.xlsx"))
     assert response.status_code == 403

@@ -15,7 +15,6 @@ from lindung.registry import imports, review
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
 
-
 pytestmark = pytest.mark.usefixtures("import_settings")
 
 
@@ -27,7 +26,7 @@ def people(kaur):
 
 def stage_file(user, frame, tmp_path, name="p3ke.xlsx", **kwargs) -> ImportBatch:
     path = write_xlsx(frame, tmp_path / name, **kwargs)
-    return imports.stage(imports.create_batch(user, path, name))
+    return imports.stage(imports.create_batch(user, imports.file_chunks(path), name))
 
 
 def test_a_clean_p3ke_file_goes_in_untouched_after_approval(users, people, tmp_path):
@@ -118,7 +117,7 @@ def test_only_another_admin_approves_and_a_camat_cannot_upload(users, people, tm
     with pytest.raises(PermissionDenied):
         imports.approve(users["operator"], batch)  # not an Admin Dinas
     with pytest.raises(PermissionDenied):
-        imports.create_batch(users["camat"], tmp_path / "p3ke.xlsx", "p3ke.xlsx")
+        imports.create_batch(users["camat"], imports.file_chunks(tmp_path / "p3ke.xlsx"), "p3ke.xlsx")
     assert not Peserta.objects.exists()
 
 
@@ -141,7 +140,7 @@ def test_a_crash_during_the_commit_leaves_the_registry_as_it_was(users, people, 
 def test_hostile_files_end_in_a_clear_message_and_change_nothing(users, tmp_path, content, code):
     path = tmp_path / "p3ke.xlsx"
     path.write_bytes(content)
-    batch = imports.stage(imports.create_batch(users["operator"], path, "p3ke.xlsx"))
+    batch = imports.stage(imports.create_batch(users["operator"], imports.file_chunks(path), "p3ke.xlsx"))
     assert batch.status == ImportBatch.Status.FAILED
     assert code in batch.error and len(batch.error) > 20
     assert not Peserta.objects.exists()
@@ -193,7 +192,7 @@ def test_cli_stages_and_another_admin_approves(users, people, tmp_path, capsys, 
 
 def test_an_unexpected_failure_marks_the_import_failed_not_running(users, people, tmp_path):
     path = write_xlsx(p3ke_individu(people[:2]), tmp_path / "p3ke.xlsx")
-    batch = imports.create_batch(users["operator"], path, "p3ke.xlsx", source="template")
+    batch = imports.create_batch(users["operator"], imports.file_chunks(path), "p3ke.xlsx", source="template")
     (imports.batch_dir(batch) / "upload").unlink()  # the stored upload vanished: not a reading problem
     batch = imports.stage(batch)
     assert batch.status == ImportBatch.Status.FAILED and f"#{batch.pk}" in batch.error

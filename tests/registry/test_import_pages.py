@@ -57,7 +57,7 @@ def uploaded(client, content: bytes, name="p3ke.xlsx") -> ImportBatch:
 
 def batch_of(user, people, tmp_path, *, stage=True) -> ImportBatch:
     """A batch made through the import services (not the pages), for tests about other pages."""
-    batch = imports.create_batch(user, write_xlsx(p3ke_individu(people), tmp_path / "a.xlsx"), "a.xlsx")
+    batch = imports.create_batch(user, imports.file_chunks(write_xlsx(p3ke_individu(people), tmp_path / "a.xlsx")), "a.xlsx")
     return imports.stage(batch) if stage else batch
 
 

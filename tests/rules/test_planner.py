@@ -2,8 +2,8 @@
 the user's constraints, lapse dates and warnings."""
 
 import itertools
-from collections import Counter
 import random
+from collections import Counter
 from datetime import date
 from functools import cache
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from lindung.wilayah.models import Level
@@ -14,14 +15,30 @@ class Role:
     area_level: Level  # the level of the user's area
     edits_registry: bool = False
     reads_audit: bool = False
+    reads_imports: bool = False  # imports and the review queue hold people of every area
+    imports: bool = False  # uploads imports, decides on probable duplicates
+    approves: bool = False  # approves imports, sets a programme's rules
 
 
-ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), Level.KABUPATEN, edits_registry=True)
-OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), Level.KABUPATEN, edits_registry=True)
+ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), Level.KABUPATEN, edits_registry=True,
+                   reads_imports=True, imports=True, approves=True)
+OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), Level.KABUPATEN, edits_registry=True,
+                      reads_imports=True, imports=True)
 CAMAT = Role("Camat", _("District head (camat)"), Level.KECAMATAN)
 OPERATOR_DESA = Role("Operator Desa", _("Village operator"), Level.DESA, edits_registry=True)
 PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), Level.KABUPATEN)
 PIMPINAN = Role("Pimpinan", _("Leadership (regent, office head)"), Level.KABUPATEN)
-AUDITOR = Role("Auditor", _("Auditor"), Level.KABUPATEN, reads_audit=True)
+AUDITOR = Role("Auditor", _("Auditor"), Level.KABUPATEN, reads_audit=True, reads_imports=True)
 
 ROLES = {r.name: r for r in (ADMIN_DINAS, OPERATOR_DINAS, CAMAT, OPERATOR_DESA, PETUGAS_BPJS, PIMPINAN, AUDITOR)}
+
+
+def can(user, capability: str) -> bool:
+    """Whether the user's role has a capability (a flag of Role), e.g. can(user, "approves")."""
+    role = getattr(user, "role", None)
+    return bool(role and getattr(role, capability))
+
+
+def require(user, capability: str, message: str = "") -> None:
+    if not can(user, capability):
+        raise PermissionDenied(message)

@@ -1,7 +1,5 @@
 """The API: keyed by NIK and region codes, never database ids; scoped exactly like the pages."""
 
-import tempfile
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -105,11 +103,7 @@ def import_upload(request, file: File[UploadedFile], source: Form[str] = "auto")
     if source != "auto" and source not in SOURCES:
         # Caught here: the background check would fail on it and leave the import "running" for ever.
         raise HttpError(422, f"Sumber {source!r} tidak dikenal; pilih auto, " + ", ".join(SOURCES) + ".")
-    with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
-        for chunk in file.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        batch = imports.create_batch(request.user, Path(tmp.name), file.name or "upload", source=source)
+    batch = imports.create_batch(request.user, file.chunks(), file.name or "upload", source=source)
     stage_import.enqueue(batch.pk)
     batch.refresh_from_db()
     return Status(201, _import_out(batch))

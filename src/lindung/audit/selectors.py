@@ -1,14 +1,13 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+
+from lindung.accounts.roles import require
 
 from .models import Event
 
 
 def events_for(user, *, actor: str = "", target_type: str = "", target_id: str = "", date_from=None, date_to=None) -> QuerySet[Event]:
     """The audit trail, for auditors only, filtered by user, object and date."""
-    role = getattr(user, "role", None)
-    if role is None or not role.reads_audit:
-        raise PermissionDenied
+    require(user, "reads_audit")
     qs = Event.objects.select_related("actor")
     if actor:
         qs = qs.filter(actor__username=actor)

@@ -1,10 +1,9 @@
 """Writes to programmes: checked, audited."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from lindung.accounts.roles import ADMIN_DINAS
+from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.rules.nik import parse_nik
 
@@ -12,8 +11,7 @@ from .models import ExcludedNik, Programme
 
 
 def _check_admin(user) -> None:
-    if getattr(user, "role", None) != ADMIN_DINAS:
-        raise PermissionDenied("Hanya Admin Dinas yang boleh mengubah aturan program.")
+    require(user, "approves", "Hanya Admin Dinas yang boleh mengubah aturan program.")
 
 
 @transaction.atomic

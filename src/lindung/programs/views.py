@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from lindung.accounts.roles import can, require
 from lindung.pipeline.eligibility import explain, formula
 
 from . import selectors, services
@@ -37,15 +37,14 @@ def programme_detail(request, code: str):
         row["parts"] = explain(row, weights)
     return render(request, "programs/programme_detail.html", {
         "programme": programme, "summary": selectors.summary(assessed), "page": page, "show": only,
-        "formula": formula(weights), "can_edit": request.user.role and request.user.role.name == "Admin Dinas",
+        "formula": formula(weights), "can_edit": can(request.user, "approves"),
     })
 
 
 @login_required
 def programme_rules(request, code: str):
     programme = _programme(request.user, code)
-    if not (request.user.role and request.user.role.name == "Admin Dinas"):
-        raise PermissionDenied
+    require(request.user, "approves")
     excluding = request.method == "POST" and "x-niks" in request.POST
     form = RulesForm(request.POST if request.method == "POST" and not excluding else None, instance=programme,
                      initial={"occupations": programme.occupations.all()})

@@ -1,19 +1,14 @@
 """Reads of imports and the review queue. Imports hold people of every area: office roles only."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from lindung.accounts.roles import ADMIN_DINAS, AUDITOR, OPERATOR_DINAS
+from lindung.accounts.roles import require
 
 from .models import DuplicatePair, ImportBatch, SavedMapping, headers_key
 
-IMPORT_READERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name, AUDITOR.name}
-
 
 def check_reads_imports(user) -> None:
-    role = getattr(user, "role", None)
-    if role is None or role.name not in IMPORT_READERS:
-        raise PermissionDenied
+    require(user, "reads_imports")
 
 
 def imports_for(user) -> QuerySet[ImportBatch]:

@@ -1,8 +1,5 @@
 """Pages of the import: upload, live progress, report, mapping, approval; the review queue; the template."""
 
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -17,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from lindung.accounts.roles import can
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
 from . import import_selectors, imports, review
@@ -53,24 +51,10 @@ def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with _as_path(upload) as path:
-            batch = imports.create_batch(request.user, path, upload.name, source=form.cleaned_data["source"])
+        batch = imports.create_batch(request.user, upload.chunks(), upload.name, source=form.cleaned_data["source"])
         stage_import.enqueue(batch.pk)
         return redirect("registry:import_detail", pk=batch.pk)
     return render(request, "registry/import_list.html", {"batches": batches, "form": form})
-
-
-@contextmanager
-def _as_path(upload):
-    """An uploaded file as a path on disk (large uploads already are one)."""
-    if hasattr(upload, "temporary_file_path"):
-        yield Path(upload.temporary_file_path())
-        return
-    with tempfile.NamedTemporaryFile(suffix=".upload") as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        yield Path(tmp.name)
 
 
 @login_required
@@ -92,8 +76,7 @@ def import_detail(request, pk: int):
 
 
 def _can_decide(user, batch) -> bool:
-    role = getattr(user, "role", None)
-    return bool(role and role.name == "Admin Dinas" and user.pk != batch.uploaded_by_id
+    return bool(can(user, "approves") and user.pk != batch.uploaded_by_id
                 and batch.status == ImportBatch.Status.STAGED)
 
 

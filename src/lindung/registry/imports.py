@@ -9,9 +9,9 @@ import hashlib
 import io
 import logging
 import os
-import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from lindung.accounts.roles import ADMIN_DINAS, OPERATOR_DINAS
+from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.core.xlsx import safe_cell, write_table
 from lindung.pipeline import linkage, readers, validate
@@ -34,7 +34,6 @@ from lindung.wilayah.models import Level, Wilayah
 from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping, SumberData, headers_key
 
 logger = logging.getLogger(__name__)
-UPLOADERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 PROBABLE_DUPLICATE_THRESHOLD = 0.9
 SOURCE_LABEL = {"p3ke_keluarga": SumberData.P3KE, "p3ke_individu": SumberData.P3KE, "dtsen": SumberData.DTSEN}
 # Registry fields an import writes (both for new workers and for updates of existing ones).
@@ -55,27 +54,41 @@ def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
 
 
 def check_uploader(user) -> None:
-    if getattr(user, "role", None) is None or user.role.name not in UPLOADERS:
-        raise PermissionDenied("Hanya Admin Dinas atau Operator Dinas yang boleh mengimpor data.")
+    require(user, "imports", "Hanya Admin Dinas atau Operator Dinas yang boleh mengimpor data.")
 
 
-def create_batch(user, source_path: Path, filename: str, *, source: str = "auto", mapping: dict | None = None) -> ImportBatch:
-    """Keep a copy of the uploaded file with its hash, and an audited batch record."""
+def file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(size):
+            yield chunk
+
+
+def create_batch(user, chunks: Iterable[bytes], filename: str, *, source: str = "auto",
+                 mapping: dict | None = None) -> ImportBatch:
+    """Keep the uploaded bytes (an upload's .chunks(), or file_chunks(path)) with their hash, and an
+    audited batch record."""
     check_uploader(user)
-    digest = hashlib.sha256()
-    with open(source_path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+    incoming = Path(settings.DATA_DIR) / "imports" / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as tmp:
+        for chunk in chunks:
             digest.update(chunk)
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            uploaded_by=user, filename=Path(filename).name[:200], sha256=digest.hexdigest(),
-            size=source_path.stat().st_size, source=source, mapping=mapping or {},
-        )
-        folder = batch_dir(batch)
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source_path, folder / "upload")
-        record_event(user, "registry.import_uploaded", target=f"importbatch:{batch.pk}",
-                     summary=f"Berkas impor diunggah ({batch.size} bita, sha256 {batch.sha256[:16]}…).")
+            size += len(chunk)
+            tmp.write(chunk)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                uploaded_by=user, filename=Path(filename).name[:200], sha256=digest.hexdigest(), size=size,
+                source=source, mapping=mapping or {},
+            )
+            folder = batch_dir(batch)
+            folder.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp.name, folder / "upload")
+            record_event(user, "registry.import_uploaded", target=f"importbatch:{batch.pk}",
+                         summary=f"Berkas impor diunggah ({batch.size} bita, sha256 {batch.sha256[:16]}…).")
+    finally:
+        Path(tmp.name).unlink(missing_ok=True)  # only left when the batch could not be created
     return batch
 
 
@@ -232,8 +245,7 @@ def _peserta_values(typed: pl.DataFrame, source: str) -> list[dict]:
 
 def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
     """Commit a staged import: in one transaction, by an Admin Dinas who did not upload it."""
-    if getattr(user, "role", None) != ADMIN_DINAS:
-        raise PermissionDenied("Hanya Admin Dinas yang boleh menyetujui impor.")
+    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui impor.")
     if user.pk == batch.uploaded_by_id:
         raise PermissionDenied("Impor harus disetujui oleh Admin Dinas lain, bukan yang mengunggah.")
     folder = batch_dir(batch)
@@ -282,8 +294,7 @@ def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:
 
 
 def reject(user, batch: ImportBatch, reason: str) -> ImportBatch:
-    if getattr(user, "role", None) != ADMIN_DINAS:
-        raise PermissionDenied("Hanya Admin Dinas yang boleh menolak impor.")
+    require(user, "approves", "Hanya Admin Dinas yang boleh menolak impor.")
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.NEEDS_MAPPING):

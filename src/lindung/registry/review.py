@@ -1,23 +1,21 @@
 """Decisions on probable duplicates: merge the same person, or dismiss the pair for good."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lindung.accounts.roles import ADMIN_DINAS, OPERATOR_DINAS
+from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 
 from .models import DismissedPair, DuplicatePair, Peserta
 
-REVIEWERS = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 # Fields the kept record takes from the other one where its own are empty.
 FILLED = ["no_kk", "tempat_lahir", "alamat", "telepon", "pekerjaan_1", "pekerjaan_2", "desil", "id_keluarga", "hubungan"]
 
 
 def _pending(user, pair_id: int) -> DuplicatePair:
-    if getattr(user, "role", None) is None or user.role.name not in REVIEWERS:
-        raise PermissionDenied("Hanya Admin/Operator Dinas yang meninjau duplikat.")
+    require(user, "imports", "Hanya Admin/Operator Dinas yang meninjau duplikat.")
     pair = DuplicatePair.objects.select_for_update().get(pk=pair_id)
     if pair.decision != DuplicatePair.Decision.PENDING:
         raise ValidationError("Pasangan ini sudah diputuskan.")

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 if dry_run:
                     result = imports.analyse(path, source=source, progress=progress)
                 else:
-                    batch = imports.stage(imports.create_batch(self._user(user), path, path.name, source=source))
+                    batch = imports.stage(imports.create_batch(self._user(user), imports.file_chunks(path), path.name, source=source))
                 bar.update(task, completed=100, description="Selesai")
         except ReadError as exc:
             raise CommandError(str(exc))
