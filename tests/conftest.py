@@ -67,3 +67,30 @@ def three_workers(kaur):
         "kecamatan": make_peserta(OTHER_VILLAGE_KAUR_SELATAN, "Budi Sekecamatan", serial=12, job="nelayan"),
         "outside": make_peserta(KINAL_VILLAGE, "Joko Luarwilayah", serial=13),
     }
+
+
+def plan_programme(users, kind: str = "full_year", *, people: int = 5):
+    """Kaur's 2025 programme with six eligible workers (four in Kaur Selatan, two in Kinal), a budget for
+    ``people`` full years, and the ``kind`` scenario saved by the operator and approved by the admin."""
+    from lindung.programs import services
+    from lindung.programs.demo import ensure_demo_programme
+    from lindung.programs.selectors import Settings
+
+    for serial, (desa, nama, job) in enumerate([
+        (BANDAR_BINTUHAN, "Ahmad Nelayan", "nelayan"), (BANDAR_BINTUHAN, "Siti Pedagang", "pedagang-kecil"),
+        (OTHER_VILLAGE_KAUR_SELATAN, "Budi Petani", "petani"), (OTHER_VILLAGE_KAUR_SELATAN, "Rudi Buruh", "buruh-tani"),
+        (KINAL_VILLAGE, "Joko Nelayan", "nelayan"), (KINAL_VILLAGE, "Wati Petani", "petani"),
+    ], start=31):
+        make_peserta(desa, nama, serial=serial, job=job, sex="P" if nama.startswith(("Siti", "Wati")) else "L")
+    programme = ensure_demo_programme(KAUR)
+    programme.budget = people * 12 * 16_800
+    programme.save()
+    scenario = services.save_scenario(users["operator"], programme, Settings.of(programme), kind)
+    services.approve_scenario(users["admin"], scenario)
+    programme.refresh_from_db()
+    return programme
+
+
+@pytest.fixture
+def planned(users):
+    return plan_programme(users)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lindung.audit",
     "lindung.registry",
     "lindung.programs",
+    "lindung.enrolment",
 ]
 
 MIDDLEWARE = [

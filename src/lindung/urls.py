@@ -12,6 +12,7 @@ urlpatterns = [
     path("peserta/", include("lindung.registry.urls")),
     path("audit/", include("lindung.audit.urls")),
     path("program/", include("lindung.programs.urls")),
+    path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ from lindung.rules.contributions import (
     UnknownTier,
     contribution,
     due_date,
+    highest_monthly,
+    month_range,
 )
 
 TRADER = "pedagang-kecil"
@@ -265,3 +267,14 @@ def test_due_date_is_the_first_working_day_from_the_15th(month):
     assert fifteenth <= due <= fifteenth + timedelta(days=10)
     assert _working(due)
     assert not any(_working(fifteenth + timedelta(days=i)) for i in range((due - fifteenth).days))
+
+
+def test_a_plan_is_priced_at_the_dearest_month_of_its_period():
+    # A village fund pays 8,400 from April 2026 (PP 50/2025), 16,800 in March: the plan prices 16,800.
+    assert highest_monthly(Month(2026, 3), Month(2026, 6), Payer.DANA_DESA) == 16_800
+    assert highest_monthly(Month(2026, 4), Month(2026, 6), Payer.DANA_DESA) == 8_400
+    assert highest_monthly(Month(2026, 4), Month(2026, 6), Payer.APBD) == 16_800
+    assert highest_monthly(Month(2025, 1), Month(2025, 12), Payer.APBD, jht=True) == 36_800
+    assert [str(m) for m in month_range(Month(2025, 11), Month(2026, 2))] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    with pytest.raises(UnknownTier):
+        highest_monthly(Month(2025, 1), Month(2025, 12), Payer.APBD, 2_000_000)

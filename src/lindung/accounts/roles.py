@@ -17,13 +17,14 @@ class Role:
     reads_audit: bool = False
     reads_imports: bool = False  # imports and the review queue hold people of every area
     imports: bool = False  # uploads imports, decides on probable duplicates
-    approves: bool = False  # approves imports, sets a programme's rules
+    approves: bool = False  # approves imports and plans, sets a programme's rules and status
+    plans: bool = False  # makes programmes and plan scenarios, sends registrations to BPJS, reads its answers
 
 
 ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), Level.KABUPATEN, edits_registry=True,
-                   reads_imports=True, imports=True, approves=True)
+                   reads_imports=True, imports=True, approves=True, plans=True)
 OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), Level.KABUPATEN, edits_registry=True,
-                      reads_imports=True, imports=True)
+                      reads_imports=True, imports=True, plans=True)
 CAMAT = Role("Camat", _("District head (camat)"), Level.KECAMATAN)
 OPERATOR_DESA = Role("Operator Desa", _("Village operator"), Level.DESA, edits_registry=True)
 PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), Level.KABUPATEN)

@@ -1,22 +1,43 @@
 """The API: keyed by NIK and region codes, never database ids; scoped exactly like the pages."""
 
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import File, Form, NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from lindung.accounts.roles import require
+from lindung.enrolment import selectors as enrolment
 from lindung.pipeline.sources import SOURCES
+from lindung.programs import selectors as programs
+from lindung.programs import services as program_services
+from lindung.programs.forms import PlannerForm
+from lindung.programs.models import Programme, Scenario
 from lindung.registry import import_selectors, imports
 from lindung.registry import selectors as registry
 from lindung.registry.models import ImportBatch, Peserta
 from lindung.registry.tasks import stage_import
+from lindung.rules.planner import SolverError
 from lindung.wilayah import selectors as wilayah
 
 from .auth import TokenAuth
-from .schemas import FindingOut, ImportOut, MeOut, PairOut, RegionOut, WorkerDetailOut, WorkerSearchOut
+from .schemas import (
+    FindingOut,
+    ImportOut,
+    KecamatanStatusOut,
+    MemberOut,
+    MeOut,
+    PairOut,
+    PlanOut,
+    ProgrammeOut,
+    RegionOut,
+    ScenarioIn,
+    ScenarioOut,
+    WorkerDetailOut,
+    WorkerSearchOut,
+)
 
 api = NinjaAPI(
     title="Lindung API",
@@ -30,6 +51,12 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Tidak diizinkan."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _refused(request, exc):
+    # A service refused a transition (already approved, own scenario, nothing to send): say why.
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 
 def _worker(p: Peserta, detail: bool = False) -> dict:
@@ -126,3 +153,117 @@ def duplicates(request, offset: int = 0, limit: int = 100):
     """The review queue: pairs of workers who may be one person."""
     pairs = import_selectors.pairs_for(request.user)[max(offset, 0):max(offset, 0) + min(max(limit, 1), 1000)]
     return [{"number": p.pk, "nik_a": p.nik_a, "nik_b": p.nik_b, "probability": p.probability, "batch": p.batch_id} for p in pairs]
+
+
+def _programme(request, code: str) -> Programme:
+    try:
+        return programs.programmes_for(request.user).get(code=code)
+    except Programme.DoesNotExist:
+        raise Http404
+
+
+def _programme_out(p: Programme) -> dict:
+    try:
+        cost = programs.monthly_cost(p)
+    except ValueError:
+        cost = None
+    return {"code": p.code, "name": p.name, "year": p.year, "status": p.status, "first_month": str(p.first_month),
+            "last_month": str(p.last_month), "funding_source": p.funding_source, "budget": p.budget,
+            "income_tier": p.income_tier, "package": p.package, "monthly_cost": cost, "pks_number": p.pks_number,
+            "pks_date": p.pks_date, "plan": p.plan.number if p.plan else None}
+
+
+def _scenario_out(s: Scenario) -> dict:
+    return {"number": s.number, "kind": s.kind, "budget": s.budget, "first": s.first, "last": s.last,
+            "min_consecutive": s.min_consecutive, "candidates": s.candidates, "people": s.people,
+            "person_months": s.person_months, "cost": s.cost, "remaining": s.remaining, "by_kecamatan": s.by_kecamatan,
+            "warnings": s.warnings, "created_by": s.created_by.username,
+            "approved_by": s.approved_by.username if s.approved_by else None}
+
+
+def _settings(programme: Programme, data: ScenarioIn) -> programs.Settings:
+    """The planner settings, checked by the planner page's own form."""
+    form = PlannerForm(programme, {
+        "budget": programme.budget if data.budget is None else data.budget,
+        "first": data.first or str(programme.first_month), "last": data.last or str(programme.last_month),
+        "min_consecutive": data.min_consecutive, "continuity_first": data.continuity_first,
+        "kecamatan_share": data.kecamatan_share,
+    })
+    if not form.is_valid():
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return form.settings()
+
+
+@api.get("/programmes", response=list[ProgrammeOut], tags=["programmes"])
+def programme_list(request):
+    return [_programme_out(p) for p in programs.programmes_for(request.user).select_related("plan")]
+
+
+@api.get("/programmes/{code}", response=ProgrammeOut, tags=["programmes"])
+def programme(request, code: str):
+    return _programme_out(_programme(request, code))
+
+
+@api.post("/programmes/{code}/plan", response=PlanOut, tags=["programmes"])
+def plan_preview(request, code: str, data: ScenarioIn):
+    """The three scenarios for these settings, side by side, nothing saved (`kind` is ignored)."""
+    programme = _programme(request, code)
+    require(request.user, "plans")
+    try:
+        found, cost, computed = programs.scenarios(request.user, programme, _settings(programme, data))
+    except (ValueError, SolverError) as exc:
+        raise HttpError(422, str(exc))
+    return {"monthly_cost_per_person": cost, "candidates": len(found.workers),
+            "scenarios": [programs.figures(s) for s in computed]}
+
+
+@api.get("/programmes/{code}/scenarios", response=list[ScenarioOut], tags=["programmes"])
+def scenario_list(request, code: str):
+    return [_scenario_out(s) for s in programs.scenarios_for(request.user, _programme(request, code))]
+
+
+@api.post("/programmes/{code}/scenarios", response={201: ScenarioOut}, tags=["programmes"])
+def scenario_save(request, code: str, data: ScenarioIn):
+    """Compute and save one scenario; another office administrator approves it."""
+    programme = _programme(request, code)
+    if data.kind not in Scenario.Kind.values:
+        raise HttpError(422, "kind: everyone, full_year atau optimum.")
+    try:
+        saved = program_services.save_scenario(request.user, programme, _settings(programme, data), data.kind)
+    except (ValueError, SolverError) as exc:
+        raise HttpError(422, str(exc))
+    return Status(201, _scenario_out(saved))
+
+
+def _scenario(request, code: str, number: int) -> Scenario:
+    try:
+        return programs.scenarios_for(request.user, _programme(request, code)).get(number=number)
+    except Scenario.DoesNotExist:
+        raise Http404
+
+
+@api.get("/programmes/{code}/scenarios/{number}", response=ScenarioOut, tags=["programmes"])
+def scenario(request, code: str, number: int):
+    return _scenario_out(_scenario(request, code, number))
+
+
+@api.post("/programmes/{code}/scenarios/{number}/approve", response=ScenarioOut, tags=["programmes"])
+def scenario_approve(request, code: str, number: int):
+    """Make a saved scenario the programme's plan (not by its author); its workers become candidates."""
+    return _scenario_out(program_services.approve_scenario(request.user, _scenario(request, code, number)))
+
+
+@api.get("/programmes/{code}/enrolment", response=list[KecamatanStatusOut], tags=["enrolment"])
+def enrolment_status(request, code: str):
+    """Members per kecamatan of the user's area, counted by status."""
+    rows = enrolment.status_by_kecamatan(request.user, _programme(request, code))
+    return [{**r, "counts": dict(zip(enrolment.STATUSES, r["counts"], strict=True))} for r in rows]
+
+
+@api.get("/programmes/{code}/members", response=list[MemberOut], tags=["enrolment"])
+def member_list(request, code: str, kecamatan: str = "", status: str = "", offset: int = 0, limit: int = 100):
+    found = enrolment.members(request.user, _programme(request, code), kecamatan=kecamatan, status=status)
+    start = max(offset, 0)
+    return [{"nik": m.peserta.nik, "nama": m.peserta.nama, "desa": m.peserta.desa_id, "status": m.status, "kpj": m.kpj,
+             "rejection_reason": m.rejection_reason, "first": m.first, "last": m.last}
+            for m in found[start:start + min(max(limit, 1), 1000)]]

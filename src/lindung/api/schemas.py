@@ -70,3 +70,83 @@ class PairOut(Schema):
     nik_b: str
     probability: float
     batch: int | None
+
+
+class ProgrammeOut(Schema):
+    code: str
+    name: str
+    year: int
+    status: str
+    first_month: str
+    last_month: str
+    funding_source: str
+    budget: int
+    income_tier: int
+    package: str
+    monthly_cost: int | None
+    pks_number: str
+    pks_date: date | None
+    plan: int | None  # the approved scenario's number
+
+
+class ScenarioIn(Schema):
+    kind: str  # everyone | full_year | optimum
+    budget: int | None = None  # default: the programme's ceiling
+    first: str | None = None  # YYYY-MM, default: the programme's first month
+    last: str | None = None
+    min_consecutive: int = 6
+    continuity_first: bool = True
+    kecamatan_share: bool = True
+
+
+class FiguresOut(Schema):
+    name: str
+    title: str
+    people: int
+    months: int
+    cost: int
+    remaining: int
+    person_months: int
+    warnings: list[str]
+
+
+class PlanOut(Schema):
+    monthly_cost_per_person: int
+    candidates: int
+    scenarios: list[FiguresOut]
+
+
+class ScenarioOut(Schema):
+    number: int
+    kind: str
+    budget: int
+    first: date
+    last: date
+    min_consecutive: int
+    candidates: int
+    people: int
+    person_months: int
+    cost: int
+    remaining: int
+    by_kecamatan: dict[str, list[int]]
+    warnings: list[str]
+    created_by: str
+    approved_by: str | None
+
+
+class KecamatanStatusOut(Schema):
+    code: str
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+class MemberOut(Schema):
+    nik: str
+    nama: str
+    desa: str
+    status: str
+    kpj: str
+    rejection_reason: str
+    first: date
+    last: date

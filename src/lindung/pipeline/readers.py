@@ -15,7 +15,7 @@ What fastexcel (0.21, calamine) gives when a sheet is read as strings:
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +37,7 @@ from lindung.pipeline.sources import (
 SCAN_ROWS = 30  # the header row is looked for in this many rows at the top of a sheet
 SNIFF_BYTES = 1 << 20  # CSV: enough of the file to see the title rows, the header and the separator
 BOM = b"\xef\xbb\xbf"
+EXCEL_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx and ods are ZIP, xls is OLE
 # A NIK that went through a number cell before being saved as CSV: 1.70405E+15, 1,70405E+15, ...0
 CSV_NUMBER_NIK = r"^\d+([.,]\d*)?[eE][+-]?\d+$|^\d+\.0+$"
 
@@ -76,20 +77,9 @@ def read_file(
     """
     if source not in ("auto", UNKNOWN, *SOURCES):
         raise ValueError(f"unknown source {source!r}")
-    size = Path(path).stat().st_size  # before reading anything: a 300 MB upload is refused unread
-    if size == 0:
-        raise ReadError("empty_file", "Berkas kosong (0 byte). Unggah berkas Excel atau CSV yang berisi data.")
-    if size > max_bytes:
-        raise ReadError(
-            "too_large",
-            f"Berkas terlalu besar ({size / 2**20:.0f} MB, batas {max_bytes / 2**20:.0f} MB). "
-            "Pecah per kecamatan lalu unggah per bagian.",
-        )
-    data = Path(path).read_bytes()
-    if b"%PDF" in data[:1024]:
-        raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Unggah berkas .xlsx atau .csv dari P3KE/DTSEN.")
+    data = _read_bytes(path, max_bytes)
     known = KNOWN_KEYS | {key(h) for h in (mapping or {}).values() if h}
-    excel = data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))  # xlsx and ods are ZIP, xls is OLE
+    excel = data.startswith(EXCEL_STARTS)
     table = (_excel_table if excel else _csv_table)(data, known, max_columns)
 
     headers = table.headers
@@ -135,6 +125,23 @@ def read_file(
         frame=frame, source=source, headers=headers_map, sheet=table.sheet, header_row=table.header_idx + 1,
         unknown_columns=unknown, missing_required=missing,
     )
+
+
+def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
+    """The file's content; refused unread when empty or too large, and refused when it is a PDF."""
+    size = Path(path).stat().st_size  # before reading anything: a 300 MB upload is refused unread
+    if size == 0:
+        raise ReadError("empty_file", "Berkas kosong (0 byte). Unggah berkas Excel atau CSV yang berisi data.")
+    if size > max_bytes:
+        raise ReadError(
+            "too_large",
+            f"Berkas terlalu besar ({size / 2**20:.0f} MB, batas {max_bytes / 2**20:.0f} MB). "
+            "Pecah per kecamatan lalu unggah per bagian.",
+        )
+    data = Path(path).read_bytes()
+    if b"%PDF" in data[:1024]:
+        raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Unggah berkas .xlsx atau .csv dari P3KE/DTSEN.")
+    return data
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:
@@ -202,11 +209,22 @@ def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
 
 
 def _excel_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
-    """The sheet whose header row has most recognised headers; data is read below that row."""
-    best, too_wide = None, 0
+    """The sheet whose header row has most recognised headers (the earliest wins a tie)."""
+    return max(_excel_tables(data, known, max_columns), key=lambda scored: scored[0])[1]
+
+
+def _excel_tables(data: bytes, known: frozenset[str], max_columns: int) -> Iterator[tuple[int, _Table]]:
+    """(score, table) of each sheet with a recognised header row, in sheet order; data is read below that row.
+
+    A generator, so a caller that keeps only the best sheet does not hold every sheet in memory.
+    """
+    found, too_wide = False, 0
     try:
         excel = fastexcel.read_excel(data)  # bytes, so calamine tells the format from the content
-        for name in excel.sheet_names:
+    except fastexcel.FastExcelError as e:
+        raise _unreadable() from e
+    for name in excel.sheet_names:
+        try:
             # Each load parses the whole sheet, so load once, all text; skip_rows=0 keeps leading empty
             # rows, so frame index i is Excel row i + 1.
             sheet = excel.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
@@ -214,16 +232,20 @@ def _excel_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table
                 too_wide = max(too_wide, sheet.width)
                 continue
             frame = sheet.to_polars()
-            idx, score = _header_row(frame.head(SCAN_ROWS).rows(), known)
-            if score and (best is None or score > best[0]):
-                # Leading empty columns are not in the frame: keep each column's place in the sheet.
-                absolute = [c.absolute_index for c in sheet.available_columns()]
-                best = (score, name, idx, frame, absolute)
-    except fastexcel.FastExcelError as e:
-        raise _unreadable() from e
-    if best is None:
+        except fastexcel.FastExcelError as e:
+            raise _unreadable() from e
+        idx, score = _header_row(frame.head(SCAN_ROWS).rows(), known)
+        if score:
+            found = True
+            # Leading empty columns are not in the frame: keep each column's place in the sheet.
+            absolute = [c.absolute_index for c in sheet.available_columns()]
+            yield score, _sheet_table(excel, name, idx, frame, absolute)
+    if not found:
         raise _too_many_columns(too_wide, max_columns) if too_wide else _no_header()
-    _, name, idx, frame, absolute = best
+
+
+def _sheet_table(excel, name: str, idx: int, frame: pl.DataFrame, absolute: list[int]) -> _Table:
+    """The rows below the header at `idx`; a function of its own so each sheet's closures keep their sheet."""
     headers = [h or "" for h in frame.row(idx)]
     below = frame.slice(idx + 1).rename(dict(zip(frame.columns, [f"c{i}" for i in range(frame.width)])))
 

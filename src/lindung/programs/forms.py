@@ -1,9 +1,98 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.registry.models import Pekerjaan
+from lindung.rules.contributions import Month, UnknownTier, highest_monthly
 
 from .models import Programme
+from .selectors import Settings
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (the browser's month picker), kept as its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+def as_month(day: date) -> Month:
+    return Month(day.year, day.month)
+
+
+class ProgrammeForm(forms.ModelForm):
+    start = MonthField(label=_("First month"), help_text=_("Ages are taken on its first day."))
+    end = MonthField(label=_("Last month"))
+    # Once a plan is approved only the cooperation agreement may change.
+    AFTER_APPROVAL = ("pks_number", "pks_date")
+
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "year", "start", "end", "funding_source", "budget", "income_tier", "include_jht",
+                  "pks_number", "pks_date"]
+        widgets = {"pks_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            if self.instance.status != Programme.Status.DRAFT:
+                for name, field in self.fields.items():
+                    field.disabled = field.disabled or name not in self.AFTER_APPROVAL
+
+    def clean(self):
+        data = super().clean()
+        start, end, year = data.get("start"), data.get("end"), data.get("year")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The last month is before the first."))
+            elif (end.year - start.year) * 12 + end.month - start.month >= 12:
+                self.add_error("end", _("A programme runs for at most 12 months."))
+            elif year and start.year != year:
+                self.add_error("start", _("The first month is not in the programme's year."))
+            elif data.get("funding_source") and data.get("income_tier"):
+                try:
+                    highest_monthly(as_month(start), as_month(end), data["funding_source"], data["income_tier"],
+                                    jht=data.get("include_jht", False))
+                except UnknownTier as exc:
+                    self.add_error("income_tier", str(exc))
+        return data
+
+
+class PlannerForm(forms.Form):
+    budget = forms.IntegerField(label=_("Budget (Rp)"), min_value=0)
+    first = MonthField(label=_("First month"))
+    last = MonthField(label=_("Last month"))
+    min_consecutive = forms.IntegerField(
+        label=_("Minimum consecutive months (optimum)"), min_value=1, max_value=12,
+        help_text=_("BPJS counts a member as acquired only after 6 paid months."),
+    )
+    continuity_first = forms.BooleanField(label=_("Members already covered keep their cover first"), required=False)
+    kecamatan_share = forms.BooleanField(label=_("Each kecamatan gets at least its share of eligible workers"),
+                                         required=False)
+
+    def __init__(self, programme: Programme, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def settings(self) -> Settings:
+        d = self.cleaned_data
+        return Settings(d["budget"], as_month(d["first"]), as_month(d["last"]), d["min_consecutive"],
+                        d["continuity_first"], d["kecamatan_share"])
+
+    def clean(self):
+        data = super().clean()
+        first, last, p = data.get("first"), data.get("last"), self.programme
+        if data.get("budget") is not None and data["budget"] > p.budget:
+            self.add_error("budget", _("Above the programme's budget ceiling."))
+        if first and last and not (p.start <= first <= last <= p.end):
+            self.add_error("last", _("The months must lie within the programme's period."))
+        return data
 
 
 class RulesForm(forms.ModelForm):

@@ -1,10 +1,23 @@
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.rules.contributions import Month, Payer
+
+FUNDING_SOURCES = [
+    (Payer.APBD, _("Regency budget (APBD)")), (Payer.APBN, _("State budget (APBN)")),
+    (Payer.DANA_DESA, _("Village fund")), (Payer.CSR, _("Company CSR")),
+]
+
+
+def _month(day: date) -> Month:
+    return Month(day.year, day.month)
+
 
 class Programme(models.Model):
-    """A year's programme of the regency: who is eligible and who comes first (budget and plan follow)."""
+    """A year's programme of the regency: who is eligible, who comes first, what it may spend and its plan."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -16,7 +29,16 @@ class Programme(models.Model):
     name = models.CharField(_("name"), max_length=120)
     year = models.PositiveSmallIntegerField(_("year"))
     start = models.DateField(_("first month"), help_text=_("Ages are taken on this date."))
+    end = models.DateField(_("last month"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    funding_source = models.CharField(_("funding source"), max_length=10, choices=FUNDING_SOURCES, default=Payer.APBD)
+    budget = models.PositiveBigIntegerField(_("budget ceiling (pagu), Rp"), default=0)
+    income_tier = models.PositiveIntegerField(_("declared income tier, Rp"), default=1_000_000)
+    include_jht = models.BooleanField(_("with old-age savings (JHT)"), default=False)
+    pks_number = models.CharField(_("cooperation agreement (PKS) number"), max_length=80, blank=True)
+    pks_date = models.DateField(_("cooperation agreement (PKS) date"), null=True, blank=True)
+    plan = models.OneToOneField("Scenario", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("approved plan"))
     # Eligibility (DOMAIN.md §3): settings with the documented defaults.
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), default=64, help_text=_("Under 65 at registration."))
@@ -44,6 +66,18 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def first_month(self) -> Month:
+        return _month(self.start)
+
+    @property
+    def last_month(self) -> Month:
+        return _month(self.end)
+
+    @property
+    def package(self) -> str:
+        return "JKK, JKM, JHT" if self.include_jht else "JKK, JKM"
+
 
 class ExcludedNik(models.Model):
     """A NIK the programme must not enrol, e.g. BPJS reports it as a wage-earner member."""
@@ -57,3 +91,64 @@ class ExcludedNik(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["programme", "nik"], name="excluded_nik_once")]
+
+
+class Scenario(models.Model):
+    """A planner scenario someone saved: its settings, its figures and, in PlanLine, every candidate's months.
+    Approved by someone other than its author, it becomes the programme's plan."""
+
+    class Kind(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone while the money lasts")
+        FULL_YEAR = "full_year", _("The whole period for as many as possible")
+        OPTIMUM = "optimum", _("Optimum (priority × protected months)")
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="scenarios")
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("scenario"), max_length=10, choices=Kind.choices)
+    # The settings it was computed with.
+    budget = models.PositiveBigIntegerField(_("budget"))
+    first = models.DateField(_("first month"))
+    last = models.DateField(_("last month"))
+    cost_per_month = models.PositiveIntegerField(_("contribution per person per month"))
+    min_consecutive = models.PositiveSmallIntegerField(_("minimum consecutive months"))
+    continuity_first = models.BooleanField(_("members already covered first"))
+    kecamatan_share = models.BooleanField(_("each kecamatan its share"))
+    # What it buys.
+    candidates = models.PositiveIntegerField(_("eligible candidates"))
+    people = models.PositiveIntegerField(_("people covered"))
+    person_months = models.PositiveIntegerField(_("person-months"))
+    cost = models.PositiveBigIntegerField(_("cost"))
+    remaining = models.BigIntegerField(_("money left"))
+    by_kecamatan = models.JSONField(default=dict)  # kecamatan code -> [covered, eligible]
+    warnings = models.JSONField(default=list)
+    remainder_buys = models.TextField(blank=True)
+    solver = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("saved by"))
+    created = models.DateTimeField(_("saved"), auto_now_add=True)
+    approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "-number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="scenario_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} #{self.number} ({self.get_kind_display()})"
+
+
+class PlanLine(models.Model):
+    """One candidate in a saved scenario: the months funded, or none when the money did not reach him."""
+
+    scenario = models.ForeignKey(Scenario, models.CASCADE, related_name="lines")
+    peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField()  # 1 = served first
+    priority = models.PositiveSmallIntegerField()
+    first = models.DateField(null=True)
+    last = models.DateField(null=True)
+    lapses = models.DateField(null=True)  # first day without protection if nobody pays after `last`
+
+    class Meta:
+        ordering = ["scenario", "rank"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "peserta"], name="plan_line_once")]

@@ -1,13 +1,18 @@
 """Writes to programmes: checked, audited."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
+from lindung.enrolment import services as enrolment
 from lindung.rules.nik import parse_nik
 
-from .models import ExcludedNik, Programme
+from . import selectors
+from .models import ExcludedNik, PlanLine, Programme, Scenario
 
 
 def _check_admin(user) -> None:
@@ -48,3 +53,113 @@ def add_exclusions(user, programme: Programme, text: str, reason: str) -> tuple[
     record_event(user, "programs.exclusions_added", target=f"programme:{programme.pk}",
                  summary=f"{len(new)} NIK ditambahkan ke daftar pengecualian ({reason[:60]}).")
     return len(new), []
+
+
+@transaction.atomic
+def save_programme(user, programme: Programme) -> Programme:
+    """Create a programme, or change its settings. Once approved only the cooperation agreement (PKS)
+    may still change: the plan was approved for that budget and period."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat atau mengubah program.")
+    created = programme.pk is None
+    if not created:
+        before = Programme.objects.select_for_update().get(pk=programme.pk)
+        fixed = ["year", "start", "end", "funding_source", "budget", "income_tier", "include_jht"]
+        if before.status != Programme.Status.DRAFT and any(getattr(before, f) != getattr(programme, f) for f in fixed):
+            raise ValidationError("Program sudah disetujui: anggaran, periode dan paket tidak dapat diubah lagi.")
+        if before.status == Programme.Status.CLOSED:
+            raise ValidationError("Program sudah ditutup.")
+    else:
+        programme.created_by = user
+    programme._history_user = user
+    programme.save()
+    record_event(user, "programs.created" if created else "programs.changed", target=f"programme:{programme.pk}",
+                 summary=f"Program {programme.code}: pagu Rp{programme.budget:,}, {programme.first_month}"
+                         f" s.d. {programme.last_month}.".replace(",", "."))
+    return programme
+
+
+@transaction.atomic
+def save_scenario(user, programme: Programme, settings: "selectors.Settings", kind: str) -> Scenario:
+    """Compute the scenarios again with the same settings (the planner is deterministic) and keep one,
+    with every candidate's months, so the plan stays what was shown even when the registry changes."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh menyimpan skenario.")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != Programme.Status.DRAFT:
+        raise ValidationError("Program sudah punya rencana yang disetujui.")
+    if settings.budget > programme.budget:
+        raise ValidationError(f"Anggaran skenario melebihi pagu program (Rp{programme.budget:,}).".replace(",", "."))
+    found, cost, computed = selectors.scenarios(user, programme, settings)
+    chosen = next(s for s in computed if s.name == kind)
+    number = (programme.scenarios.aggregate(n=Max("number"))["n"] or 0) + 1
+    scenario = Scenario.objects.create(
+        programme=programme, number=number, kind=kind, budget=settings.budget,
+        first=selectors.month_day(settings.first), last=selectors.month_day(settings.last), cost_per_month=cost,
+        min_consecutive=settings.min_consecutive, continuity_first=settings.continuity_first,
+        kecamatan_share=settings.kecamatan_share, candidates=len(found.workers), people=chosen.people,
+        person_months=chosen.person_months, cost=chosen.cost, remaining=chosen.left,
+        by_kecamatan={k: list(v) for k, v in chosen.by_kecamatan.items()}, warnings=chosen.warnings,
+        remainder_buys=chosen.remainder_buys or "", solver=chosen.solver or "", created_by=user,
+    )
+    priority = {w.key: w.priority for w in found.workers}
+    covered = [(key, chosen.months_per_worker[key]) for key in chosen.months_per_worker]
+    ranked = covered + [(key, None) for key in chosen.uncovered]
+    PlanLine.objects.bulk_create([
+        PlanLine(scenario=scenario, peserta_id=found.ids[key], rank=rank, priority=priority[key],
+                 first=selectors.month_day(span[0]) if span else None,
+                 last=selectors.month_day(span[1]) if span else None,
+                 lapses=chosen.lapse[key] if span else None)
+        for rank, (key, span) in enumerate(ranked, start=1)
+    ], batch_size=2000)
+    record_event(user, "programs.scenario_saved", target=f"scenario:{scenario.pk}",
+                 summary=f"Skenario #{number} ({kind}) program {programme.code}: {chosen.people} orang, "
+                         f"{chosen.person_months} orang-bulan, biaya Rp{chosen.cost:,}.".replace(",", "."))
+    return scenario
+
+
+@transaction.atomic
+def approve_scenario(user, scenario: Scenario) -> Scenario:
+    """The four-eyes step: someone other than the author makes a saved scenario the programme's plan, and
+    its covered workers become enrolment candidates."""
+    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui rencana.")
+    programme = Programme.objects.select_for_update().get(pk=scenario.programme_id)
+    if scenario.created_by_id == user.pk:
+        raise PermissionDenied("Skenario harus disetujui oleh pengguna lain, bukan yang menyimpannya.")
+    if programme.status != Programme.Status.DRAFT:
+        raise ValidationError("Program sudah punya rencana yang disetujui.")
+    if scenario.cost > programme.budget:
+        raise ValidationError("Biaya skenario melebihi pagu program.")
+    if scenario.people == 0:
+        raise ValidationError("Skenario ini tidak melindungi siapa pun.")
+    scenario.approved_by, scenario.approved_at = user, timezone.now()
+    scenario._history_user = user
+    scenario.save()
+    programme.plan, programme.status = scenario, Programme.Status.APPROVED
+    programme._history_user = user
+    programme.save()
+    made = enrolment.add_candidates(user, programme, scenario.lines.filter(first__isnull=False))
+    record_event(user, "programs.plan_approved", target=f"scenario:{scenario.pk}",
+                 summary=f"Skenario #{scenario.number} menjadi rencana program {programme.code}: {made} calon peserta.")
+    return scenario
+
+
+NEXT_STATUS = {Programme.Status.APPROVED: Programme.Status.RUNNING, Programme.Status.RUNNING: Programme.Status.CLOSED}
+
+
+@transaction.atomic
+def advance_status(user, programme: Programme) -> Programme:
+    """approved → running (the PKS is signed: registered members become active) → closed."""
+    require(user, "approves", "Hanya Admin Dinas yang boleh mengubah status program.")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    to = NEXT_STATUS.get(programme.status)
+    if to is None:
+        raise ValidationError("Program baru bisa dijalankan setelah rencananya disetujui." if programme.status ==
+                              Programme.Status.DRAFT else "Program sudah ditutup.")
+    if to == Programme.Status.RUNNING and not (programme.pks_number and programme.pks_date):
+        raise ValidationError("Isi nomor dan tanggal perjanjian kerja sama (PKS) dengan BPJS dulu.")
+    before, programme.status = programme.status, to
+    programme._history_user = user
+    programme.save()
+    activated = enrolment.activate_registered(user, programme) if to == Programme.Status.RUNNING else 0
+    record_event(user, "programs.status_changed", target=f"programme:{programme.pk}",
+                 summary=f"Program {programme.code}: {before} → {to}; {activated} peserta aktif.")
+    return programme

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from lindung.accounts.roles import can
+from lindung.core.forms import UploadField
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
 from . import import_selectors, imports, review
@@ -28,14 +29,8 @@ SOURCES = [("auto", gettext_lazy("Detect automatically")), ("p3ke_individu", "P3
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Spreadsheet (xlsx, xls, ods, csv)"))
+    file = UploadField(label=gettext_lazy("Spreadsheet (xlsx, xls, ods, csv)"))
     source = forms.ChoiceField(label=gettext_lazy("Source"), choices=SOURCES, initial="auto")
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024:
-            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.LINDUNG_MAX_UPLOAD_MB})
-        return f
 
 
 def _batch(user, pk) -> ImportBatch:

@@ -187,6 +187,25 @@ def contribution(
     )
 
 
+def month_range(first: Month, last: Month) -> list[Month]:
+    """Every month from ``first`` to ``last``, both included."""
+    found, month = [], first
+    while month <= last:
+        found.append(month)
+        month = month.next()
+    return found
+
+
+def highest_monthly(first: Month, last: Month, payer: Payer | str, income: int = 1_000_000, *,
+                    jht: bool = False, tiers: tuple[IncomeTier, ...] = INCOME_TIERS) -> int:
+    """The most one person's month costs from ``first`` to ``last`` for an occupation on no discount
+    list: the price a budget plan uses. Discounts only lower a month, so such a plan never overspends.
+    Raises UnknownTier like ``contribution``."""
+    if last < first:
+        raise ValueError(f"Bulan terakhir {last} sebelum bulan pertama {first}.")
+    return max(contribution(m, payer, "", income, jht=jht, tiers=tiers).total for m in month_range(first, last))
+
+
 def due_date(month: Month | str) -> date:
     """The 15th of ``month``, or the next working day after it: weekends, libur nasional and
     cuti bersama are skipped, as government offices (the regency, a payer) are closed then.

@@ -4,7 +4,9 @@
   pays, and what the rest can still buy;
 - ``full_year_for_most``: the whole period for as many workers as the money pays, in ranking order;
 - ``optimum``: HiGHS maximises priority-weighted protected person-months under the budget, with
-  the user's constraints (minimum consecutive months, continuity first, kecamatan shares).
+  the user's constraints (minimum consecutive months, continuity first, kecamatan shares); exactly
+  up to ``EXACT_UP_TO`` workers, and above that to within ``GAP`` of HiGHS's proven upper bound
+  (``Scenario.gap`` says how close the plan is proven to be).
 
 Every span starts at ``PlanInput.first``: a later start costs the same and protects the same
 person-months, so it only leaves the worker unprotected longer and breaks a continuing member's
@@ -14,14 +16,18 @@ Lapse (DOMAIN.md section 2): arrears may be paid for at most 3 months, and after
 consecutive unpaid months the membership ends. A worker whose last paid month is L is a member in
 arrears during L+1..L+3 and has no right from the first day of L+4: that day is his lapse date.
 
-Money is integer Rupiah; messages are Indonesian because they are shown to the clerk.
+Money is integer Rupiah; messages are Indonesian because they are shown to the clerk. Plans for a
+million workers are expected (a province), so each worker is visited in a few plain loops only;
+``bench/plan_bench.py`` times them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 
 import highspy
 from highspy import qsum
@@ -30,6 +36,10 @@ from lokal import format_rupiah
 from lindung.rules.contributions import Month
 
 TIME_LIMIT = 20.0  # seconds per solver stage; a Kaur-sized plan needs about one
+# Proving the very best plan takes seconds at 100,000 workers and more than a minute at a million,
+# while a plan within 0.1% of the best is found at once; a regency's plan stays exact.
+EXACT_UP_TO = 20_000  # workers
+GAP = 1e-3  # the relative gap HiGHS may stop at above EXACT_UP_TO
 _SEED = 1  # HiGHS's random seed, fixed so the same input always gives the same plan
 _BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
           "Desember").split()
@@ -88,6 +98,9 @@ class Scenario:
     warnings: list[str]
     remainder_buys: str | None = None
     solver: str | None = None
+    # The optimum's proven relative gap (bound - found) / bound, HiGHS's bound being an upper bound
+    # of the weighted person-months of any plan: 0 when the plan is proven the best.
+    gap: float | None = None
 
 
 class SolverError(RuntimeError):
@@ -108,42 +121,56 @@ def plan(workers: list[Worker], inp: PlanInput) -> list[Scenario]:
 
 
 def everyone_while_money_lasts(workers: list[Worker], inp: PlanInput) -> Scenario:
-    ranked = _ranked(workers, inp)
-    n, cost = len(ranked), inp.cost_per_month
+    ranking = _ranked(workers, inp)
+    n, cost = len(ranking.keys), inp.cost_per_month
     months = min(inp.months, inp.budget // (n * cost)) if n else 0
     left = inp.budget - n * months * cost
     return _scenario(
-        "everyone", "Semua pekerja selama dana cukup", ranked, inp,
-        {w.key: months for w in ranked} if months else {},
+        "everyone", "Semua pekerja selama dana cukup", ranking, inp,
+        dict.fromkeys(ranking.keys, months) if months else {},
         remainder_buys=_remainder(left, n, months, inp) if n else None,
     )
 
 
 def full_year_for_most(workers: list[Worker], inp: PlanInput) -> Scenario:
-    ranked = _ranked(workers, inp)
-    count = min(len(ranked), inp.budget // (inp.months * inp.cost_per_month))
-    return _scenario("full_year", "Seluruh periode untuk sebanyak mungkin pekerja", ranked, inp,
-                     {w.key: inp.months for w in ranked[:count]})
+    ranking = _ranked(workers, inp)
+    count = min(len(ranking.keys), inp.budget // (inp.months * inp.cost_per_month))
+    return _scenario("full_year", "Seluruh periode untuk sebanyak mungkin pekerja", ranking, inp,
+                     dict.fromkeys(ranking.keys[:count], inp.months))
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """The workers in ranking order, made of blocks of one priority (and of continuing members or
+    new workers, when continuing members come first), each block in key order."""
+
+    blocks: list[tuple[int, bool, list[Worker]]]  # priority, all continuing members, the workers
+    workers: list[Worker]
+    keys: list[str]
+    continuing: set[str]  # keys of continuing members
+    eligible: dict[str, int]  # kecamatan -> workers, by name
 
 
 @dataclass(frozen=True)
 class _Group:
-    """Workers the model cannot tell apart: one pair of variables stands for them all."""
+    """Workers the model cannot tell apart: one variable stands for them all."""
 
     priority: int
     kecamatan: str
     continuing: bool
-    keys: tuple[str, ...]  # ranking order: the first get the longest spans
+    keys: list[str]  # ranking order: the first get the longest spans
 
 
 def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
-    """The plan that maximises priority-weighted person-months, proven optimal by HiGHS.
+    """The plan that maximises priority-weighted person-months, proven optimal by HiGHS (or, above
+    ``EXACT_UP_TO`` workers, proven within ``GAP`` of the best: see ``Scenario.gap``).
 
     The model has, per group of identical workers, ``people`` covered (each for min_consecutive
-    months) and ``extra`` months on top (at most period − min_consecutive each), and one integer
-    count of covered people per class (kecamatan × continuing). Only the class counts need to be
-    integers: for a given count, the best plan covers a class's groups in priority order, which
-    makes every group's people and months whole numbers too (checked), and keeps the search small.
+    months), per priority the ``extra`` months on top (at most period − min_consecutive for each
+    covered worker of that priority), and one integer count of covered people per class (kecamatan
+    × continuing). Only the class counts need to be integers: for given counts, the best plan
+    covers a class's groups in priority order and gives the money left to the highest priorities,
+    which is how the plan is read from the counts, in whole people and months.
     Two objectives are solved one after the other, the first one's optimum kept as a constraint:
     1. kecamatan shares: the fewest people missing from the shares (a slack, so a plan always
        exists, e.g. when continuing members of one kecamatan use up the money);
@@ -153,59 +180,64 @@ def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
     Ties: extra months of one priority go to the groups that rank first, and within a group the
     first keys get the longest spans.
     """
-    ranked = _ranked(workers, inp)
-    # HiGHS calls a model without variables empty, not optimal.
-    lengths, solver = _solve(ranked, inp) if ranked else ({}, None)
-    return _scenario("optimum", "Pilihan optimal (prioritas × bulan terlindungi)", ranked, inp,
-                     lengths, solver=solver)
+    ranking = _ranked(workers, inp)
+    # HiGHS calls a model without variables empty, not optimal; no workers, one plan: the best.
+    lengths, solver, gap = _solve(ranking, inp) if ranking.keys else ({}, None, 0.0)
+    return _scenario("optimum", "Pilihan optimal (prioritas × bulan terlindungi)", ranking, inp,
+                     lengths, solver=solver, gap=gap)
 
 
-def _solve(ranked: list[Worker], inp: PlanInput) -> tuple[dict[str, int], str]:
-    """Months per covered worker in the optimum, and the solver's report."""
-    groups = _groups(ranked, inp)
+def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, float]:
+    """Months per covered worker in the optimum, the solver's report and the proven gap."""
+    groups = _groups(ranking, inp)
     shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
+    # Every month costs the same, so the budget is a number of person-months: exact integers.
+    budget = inp.budget // inp.cost_per_month
     h = highspy.Highs()
     for option, value in (("output_flag", False), ("random_seed", _SEED),
-                          ("time_limit", TIME_LIMIT), ("mip_rel_gap", 0.0)):
+                          ("time_limit", TIME_LIMIT)):
         h.setOptionValue(option, value)
     people = [h.addVariable(0, len(g.keys)) for g in groups]
-    extra = [h.addVariable(0, longer * len(g.keys)) for g in groups]
-    for p, e in zip(people, extra, strict=True):
-        h.addConstr(e <= longer * p)
-    # Every month costs the same, so the budget is a number of person-months: exact integers.
-    h.addConstr(shortest * qsum(people) + qsum(extra) <= inp.budget // inp.cost_per_month)
+    by_priority: dict[int, list[int]] = defaultdict(list)
+    by_class: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        by_priority[g.priority].append(i)
+        by_class[g.kecamatan, g.continuing].append(i)
+    extra = {}
+    for priority, members in by_priority.items():
+        extra[priority] = h.addVariable(0, longer * sum(len(groups[i].keys) for i in members))
+        h.addConstr(extra[priority] <= longer * qsum(people[i] for i in members))
+    h.addConstr(shortest * qsum(people) + qsum(extra.values()) <= budget)
     count = {}
-    for c in dict.fromkeys((g.kecamatan, g.continuing) for g in groups):
-        members = [(g, p) for g, p in zip(groups, people, strict=True)
-                   if (g.kecamatan, g.continuing) == c]
-        count[c] = h.addIntegral(0, sum(len(g.keys) for g, _ in members))
-        h.addConstr(count[c] == qsum(p for _, p in members))
+    for c, members in by_class.items():
+        count[c] = h.addIntegral(0, sum(len(groups[i].keys) for i in members))
+        h.addConstr(count[c] == qsum(people[i] for i in members))
 
     continuing = [v for (_, cont), v in count.items() if cont]
     new = [v for (_, cont), v in count.items() if not cont]
     if continuing and new:
-        n_continuing = sum(len(g.keys) for g in groups if g.continuing)
         any_new = h.addBinary()
-        h.addConstr(qsum(new) <= (len(ranked) - n_continuing) * any_new)
-        h.addConstr(qsum(continuing) >= n_continuing * any_new)
+        h.addConstr(qsum(new) <= (len(ranking.keys) - len(ranking.continuing)) * any_new)
+        h.addConstr(qsum(continuing) >= len(ranking.continuing) * any_new)
 
     stages = []
-    eligible = _eligible(ranked)
-    if inp.kecamatan_share and len(eligible) > 1:
-        total = len(ranked)
+    if inp.kecamatan_share and len(ranking.eligible) > 1:
+        total = len(ranking.keys)
         covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
         h.addConstr(covered == qsum(count.values()))
         missing = []
-        for kecamatan, n in eligible.items():
+        for kecamatan, n in ranking.eligible.items():
             slack = h.addIntegral(0, n)
             here = qsum(v for (k, _), v in count.items() if k == kecamatan)
             # here + slack >= floor(n × covered / total), kept in integers
             h.addConstr(total * (here + slack) - n * covered >= 1 - total)
             missing.append(slack)
-        stages.append((False, qsum(missing)))
-    months = [shortest * p + e for p, e in zip(people, extra, strict=True)]
-    stages.append((True, qsum(g.priority * m for g, m in zip(groups, months, strict=True))))
-    for maximise, objective in stages:
+        stages.append((False, qsum(missing), 0.0))  # a few people: always exact
+    weighted = (qsum(g.priority * shortest * p for g, p in zip(groups, people, strict=True))
+                + qsum(priority * e for priority, e in extra.items()))
+    stages.append((True, weighted, 0.0 if len(ranking.keys) <= EXACT_UP_TO else GAP))
+    for maximise, objective, gap in stages:
+        h.setOptionValue("mip_rel_gap", gap)
         (h.maximize if maximise else h.minimize)(objective)
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -213,32 +245,33 @@ def _solve(ranked: list[Worker], inp: PlanInput) -> tuple[dict[str, int], str]:
                 f"HiGHS tidak dapat membuktikan rencana optimal ({h.modelStatusToString(status)}). "
                 "Coba lagi, atau pakai salah satu skenario lain."
             )
-        value = round(h.getObjectiveValue())  # integer coefficients: the optimum is an integer
-        h.addConstr(objective >= value if maximise else objective <= value)
+        if not maximise:
+            h.addConstr(objective <= round(h.getObjectiveValue()))  # an integer: people
+    bound = h.getInfo().mip_dual_bound
 
-    covered_in = [_whole(h.val(p)) for p in people]
-    pooled: dict[int, float] = {}  # extra months per priority, handed out again in ranking order
-    for g, e in zip(groups, extra, strict=True):
-        pooled[g.priority] = pooled.get(g.priority, 0.0) + h.val(e)
-    pool = {priority: _whole(m) for priority, m in pooled.items()}
-    lengths = {}
-    for g, n in zip(groups, covered_in, strict=True):
-        left = min(longer * n, pool[g.priority])
-        pool[g.priority] -= left
-        for key in g.keys[:n]:
-            more = min(left, longer)
+    # The plan from the class counts alone (see ``optimum``): never worse than HiGHS's own.
+    left = {c: round(h.val(v)) for c, v in count.items()}
+    covered_in = []
+    for g in groups:  # ranking order: a class's groups by priority
+        n = min(len(g.keys), left[g.kecamatan, g.continuing])
+        left[g.kecamatan, g.continuing] -= n
+        covered_in.append(n)
+    money = budget - shortest * sum(covered_in)
+    lengths, found = {}, 0
+    # Stable: the extra months of one priority go to the groups that rank first.
+    for i in sorted(range(len(groups)), key=lambda i: -groups[i].priority):
+        for key in groups[i].keys[:covered_in[i]]:
+            more = min(longer, money)
             lengths[key] = shortest + more
-            left -= more
-    return lengths, (f"HiGHS {h.version()}: {h.modelStatusToString(status)}, {len(stages)} tahap, "
-                     f"{len(groups)} kelompok pekerja")
-
-
-def _whole(value: float) -> int:
-    """A solver value that must be a whole number (see ``optimum``)."""
-    whole = round(value)
-    if abs(value - whole) > 1e-6:
-        raise SolverError(f"HiGHS memberi nilai pecahan {value} untuk jumlah orang atau bulan.")
-    return whole
+            money -= more
+            found += groups[i].priority * (shortest + more)
+    # Every plan's weighted person-months are a whole number: a bound below found + 1 proves it best.
+    gap = (bound - found) / bound if bound >= found + 1 else 0.0
+    report = f"HiGHS {h.version()}: {h.modelStatusToString(status)}, {len(stages)} tahap, " \
+             f"{_number(len(groups))} kelompok pekerja"
+    if gap:
+        report += f", terbukti paling jauh {gap:.4%} di bawah rencana terbaik".replace(".", ",")
+    return lengths, report, gap
 
 
 def _index(month: Month) -> int:
@@ -258,40 +291,55 @@ def _number(n: int) -> str:
     return format_rupiah(n, symbol=False)
 
 
-def _continuing(worker: Worker, inp: PlanInput) -> bool:
-    return worker.covered_until == _shift(inp.first, -1)
-
-
-def _ranked(workers: list[Worker], inp: PlanInput) -> list[Worker]:
+def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
     """Continuing members first (when that is set), then by priority, ties by key."""
-    keys = [w.key for w in workers]
-    if len(set(keys)) != len(keys):
+    if len({w.key for w in workers}) != len(workers):
         raise ValueError("Ada pekerja yang muncul lebih dari sekali (kunci ganda).")
-    paid = [w.key for w in workers if w.covered_until is not None and w.covered_until >= inp.first]
+    before = _shift(inp.first, -1)
+    tiers: dict[tuple[bool, int], list[Worker]] = defaultdict(list)
+    continuing, paid = set(), []
+    for w in workers:
+        until = w.covered_until
+        if until is not None and until == before:
+            tiers[True, w.priority].append(w)
+            continuing.add(w.key)
+        else:
+            tiers[False, w.priority].append(w)
+            if until is not None and until >= inp.first:
+                paid.append(w.key)
     if paid:
         raise ValueError(
             f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
             f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
         )
-    first = inp.continuity_first
-    return sorted(workers, key=lambda w: (first and not _continuing(w, inp), -w.priority, w.key))
+    by_key = attrgetter("key")
+    if inp.continuity_first:
+        blocks = [(priority, cont, sorted(tier, key=by_key)) for (cont, priority), tier
+                  in sorted(tiers.items(), key=lambda item: (not item[0][0], -item[0][1]))]
+    else:
+        merged: dict[int, list[Worker]] = defaultdict(list)
+        for (_, priority), tier in tiers.items():
+            merged[priority] += tier
+        blocks = [(priority, False, sorted(tier, key=by_key))
+                  for priority, tier in sorted(merged.items(), reverse=True)]
+    ranked = list(chain.from_iterable(tier for _, _, tier in blocks))
+    return _Ranking(blocks, ranked, list(map(by_key, ranked)), continuing,
+                    dict(sorted(Counter(map(attrgetter("kecamatan"), ranked)).items())))
 
 
-def _groups(ranked: list[Worker], inp: PlanInput) -> list[_Group]:
-    """Workers with the same priority, and kecamatan and continuity where those constrain the plan,
-    in ranking order of each group's first member."""
-    def signature(w: Worker) -> tuple[int, str, bool]:
-        return (w.priority, w.kecamatan if inp.kecamatan_share else "",
-                inp.continuity_first and _continuing(w, inp))
-
-    groups: dict[tuple[int, str, bool], list[str]] = {}
-    for w in ranked:
-        groups.setdefault(signature(w), []).append(w.key)
-    return [_Group(*sig, tuple(keys)) for sig, keys in groups.items()]
-
-
-def _eligible(ranked: list[Worker]) -> dict[str, int]:
-    return dict(sorted(Counter(w.kecamatan for w in ranked).items()))
+def _groups(ranking: _Ranking, inp: PlanInput) -> list[_Group]:
+    """The ranking's blocks, split by kecamatan where shares constrain the plan; in ranking order
+    of each group's first member."""
+    groups = []
+    for priority, continuing, tier in ranking.blocks:
+        if not inp.kecamatan_share:
+            groups.append(_Group(priority, "", continuing, [w.key for w in tier]))
+            continue
+        split: dict[str, list[str]] = defaultdict(list)
+        for w in tier:
+            split[w.kecamatan].append(w.key)
+        groups += (_Group(priority, kecamatan, continuing, keys) for kecamatan, keys in split.items())
+    return groups
 
 
 def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -302,37 +350,40 @@ def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int
             if c < e * covered // total]
 
 
-def _scenario(name: str, title: str, ranked: list[Worker], inp: PlanInput,
+def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
               lengths: dict[str, int], **extra) -> Scenario:
-    covered = [w for w in ranked if w.key in lengths]
+    # Spans and lapse dates are shared by every worker funded for as many months.
+    spans = {n: (inp.first, _shift(inp.first, n - 1)) for n in set(lengths.values())}
+    lapses = {n: lapse_date(end) for n, (_, end) in spans.items()}
+    covered = [w for w in ranking.workers if w.key in lengths]
     here = Counter(w.kecamatan for w in covered)
-    by_kecamatan = {k: (here[k], n) for k, n in _eligible(ranked).items()}
-    ends = {w.key: _shift(inp.first, lengths[w.key] - 1) for w in covered}
-    person_months = sum(lengths.values())
+    by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
+    how_many = Counter(lengths.values())  # months -> workers
+    person_months = sum(n * count for n, count in how_many.items())
     cost = person_months * inp.cost_per_month
     return Scenario(
         name=name, title=title,
-        months_per_worker={k: (inp.first, end) for k, end in ends.items()},
+        months_per_worker={w.key: spans[lengths[w.key]] for w in covered},
         people=len(covered), person_months=person_months,
         weighted_person_months=sum(w.priority * lengths[w.key] for w in covered),
         cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan,
-        uncovered=[w.key for w in ranked if w.key not in lengths],
-        lapse={k: lapse_date(end) for k, end in ends.items()},
-        warnings=_warnings(ranked, inp, lengths, by_kecamatan), **extra,
+        uncovered=[key for key in ranking.keys if key not in lengths],
+        lapse={w.key: lapses[lengths[w.key]] for w in covered},
+        warnings=_warnings(ranking, inp, lengths, how_many, by_kecamatan), **extra,
     )
 
 
-def _warnings(ranked: list[Worker], inp: PlanInput, lengths: dict[str, int],
+def _warnings(ranking: _Ranking, inp: PlanInput, lengths: dict[str, int], how_many: Counter[int],
               by_kecamatan: dict[str, tuple[int, int]]) -> list[str]:
     warnings = []
-    short = sum(1 for n in lengths.values() if n < inp.acquired_after)
+    short = sum(count for n, count in how_many.items() if n < inp.acquired_after)
     if short:
         warnings.append(
             f"{_number(short)} pekerja dilindungi kurang dari {inp.acquired_after} bulan: BPJS "
             f"Ketenagakerjaan mencatat peserta sebagai 'diakuisisi' hanya setelah "
             f"{inp.acquired_after} bulan iuran."
         )
-    dropped = sum(1 for w in ranked if _continuing(w, inp) and w.key not in lengths)
+    dropped = len(ranking.continuing.difference(lengths))
     if dropped:
         paid = _shift(inp.first, -1)
         warnings.append(

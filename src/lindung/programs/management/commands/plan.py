@@ -3,17 +3,12 @@ import sys
 from contextlib import contextmanager
 from json import dumps
 
-import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.programs import selectors
 from lindung.programs.models import Programme
-from lindung.programs.selectors import assess_workers
-from lindung.registry.models import Peserta
-from lindung.rules.contributions import Month, Payer, contribution
-from lindung.rules.planner import PlanInput, SolverError, Worker, plan
-
-# The names for the two fixed scenarios.
-NAMES = {"everyone": "all_max_months", "full_year": "full_year", "optimum": "optimum"}
+from lindung.rules.contributions import Month
+from lindung.rules.planner import PlanInput, SolverError, plan
 
 
 def _n(value: int) -> str:
@@ -52,30 +47,21 @@ class Command(BaseCommand):
             raise CommandError(f"Tidak ada program {programme or year}: buat programnya dulu (lindung demo membuat kaur-2025).")
         try:
             first = Month.parse(start) if start else Month(year, 1)
-            last = Month(year, 12)
-            cost = contribution(first, Payer.APBD, None).total
-            inp = PlanInput(budget=budget, first=first, last=last, cost_per_month=cost, min_consecutive=min_months)
+            cost = selectors.monthly_cost(chosen)
+            inp = PlanInput(budget=budget, first=first, last=Month(year, 12), cost_per_month=cost,
+                            min_consecutive=min_months)
         except ValueError as exc:
             raise CommandError(str(exc))
-        assessed = assess_workers(Peserta.objects.all(), chosen).filter(pl.col("eligible"))
-        workers = [Worker(key=r["nik"], priority=r["priority"], kecamatan=r["desa"][:8])
-                   for r in assessed.select("nik", "priority", "desa").iter_rows(named=True)]
+        workers = selectors.regency_candidates(chosen).workers
         try:
             with _solver_banner_to_stderr():
                 scenarios = plan(workers, inp)
         except SolverError as exc:
             raise CommandError(str(exc))
-        rows = [{
-            "name": NAMES[s.name],
-            "people": s.people,
-            "months": max((m_last.year * 12 + m_last.month - m_first.year * 12 - m_first.month + 1
-                           for m_first, m_last in s.months_per_worker.values()), default=0),
-            "cost": s.cost,
-            "remaining": s.left,
-            "person_months": s.person_months,
-        } for s in scenarios]
+        rows = [selectors.figures(s) for s in scenarios]
         if json:
-            out = {"programme": chosen.code, "monthly_cost_per_person": cost, "candidates": len(workers), "scenarios": rows}
+            out = {"programme": chosen.code, "monthly_cost_per_person": cost, "candidates": len(workers),
+                   "scenarios": [{k: v for k, v in row.items() if k not in ("title", "warnings")} for row in rows]}
             self.stdout.write(dumps(out))
             return
         self.stdout.write(f"Program {chosen.code}: {_n(len(workers))} calon layak, iuran Rp{_n(cost)}/orang/bulan")

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lindung.accounts.models import User
+from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.pipeline.readers import ReadError
 from lindung.registry import imports
 from lindung.registry.models import ImportBatch
@@ -24,14 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--source", choices=SOURCES, default="auto")
         parser.add_argument("--dry-run", action="store_true", help="check the file, store nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--user", help="who uploads (or approves): an Admin/Operator Dinas username")
+        parser.add_argument("--user", help=USER_HELP)
         parser.add_argument("--approve", type=int, metavar="ID", help="approve staged import ID (as --user)")
 
     def handle(self, path, source, dry_run, json, user, approve, **options):
         console = Console(stderr=True, quiet=json)
         try:
             if approve is not None:
-                batch = imports.approve(self._user(user), ImportBatch.objects.get(pk=approve))
+                batch = imports.approve(cli_user(user), ImportBatch.objects.get(pk=approve))
                 return self._print(batch.report, json, batch=batch)
             if path is None or not path.exists():
                 raise CommandError(f"Berkas {path} tidak ada.")
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 if dry_run:
                     result = imports.analyse(path, source=source, progress=progress)
                 else:
-                    batch = imports.stage(imports.create_batch(self._user(user), imports.file_chunks(path), path.name, source=source))
+                    batch = imports.stage(imports.create_batch(cli_user(user), imports.file_chunks(path), path.name, source=source))
                 bar.update(task, completed=100, description="Selesai")
         except ReadError as exc:
             raise CommandError(str(exc))
@@ -57,14 +57,6 @@ class Command(BaseCommand):
             raise CommandError(f"Impor #{batch.pk}: {batch.get_status_display()}. {batch.error}")
         self._print({**batch.report, "inserted": 0, "updated": 0}, json, batch=batch, found=imports.findings(batch),
                     pairs=imports.staged_pairs(batch))
-
-    def _user(self, username):
-        if not username:
-            raise CommandError("--user wajib: siapa yang mengunggah atau menyetujui.")
-        found = User.objects.filter(username=username).first()
-        if found is None:
-            raise CommandError(f"Pengguna {username!r} tidak ada.")
-        return found
 
     def _print(self, report, as_json, *, batch=None, found=None, pairs=None):
         if as_json:

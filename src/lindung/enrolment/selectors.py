@@ -1,0 +1,67 @@
+"""Reads of enrolment, always through the user's area: a camat sees his kecamatan's members only."""
+
+import io
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from lindung.accounts.scoping import within
+from lindung.wilayah.models import Wilayah
+
+from .models import Membership, RegistrationBatch
+from .registration_xlsx import write_registration
+
+STATUSES = list(Membership.Status)
+
+
+def memberships_for(user, programme) -> QuerySet[Membership]:
+    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme)
+
+
+def members(user, programme, *, kecamatan: str = "", status: str = "") -> QuerySet[Membership]:
+    found = memberships_for(user, programme).select_related("peserta", "peserta__desa", "peserta__pekerjaan_1")
+    if kecamatan:
+        found = found.filter(peserta__desa__parent_id=kecamatan)
+    if status:
+        found = found.filter(status=status)
+    return found
+
+
+def status_by_kecamatan(user, programme) -> list[dict]:
+    """Per kecamatan of the user's area: its code, name, count per status (in STATUSES order) and total."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for kecamatan, status, n in (memberships_for(user, programme).values_list("peserta__desa__parent_id", "status")
+                                 .annotate(n=Count("pk")).order_by()):
+        counts[kecamatan][status] = n
+    names = dict(Wilayah.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, code), "counts": [counts[code].get(s, 0) for s in STATUSES],
+             "total": sum(counts[code].values())} for code in sorted(counts)]
+
+
+def batches_for(user, programme) -> QuerySet[RegistrationBatch]:
+    return programme.registration_batches.filter(within(user, "kecamatan__code")).select_related("kecamatan", "created_by")
+
+
+def registration_rows(user, batch: RegistrationBatch) -> list[dict]:
+    """The rows of a registration file, as `registration_xlsx.write_registration` takes them."""
+    programme = batch.programme
+    rows = []
+    for m in members(user, programme).filter(batch=batch).select_related("peserta__pekerjaan_2"):
+        p = m.peserta
+        rows.append({
+            "nik": p.nik, "nama": p.nama, "tanggal_lahir": p.tanggal_lahir, "jenis_kelamin": p.jenis_kelamin,
+            "alamat": p.alamat, "desa": p.desa.name, "kecamatan": batch.kecamatan.name,
+            "pekerjaan": ", ".join(j.name for j in (p.pekerjaan_1, p.pekerjaan_2) if j),
+            "penghasilan": programme.income_tier, "program": programme.package, "telepon": p.telepon,
+            "tanggal_mulai": m.first,
+        })
+    return rows
+
+
+def registration_workbook(user, programme, batches) -> bytes:
+    """The registration file: one sheet per batch (kecamatan)."""
+    out = io.BytesIO()
+    write_registration(out, [(b.kecamatan.name, registration_rows(user, b)) for b in batches],
+                       title=f"Pendaftaran peserta BPU · {programme.name} · dibuat {timezone.localdate():%d-%m-%Y}")
+    return out.getvalue()

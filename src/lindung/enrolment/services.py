@@ -1,0 +1,173 @@
+"""Writes of enrolment: candidates from the approved plan, registration files sent to BPJS, BPJS's answers.
+Each checks the transition, runs in one transaction and leaves an audit event."""
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lindung.accounts.roles import require
+from lindung.accounts.scoping import within
+from lindung.audit.services import record_event
+from lindung.pipeline.kpj import read_answer
+from lindung.pipeline.schema import FINDINGS_SCHEMA
+
+from .models import Membership, RegistrationBatch
+
+S = Membership.Status
+# Who goes into the next registration file, and as what.
+TO_SEND = {S.CANDIDATE: S.SUBMITTED, S.FIXED: S.RESUBMITTED}
+AWAITING_ANSWER = (S.SUBMITTED, S.RESUBMITTED)
+
+
+def _may_enrol(user) -> None:
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengurus pendaftaran ke BPJS.")
+
+
+def add_candidates(user, programme, lines) -> int:
+    """Memberships for an approved plan's covered lines (called inside the approval's transaction)."""
+    made = [Membership(programme=programme, peserta_id=line.peserta_id, first=line.first, last=line.last)
+            for line in lines.only("peserta_id", "first", "last")]
+    bulk_create_with_history(made, Membership, batch_size=2000, default_user=user)
+    return len(made)
+
+
+def activate_registered(user, programme) -> int:
+    """A running programme's members with a KPJ are protected (called when the programme starts)."""
+    found = list(programme.memberships.filter(status=S.REGISTERED))
+    for m in found:
+        m.status = S.ACTIVE
+    bulk_update_with_history(found, Membership, ["status"], batch_size=2000, default_user=user)
+    return len(found)
+
+
+@transaction.atomic
+def submit_registration(user, programme, kecamatan: str = "") -> list[RegistrationBatch]:
+    """One registration file per kecamatan with every candidate (and every fixed rejection) not yet sent."""
+    _may_enrol(user)
+    programme = type(programme).objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in (programme.Status.APPROVED, programme.Status.RUNNING):
+        raise ValidationError("Pendaftaran dibuat dari rencana yang sudah disetujui.")
+    pending = Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=list(TO_SEND))
+    if kecamatan:
+        pending = pending.filter(peserta__desa__parent_id=kecamatan)
+    by_kecamatan: dict[str, list[Membership]] = {}
+    for m in pending.select_related("peserta__desa").order_by("peserta__desa__parent_id", "pk"):
+        by_kecamatan.setdefault(m.peserta.desa.parent_id, []).append(m)
+    if not by_kecamatan:
+        raise ValidationError("Tidak ada calon peserta yang belum didaftarkan.")
+    number = programme.registration_batches.aggregate(n=Max("number"))["n"] or 0
+    batches = []
+    for code, found in by_kecamatan.items():
+        number += 1
+        batch = RegistrationBatch.objects.create(programme=programme, number=number, kecamatan_id=code,
+                                                 members=len(found), created_by=user)
+        for m in found:
+            m.status, m.batch = TO_SEND[m.status], batch
+        bulk_update_with_history(found, Membership, ["status", "batch"], batch_size=2000, default_user=user)
+        batches.append(batch)
+        record_event(user, "enrolment.submitted", target=f"registration_batch:{batch.pk}",
+                     summary=f"Berkas pendaftaran #{number} program {programme.code}, kecamatan {code}: "
+                             f"{len(found)} peserta.")
+    return batches
+
+
+@dataclass
+class AnswerOutcome:
+    registered: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    findings: pl.DataFrame | None = None  # errors and warnings; with any error nothing was changed
+
+    @property
+    def errors(self) -> int:
+        return 0 if self.findings is None else self.findings.filter(pl.col("severity") == "error").height
+
+
+def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
+    """BPJS's answer to registration files (an upload's .chunks(), or file_chunks(path)): a KPJ for each
+    registered NIK, a reason for each rejected one. All or nothing: one wrong row and nothing changes, and
+    every wrong row is named. Raises ReadError for a file that cannot be read."""
+    _may_enrol(user)
+    with tempfile.NamedTemporaryFile(dir=settings.DATA_DIR, prefix="jawaban-bpjs-") as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+        copy.flush()
+        answer = read_answer(Path(copy.name), max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
+    with transaction.atomic():
+        outcome, changed = _match(user, programme, answer)
+        if outcome.errors:
+            return outcome
+        bulk_update_with_history(changed, Membership, ["status", "kpj", "rejection_reason"], batch_size=2000,
+                                 default_user=user)
+        record_event(user, "enrolment.answer_imported", target=f"programme:{programme.pk}",
+                     summary=f"Jawaban BPJS untuk program {programme.code}: {outcome.registered} terdaftar, "
+                             f"{outcome.rejected} ditolak, {outcome.unchanged} sudah tercatat.")
+    return outcome
+
+
+def _match(user, programme, answer) -> tuple[AnswerOutcome, list[Membership]]:
+    frame = answer.frame
+    found = {m.peserta.nik: m for m in Membership.objects.select_for_update().filter(
+        within(user, "peserta__desa__code"), programme=programme, peserta__nik__in=frame["nik"].drop_nulls().to_list(),
+    ).select_related("peserta")}
+    kpjs = [k for k in frame["kpj"].drop_nulls().to_list()]
+    taken = dict(Membership.objects.filter(kpj__in=kpjs).values_list("kpj", "peserta__nik"))
+    nik_col, kpj_col = answer.headers.get("nik", "NIK"), answer.headers.get("kpj", "KPJ")
+    outcome, changed, problems = AnswerOutcome(), [], []
+
+    def refuse(row, column, code, message):
+        problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": message})
+
+    bad_rows = set(answer.findings.filter(pl.col("severity") == "error")["row"].to_list())
+    for row, nik, kpj, reason in frame.select("row", "nik", "kpj", "reason").iter_rows():
+        if row in bad_rows:
+            continue
+        m = found.get(nik)
+        if m is None:
+            refuse(row, nik_col, "not_member", f"NIK {nik} bukan peserta program {programme.code} di wilayah Anda.")
+            continue
+        if kpj and taken.get(kpj, nik) != nik:
+            refuse(row, kpj_col, "kpj_taken", f"KPJ {kpj} sudah tercatat untuk peserta lain.")
+            continue
+        if kpj and m.kpj == kpj and m.status in (S.REGISTERED, S.ACTIVE):
+            outcome.unchanged += 1
+        elif not kpj and m.status == S.REJECTED and m.rejection_reason == reason:
+            outcome.unchanged += 1
+        elif m.status not in AWAITING_ANSWER:
+            refuse(row, nik_col, "not_awaiting",
+                   f"NIK {nik} berstatus '{m.get_status_display()}', tidak sedang menunggu jawaban BPJS.")
+        elif kpj:
+            m.status, m.kpj, m.rejection_reason = S.REGISTERED, kpj, ""
+            changed.append(m)
+            outcome.registered += 1
+        else:
+            m.status, m.rejection_reason = S.REJECTED, reason[:200]
+            changed.append(m)
+            outcome.rejected += 1
+    outcome.findings = pl.concat([answer.findings.select(list(FINDINGS_SCHEMA)),
+                                  pl.DataFrame(problems, schema=FINDINGS_SCHEMA)]).sort("row")
+    return outcome, changed
+
+
+@transaction.atomic
+def mark_fixed(user, membership: Membership) -> Membership:
+    """A rejection was dealt with (the worker's data corrected): send him again with the next file."""
+    _may_enrol(user)
+    m = Membership.objects.select_for_update().get(pk=membership.pk)
+    if m.status != S.REJECTED:
+        raise ValidationError(f"Hanya pendaftaran yang ditolak yang bisa ditandai sudah diperbaiki "
+                              f"(status sekarang: {m.get_status_display()}).")
+    m.status = S.FIXED
+    m._history_user = user
+    m.save()
+    record_event(user, "enrolment.fixed", target=f"membership:{m.pk}",
+                 summary=f"Penolakan BPJS ditandai sudah diperbaiki (program {m.programme.code}).")
+    return m

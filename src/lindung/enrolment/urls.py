@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enrolment"
+urlpatterns = [
+    path("", views.members, name="members"),
+    path("kirim/", views.submit, name="submit"),
+    path("berkas/<int:number>.xlsx", views.batch_xlsx, name="batch_xlsx"),
+    path("jawaban/", views.answer, name="answer"),
+    path("peserta/<str:nik>/diperbaiki/", views.fixed, name="fixed"),
+]

@@ -1,0 +1,109 @@
+"""Pages of enrolment: the members per kecamatan, registration files for BPJS, BPJS's answer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.roles import can
+from lindung.pipeline.readers import ReadError
+from lindung.programs import selectors as programs
+from lindung.programs.models import Programme
+
+from . import selectors, services
+from .forms import AnswerForm
+from .models import Membership, RegistrationBatch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _programme(user, code) -> Programme:
+    try:
+        return programs.programmes_for(user).get(code=code)
+    except Programme.DoesNotExist:
+        raise Http404
+
+
+def _page(request, programme, form=None, findings=None):
+    kecamatan, status = request.GET.get("kecamatan", ""), request.GET.get("status", "")
+    found = selectors.members(request.user, programme, kecamatan=kecamatan, status=status)
+    return render(request, "enrolment/members.html", {
+        "programme": programme, "rows": selectors.status_by_kecamatan(request.user, programme),
+        "statuses": selectors.STATUSES, "kecamatan": kecamatan, "status": status,
+        "page": Paginator(found, 50).get_page(request.GET.get("page")),
+        "batches": selectors.batches_for(request.user, programme)[:50],
+        "can_enrol": can(request.user, "plans"), "form": form or AnswerForm(), "findings": findings,
+    })
+
+
+@login_required
+def members(request, code: str):
+    return _page(request, _programme(request.user, code))
+
+
+@login_required
+@require_POST
+def submit(request, code: str):
+    programme = _programme(request.user, code)
+    try:
+        batches = services.submit_registration(request.user, programme, request.POST.get("kecamatan", ""))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("%(files)s registration files made for %(people)s workers: download them below.")
+                         % {"files": len(batches), "people": sum(b.members for b in batches)})
+    return redirect("enrolment:members", code=code)
+
+
+@login_required
+def batch_xlsx(request, code: str, number: int):
+    programme = _programme(request.user, code)
+    try:
+        batch = selectors.batches_for(request.user, programme).get(number=number)
+    except RegistrationBatch.DoesNotExist:
+        raise Http404
+    response = HttpResponse(selectors.registration_workbook(request.user, programme, [batch]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}-{number}.xlsx"'
+    return response
+
+
+@login_required
+def answer(request, code: str):
+    programme = _programme(request.user, code)
+    if request.method != "POST":
+        return redirect("enrolment:members", code=code)
+    form = AnswerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, programme, form)
+    try:
+        outcome = services.import_answer(request.user, programme, form.cleaned_data["file"].chunks())
+    except ReadError as exc:
+        form.add_error("file", str(exc))
+        return _page(request, programme, form)
+    if outcome.errors:
+        messages.error(request, _("Nothing was changed: %(n)s rows of the file are wrong. Correct them and upload "
+                                  "the file again.") % {"n": outcome.errors})
+        return _page(request, programme, form, findings=outcome.findings.rows(named=True))
+    messages.success(request, _("BPJS answer read: %(r)s registered, %(j)s rejected, %(u)s already recorded.")
+                     % {"r": outcome.registered, "j": outcome.rejected, "u": outcome.unchanged})
+    return redirect("enrolment:members", code=code)
+
+
+@login_required
+@require_POST
+def fixed(request, code: str, nik: str):
+    programme = _programme(request.user, code)
+    try:
+        membership = selectors.memberships_for(request.user, programme).get(peserta__nik=nik)
+        services.mark_fixed(request.user, membership)
+    except Membership.DoesNotExist:
+        raise Http404
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Marked as fixed: the worker goes into the next registration file."))
+    return redirect("enrolment:members", code=code)

@@ -1,0 +1,282 @@
+"""Read BPJS Ketenagakerjaan's answer to a registration file: per row a NIK and a KPJ or a rejection reason.
+
+BPJS answers with a list of its own or with Lindung's registration file (enrolment/registration_xlsx.py)
+whose empty "No. KPJ" and "Alasan Penolakan" columns it filled in. That file has one sheet per kecamatan,
+so every sheet with a NIK and a KPJ column is read, not only the best one; the format is told by content
+and the header row is looked for under title rows, as readers.read_file does.
+
+Only checks that need no database are made here: whether a NIK was submitted and whether a KPJ is
+already someone else's are the enrolment service's.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from lindung.pipeline.readers import (
+    EXCEL_STARTS,
+    ReadError,
+    _clean,
+    _csv_table,
+    _excel_tables,
+    _read_bytes,
+    _Table,
+)
+from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
+from lindung.pipeline.sources import key
+from lindung.rules.nik import parse_nik
+
+# Header spellings per field, most specific first: with both "Alasan Penolakan" and "Status", the first wins.
+SPELLINGS = {
+    "nik": ["NIK", "NIK KTP", "No. KTP", "No. NIK", "Nomor NIK", "Nomor Induk Kependudukan"],
+    "kpj": ["No. KPJ", "Nomor KPJ", "KPJ", "No Kartu Peserta", "Nomor Kartu Peserta"],
+    "reason": ["Alasan Penolakan", "Alasan Ditolak", "Alasan", "Keterangan", "Status"],
+    "nama": ["Nama Lengkap", "Nama", "Nama Peserta"],
+}
+KNOWN = frozenset(key(s) for variants in SPELLINGS.values() for s in variants)
+# A reason column may hold a status; these say "registered", so such a row is no rejection.
+POSITIVE = frozenset(key(s) for s in ["Berhasil", "Berhasil Terdaftar", "Berhasil Didaftarkan", "Terdaftar",
+                                      "Sukses", "Diterima", "OK", "Aktif", "Valid"])
+KPJ_DIGITS = 11
+TEXT_MAX = 200  # a reason longer than this is cut (the membership keeps 200 characters)
+SHOWN_MAX = 40  # a value quoted in a message is cut to this
+# A number that went through a number cell and was saved as text: its digits are gone.
+SCIENTIFIC = r"^[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+$"
+_INVISIBLE = r"[\p{Cc}\p{Cf}]"  # control and format characters (NUL, tab, zero-width, right-to-left marks)
+
+
+@dataclass
+class Answer:
+    """What BPJS answered, one frame row per non-empty row of the file."""
+
+    # sheet (Utf8, null for CSV), row (Int64, 1-based as in Excel), nik (16 digits when valid, else the cell's
+    # text), nama, kpj (11 digits when valid, else the cell's text; null when empty), reason (a rejection;
+    # null when empty or a positive status), valid (no error finding on the row).
+    frame: pl.DataFrame
+    findings: pl.DataFrame  # schema.FINDINGS_SCHEMA; with several sheets the message names the sheet
+    headers: dict[str, str]  # field ("nik", "kpj", "reason", "nama") -> the file's header text (first sheet read)
+
+
+def read_answer(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> Answer:
+    """Read and check an answer file; raises ReadError when it is unreadable or lacks a NIK or KPJ column."""
+    try:
+        data = _read_bytes(path, max_bytes)
+        if data.startswith(EXCEL_STARTS):
+            tables = [table for _, table in _excel_tables(data, KNOWN, max_columns)]
+        else:
+            tables = [_csv_table(data, KNOWN, max_columns)]
+    except ReadError as e:
+        if e.code == "pdf":
+            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta hasil pendaftaran dari BPJS "
+                                   "Ketenagakerjaan dalam berkas .xlsx atau .csv.") from e
+        if e.code == "no_header":
+            raise _no_column("nik") from e
+        raise
+    mapped = [(table, _map(table.headers)) for table in tables]
+    usable = [(table, cols) for table, cols in mapped if "nik" in cols and "kpj" in cols]
+    if not usable:
+        raise _no_column("kpj" if any("nik" in cols for _, cols in mapped) else "nik")
+
+    frame = pl.concat([_rows(table, cols, i) for i, (table, cols) in enumerate(usable)], how="vertical").collect()
+    if frame.height == 0:
+        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
+    frame, findings = _check(frame, several=len(usable) > 1)
+    first, cols = usable[0]
+    return Answer(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+
+
+def _no_column(field: str) -> ReadError:
+    if field == "nik":
+        return ReadError(
+            "no_nik_column",
+            "Kolom NIK tidak ditemukan. Berkas hasil pendaftaran BPJS Ketenagakerjaan harus punya kolom "
+            "NIK dan No. KPJ (serta Alasan Penolakan bila ada yang ditolak) di baris judul kolom.",
+        )
+    return ReadError(
+        "no_kpj_column",
+        "Kolom No. KPJ tidak ditemukan (kolom NIK ada). Tambahkan kolom berjudul \"No. KPJ\" berisi nomor "
+        "KPJ 11 digit dari BPJS Ketenagakerjaan, lalu unggah ulang.",
+    )
+
+
+def _map(headers: list[str]) -> dict[str, int]:
+    """Field -> column index; a repeated header counts once, at its first column."""
+    position: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        position.setdefault(key(h), i)
+    mapped = {}
+    for field, variants in SPELLINGS.items():
+        found = next((position[key(s)] for s in variants if key(s) in position), None)
+        if found is not None:
+            mapped[field] = found
+    return mapped
+
+
+def _rows(table: _Table, cols: dict[str, int], sheet_index: int) -> pl.LazyFrame:
+    """The table's non-empty rows: the four fields as cleaned text, row numbers and each column's header."""
+    loaded = sorted(set(cols.values()))
+    first_row = table.header_idx + 2  # 1-based: the header's row + 1
+    # Excel: the NIK cell's type is known; CSV: parse_nik recognises a number cell by its text (1.70405E+15).
+    number_cell = pl.lit(table.number_cells(cols["nik"])) if table.number_cells else pl.lit(False)
+
+    def column(field: str) -> pl.Expr:
+        return pl.col(f"c{cols[field]}") if field in cols else pl.lit(None, pl.Utf8)
+
+    return (
+        table.load(loaded)
+        .with_columns(_clean(pl.col(f"c{i}")) for i in loaded)
+        .with_columns(
+            pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).alias(ROW),
+            number_cell.alias("_number_cell"),
+        )
+        .filter(~pl.all_horizontal(pl.col(f"c{i}").is_null() for i in loaded))
+        .select(
+            pl.lit(table.sheet, pl.Utf8).alias("sheet"),
+            ROW,
+            *[column(field).alias(field) for field in SPELLINGS],
+            "_number_cell",
+            pl.lit(sheet_index).alias("_sheet_index"),
+            *[pl.lit(table.headers[cols[f]] if f in cols else None, pl.Utf8).alias(f"_h_{f}") for f in SPELLINGS],
+        )
+    )
+
+
+def _text(expr: pl.Expr, limit: int) -> pl.Expr:
+    """Free text made safe to store and show: no invisible characters, one-line, at most `limit` characters."""
+    text = expr.str.replace_all(_INVISIBLE, " ").str.replace_all(r"\s+", " ").str.strip_chars()
+    text = pl.when(text.str.strip_chars(" .-") != "").then(text)  # "-" is how a cell is left empty
+    return pl.when(text.str.len_chars() > limit).then(text.str.slice(0, limit - 1) + "…").otherwise(text)
+
+
+def _nik_results(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(valid NIKs, NIK errors), keyed on the cell's text and whether it was a number cell.
+
+    parse_nik runs once per distinct cell; its region warnings are left out, since the service matches
+    each NIK against the members submitted anyway.
+    """
+    valid, errors = [], []
+    for text, number_cell in frame.select("nik", "_number_cell").unique().iter_rows():
+        value = text
+        if number_cell:  # handed to parse_nik as the number it is, so it says why that is refused
+            try:
+                value = int(text)
+            except ValueError:
+                pass
+        info = parse_nik(value, known_region=lambda _: True)
+        if info.valid:
+            valid.append((text, number_cell, info.nik))
+        errors += [(text, number_cell, f.code, f.message) for f in info.errors]
+    keys = {"nik": pl.Utf8, "_number_cell": pl.Boolean}
+    return (
+        pl.DataFrame(valid, schema={**keys, "_nik": pl.Utf8}, orient="row"),
+        pl.DataFrame(errors, schema={**keys, "code": pl.Utf8, "message": pl.Utf8}, orient="row"),
+    )
+
+
+def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(answer frame, findings sorted by sheet and row)."""
+    keys = ["nik", "_number_cell"]
+    valid_niks, nik_errors = _nik_results(frame)
+    kpj = pl.col("kpj")
+    digits = kpj.str.replace_all(r"[\s.\-]", "")
+    d = frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left").with_columns(
+        _text(pl.col("nama"), TEXT_MAX).alias("nama"),
+        _text(pl.col("reason"), TEXT_MAX).alias("_reason"),
+        pl.when(digits.fill_null("") == "").then(pl.lit("empty"))
+        .when(kpj.str.contains(SCIENTIFIC)).then(pl.lit("scientific"))
+        .when(~digits.str.contains("^[0-9]+$")).then(pl.lit("not_digits"))
+        .when(digits.str.len_bytes() != KPJ_DIGITS).then(pl.lit("length"))
+        .otherwise(pl.lit("ok")).alias("_kpj_state"),
+        digits.alias("_digits"),
+    )
+    positive = pl.col("_reason").str.to_lowercase().str.replace_all(r"[\W_]+", " ").str.strip_chars().is_in(POSITIVE)
+
+    def ref(first: str) -> pl.Expr:
+        """The row at index `first`: "baris 5 (Siti Aminah)", naming the sheet when there are several."""
+        where = pl.format("baris {}", pl.col(ROW).gather(first))
+        if several:
+            where = pl.format("{} lembar {}", where, pl.col("sheet").gather(first))
+        return pl.concat_str([where, pl.format(" ({})", pl.col("nama").gather(first))], ignore_nulls=True)
+
+    d = (
+        d.with_columns(
+            pl.when(pl.col("_kpj_state") == "ok").then("_digits").alias("_kpj"),
+            pl.when(~positive).then("_reason").alias("_rejection"),
+            positive.fill_null(False).alias("_positive"),
+            pl.coalesce("_nik", "nik").alias("_nik_key"),
+        )
+        .with_row_index("_i")  # the frame is in sheet and row order, so the first index is the earliest row
+        .with_columns(pl.col("_i").first().over(c).alias(f"{c}_first") for c in ("_nik", "_kpj"))
+        .with_columns(
+            ref("_nik_first").alias("_nik_ref"),
+            ref("_kpj_first").alias("_kpj_ref"),
+            pl.col("_nik_key").gather("_kpj_first").alias("_kpj_first_nik"),
+        )
+    )
+
+    def shown(expr: pl.Expr) -> pl.Expr:
+        return _text(expr, SHOWN_MAX)
+
+    state, rejection = pl.col("_kpj_state"), pl.col("_rejection")
+    h_kpj, h_reason = pl.col("_h_kpj"), pl.col("_h_reason")
+    checks = [  # (code, the header column, when, message)
+        ("nik_duplicate_in_file", "_h_nik",
+         pl.col("_nik").is_not_null() & (pl.col("_i") != pl.col("_nik_first")),
+         pl.format("NIK sama dengan {}. Satu orang hanya boleh satu baris: hapus baris ganda ini, atau perbaiki "
+                   "NIK yang salah ketik.", pl.col("_nik_ref"))),
+        ("kpj_scientific", "_h_kpj", state == "scientific",
+         pl.format("No. KPJ tertulis sebagai angka berpangkat ({}), jadi digit aslinya sudah hilang. Format kolom {} "
+                   "sebagai Teks, lalu ketik ulang No. KPJ dari daftar BPJS Ketenagakerjaan.", shown(kpj), h_kpj)),
+        ("kpj_not_digits", "_h_kpj", state == "not_digits",
+         pl.format("No. KPJ hanya boleh berisi angka, tetapi berisi '{}'. Tulis {} digit No. KPJ dari BPJS "
+                   "Ketenagakerjaan.", shown(kpj), pl.lit(KPJ_DIGITS))),
+        ("kpj_length", "_h_kpj", state == "length",
+         pl.format("No. KPJ harus {} digit, yang diisi {} digit ({}).{}", pl.lit(KPJ_DIGITS),
+                   pl.col("_digits").str.len_bytes(), shown(kpj),
+                   pl.when(pl.col("_digits").str.len_bytes() == KPJ_DIGITS - 1)
+                   .then(pl.format(" Bila No. KPJ diawali 0, angka 0 itu hilang karena Excel menyimpannya sebagai "
+                                   "angka: format kolom {} sebagai Teks lalu ketik ulang.", h_kpj))
+                   .otherwise(pl.lit("")))),
+        ("kpj_duplicate_in_file", "_h_kpj",
+         pl.col("_kpj").is_not_null() & pl.col("_nik_key").ne_missing(pl.col("_kpj_first_nik")),
+         pl.format("No. KPJ {} sama dengan {}, padahal NIK-nya lain. Satu No. KPJ hanya untuk satu peserta: "
+                   "tanyakan No. KPJ yang benar ke BPJS Ketenagakerjaan.", pl.col("_kpj"), pl.col("_kpj_ref"))),
+        ("answer_empty", "_h_kpj", (state == "empty") & rejection.is_null(),
+         pl.when(pl.col("_positive"))
+         .then(pl.format("Status '{}' berarti terdaftar, tetapi kolom {} kosong. Isi No. KPJ {} digit dari BPJS "
+                         "Ketenagakerjaan.", shown(pl.col("_reason")), h_kpj, pl.lit(KPJ_DIGITS)))
+         .when(h_reason.is_null())
+         .then(pl.format("Kolom {} kosong. Isi No. KPJ {} digit dari BPJS Ketenagakerjaan; bila peserta ditolak, "
+                         "tambahkan kolom Alasan Penolakan dan isi alasannya.", h_kpj, pl.lit(KPJ_DIGITS)))
+         .otherwise(pl.format("Kolom {} dan {} sama-sama kosong. Isi No. KPJ bila peserta sudah terdaftar, atau "
+                              "alasan penolakan bila ditolak.", h_kpj, h_reason))),
+        ("answer_both", "_h_reason", (state != "empty") & rejection.is_not_null(),
+         pl.format("Baris ini berisi No. KPJ dan juga alasan penolakan ('{}'). Bila peserta terdaftar, kosongkan "
+                   "kolom {}; bila ditolak, hapus No. KPJ.", shown(rejection), h_reason)),
+    ]
+    lazy = d.lazy()
+    nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
+        "_sheet_index", "sheet", ROW, pl.col("_h_nik").alias("column"), "code", pl.lit("error").alias("severity"),
+        "message",
+    )
+    parts = [
+        lazy.filter(when.fill_null(False)).select(
+            "_sheet_index", "sheet", ROW, pl.col(column).alias("column"), pl.lit(code).alias("code"),
+            pl.lit("error").alias("severity"), message.alias("message"),
+        )
+        for code, column, when, message in checks
+    ]
+    found = pl.concat([nik_found, *parts]).collect().sort("_sheet_index", ROW, maintain_order=True)
+    if several:  # the row number alone is ambiguous
+        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
+    findings = pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
+
+    errors = found.select("_sheet_index", ROW).unique()
+    answer = d.join(errors.with_columns(pl.lit(False).alias("valid")), on=["_sheet_index", ROW], how="left",
+                    maintain_order="left").select(
+        "sheet", ROW, pl.coalesce("_nik", "nik").alias("nik"), "nama",
+        pl.when(pl.col("_kpj_state") == "ok").then("_kpj").when(state != "empty").then("kpj").alias("kpj"),
+        pl.col("_rejection").alias("reason"), pl.col("valid").fill_null(True),
+    )
+    return answer, findings
