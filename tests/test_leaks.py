@@ -6,25 +6,27 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from lindung.accounts.services import issue_token
-from lindung.programs.demo import ensure_demo_programme
+from lindung.enrolment import services
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
+from tests.conftest import plan_programme
 
 # Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
 SKIP_NAMESPACES = {"admin"}
 
 
-def url_patterns(resolver=None, namespace=""):
+def url_patterns(resolver=None, namespace="", outer=()):
+    """(namespace, pattern, parameters of the includes around it) for every URL pattern."""
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
             ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from url_patterns(p, ns)
+            yield from url_patterns(p, ns, (*outer, *p.pattern.regex.groupindex))
         elif isinstance(p, URLPattern):
-            yield namespace, p
+            yield namespace, p, outer
 
 
-def params_of(pattern: URLPattern) -> list[str]:
-    return list(pattern.pattern.regex.groupindex)
+def params_of(pattern: URLPattern, outer=()) -> list[str]:
+    return [*outer, *pattern.pattern.regex.groupindex]
 
 
 def kwargs_for(name: str, params: list[str], values: dict[str, list]) -> list[dict]:
@@ -40,7 +42,9 @@ def kwargs_for(name: str, params: list[str], values: dict[str, list]) -> list[di
 def world(users, three_workers):
     workers = three_workers
     tokens = {name: issue_token(users[name]) for name in ("camat", "desa")}
-    programme = ensure_demo_programme("17.04")
+    # A plan covering everyone (the outsider too), sent to BPJS: scenario, member and registration-file pages.
+    programme = plan_programme(users, people=9)
+    registration = services.submit_registration(users["operator"], programme)
     # An import and a review-queue pair holding the outsider: office-only pages.
     batch = ImportBatch.objects.create(uploaded_by=users["operator"], filename="p3ke.xlsx", sha256="0" * 64,
                                        status=ImportBatch.Status.STAGED, report={"rows": 1})
@@ -48,7 +52,7 @@ def world(users, three_workers):
                                         nik_b=workers["kecamatan"].nik, probability=0.95, batch=batch)
     values = {
         "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk],
-        "number": [batch.pk],
+        "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}),
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
         "prefix": [t[4:10] for t in tokens.values()],
@@ -78,13 +82,13 @@ def test_no_page_or_endpoint_shows_another_areas_people(client, world, username,
         f"?parent={workers[k].kecamatan_code}" for k in hidden
     ]
     checked = 0
-    for namespace, pattern in url_patterns():
+    for namespace, pattern, outer in url_patterns():
         if namespace.rstrip(":") in SKIP_NAMESPACES or pattern.name is None:
             assert pattern.name is not None or namespace, f"Unnamed URL pattern {pattern.pattern}: name it"
             continue
         name = namespace + pattern.name
         reachable = []
-        for kwargs in kwargs_for(name, params_of(pattern), values):
+        for kwargs in kwargs_for(name, params_of(pattern, outer), values):
             try:  # a value the parameter's converter refuses (a dotted code for a slug) is skipped
                 reachable.append((kwargs, reverse(name, kwargs=kwargs)))
             except NoReverseMatch:
@@ -116,7 +120,7 @@ def test_no_page_or_endpoint_shows_another_areas_people(client, world, username,
 
 
 def test_the_walk_reaches_the_api_and_the_registry():
-    names = {ns + p.name for ns, p in url_patterns() if p.name}
+    names = {ns + p.name for ns, p, _ in url_patterns() if p.name}
     assert {"api:workers", "api:worker", "api:regions", "api:region", "registry:list", "registry:detail", "home"} <= names
 
 

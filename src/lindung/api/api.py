@@ -173,10 +173,11 @@ def _programme_out(p: Programme) -> dict:
             "pks_date": p.pks_date, "plan": p.plan.number if p.plan else None}
 
 
-def _scenario_out(s: Scenario) -> dict:
+def _scenario_out(user, s: Scenario) -> dict:
     return {"number": s.number, "kind": s.kind, "budget": s.budget, "first": s.first, "last": s.last,
             "min_consecutive": s.min_consecutive, "candidates": s.candidates, "people": s.people,
-            "person_months": s.person_months, "cost": s.cost, "remaining": s.remaining, "by_kecamatan": s.by_kecamatan,
+            "person_months": s.person_months, "cost": s.cost, "remaining": s.remaining,
+            "by_kecamatan": {k: [c, e] for k, (_, c, e) in programs.scenario_kecamatan(user, s).items()},
             "warnings": s.warnings, "created_by": s.created_by.username,
             "approved_by": s.approved_by.username if s.approved_by else None}
 
@@ -219,7 +220,7 @@ def plan_preview(request, code: str, data: ScenarioIn):
 
 @api.get("/programmes/{code}/scenarios", response=list[ScenarioOut], tags=["programmes"])
 def scenario_list(request, code: str):
-    return [_scenario_out(s) for s in programs.scenarios_for(request.user, _programme(request, code))]
+    return [_scenario_out(request.user, s) for s in programs.scenarios_for(request.user, _programme(request, code))]
 
 
 @api.post("/programmes/{code}/scenarios", response={201: ScenarioOut}, tags=["programmes"])
@@ -232,7 +233,7 @@ def scenario_save(request, code: str, data: ScenarioIn):
         saved = program_services.save_scenario(request.user, programme, _settings(programme, data), data.kind)
     except (ValueError, SolverError) as exc:
         raise HttpError(422, str(exc))
-    return Status(201, _scenario_out(saved))
+    return Status(201, _scenario_out(request.user, saved))
 
 
 def _scenario(request, code: str, number: int) -> Scenario:
@@ -244,13 +245,13 @@ def _scenario(request, code: str, number: int) -> Scenario:
 
 @api.get("/programmes/{code}/scenarios/{number}", response=ScenarioOut, tags=["programmes"])
 def scenario(request, code: str, number: int):
-    return _scenario_out(_scenario(request, code, number))
+    return _scenario_out(request.user, _scenario(request, code, number))
 
 
 @api.post("/programmes/{code}/scenarios/{number}/approve", response=ScenarioOut, tags=["programmes"])
 def scenario_approve(request, code: str, number: int):
     """Make a saved scenario the programme's plan (not by its author); its workers become candidates."""
-    return _scenario_out(program_services.approve_scenario(request.user, _scenario(request, code, number)))
+    return _scenario_out(request.user, program_services.approve_scenario(request.user, _scenario(request, code, number)))
 
 
 @api.get("/programmes/{code}/enrolment", response=list[KecamatanStatusOut], tags=["enrolment"])

@@ -96,6 +96,7 @@ def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
     registered NIK, a reason for each rejected one. All or nothing: one wrong row and nothing changes, and
     every wrong row is named. Raises ReadError for a file that cannot be read."""
     _may_enrol(user)
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # personal data: in the data directory, not /tmp
     with tempfile.NamedTemporaryFile(dir=settings.DATA_DIR, prefix="jawaban-bpjs-") as copy:
         for chunk in chunks:
             copy.write(chunk)
@@ -118,31 +119,30 @@ def _match(user, programme, answer) -> tuple[AnswerOutcome, list[Membership]]:
     found = {m.peserta.nik: m for m in Membership.objects.select_for_update().filter(
         within(user, "peserta__desa__code"), programme=programme, peserta__nik__in=frame["nik"].drop_nulls().to_list(),
     ).select_related("peserta")}
-    kpjs = [k for k in frame["kpj"].drop_nulls().to_list()]
+    kpjs = frame["kpj"].drop_nulls().to_list()
     taken = dict(Membership.objects.filter(kpj__in=kpjs).values_list("kpj", "peserta__nik"))
     nik_col, kpj_col = answer.headers.get("nik", "NIK"), answer.headers.get("kpj", "KPJ")
     outcome, changed, problems = AnswerOutcome(), [], []
 
-    def refuse(row, column, code, message):
-        problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": message})
+    def refuse(sheet, row, column, code, message):
+        where = f"Lembar {sheet}: " if sheet else ""
+        problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": where + message})
 
-    bad_rows = set(answer.findings.filter(pl.col("severity") == "error")["row"].to_list())
-    for row, nik, kpj, reason in frame.select("row", "nik", "kpj", "reason").iter_rows():
-        if row in bad_rows:
-            continue
+    checked = frame.filter(pl.col("valid")).select("sheet", "row", "nik", "kpj", "reason")
+    for sheet, row, nik, kpj, reason in checked.iter_rows():
         m = found.get(nik)
         if m is None:
-            refuse(row, nik_col, "not_member", f"NIK {nik} bukan peserta program {programme.code} di wilayah Anda.")
+            refuse(sheet, row, nik_col, "not_member", f"NIK {nik} bukan peserta program {programme.code} di wilayah Anda.")
             continue
         if kpj and taken.get(kpj, nik) != nik:
-            refuse(row, kpj_col, "kpj_taken", f"KPJ {kpj} sudah tercatat untuk peserta lain.")
+            refuse(sheet, row, kpj_col, "kpj_taken", f"KPJ {kpj} sudah tercatat untuk peserta lain.")
             continue
         if kpj and m.kpj == kpj and m.status in (S.REGISTERED, S.ACTIVE):
             outcome.unchanged += 1
         elif not kpj and m.status == S.REJECTED and m.rejection_reason == reason:
             outcome.unchanged += 1
         elif m.status not in AWAITING_ANSWER:
-            refuse(row, nik_col, "not_awaiting",
+            refuse(sheet, row, nik_col, "not_awaiting",
                    f"NIK {nik} berstatus '{m.get_status_display()}', tidak sedang menunggu jawaban BPJS.")
         elif kpj:
             m.status, m.kpj, m.rejection_reason = S.REGISTERED, kpj, ""

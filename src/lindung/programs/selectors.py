@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 from django.db.models import Max, QuerySet
 
-from lindung.accounts.scoping import area_code, within
+from lindung.accounts.scoping import area_code, sees_code, within
 from lindung.enrolment.models import Membership
 from lindung.pipeline import eligibility
 from lindung.registry.models import Pekerjaan, Peserta
@@ -151,6 +151,13 @@ def scenarios_for(user, programme: Programme) -> QuerySet[Scenario]:
     if area_code(user) is None:
         return Scenario.objects.none()
     return programme.scenarios.select_related("created_by", "approved_by")
+
+
+def scenario_kecamatan(user, scenario: Scenario) -> dict[str, tuple[str, int, int]]:
+    """Covered and eligible per kecamatan of the user's area: code -> (name, covered, eligible)."""
+    mine = {k: v for k, v in scenario.by_kecamatan.items() if sees_code(user, k)}
+    names = kecamatan_names(mine)
+    return {k: (names.get(k, k), covered, eligible) for k, (covered, eligible) in mine.items()}
 
 
 def plan_lines(user, scenario: Scenario, covered: bool | None = None) -> QuerySet[PlanLine]:

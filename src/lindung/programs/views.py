@@ -131,11 +131,10 @@ def scenario_detail(request, code: str, number: int):
     show = request.GET.get("show", "covered")
     lines = selectors.plan_lines(request.user, scenario, covered=show != "uncovered")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
-    names = selectors.kecamatan_names(scenario.by_kecamatan)
     programme = scenario.programme
     return render(request, "programs/scenario_detail.html", {
         "scenario": scenario, "programme": programme, "page": page, "show": show,
-        "kecamatan": [(names.get(k, k), covered, eligible) for k, (covered, eligible) in scenario.by_kecamatan.items()],
+        "kecamatan": selectors.scenario_kecamatan(request.user, scenario).values(),
         "can_approve": (can(request.user, "approves") and scenario.created_by_id != request.user.pk
                         and programme.status == Programme.Status.DRAFT),
     })

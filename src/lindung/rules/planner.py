@@ -190,6 +190,44 @@ def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
 def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, float]:
     """Months per covered worker in the optimum, the solver's report and the proven gap."""
     groups = _groups(ranking, inp)
+    size: Counter[tuple[str, bool]] = Counter()  # workers per class
+    for g in groups:
+        size[g.kecamatan, g.continuing] += len(g.keys)
+    continuing = sum(n for (_, cont), n in size.items() if cont)
+    # Continuity first as up to two models, not one with a binary "any new worker": that binary's
+    # relaxation is weak, and HiGHS needed a minute at a million workers instead of a second.
+    if 0 < continuing < len(ranking.keys):
+        cases = [{c: (0, n if c[1] else 0) for c, n in size.items()}]  # continuing members only
+        if inp.min_consecutive * continuing <= inp.budget // inp.cost_per_month:
+            cases.insert(0, {c: (n, n) if c[1] else (0, n) for c, n in size.items()})  # all, then new
+    else:
+        cases = [{c: (0, n) for c, n in size.items()}]
+    answers = [_case(groups, ranking, inp, counts) for counts in cases]
+    best = min(answers, key=lambda a: (a.missing, -a.found))  # the first of equals
+    bound = max(a.bound for a in answers if a.missing == best.missing)
+    # Every plan's weighted person-months are a whole number: a bound below found + 1 proves it best.
+    gap = (bound - best.found) / bound if bound >= best.found + 1 else 0.0
+    report = f"{best.solver}, {len(answers)} model, {_number(len(groups))} kelompok pekerja"
+    if gap:
+        report += f", terbukti paling jauh {gap:.4%} di bawah rencana terbaik".replace(".", ",")
+    return _lengths(groups, best, inp), report, gap
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One model's plan, per group, read from the class counts HiGHS chose."""
+
+    missing: int  # people missing from the kecamatan shares
+    found: int  # weighted person-months
+    bound: float  # HiGHS's upper bound of the weighted person-months
+    covered: list[int]  # people
+    extra: list[int]  # months on top of min_consecutive, all people together
+    solver: str
+
+
+def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
+          counts: dict[tuple[str, bool], tuple[int, int]]) -> _Answer:
+    """The optimum with covered people per class (kecamatan × continuing) within ``counts``."""
     shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
     # Every month costs the same, so the budget is a number of person-months: exact integers.
     budget = inp.budget // inp.cost_per_month
@@ -203,6 +241,7 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
     for i, g in enumerate(groups):
         by_priority[g.priority].append(i)
         by_class[g.kecamatan, g.continuing].append(i)
+    # Extra months are interchangeable between workers of one priority: one variable for them.
     extra = {}
     for priority, members in by_priority.items():
         extra[priority] = h.addVariable(0, longer * sum(len(groups[i].keys) for i in members))
@@ -210,19 +249,12 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
     h.addConstr(shortest * qsum(people) + qsum(extra.values()) <= budget)
     count = {}
     for c, members in by_class.items():
-        count[c] = h.addIntegral(0, sum(len(groups[i].keys) for i in members))
+        count[c] = h.addIntegral(*counts[c])
         h.addConstr(count[c] == qsum(people[i] for i in members))
 
-    continuing = [v for (_, cont), v in count.items() if cont]
-    new = [v for (_, cont), v in count.items() if not cont]
-    if continuing and new:
-        any_new = h.addBinary()
-        h.addConstr(qsum(new) <= (len(ranking.keys) - len(ranking.continuing)) * any_new)
-        h.addConstr(qsum(continuing) >= len(ranking.continuing) * any_new)
-
     stages = []
+    total = len(ranking.keys)
     if inp.kecamatan_share and len(ranking.eligible) > 1:
-        total = len(ranking.keys)
         covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
         h.addConstr(covered == qsum(count.values()))
         missing = []
@@ -235,7 +267,8 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
         stages.append((False, qsum(missing), 0.0))  # a few people: always exact
     weighted = (qsum(g.priority * shortest * p for g, p in zip(groups, people, strict=True))
                 + qsum(priority * e for priority, e in extra.items()))
-    stages.append((True, weighted, 0.0 if len(ranking.keys) <= EXACT_UP_TO else GAP))
+    stages.append((True, weighted, 0.0 if total <= EXACT_UP_TO else GAP))
+    short = 0
     for maximise, objective, gap in stages:
         h.setOptionValue("mip_rel_gap", gap)
         (h.maximize if maximise else h.minimize)(objective)
@@ -246,32 +279,41 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
                 "Coba lagi, atau pakai salah satu skenario lain."
             )
         if not maximise:
-            h.addConstr(objective <= round(h.getObjectiveValue()))  # an integer: people
-    bound = h.getInfo().mip_dual_bound
+            short = round(h.getObjectiveValue())  # an integer: people
+            h.addConstr(objective <= short)
 
-    # The plan from the class counts alone (see ``optimum``): never worse than HiGHS's own.
+    # The best plan for given class counts covers a class's groups in priority order and gives the
+    # money left to the highest priorities (see ``optimum``): never worse than HiGHS's own.
     left = {c: round(h.val(v)) for c, v in count.items()}
-    covered_in = []
+    people_in = []
     for g in groups:  # ranking order: a class's groups by priority
         n = min(len(g.keys), left[g.kecamatan, g.continuing])
         left[g.kecamatan, g.continuing] -= n
-        covered_in.append(n)
-    money = budget - shortest * sum(covered_in)
-    lengths, found = {}, 0
+        people_in.append(n)
+    money = budget - shortest * sum(people_in)
+    found = sum(g.priority * shortest * n for g, n in zip(groups, people_in, strict=True))
+    more = [0] * len(groups)
     # Stable: the extra months of one priority go to the groups that rank first.
     for i in sorted(range(len(groups)), key=lambda i: -groups[i].priority):
-        for key in groups[i].keys[:covered_in[i]]:
-            more = min(longer, money)
-            lengths[key] = shortest + more
-            money -= more
-            found += groups[i].priority * (shortest + more)
-    # Every plan's weighted person-months are a whole number: a bound below found + 1 proves it best.
-    gap = (bound - found) / bound if bound >= found + 1 else 0.0
-    report = f"HiGHS {h.version()}: {h.modelStatusToString(status)}, {len(stages)} tahap, " \
-             f"{_number(len(groups))} kelompok pekerja"
-    if gap:
-        report += f", terbukti paling jauh {gap:.4%} di bawah rencana terbaik".replace(".", ",")
-    return lengths, report, gap
+        more[i] = min(longer * people_in[i], money)
+        money -= more[i]
+        found += groups[i].priority * more[i]
+    return _Answer(short, found, h.getInfo().mip_dual_bound, people_in, more,
+                   f"HiGHS {h.version()}: {h.modelStatusToString(status)}")
+
+
+def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str, int]:
+    """Months per covered worker: within a group, the first keys get the longest spans."""
+    shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
+    lengths: dict[str, int] = {}
+    for g, n, more in zip(groups, answer.covered, answer.extra, strict=True):
+        full, part = divmod(more, longer) if longer else (0, 0)
+        lengths.update(dict.fromkeys(g.keys[:full], inp.months))
+        if part:
+            lengths[g.keys[full]] = shortest + part
+            full += 1
+        lengths.update(dict.fromkeys(g.keys[full:n], shortest))
+    return lengths
 
 
 def _index(month: Month) -> int:
