@@ -69,19 +69,24 @@ def three_workers(kaur):
     }
 
 
+def six_workers() -> list[Peserta]:
+    """Six eligible workers: four in Kaur Selatan (two fishers' high risk puts Ahmad first), two in Kinal."""
+    return [make_peserta(desa, nama, serial=serial, job=job, sex="P" if nama.startswith(("Siti", "Wati")) else "L")
+            for serial, (desa, nama, job) in enumerate([
+                (BANDAR_BINTUHAN, "Ahmad Nelayan", "nelayan"), (BANDAR_BINTUHAN, "Siti Pedagang", "pedagang-kecil"),
+                (OTHER_VILLAGE_KAUR_SELATAN, "Budi Petani", "petani"), (OTHER_VILLAGE_KAUR_SELATAN, "Rudi Buruh", "buruh-tani"),
+                (KINAL_VILLAGE, "Joko Nelayan", "nelayan"), (KINAL_VILLAGE, "Wati Petani", "petani"),
+            ], start=31)]
+
+
 def plan_programme(users, kind: str = "full_year", *, people: int = 5):
-    """Kaur's 2025 programme with six eligible workers (four in Kaur Selatan, two in Kinal), a budget for
-    ``people`` full years, and the ``kind`` scenario saved by the operator and approved by the admin."""
+    """Kaur's 2025 programme with six_workers(), a budget for ``people`` full years, and the ``kind`` scenario
+    saved by the operator and approved by the admin."""
     from lindung.programs import services
     from lindung.programs.demo import ensure_demo_programme
     from lindung.programs.selectors import Settings
 
-    for serial, (desa, nama, job) in enumerate([
-        (BANDAR_BINTUHAN, "Ahmad Nelayan", "nelayan"), (BANDAR_BINTUHAN, "Siti Pedagang", "pedagang-kecil"),
-        (OTHER_VILLAGE_KAUR_SELATAN, "Budi Petani", "petani"), (OTHER_VILLAGE_KAUR_SELATAN, "Rudi Buruh", "buruh-tani"),
-        (KINAL_VILLAGE, "Joko Nelayan", "nelayan"), (KINAL_VILLAGE, "Wati Petani", "petani"),
-    ], start=31):
-        make_peserta(desa, nama, serial=serial, job=job, sex="P" if nama.startswith(("Siti", "Wati")) else "L")
+    six_workers()
     programme = ensure_demo_programme(KAUR)
     programme.budget = people * 12 * 16_800
     programme.save()

@@ -12,7 +12,7 @@ from lindung.programs import services
 from lindung.programs.demo import ensure_demo_programme
 from lindung.programs.models import Programme
 from lindung.programs.selectors import Settings
-from tests.conftest import KAUR, plan_programme
+from tests.conftest import KAUR, plan_programme, six_workers
 
 
 def test_an_approved_full_year_plan_makes_candidates_of_the_covered_only(users):
@@ -63,10 +63,9 @@ def test_nothing_changes_the_plan_once_approved(users, planned):
     services.save_programme(users["admin"], planned)  # the PKS is signed after the plan
 
 
-def test_a_scenario_above_the_ceiling_or_from_the_wrong_role_is_refused(users, planned):
+def test_a_scenario_above_the_ceiling_or_from_the_wrong_role_is_refused(users):
+    six_workers()
     programme = ensure_demo_programme(KAUR)
-    programme.status, programme.plan = Programme.Status.DRAFT, None
-    programme.save()
     too_much = Settings.of(programme)
     with pytest.raises(ValidationError, match="melebihi pagu"):
         services.save_scenario(users["operator"], programme, type(too_much)(too_much.budget + 1, too_much.first,
