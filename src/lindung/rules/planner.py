@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
+from itertools import chain, groupby
 from operator import attrgetter
 
 import highspy
@@ -140,25 +140,23 @@ def full_year_for_most(workers: list[Worker], inp: PlanInput) -> Scenario:
 
 
 @dataclass(frozen=True)
-class _Ranking:
-    """The workers in ranking order, made of blocks of one priority (and of continuing members or
-    new workers, when continuing members come first), each block in key order."""
+class _Group:
+    """Workers the plan cannot tell apart: one variable of the model stands for them all."""
 
-    blocks: list[tuple[int, bool, list[Worker]]]  # priority, all continuing members, the workers
-    workers: list[Worker]
-    keys: list[str]
-    continuing: set[str]  # keys of continuing members
-    eligible: dict[str, int]  # kecamatan -> workers, by name
+    priority: int
+    kecamatan: str  # "" when shares are off
+    continuing: bool  # in the model, only when continuing members come first
+    keys: list[str]  # key order, which is ranking order: the first get the longest spans
 
 
 @dataclass(frozen=True)
-class _Group:
-    """Workers the model cannot tell apart: one variable stands for them all."""
+class _Ranking:
+    """Continuing members first (when that is set), then by priority, ties by key."""
 
-    priority: int
-    kecamatan: str
-    continuing: bool
-    keys: list[str]  # ranking order: the first get the longest spans
+    keys: list[str]
+    # Workers with the same continuity, priority and kecamatan, in ranking order of their first.
+    groups: list[_Group]
+    eligible: dict[str, int]  # kecamatan -> workers, by name
 
 
 def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
@@ -334,54 +332,50 @@ def _number(n: int) -> str:
 
 
 def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
-    """Continuing members first (when that is set), then by priority, ties by key."""
-    if len({w.key for w in workers}) != len(workers):
+    if len(set(map(attrgetter("key"), workers))) != len(workers):
         raise ValueError("Ada pekerja yang muncul lebih dari sekali (kunci ganda).")
+    # The workers are visited once, in the order given: at a million, walking them in ranking
+    # order costs a second per pass (the memory is read out of order), sorting small groups little.
     before = _shift(inp.first, -1)
-    tiers: dict[tuple[bool, int], list[Worker]] = defaultdict(list)
-    continuing, paid = set(), []
+    alike: dict[tuple[bool, int, str], list[str]] = defaultdict(list)
+    paid = []
     for w in workers:
         until = w.covered_until
-        if until is not None and until == before:
-            tiers[True, w.priority].append(w)
-            continuing.add(w.key)
-        else:
-            tiers[False, w.priority].append(w)
-            if until is not None and until >= inp.first:
-                paid.append(w.key)
+        continuing = until is not None and until == before
+        if until is not None and not continuing and until >= inp.first:
+            paid.append(w.key)
+        alike[continuing, w.priority, w.kecamatan].append(w.key)
     if paid:
         raise ValueError(
             f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
             f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
         )
-    by_key = attrgetter("key")
-    if inp.continuity_first:
-        blocks = [(priority, cont, sorted(tier, key=by_key)) for (cont, priority), tier
-                  in sorted(tiers.items(), key=lambda item: (not item[0][0], -item[0][1]))]
-    else:
-        merged: dict[int, list[Worker]] = defaultdict(list)
-        for (_, priority), tier in tiers.items():
-            merged[priority] += tier
-        blocks = [(priority, False, sorted(tier, key=by_key))
-                  for priority, tier in sorted(merged.items(), reverse=True)]
-    ranked = list(chain.from_iterable(tier for _, _, tier in blocks))
-    return _Ranking(blocks, ranked, list(map(by_key, ranked)), continuing,
-                    dict(sorted(Counter(map(attrgetter("kecamatan"), ranked)).items())))
+    groups = sorted((_Group(p, k, c, sorted(keys)) for (c, p, k), keys in alike.items()),
+                    key=lambda g: _rank(g, inp))
+    keys = []
+    for _, tier in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
+        keys += sorted(chain.from_iterable(g.keys for g in tier))  # sorted runs: merged
+    eligible: Counter[str] = Counter()
+    for g in groups:
+        eligible[g.kecamatan] += len(g.keys)
+    return _Ranking(keys, groups, dict(sorted(eligible.items())))
+
+
+def _rank(group: _Group, inp: PlanInput) -> tuple[bool, int, str]:
+    """Where a group's first worker stands in the ranking."""
+    return not (inp.continuity_first and group.continuing), -group.priority, group.keys[0]
 
 
 def _groups(ranking: _Ranking, inp: PlanInput) -> list[_Group]:
-    """The ranking's blocks, split by kecamatan where shares constrain the plan; in ranking order
-    of each group's first member."""
-    groups = []
-    for priority, continuing, tier in ranking.blocks:
-        if not inp.kecamatan_share:
-            groups.append(_Group(priority, "", continuing, [w.key for w in tier]))
-            continue
-        split: dict[str, list[str]] = defaultdict(list)
-        for w in tier:
-            split[w.kecamatan].append(w.key)
-        groups += (_Group(priority, kecamatan, continuing, keys) for kecamatan, keys in split.items())
-    return groups
+    """The ranking's groups, merged where kecamatan or continuity do not constrain the plan."""
+    if inp.kecamatan_share and inp.continuity_first:
+        return ranking.groups
+    merged: dict[tuple[int, str, bool], list[_Group]] = defaultdict(list)
+    for g in ranking.groups:
+        merged[g.priority, g.kecamatan if inp.kecamatan_share else "",
+               g.continuing and inp.continuity_first].append(g)
+    return sorted((_Group(*signature, sorted(chain.from_iterable(g.keys for g in same)))
+                   for signature, same in merged.items()), key=lambda g: _rank(g, inp))
 
 
 def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -397,25 +391,29 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     # Spans and lapse dates are shared by every worker funded for as many months.
     spans = {n: (inp.first, _shift(inp.first, n - 1)) for n in set(lengths.values())}
     lapses = {n: lapse_date(end) for n, (_, end) in spans.items()}
-    covered = [w for w in ranking.workers if w.key in lengths]
-    here = Counter(w.kecamatan for w in covered)
+    here: Counter[str] = Counter()
+    weighted = dropped = 0
+    for g in ranking.groups:
+        got = list(filter(None, map(lengths.get, g.keys)))  # months of the covered
+        here[g.kecamatan] += len(got)
+        weighted += g.priority * sum(got)
+        dropped += g.continuing and len(g.keys) - len(got)
     by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
     how_many = Counter(lengths.values())  # months -> workers
     person_months = sum(n * count for n, count in how_many.items())
     cost = person_months * inp.cost_per_month
+    months_per_worker = {key: spans[n] for key in ranking.keys if (n := lengths.get(key))}
     return Scenario(
-        name=name, title=title,
-        months_per_worker={w.key: spans[lengths[w.key]] for w in covered},
-        people=len(covered), person_months=person_months,
-        weighted_person_months=sum(w.priority * lengths[w.key] for w in covered),
+        name=name, title=title, months_per_worker=months_per_worker,
+        people=len(lengths), person_months=person_months, weighted_person_months=weighted,
         cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan,
         uncovered=[key for key in ranking.keys if key not in lengths],
-        lapse={w.key: lapses[lengths[w.key]] for w in covered},
-        warnings=_warnings(ranking, inp, lengths, how_many, by_kecamatan), **extra,
+        lapse={key: lapses[lengths[key]] for key in months_per_worker},
+        warnings=_warnings(inp, how_many, dropped, by_kecamatan), **extra,
     )
 
 
-def _warnings(ranking: _Ranking, inp: PlanInput, lengths: dict[str, int], how_many: Counter[int],
+def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
               by_kecamatan: dict[str, tuple[int, int]]) -> list[str]:
     warnings = []
     short = sum(count for n, count in how_many.items() if n < inp.acquired_after)
@@ -425,7 +423,6 @@ def _warnings(ranking: _Ranking, inp: PlanInput, lengths: dict[str, int], how_ma
             f"Ketenagakerjaan mencatat peserta sebagai 'diakuisisi' hanya setelah "
             f"{inp.acquired_after} bulan iuran."
         )
-    dropped = len(ranking.continuing.difference(lengths))
     if dropped:
         paid = _shift(inp.first, -1)
         warnings.append(
