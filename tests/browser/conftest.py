@@ -1,6 +1,10 @@
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -14,3 +18,13 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"],
     }
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    """Through the login page, as a person would (the users fixture gives every demo login PASSWORD)."""
+    page.goto(base + "/")
+    expect(page).to_have_url(re.compile(r"/akun/masuk/"))
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_test_id("total-workers")).to_be_visible()

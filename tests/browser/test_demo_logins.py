@@ -9,18 +9,10 @@ from lindung.accounts.demo import ensure_demo_users
 from lindung.registry.demo import KAUR_WORKERS, seed_workers
 from lindung.registry.models import Peserta
 from lindung.wilayah.services import load_regency
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "uji-browser-2024"
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/")
-    expect(page).to_have_url(re.compile(r"/akun/masuk/"))
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_test_id("total-workers")).to_be_visible()
 
 
 def log_out(page: Page) -> None:

@@ -13,17 +13,10 @@ from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import ImportBatch, Pekerjaan, Peserta
 from lindung.registry.occupations import ensure_occupations
 from lindung.wilayah.services import load_regency
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "uji-browser-2024"
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_test_id("total-workers")).to_be_visible()
 
 
 def run_queued_jobs() -> None:

@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Pekerjaan
 from lindung.registry.occupations import ensure_occupations
-from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, PASSWORD, make_peserta
+from tests.browser.conftest import log_in
+from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, make_peserta
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +44,6 @@ STATUSES = list(Membership.Status)
 
 def rp(amount: int) -> str:
     return f"Rp{amount:,}".replace(",", ".")
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_test_id("total-workers")).to_be_visible()
 
 
 def cells(page: Page, testid: str) -> list[list[str]]:
