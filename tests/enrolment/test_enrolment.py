@@ -126,3 +126,15 @@ def test_the_command_line_exports_and_reads_the_answer(users, planned, tmp_path,
         call_command("enrol", "import-kpj", str(tmp_path / "salah.csv"), "--user", "operator")
     assert date(2025, 12, 1) == planned.memberships.first().last
     assert list(file_chunks(out))  # the file is a real workbook on disk
+
+
+def test_a_kpj_arriving_in_a_running_programme_is_protection_at_once(users, planned):
+    from lindung.programs.services import advance_status, save_programme
+
+    sent = submit_all(users, planned)
+    planned.pks_number, planned.pks_date = "B/1/PKS/2025", date(2025, 1, 2)
+    save_programme(users["admin"], planned)
+    advance_status(users["admin"], planned)
+    planned.refresh_from_db()
+    assert services.import_answer(users["operator"], planned, [answer_from(sent)]).registered == 5
+    assert set(planned.memberships.values_list("status", flat=True)) == {"active"}

@@ -128,6 +128,8 @@ def _match(user, programme, answer) -> tuple[AnswerOutcome, list[Membership]]:
         where = f"Lembar {sheet}: " if sheet else ""
         problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": where + message})
 
+    # In a running programme the contributions are being paid: a new KPJ is protection at once.
+    registered = S.ACTIVE if programme.status == programme.Status.RUNNING else S.REGISTERED
     checked = frame.filter(pl.col("valid")).select("sheet", "row", "nik", "kpj", "reason")
     for sheet, row, nik, kpj, reason in checked.iter_rows():
         m = found.get(nik)
@@ -145,7 +147,7 @@ def _match(user, programme, answer) -> tuple[AnswerOutcome, list[Membership]]:
             refuse(sheet, row, nik_col, "not_awaiting",
                    f"NIK {nik} berstatus '{m.get_status_display()}', tidak sedang menunggu jawaban BPJS.")
         elif kpj:
-            m.status, m.kpj, m.rejection_reason = S.REGISTERED, kpj, ""
+            m.status, m.kpj, m.rejection_reason = registered, kpj, ""
             changed.append(m)
             outcome.registered += 1
         else:
