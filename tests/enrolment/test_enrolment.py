@@ -138,3 +138,10 @@ def test_a_kpj_arriving_in_a_running_programme_is_protection_at_once(users, plan
     planned.refresh_from_db()
     assert services.import_answer(users["operator"], planned, [answer_from(sent)]).registered == 5
     assert set(planned.memberships.values_list("status", flat=True)) == {"active"}
+
+
+def test_the_workers_page_shows_his_programmes(client, users, planned):
+    member = planned.memberships.select_related("peserta").first()
+    client.force_login(users["admin"])
+    body = client.get(reverse("registry:detail", args=[member.peserta_id])).content.decode()
+    assert "Perlindungan Pekerja Rentan 2025" in body and "Calon" in body

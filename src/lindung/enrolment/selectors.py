@@ -19,6 +19,12 @@ def memberships_for(user, programme) -> QuerySet[Membership]:
     return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme)
 
 
+def memberships_of(user, peserta) -> QuerySet[Membership]:
+    """A worker's memberships in every programme, newest programme first."""
+    return (Membership.objects.filter(within(user, "peserta__desa__code"), peserta=peserta)
+            .select_related("programme").order_by("-programme__year", "programme__code"))
+
+
 def members(user, programme, *, kecamatan: str = "", status: str = "") -> QuerySet[Membership]:
     found = memberships_for(user, programme).select_related("peserta", "peserta__desa", "peserta__pekerjaan_1")
     if kecamatan:

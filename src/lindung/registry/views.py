@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from lindung.enrolment import selectors as enrolment
+
 from . import selectors, services
 from .forms import PesertaForm
 from .models import Peserta
@@ -35,7 +37,8 @@ def peserta_detail(request, pk: int):
     return render(
         request,
         "registry/peserta_detail.html",
-        {"p": peserta, "history": history, "can_edit": bool(role and role.edits_registry)},
+        {"p": peserta, "history": history, "can_edit": bool(role and role.edits_registry),
+         "memberships": enrolment.memberships_of(request.user, peserta)},
     )
 
 
