@@ -1,0 +1,294 @@
+"""A BPU member's coverage from the months paid, DOMAIN.md sections 2 and 4.
+
+From the registration date and the months paid (by whom, on which day) follows the status on any day:
+
+- *active*: every month whose due date has passed is paid;
+- *in arrears* 1-3 months: JKK medical care continues but cash benefits wait for the arrears; JKM
+  pays the funeral cost at once and the rest after the heirs pay the arrears;
+- *lapsed* (nonaktif): the first day of the fourth consecutive unpaid month, ``planner.lapse_date``
+  of the last month paid before the run; no right any more;
+- *ended*: death or exit.
+
+The rules, precisely:
+
+- Coverage starts on the registration day. Every month from the registration month on is owed; its
+  due date is ``contributions.due_date`` (the 15th or the next working day), but never before the
+  registration day: nobody is late for a month that fell due before he joined.
+- A payment counts for the status on day d only if it was made on or before d. On day d, the
+  arrears are the consecutive unpaid owed months ending with the latest month whose due date is
+  before d.
+- The membership lapses on the first day of a month M when none of M-3, M-2, M-1 (all owed) was paid
+  before that day. Arrears may be paid for at most 3 months, so a payment made on or after the lapse
+  date does not revive the membership, unless ``Membership.reactivation`` is set (an open question,
+  DOMAIN.md section 8): then the first payment made on or after the lapse date starts the membership
+  again on its day, like a new registration, and the months of the gap are not owed.
+- Whichever comes first ends the membership: a lapse, or the end date (death, exit). A member who
+  lapsed and died later stays lapsed: he had no right when he died.
+
+Messages are Indonesian because they are shown to the clerk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from lindung.rules.contributions import Month, Payer, due_date, month_range
+from lindung.rules.planner import _tanggal, lapse_date
+
+MAX_ARREARS = 3  # months; one more unpaid month and the membership lapses
+
+
+class State(StrEnum):
+    NOT_YET = "belum_terdaftar"
+    ACTIVE = "aktif"
+    ARREARS = "menunggak"
+    LAPSED = "nonaktif"
+    ENDED = "berakhir"
+
+
+class EndKind(StrEnum):
+    DEATH = "meninggal"
+    EXIT = "keluar"
+
+
+class Right(StrEnum):
+    NOW = "ya"
+    AFTER_ARREARS = "setelah_tunggakan_dibayar"
+    NONE = "tidak"
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What a claim for an event on that day would get, DOMAIN.md section 4."""
+
+    jkk_medical: Right  # medical care, home care, transport after a work accident
+    jkk_cash: Right  # STMB, disability, work-accident death benefit
+    jkm_funeral: Right  # the Rp10,000,000 funeral cost
+    jkm_rest: Right  # lump sum, periodic benefit, scholarship
+
+
+_ALL = Rights(Right.NOW, Right.NOW, Right.NOW, Right.NOW)
+_IN_ARREARS = Rights(Right.NOW, Right.AFTER_ARREARS, Right.NOW, Right.AFTER_ARREARS)
+_NO_RIGHTS = Rights(Right.NONE, Right.NONE, Right.NONE, Right.NONE)
+
+
+@dataclass(frozen=True)
+class Payment:
+    month: Month  # the contribution month paid for
+    payer: Payer
+    paid_on: date
+
+
+@dataclass(frozen=True)
+class Membership:
+    registered: date  # coverage starts on this day
+    payments: tuple[Payment, ...] = ()
+    ended_on: date | None = None  # death or exit
+    end_kind: EndKind | None = None
+    reactivation: bool = False  # whether a payment after the lapse date revives it (DOMAIN.md §8)
+
+    def __post_init__(self) -> None:
+        if (self.ended_on is None) != (self.end_kind is None):
+            raise ValueError("Tanggal dan sebab berakhirnya kepesertaan harus diisi bersama.")
+        if self.ended_on is not None and self.ended_on < self.registered:
+            raise ValueError(f"Kepesertaan tidak dapat berakhir ({_tanggal(self.ended_on)}) "
+                             f"sebelum terdaftar ({_tanggal(self.registered)}).")
+        first, seen = _month(self.registered), set()
+        for p in self.payments:
+            if p.month < first:
+                raise ValueError(f"Iuran bulan {p.month} tercatat dibayar, padahal kepesertaan baru mulai "
+                                 f"{_tanggal(self.registered)}: bulan sebelum pendaftaran tidak terutang.")
+            if p.month in seen:
+                raise ValueError(f"Iuran bulan {p.month} tercatat dibayar dua kali.")
+            seen.add(p.month)
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    arrears: tuple[Month, ...] = ()  # the unpaid months, oldest first (ARREARS only)
+    # LAPSED: the day it lapsed. ACTIVE, ARREARS: the day it lapses if nobody pays any more.
+    lapse: date | None = None
+    end_kind: EndKind | None = None  # ENDED only
+    ended_on: date | None = None
+
+    @property
+    def rights(self) -> Rights:
+        return {State.ACTIVE: _ALL, State.ARREARS: _IN_ARREARS}.get(self.state, _NO_RIGHTS)
+
+    @property
+    def label(self) -> str:
+        match self.state:
+            case State.NOT_YET:
+                return "Belum terdaftar"
+            case State.ACTIVE:
+                return "Aktif"
+            case State.ARREARS:
+                return f"Menunggak {len(self.arrears)} bulan"
+            case State.LAPSED:
+                return "Nonaktif"
+        return "Berakhir (meninggal dunia)" if self.end_kind is EndKind.DEATH else "Berakhir (keluar)"
+
+    @property
+    def explanation(self) -> str:
+        if_nobody_pays = (f" Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai {_tanggal(self.lapse)} "
+                          "dan semua hak atas manfaat hilang.") if self.lapse else ""
+        match self.state:
+            case State.NOT_YET:
+                return "Belum terdaftar sebagai peserta: belum ada hak atas manfaat."
+            case State.ACTIVE:
+                return ("Aktif: iuran sudah dibayar sampai jatuh tempo terakhir. Semua manfaat JKK dan JKM "
+                        "dijamin." + if_nobody_pays)
+            case State.ARREARS:
+                return (f"Menunggak {len(self.arrears)} bulan ({', '.join(map(str, self.arrears))}). JKK: "
+                        "perawatan medis tetap dijamin, santunan uang dibayar setelah tunggakan dilunasi. "
+                        "JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli waris melunasi "
+                        "tunggakan." + if_nobody_pays)
+            case State.LAPSED:
+                unpaid = _month(self.lapse)
+                return (f"Nonaktif sejak {_tanggal(self.lapse)}: iuran {_shift(unpaid, -MAX_ARREARS)} sampai "
+                        f"{_shift(unpaid, -1)} tidak dibayar tepat waktu, lebih dari {MAX_ARREARS} bulan "
+                        "berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM.")
+        why = "meninggal dunia" if self.end_kind is EndKind.DEATH else "keluar dari kepesertaan"
+        return f"Kepesertaan berakhir pada {_tanggal(self.ended_on)} karena peserta {why}."
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    month: Month
+    payer: Payer | None  # None: unpaid
+    paid_on: date | None
+    due: date  # the month's due date for this member
+    day: date  # the day ``status`` is on
+    status: Status
+
+    @property
+    def late(self) -> bool:
+        return self.paid_on is not None and self.paid_on > self.due
+
+
+def status_on(membership: Membership, day: date) -> Status:
+    """The member's status on ``day``, from the payments made by then."""
+    if day < membership.registered:
+        return Status(State.NOT_YET)
+    end = membership.ended_on
+    if end is not None and day >= end:
+        at_end = _running(membership, end)
+        if at_end.state is State.LAPSED:
+            return at_end
+        return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end)
+    return _running(membership, day)
+
+
+def claim_status(membership: Membership, event_day: date) -> Status:
+    """The status that decides a claim for an accident or a death on ``event_day``: an end on that
+    very day (the death itself) does not count, so a member who dies in arrears keeps the rights
+    of arrears (DOMAIN.md section 4)."""
+    if event_day == membership.ended_on:
+        return _running(membership, event_day)
+    return status_on(membership, event_day)
+
+
+def timeline(membership: Membership, first: Month, last: Month, *, today: date | None = None) -> list[TimelineRow]:
+    """Month by month from ``first`` to ``last``: who paid, whether late, and the status on the
+    month's last day, when its due date has passed, so the status says whether the month was paid
+    by the end of it. The month of ``today`` shows today's status instead; later months show what
+    happens if nobody pays any more."""
+    by_month = {p.month: p for p in membership.payments}
+    starts = [start for start, _ in _segments(membership, _paid(membership, date.max))]
+    rows = []
+    for month in month_range(first, last):
+        start = max((s for s in starts if _month(s) <= month), default=membership.registered)
+        day = _last_day(month) if today is None or _month(today) != month else today
+        payment = by_month.get(month)
+        rows.append(TimelineRow(
+            month=month, payer=payment.payer if payment else None, paid_on=payment.paid_on if payment else None,
+            due=_due(month, start), day=day, status=status_on(membership, day),
+        ))
+    return rows
+
+
+def owed_months(membership: Membership, first: Month, last: Month, *, today: date) -> list[Month]:
+    """The months from ``first`` to ``last`` a contribution is owed for, paid or not, as known on
+    ``today``: from the registration month, due while the membership runs, i.e. before its end date
+    and before a lapse that has happened by ``today`` (a later lapse may still be prevented by
+    paying). The unpaid months before a lapse stay owed, though they can no longer be paid."""
+    end = membership.ended_on or date.max
+    segments = [(start, lapse if lapse <= today else date.max)
+                for start, lapse in _segments(membership, _paid(membership, today))]
+    return [month for month in month_range(first, last)
+            if any(_month(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in segments)]
+
+
+def lapses_on(membership: Membership) -> date | None:
+    """The day the membership lapses (or lapsed) if nobody pays beyond the recorded payments; None
+    when it ends first (death, exit)."""
+    _, lapse = _segments(membership, _paid(membership, date.max))[-1]
+    return lapse if membership.ended_on is None or lapse <= membership.ended_on else None
+
+
+def _running(membership: Membership, day: date) -> Status:
+    """The status on ``day`` (on or after registration) as if the membership had no end date."""
+    paid = _paid(membership, day)
+    start, lapse = next(s for s in reversed(_segments(membership, paid)) if s[0] <= day)
+    if day >= lapse:
+        return Status(State.LAPSED, lapse=lapse)
+    month = _month(day)
+    if day <= _due(month, start):
+        month = _shift(month, -1)
+    arrears = []
+    while month >= _month(start) and month not in paid:
+        arrears.append(month)
+        month = _shift(month, -1)
+    return Status(State.ARREARS if arrears else State.ACTIVE, arrears=tuple(reversed(arrears)), lapse=lapse)
+
+
+def _paid(membership: Membership, by: date) -> dict[Month, date]:
+    """Month -> day paid, of the payments made on or before ``by``."""
+    return {p.month: p.paid_on for p in membership.payments if p.paid_on <= by}
+
+
+def _segments(membership: Membership, paid: dict[Month, date]) -> list[tuple[date, date]]:
+    """(start, lapse) of each run of the membership: one, unless payments after a lapse revive it."""
+    start, segments = membership.registered, []
+    end = membership.ended_on or date.max
+    while True:
+        lapse = _lapse(start, paid)
+        segments.append((start, lapse))
+        revived = [on for on in paid.values() if lapse <= on < end]
+        if not (membership.reactivation and revived):
+            return segments
+        start = min(revived)
+
+
+def _lapse(start: date, paid: dict[Month, date]) -> date:
+    """The lapse date of a membership starting on ``start``: lapse_date(L) for the first month L
+    (the month before the start counting as paid) whose next three months were not paid before it."""
+    last = _shift(_month(start), -1)
+    while True:
+        lapse = lapse_date(last)
+        in_time = [m for m in month_range(_shift(last, 1), _shift(last, MAX_ARREARS)) if m in paid and paid[m] < lapse]
+        if not in_time:
+            return lapse
+        # Every run starting before the latest month paid in time contains it: skip to it.
+        last = in_time[-1]
+
+
+def _due(month: Month, start: date) -> date:
+    return max(due_date(month), start)
+
+
+def _month(day: date) -> Month:
+    return Month(day.year, day.month)
+
+
+def _shift(month: Month, by: int) -> Month:
+    i = month.year * 12 + month.month - 1 + by
+    return Month(i // 12, i % 12 + 1)
+
+
+def _last_day(month: Month) -> date:
+    after = month.next()
+    return date(after.year, after.month, 1) - timedelta(days=1)

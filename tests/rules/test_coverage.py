@@ -1,0 +1,360 @@
+"""lindung.rules.coverage: the worked examples of DOMAIN.md sections 2 and 4, then the 3-month rule
+checked against brute force on random payment histories."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lindung.rules.contributions import Month, Payer, due_date, month_range
+from lindung.rules.coverage import (
+    EndKind,
+    Membership,
+    Payment,
+    Right,
+    Rights,
+    State,
+    Status,
+    claim_status,
+    lapses_on,
+    owed_months,
+    status_on,
+    timeline,
+)
+from lindung.rules.planner import lapse_date
+
+APBD, MANDIRI = Payer.APBD, Payer.MANDIRI
+DEC_2024, JAN, FEB, MAR, APR, MAY, JUN, JUL = Month(2024, 12), *(Month(2025, m) for m in range(1, 8))
+RUNNING = {State.ACTIVE, State.ARREARS}
+ARREARS_RIGHTS = Rights(jkk_medical=Right.NOW, jkk_cash=Right.AFTER_ARREARS, jkm_funeral=Right.NOW,
+                        jkm_rest=Right.AFTER_ARREARS)
+
+
+def shift(month: Month, by: int) -> Month:
+    i = month.year * 12 + month.month - 1 + by
+    return Month(i // 12, i % 12 + 1)
+
+
+def first_day(month: Month) -> date:
+    return date(month.year, month.month, 1)
+
+
+def paid_by(payer: Payer, *months: Month, day: int = 10) -> tuple[Payment, ...]:
+    return tuple(Payment(m, payer, date(m.year, m.month, day)) for m in months)
+
+
+# Kaur (DOMAIN.md section 1): enrolled in December 2024, the regency funds January-February 2025.
+KAUR = Membership(date(2024, 12, 2), paid_by(APBD, DEC_2024, JAN, FEB))
+
+
+def with_payment(membership: Membership, month: Month, payer: Payer, paid_on: date) -> Membership:
+    return replace(membership, payments=membership.payments + (Payment(month, payer, paid_on),))
+
+
+# --- worked examples -------------------------------------------------------------------------------
+
+
+def test_kaur_plan_funded_january_february_lapses_on_1_june_if_nobody_pays():
+    # March 2025's 15th is a Saturday: March is due on Monday the 17th.
+    assert due_date(MAR) == date(2025, 3, 17)
+    assert status_on(KAUR, date(2025, 3, 17)) == Status(State.ACTIVE, lapse=date(2025, 6, 1))
+    assert status_on(KAUR, date(2025, 3, 18)) == Status(State.ARREARS, (MAR,), lapse=date(2025, 6, 1))
+    assert status_on(KAUR, date(2025, 4, 30)).arrears == (MAR, APR)
+    assert status_on(KAUR, date(2025, 5, 15)).arrears == (MAR, APR)  # May is due on the 15th
+    may_end = status_on(KAUR, date(2025, 5, 31))
+    assert may_end.arrears == (MAR, APR, MAY) and may_end.rights == ARREARS_RIGHTS
+    lapsed = status_on(KAUR, date(2025, 6, 1))
+    assert lapsed == Status(State.LAPSED, lapse=lapse_date(FEB)) and lapsed.lapse == date(2025, 6, 1)
+    assert lapsed.rights == Rights(Right.NONE, Right.NONE, Right.NONE, Right.NONE)
+    assert status_on(KAUR, date(2030, 1, 1)) == lapsed
+    assert lapses_on(KAUR) == date(2025, 6, 1)
+
+
+def test_kaur_texts_for_the_clerk():
+    arrears = status_on(KAUR, date(2025, 4, 30))
+    assert arrears.label == "Menunggak 2 bulan"
+    assert arrears.explanation == (
+        "Menunggak 2 bulan (2025-03, 2025-04). JKK: perawatan medis tetap dijamin, santunan uang dibayar "
+        "setelah tunggakan dilunasi. JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli "
+        "waris melunasi tunggakan. Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai 1 Juni 2025 "
+        "dan semua hak atas manfaat hilang."
+    )
+    lapsed = status_on(KAUR, date(2025, 6, 1))
+    assert lapsed.label == "Nonaktif"
+    assert lapsed.explanation == (
+        "Nonaktif sejak 1 Juni 2025: iuran 2025-03 sampai 2025-05 tidak dibayar tepat waktu, lebih dari 3 "
+        "bulan berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM."
+    )
+    assert status_on(KAUR, date(2025, 2, 20)).label == "Aktif"
+    assert status_on(KAUR, date(2024, 12, 1)).label == "Belum terdaftar"
+
+
+def test_kaur_timeline():
+    rows = timeline(KAUR, Month(2024, 11), JUN)
+    assert [r.payer for r in rows] == [None, APBD, APBD, APBD, None, None, None, None]
+    assert [r.status.label for r in rows] == [
+        "Belum terdaftar", "Aktif", "Aktif", "Aktif", "Menunggak 1 bulan", "Menunggak 2 bulan",
+        "Menunggak 3 bulan", "Nonaktif"]
+    assert [r.day for r in rows[-2:]] == [date(2025, 5, 31), date(2025, 6, 30)]
+    assert not any(r.late for r in rows)
+    assert rows[1].due == date(2024, 12, 16)  # the 15th was a Sunday
+    # The current month shows today's status: April is not due yet on 10 April.
+    today = timeline(KAUR, MAR, APR, today=date(2025, 4, 10))
+    assert [(r.day, r.status.arrears) for r in today] == [(date(2025, 3, 31), (MAR,)), (date(2025, 4, 10), (MAR,))]
+
+
+def test_arrears_paid_late_restore_active():
+    late = with_payment(KAUR, MAR, MANDIRI, date(2025, 4, 20))
+    assert status_on(late, date(2025, 4, 19)).arrears == (MAR, APR)
+    assert status_on(late, date(2025, 4, 20)).arrears == (APR,)  # March paid, April still due
+    both = with_payment(late, APR, MANDIRI, date(2025, 4, 20))
+    assert status_on(both, date(2025, 4, 20)) == Status(State.ACTIVE, lapse=date(2025, 8, 1))
+    rows = timeline(both, MAR, APR)
+    assert [(r.payer, r.late) for r in rows] == [(MANDIRI, True), (MANDIRI, True)]
+    # Three months of arrears paid the day before the lapse date: the membership goes on.
+    saved = replace(KAUR, payments=KAUR.payments + tuple(Payment(m, MANDIRI, date(2025, 5, 31)) for m in (MAR, APR, MAY)))
+    assert status_on(saved, date(2025, 6, 1)) == Status(State.ACTIVE, lapse=date(2025, 9, 1))
+    assert lapses_on(saved) == date(2025, 9, 1)
+
+
+def test_a_payment_on_or_after_the_lapse_date_does_not_revive():
+    for paid_on in (date(2025, 6, 1), date(2025, 6, 20)):
+        late = with_payment(KAUR, MAR, MANDIRI, paid_on)
+        assert status_on(late, date(2025, 7, 1)) == Status(State.LAPSED, lapse=date(2025, 6, 1))
+        assert lapses_on(late) == date(2025, 6, 1)
+    # Paid the day before, it counts: the run is now April-June.
+    assert lapses_on(with_payment(KAUR, MAR, MANDIRI, date(2025, 5, 31))) == date(2025, 7, 1)
+
+
+def test_reactivation_when_allowed_starts_again_on_the_payment_day():
+    revived = replace(with_payment(KAUR, Month(2025, 8), MANDIRI, date(2025, 8, 5)), reactivation=True)
+    assert status_on(revived, date(2025, 8, 4)).state is State.LAPSED
+    assert status_on(revived, date(2025, 8, 5)) == Status(State.ACTIVE, lapse=date(2025, 12, 1))
+    # The gap is not owed, and the months before the lapse stay owed.
+    assert owed_months(revived, DEC_2024, Month(2025, 9), today=date(2025, 8, 31)) == [
+        DEC_2024, JAN, FEB, MAR, APR, MAY, Month(2025, 8), Month(2025, 9)]
+    assert owed_months(replace(revived, reactivation=False), DEC_2024, Month(2025, 9), today=date(2025, 8, 31)) == [
+        DEC_2024, JAN, FEB, MAR, APR, MAY]
+    # Paid for an old month, the revival still starts on the payment day, with its month owed.
+    old = replace(with_payment(KAUR, MAR, MANDIRI, date(2025, 8, 5)), reactivation=True)
+    assert status_on(old, date(2025, 8, 20)).arrears == (Month(2025, 8),)
+    assert lapses_on(old) == date(2025, 11, 1)
+
+
+def test_death_ends_the_membership_and_a_claim_sees_the_day_of_death():
+    paid = replace(KAUR, payments=KAUR.payments + paid_by(APBD, MAR))
+    died = replace(paid, ended_on=date(2025, 4, 20), end_kind=EndKind.DEATH)
+    ended = Status(State.ENDED, end_kind=EndKind.DEATH, ended_on=date(2025, 4, 20))
+    assert status_on(died, date(2025, 4, 19)).arrears == (APR,)
+    assert status_on(died, date(2025, 4, 20)) == ended
+    assert status_on(died, date(2026, 1, 1)) == ended and ended.rights.jkm_funeral is Right.NONE
+    assert ended.label == "Berakhir (meninggal dunia)"
+    assert ended.explanation == "Kepesertaan berakhir pada 20 April 2025 karena peserta meninggal dunia."
+    # In arrears when he died: the funeral cost at once, the rest after the heirs pay April.
+    at_death = claim_status(died, date(2025, 4, 20))
+    assert at_death.arrears == (APR,) and at_death.rights == ARREARS_RIGHTS
+    assert claim_status(died, date(2025, 4, 21)) == ended
+    assert lapses_on(died) is None
+    # April was due on the 15th, before he died; May is not owed.
+    assert owed_months(died, DEC_2024, JUN, today=date(2025, 12, 31)) == [DEC_2024, JAN, FEB, MAR, APR]
+    # Died after the lapse: no right, he stays lapsed.
+    too_late = replace(KAUR, ended_on=date(2025, 7, 3), end_kind=EndKind.DEATH)
+    assert status_on(too_late, date(2025, 7, 3)) == Status(State.LAPSED, lapse=date(2025, 6, 1))
+    assert claim_status(too_late, date(2025, 7, 3)).rights.jkm_funeral is Right.NONE
+    assert lapses_on(too_late) == date(2025, 6, 1)
+    left = replace(KAUR, ended_on=date(2025, 2, 1), end_kind=EndKind.EXIT)
+    assert status_on(left, date(2025, 2, 1)).label == "Berakhir (keluar)"
+
+
+def test_a_due_date_moved_by_holidays():
+    # 15 February 2026 is a Sunday and the 16th and 17th are Imlek (cuti bersama, libur nasional).
+    assert due_date(Month(2026, 2)) == date(2026, 2, 18)
+    member = Membership(date(2026, 1, 5), paid_by(APBD, Month(2026, 1)))
+    assert status_on(member, date(2026, 2, 18)).state is State.ACTIVE
+    assert status_on(member, date(2026, 2, 19)).arrears == (Month(2026, 2),)
+    on_due = with_payment(member, Month(2026, 2), MANDIRI, date(2026, 2, 18))
+    assert not timeline(on_due, Month(2026, 2), Month(2026, 2))[0].late
+    day_after = with_payment(member, Month(2026, 2), MANDIRI, date(2026, 2, 19))
+    assert timeline(day_after, Month(2026, 2), Month(2026, 2))[0].late
+    # 15 March 2026 is a Sunday: due on Monday the 16th, in arrears from the 17th.
+    paid = with_payment(member, Month(2026, 2), APBD, date(2026, 2, 10))
+    assert status_on(paid, date(2026, 3, 16)).state is State.ACTIVE
+    assert status_on(paid, date(2026, 3, 17)).arrears == (Month(2026, 3),)
+
+
+def test_registration_after_the_due_date_and_never_paid():
+    member = Membership(date(2025, 1, 20))
+    assert status_on(member, date(2025, 1, 19)) == Status(State.NOT_YET)
+    assert status_on(member, date(2025, 1, 20)).state is State.ACTIVE  # January is due on the 20th for him
+    assert status_on(member, date(2025, 1, 21)).arrears == (JAN,)
+    # Never paid: the month before registration counts as the last paid one.
+    assert lapses_on(member) == lapse_date(DEC_2024) == date(2025, 4, 1)
+    assert status_on(member, date(2025, 3, 31)).arrears == (JAN, FEB, MAR)
+    assert not timeline(with_payment(member, JAN, APBD, date(2025, 1, 20)), JAN, JAN)[0].late
+    # The regency may pay before the coverage starts.
+    prepaid = with_payment(member, JAN, APBD, date(2025, 1, 6))
+    assert status_on(prepaid, date(2025, 1, 21)).state is State.ACTIVE
+
+
+def test_owed_months_follow_registration_lapse_and_end():
+    assert owed_months(KAUR, Month(2024, 10), Month(2025, 12), today=date(2025, 3, 1)) == month_range(
+        DEC_2024, Month(2025, 12))  # the lapse has not happened yet: paying can still prevent it
+    assert owed_months(KAUR, Month(2024, 10), Month(2025, 12), today=date(2025, 6, 1)) == [
+        DEC_2024, JAN, FEB, MAR, APR, MAY]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(payments=paid_by(APBD, Month(2024, 11))), "bulan sebelum pendaftaran tidak terutang"),
+    (dict(payments=paid_by(APBD, JAN, JAN)), "dibayar dua kali"),
+    (dict(ended_on=date(2024, 12, 1), end_kind=EndKind.EXIT), "sebelum terdaftar"),
+    (dict(ended_on=date(2025, 1, 1)), "harus diisi bersama"),
+])
+def test_bad_input_is_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Membership(date(2024, 12, 2), **kwargs)
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+SPAN = 20  # months of history after the registration month
+
+
+@st.composite
+def memberships(draw, end: bool = True) -> Membership:
+    registered = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 3 * 365)))
+    first = Month(registered.year, registered.month)
+    payments = []
+    for month in month_range(first, shift(first, SPAN)):
+        # Paid well ahead, around the due date, late, or not at all.
+        offset = draw(st.none() | st.integers(-40, 5) | st.integers(-5, 130))
+        if offset is not None:
+            payments.append(Payment(month, draw(st.sampled_from(Payer)), due_date(month) + timedelta(days=offset)))
+    ended_on = draw(st.none() | st.integers(0, 700).map(lambda n: registered + timedelta(days=n))) if end else None
+    return Membership(registered, tuple(payments), ended_on, ended_on and EndKind.DEATH)
+
+
+def days_of(membership: Membership) -> list[date]:
+    """Around every due date and month boundary of the history, and beyond."""
+    first = Month(membership.registered.year, membership.registered.month)
+    days = {membership.registered - timedelta(days=1), membership.registered}
+    for month in month_range(shift(first, -1), shift(first, SPAN + 6)):
+        due = due_date(month)
+        days |= {first_day(month), due, due + timedelta(days=1), first_day(month.next()) - timedelta(days=1)}
+    return sorted(days)
+
+
+def brute_lapse(membership: Membership) -> tuple[date, Month]:
+    """The first day of the first month M whose three months before were all owed and none paid
+    before that day, and M - 4, the last month paid before that run."""
+    paid = {p.month: p.paid_on for p in membership.payments}
+    month = shift(Month(membership.registered.year, membership.registered.month), 3)
+    while any(m in paid and paid[m] < first_day(month) for m in (shift(month, -3), shift(month, -2), shift(month, -1))):
+        month = month.next()
+    return first_day(month), shift(month, -4)
+
+
+def rank(status: Status) -> int:
+    """Higher is better: active, then fewer months of arrears, then nothing."""
+    return {State.ACTIVE: 4, State.ARREARS: 4 - len(status.arrears), State.NOT_YET: -1}.get(status.state, 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(memberships(end=False))
+def test_arrears_and_lapse_follow_the_3_month_rule(membership):
+    paid = {p.month: p.paid_on for p in membership.payments}
+    first = Month(membership.registered.year, membership.registered.month)
+    lapse, last_paid = brute_lapse(membership)
+    # The last paid month before the run: the month before registration, or paid before the run could lapse.
+    assert last_paid == shift(first, -1) or paid[last_paid] < first_day(shift(last_paid, 3))
+    assert lapse == lapse_date(last_paid) == lapses_on(membership)
+    for day in days_of(membership):
+        status = status_on(membership, day)
+        if day < membership.registered:
+            assert status == Status(State.NOT_YET)
+        elif day >= lapse:
+            assert status == Status(State.LAPSED, lapse=lapse)
+        else:
+            # The owed months already due, the unpaid ones at the end of that list.
+            due = [m for m in month_range(first, Month(day.year, day.month))
+                   if max(due_date(m), membership.registered) < day]
+            unpaid = []
+            while due and not (due[-1] in paid and paid[due[-1]] <= day):
+                unpaid.insert(0, due.pop())
+            assert len(unpaid) <= 3
+            # The lapse it announces is the one that happens if nobody pays after ``day``.
+            known = replace(membership, payments=tuple(p for p in membership.payments if p.paid_on <= day))
+            assert status == Status(State.ARREARS if unpaid else State.ACTIVE, tuple(unpaid), brute_lapse(known)[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(memberships())
+def test_lapsed_and_ended_are_final_and_the_first_one_wins(membership):
+    lapse, _ = brute_lapse(membership)
+    end, final = membership.ended_on, None
+    for day in days_of(membership):
+        status = status_on(membership, day)
+        if final is not None:
+            assert status == final
+        elif status.state in (State.LAPSED, State.ENDED):
+            final = status
+        if end is not None and day >= end:
+            assert status.state is (State.LAPSED if lapse <= end else State.ENDED)
+    assert lapses_on(membership) == (lapse if end is None or lapse <= end else None)
+
+
+@settings(max_examples=50, deadline=None)
+@given(memberships(), st.data())
+def test_paying_a_month_never_makes_a_status_worse(membership, data):
+    first = Month(membership.registered.year, membership.registered.month)
+    unpaid = [m for m in month_range(first, shift(first, SPAN + 3)) if m not in {p.month for p in membership.payments}]
+    month = data.draw(st.sampled_from(unpaid))
+    paid_on = due_date(month) + timedelta(days=data.draw(st.integers(-60, 200)))
+    more = with_payment(membership, month, MANDIRI, paid_on)
+    assert lapses_on(more) is None or lapses_on(membership) is None or lapses_on(more) >= lapses_on(membership)
+    for day in days_of(membership):
+        assert rank(status_on(more, day)) >= rank(status_on(membership, day))
+
+
+@settings(max_examples=30, deadline=None)
+@given(memberships(), st.booleans())
+def test_a_status_depends_only_on_the_payments_made_by_its_day(membership, reactivation):
+    membership = replace(membership, reactivation=reactivation)
+    for day in days_of(membership)[::3]:
+        known = replace(membership, payments=tuple(p for p in membership.payments if p.paid_on <= day))
+        assert status_on(membership, day) == status_on(known, day)
+        assert claim_status(membership, day) == claim_status(known, day)
+
+
+@settings(max_examples=30, deadline=None)
+@given(memberships())
+def test_owed_months_are_the_months_running_on_their_due_date(membership):
+    first = Month(membership.registered.year, membership.registered.month)
+    months = month_range(shift(first, -2), shift(first, SPAN + 4))
+    for today in days_of(membership)[::7]:
+        owed = set(owed_months(membership, months[0], months[-1], today=today))
+        lapsed = status_on(membership, today).state is State.LAPSED
+        for month in months:
+            due = max(due_date(month), membership.registered)
+            if month < first:
+                assert month not in owed
+            elif due <= today:
+                assert (month in owed) == (status_on(membership, due).state in RUNNING)
+            else:  # a lapse not yet happened does not count
+                running = not lapsed and (membership.ended_on is None or due < membership.ended_on)
+                assert (month in owed) == running
+
+
+@settings(max_examples=25, deadline=None)
+@given(memberships(), st.booleans())
+def test_timeline_rows_agree_with_the_status(membership, reactivation):
+    membership = replace(membership, reactivation=reactivation)
+    first = Month(membership.registered.year, membership.registered.month)
+    by_month = {p.month: p for p in membership.payments}
+    for row in timeline(membership, shift(first, -1), shift(first, SPAN + 2)):
+        assert row.status == status_on(membership, row.day)
+        assert row.day == first_day(row.month.next()) - timedelta(days=1)
+        payment = by_month.get(row.month)
+        assert row.payer == (payment and payment.payer)
+        assert row.late == (payment is not None and payment.paid_on > row.due)
