@@ -1,5 +1,5 @@
 """lindung.rules.planner: the Kaur figures of DOMAIN.md section 1, the optimum against brute force,
-the user's constraints, lapse dates and warnings."""
+the user's constraints, the proven gap of large plans, lapse dates and warnings."""
 
 import itertools
 import random
@@ -92,6 +92,17 @@ def lengths(s) -> set[int]:
     return set(months(s).values())
 
 
+def allowed(s, workers: list[Worker], inp: PlanInput) -> bool:
+    """Whether a scenario is a plan the optimum may choose: long enough spans, the shares met, and
+    no new worker covered while a continuing member is not."""
+    funded = months(s)
+    covered = {w.covered_until is not None for w in workers if w.key in funded}
+    dropped = any(w.covered_until is not None for w in workers if w.key not in funded)
+    return (min(funded.values(), default=inp.min_consecutive) >= inp.min_consecutive
+            and not (inp.kecamatan_share and shortfalls(s))
+            and not (inp.continuity_first and False in covered and dropped))
+
+
 def longest_first(s, workers: list[Worker]) -> None:
     """Among workers the optimum cannot tell apart, smaller keys get at least as many months."""
     funded = months(s)
@@ -147,6 +158,7 @@ def test_kaur_optimum_honours_the_constraints():
     longest_first(best, workers)
     assert best.left < inp.cost_per_month * inp.min_consecutive  # nothing left that buys a span
     assert best.solver.startswith("HiGHS") and "Optimal" in best.solver
+    assert best.gap == 0 and "terbukti" not in best.solver  # a regency's plan is solved exactly
     assert not any("kurang dari 6 bulan" in w for w in best.warnings)
 
 
@@ -209,6 +221,60 @@ def test_without_continuity_first_priority_decides():
     assert any(w.startswith("6 peserta") for w in best.warnings)
 
 
+def test_shares_come_before_continuing_members():
+    # Covering both continuing members of A leaves B short of its share unless one of B is covered
+    # too, which the money does not allow: covering one member of A meets every share.
+    workers = ([Worker(f"c{i}", 1, "A", DEC_2024) for i in range(2)]
+               + [Worker(f"n{i}", 9, "B") for i in range(2)])
+    inp = PlanInput(2 * 16_800, JAN, Month(2025, 3), min_consecutive=1)
+    best = optimum(workers, inp)
+    check(best, workers, inp)
+    assert best.months_per_worker == {"c0": (JAN, Month(2025, 2))}
+    assert brute_force(workers, inp) == (0, 2) and shortfalls(best) == {}
+    assert any(w.startswith("1 peserta") for w in best.warnings)
+
+
+# --- large plans: proven within the gap -------------------------------------------------
+
+
+@pytest.mark.parametrize("continuing", [0.0, 0.5, 1.0])
+def test_above_exact_up_to_the_plan_is_proven_within_the_gap(monkeypatch, continuing):
+    workers = kaur_workers(1_500, seed=7, continuing=continuing)
+    inp = PlanInput(60_000_000, JAN, DEC)
+    exact = optimum(workers, inp)
+    monkeypatch.setattr(planner, "EXACT_UP_TO", 1_000)
+    near = optimum(workers, inp)
+    check(near, workers, inp)
+    assert min(lengths(near)) >= inp.min_consecutive and shortfalls(near) == {}
+    longest_first(near, workers)
+    assert exact.gap == 0 and 0 <= near.gap <= planner.GAP
+    # The gap is against an upper bound of every plan, the exact optimum's included.
+    assert (1 - near.gap) * exact.weighted_person_months <= near.weighted_person_months
+    assert near.weighted_person_months <= exact.weighted_person_months
+    assert ("terbukti paling jauh" in near.solver) == (near.gap > 0)
+    assert optimum(random.Random(3).sample(workers, len(workers)), inp) == near
+
+
+def test_the_optimum_beats_the_fixed_scenarios_it_could_have_chosen(monkeypatch):
+    # With one-month spans allowed and no shares, both fixed scenarios are plans the optimum may
+    # choose; it must do at least as well, solved exactly or within the gap.
+    workers = kaur_workers(1_500, seed=11, continuing=0.3)
+    inp = PlanInput(60_000_000, JAN, DEC, min_consecutive=1, kecamatan_share=False)
+    simple = [everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp)]
+    assert all(allowed(s, workers, inp) for s in simple)
+    for exact_up_to in (planner.EXACT_UP_TO, 1_000):
+        monkeypatch.setattr(planner, "EXACT_UP_TO", exact_up_to)
+        best = optimum(workers, inp)
+        assert best.weighted_person_months >= max(s.weighted_person_months for s in simple)
+
+
+def test_plan_is_the_three_scenarios():
+    workers = kaur_workers(800, seed=5, continuing=0.5)
+    inp = PlanInput(30_000_000, JAN, DEC)
+    assert plan(workers, inp) == [everyone_while_money_lasts(workers, inp),
+                                  full_year_for_most(workers, inp), optimum(workers, inp)]
+
+
 # --- the optimum against brute force ---------------------------------------------------
 
 
@@ -263,10 +329,10 @@ def test_optimum_matches_brute_force(priorities, kecamatan, continuing, budget_m
     longest_first(best, workers)
     missing = sum(shortfalls(best).values()) if kecamatan_share else 0
     assert (missing, best.weighted_person_months) == brute_force(workers, inp)
-    if not kecamatan_share:  # the simple scenarios are plans the optimum may choose
-        for simple in (everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp)):
-            if min(lengths(simple), default=min_consecutive) >= min_consecutive:
-                assert best.weighted_person_months >= simple.weighted_person_months
+    assert best.gap == 0
+    for simple in (everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp)):
+        if allowed(simple, workers, inp):
+            assert best.weighted_person_months >= simple.weighted_person_months
     covered = [f"w{i}" in best.months_per_worker for i in range(4)]
     if continuity_first and any(cov and not c for cov, c in zip(covered, continuing)):
         assert all(cov for cov, c in zip(covered, continuing) if c)

@@ -11,9 +11,8 @@ from datetime import date
 
 import polars as pl
 
-_MONTHS = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember".split()
-)
+from lindung.rules.contributions import tanggal
+
 # hubungan values meaning head of household, once lower-cased and single-spaced.
 _HEADS = ["kepala keluarga", "kepala rumah tangga", "krt", "kk"]
 _SEP = "\x1f"  # ASCII unit separator: joins reason sentences, never occurs inside one
@@ -53,9 +52,6 @@ def formula(weights: Weights = Weights()) -> str:
         f" + {w.per_dependant} × tanggungan (maks. {w.max_dependants})"
     )
 
-
-def _tanggal(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _age(born: pl.Expr, on: date) -> pl.Expr:
@@ -99,7 +95,7 @@ def _jobs() -> pl.Expr:
 
 def _reasons(rules: Rules) -> pl.Expr:
     """Every unmet rule as a sentence, joined by _SEP ("" when all are met), over `_age`."""
-    on = _tanggal(rules.start)
+    on = tanggal(rules.start)
     age = pl.col("_age")
     has_job = _jobs().list.eval(pl.element().is_not_null()).list.any()
     sentences = [

@@ -1,4 +1,3 @@
-from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +18,6 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return day.replace(day=1) if day else day
-
-
-def as_month(day: date) -> Month:
-    return Month(day.year, day.month)
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -57,7 +52,7 @@ class ProgrammeForm(forms.ModelForm):
                 self.add_error("start", _("The first month is not in the programme's year."))
             elif data.get("funding_source") and data.get("income_tier"):
                 try:
-                    highest_monthly(as_month(start), as_month(end), data["funding_source"], data["income_tier"],
+                    highest_monthly(Month.of(start), Month.of(end), data["funding_source"], data["income_tier"],
                                     jht=data.get("include_jht", False))
                 except UnknownTier as exc:
                     self.add_error("income_tier", str(exc))
@@ -82,7 +77,7 @@ class PlannerForm(forms.Form):
 
     def settings(self) -> Settings:
         d = self.cleaned_data
-        return Settings(d["budget"], as_month(d["first"]), as_month(d["last"]), d["min_consecutive"],
+        return Settings(d["budget"], Month.of(d["first"]), Month.of(d["last"]), d["min_consecutive"],
                         d["continuity_first"], d["kecamatan_share"])
 
     def clean(self):

@@ -1,4 +1,3 @@
-from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,9 +10,6 @@ FUNDING_SOURCES = [
     (Payer.DANA_DESA, _("Village fund")), (Payer.CSR, _("Company CSR")),
 ]
 
-
-def _month(day: date) -> Month:
-    return Month(day.year, day.month)
 
 
 class Programme(models.Model):
@@ -68,11 +64,11 @@ class Programme(models.Model):
 
     @property
     def first_month(self) -> Month:
-        return _month(self.start)
+        return Month.of(self.start)
 
     @property
     def last_month(self) -> Month:
-        return _month(self.end)
+        return Month.of(self.end)
 
     @property
     def package(self) -> str:

@@ -126,8 +126,7 @@ class Settings:
     @classmethod
     def of(cls, programme: Programme) -> "Settings":
         first, last = programme.first_month, programme.last_month
-        months = (last.year - first.year) * 12 + last.month - first.month + 1
-        return cls(programme.budget, first, last, min(6, months))
+        return cls(programme.budget, first, last, min(6, last.index - first.index + 1))
 
     def plan_input(self, cost_per_month: int) -> planner.PlanInput:
         return planner.PlanInput(self.budget, self.first, self.last, cost_per_month, self.min_consecutive,
@@ -203,7 +202,6 @@ def figures(s: planner.Scenario) -> dict:
     """A scenario's figures as the CLI and the API give them; months = the longest span funded."""
     return {
         "name": PUBLIC_NAMES[s.name], "title": s.title, "people": s.people,
-        "months": max(((b.year - a.year) * 12 + b.month - a.month + 1 for a, b in s.months_per_worker.values()),
-                      default=0),
+        "months": max((b.index - a.index + 1 for a, b in s.months_per_worker.values()), default=0),
         "cost": s.cost, "remaining": s.left, "person_months": s.person_months, "warnings": s.warnings,
     }

@@ -40,7 +40,21 @@ class Month:
         return cls(int(match[1]), int(match[2]))
 
     def next(self) -> Month:
-        return Month(self.year + self.month // 12, self.month % 12 + 1)
+        return self.shift(1)
+
+    def shift(self, by: int) -> Month:
+        """The month ``by`` months later (earlier when negative): 2025-02 shifted by 4 is 2025-06."""
+        i = self.index + by
+        return Month(i // 12, i % 12 + 1)
+
+    @property
+    def index(self) -> int:
+        """Months since year 0, so two months subtract into the number of months between them."""
+        return self.year * 12 + self.month - 1
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -204,6 +218,14 @@ def highest_monthly(first: Month, last: Month, payer: Payer | str, income: int =
     if last < first:
         raise ValueError(f"Bulan terakhir {last} sebelum bulan pertama {first}.")
     return max(contribution(m, payer, "", income, jht=jht, tiers=tiers).total for m in month_range(first, last))
+
+
+BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember").split()
+
+
+def tanggal(day: date) -> str:
+    """A date the Indonesian way, for messages: 17 Desember 2024."""
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def due_date(month: Month | str) -> date:

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from lindung.rules.contributions import Month, Payer, due_date, month_range
-from lindung.rules.planner import _tanggal, lapse_date
+from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
+from lindung.rules.planner import lapse_date
 
 MAX_ARREARS = 3  # months; one more unpaid month and the membership lapses
 
@@ -93,13 +93,13 @@ class Membership:
         if (self.ended_on is None) != (self.end_kind is None):
             raise ValueError("Tanggal dan sebab berakhirnya kepesertaan harus diisi bersama.")
         if self.ended_on is not None and self.ended_on < self.registered:
-            raise ValueError(f"Kepesertaan tidak dapat berakhir ({_tanggal(self.ended_on)}) "
-                             f"sebelum terdaftar ({_tanggal(self.registered)}).")
-        first, seen = _month(self.registered), set()
+            raise ValueError(f"Kepesertaan tidak dapat berakhir ({tanggal(self.ended_on)}) "
+                             f"sebelum terdaftar ({tanggal(self.registered)}).")
+        first, seen = Month.of(self.registered), set()
         for p in self.payments:
             if p.month < first:
                 raise ValueError(f"Iuran bulan {p.month} tercatat dibayar, padahal kepesertaan baru mulai "
-                                 f"{_tanggal(self.registered)}: bulan sebelum pendaftaran tidak terutang.")
+                                 f"{tanggal(self.registered)}: bulan sebelum pendaftaran tidak terutang.")
             if p.month in seen:
                 raise ValueError(f"Iuran bulan {p.month} tercatat dibayar dua kali.")
             seen.add(p.month)
@@ -133,7 +133,7 @@ class Status:
 
     @property
     def explanation(self) -> str:
-        if_nobody_pays = (f" Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai {_tanggal(self.lapse)} "
+        if_nobody_pays = (f" Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai {tanggal(self.lapse)} "
                           "dan semua hak atas manfaat hilang.") if self.lapse else ""
         match self.state:
             case State.NOT_YET:
@@ -147,12 +147,12 @@ class Status:
                         "JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli waris melunasi "
                         "tunggakan." + if_nobody_pays)
             case State.LAPSED:
-                unpaid = _month(self.lapse)
-                return (f"Nonaktif sejak {_tanggal(self.lapse)}: iuran {_shift(unpaid, -MAX_ARREARS)} sampai "
-                        f"{_shift(unpaid, -1)} tidak dibayar tepat waktu, lebih dari {MAX_ARREARS} bulan "
+                unpaid = Month.of(self.lapse)
+                return (f"Nonaktif sejak {tanggal(self.lapse)}: iuran {unpaid.shift(-MAX_ARREARS)} sampai "
+                        f"{unpaid.shift(-1)} tidak dibayar tepat waktu, lebih dari {MAX_ARREARS} bulan "
                         "berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM.")
         why = "meninggal dunia" if self.end_kind is EndKind.DEATH else "keluar dari kepesertaan"
-        return f"Kepesertaan berakhir pada {_tanggal(self.ended_on)} karena peserta {why}."
+        return f"Kepesertaan berakhir pada {tanggal(self.ended_on)} karena peserta {why}."
 
 
 @dataclass(frozen=True)
@@ -200,8 +200,8 @@ def timeline(membership: Membership, first: Month, last: Month, *, today: date |
     starts = [start for start, _ in _segments(membership, _paid(membership, date.max))]
     rows = []
     for month in month_range(first, last):
-        start = max((s for s in starts if _month(s) <= month), default=membership.registered)
-        day = _last_day(month) if today is None or _month(today) != month else today
+        start = max((s for s in starts if Month.of(s) <= month), default=membership.registered)
+        day = _last_day(month) if today is None or Month.of(today) != month else today
         payment = by_month.get(month)
         rows.append(TimelineRow(
             month=month, payer=payment.payer if payment else None, paid_on=payment.paid_on if payment else None,
@@ -219,7 +219,7 @@ def owed_months(membership: Membership, first: Month, last: Month, *, today: dat
     segments = [(start, lapse if lapse <= today else date.max)
                 for start, lapse in _segments(membership, _paid(membership, today))]
     return [month for month in month_range(first, last)
-            if any(_month(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in segments)]
+            if any(Month.of(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in segments)]
 
 
 def lapses_on(membership: Membership) -> date | None:
@@ -235,13 +235,13 @@ def _running(membership: Membership, day: date) -> Status:
     start, lapse = next(s for s in reversed(_segments(membership, paid)) if s[0] <= day)
     if day >= lapse:
         return Status(State.LAPSED, lapse=lapse)
-    month = _month(day)
+    month = Month.of(day)
     if day <= _due(month, start):
-        month = _shift(month, -1)
+        month = month.shift(-1)
     arrears = []
-    while month >= _month(start) and month not in paid:
+    while month >= Month.of(start) and month not in paid:
         arrears.append(month)
-        month = _shift(month, -1)
+        month = month.shift(-1)
     return Status(State.ARREARS if arrears else State.ACTIVE, arrears=tuple(reversed(arrears)), lapse=lapse)
 
 
@@ -266,10 +266,10 @@ def _segments(membership: Membership, paid: dict[Month, date]) -> list[tuple[dat
 def _lapse(start: date, paid: dict[Month, date]) -> date:
     """The lapse date of a membership starting on ``start``: lapse_date(L) for the first month L
     (the month before the start counting as paid) whose next three months were not paid before it."""
-    last = _shift(_month(start), -1)
+    last = Month.of(start).shift(-1)
     while True:
         lapse = lapse_date(last)
-        in_time = [m for m in month_range(_shift(last, 1), _shift(last, MAX_ARREARS)) if m in paid and paid[m] < lapse]
+        in_time = [m for m in month_range(last.shift(1), last.shift(MAX_ARREARS)) if m in paid and paid[m] < lapse]
         if not in_time:
             return lapse
         # Every run starting before the latest month paid in time contains it: skip to it.
@@ -279,14 +279,6 @@ def _lapse(start: date, paid: dict[Month, date]) -> date:
 def _due(month: Month, start: date) -> date:
     return max(due_date(month), start)
 
-
-def _month(day: date) -> Month:
-    return Month(day.year, day.month)
-
-
-def _shift(month: Month, by: int) -> Month:
-    i = month.year * 12 + month.month - 1 + by
-    return Month(i // 12, i % 12 + 1)
 
 
 def _last_day(month: Month) -> date:

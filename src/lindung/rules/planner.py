@@ -24,25 +24,25 @@ million workers are expected (a province), so each worker is visited in a few pl
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, groupby
+from itertools import chain, groupby, islice, takewhile
 from operator import attrgetter
 
 import highspy
 from highspy import qsum
 from lokal import format_rupiah
 
-from lindung.rules.contributions import Month
+from lindung.rules.contributions import Month, tanggal
 
-TIME_LIMIT = 20.0  # seconds per solver stage; a Kaur-sized plan needs about one
-# Proving the very best plan takes seconds at 100,000 workers and more than a minute at a million,
-# while a plan within 0.1% of the best is found at once; a regency's plan stays exact.
+TIME_LIMIT = 20.0  # seconds per HiGHS run; a Kaur-sized plan needs a fraction of one
+# Proving the very best plan took 2 to 28 s at 100,000 workers (bench/plan_bench.py --exact),
+# while one proven within 0.1% of the best takes well under a second, and is nearer in practice
+# (0.001% at a million). A regency's plan stays exact.
 EXACT_UP_TO = 20_000  # workers
 GAP = 1e-3  # the relative gap HiGHS may stop at above EXACT_UP_TO
 _SEED = 1  # HiGHS's random seed, fixed so the same input always gives the same plan
-_BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
-          "Desember").split()
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class PlanInput:
 
     @property
     def months(self) -> int:
-        return _index(self.last) - _index(self.first) + 1
+        return self.last.index - self.first.index + 1
 
 
 @dataclass(frozen=True)
@@ -110,19 +110,50 @@ class SolverError(RuntimeError):
 def lapse_date(last_paid: Month) -> date:
     """The first day a member whose last paid month is ``last_paid`` has no right any more:
     the first day of the fourth consecutive unpaid month. 2025-02 -> 1 June 2025."""
-    month = _shift(last_paid, 4)
+    month = last_paid.shift(4)
     return date(month.year, month.month, 1)
 
 
 def plan(workers: list[Worker], inp: PlanInput) -> list[Scenario]:
     """The three scenarios, in the order they are shown."""
-    return [everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp),
-            optimum(workers, inp)]
+    ranking = _ranked(workers, inp)  # once: a second or two at a million workers
+    return [_everyone(ranking, inp), _full_year(ranking, inp), _optimum(ranking, inp)]
 
 
 def everyone_while_money_lasts(workers: list[Worker], inp: PlanInput) -> Scenario:
-    ranking = _ranked(workers, inp)
-    n, cost = len(ranking.keys), inp.cost_per_month
+    return _everyone(_ranked(workers, inp), inp)
+
+
+def full_year_for_most(workers: list[Worker], inp: PlanInput) -> Scenario:
+    return _full_year(_ranked(workers, inp), inp)
+
+
+def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
+    """The plan that maximises priority-weighted person-months: proven optimal by HiGHS up to
+    ``EXACT_UP_TO`` workers, proven within ``GAP`` of the best above (``Scenario.gap``).
+
+    The model has, per group of identical workers, ``people`` covered (each for min_consecutive
+    months), per priority the ``extra`` months on top (at most period − min_consecutive for each
+    covered worker of that priority), and one integer count of covered people per class (kecamatan
+    × continuing). Only the class counts need to be integers: for given counts, the best plan
+    covers a class's groups in priority order and gives the money left to the highest priorities,
+    and that is how the plan is read from the counts HiGHS chooses, in whole people and months.
+    Two objectives are solved one after the other, the first one's optimum kept as a constraint:
+    1. kecamatan shares: the fewest people missing from the shares (a slack, so a plan always
+       exists, e.g. when continuing members of one kecamatan use up the money);
+    2. priority-weighted person-months.
+    Continuity first: if any new worker is covered, every continuing member is covered (from the
+    first month, like every span); if the money cannot carry them all, only continuing members are.
+    That is two models, one covering every continuing member and new workers as the money allows,
+    one covering continuing members only; the better plan is kept.
+    Ties: extra months of one priority go to the groups that rank first, and within a group the
+    first keys get the longest spans.
+    """
+    return _optimum(_ranked(workers, inp), inp)
+
+
+def _everyone(ranking: _Ranking, inp: PlanInput) -> Scenario:
+    n, cost = ranking.size, inp.cost_per_month
     months = min(inp.months, inp.budget // (n * cost)) if n else 0
     left = inp.budget - n * months * cost
     return _scenario(
@@ -132,11 +163,17 @@ def everyone_while_money_lasts(workers: list[Worker], inp: PlanInput) -> Scenari
     )
 
 
-def full_year_for_most(workers: list[Worker], inp: PlanInput) -> Scenario:
-    ranking = _ranked(workers, inp)
-    count = min(len(ranking.keys), inp.budget // (inp.months * inp.cost_per_month))
+def _full_year(ranking: _Ranking, inp: PlanInput) -> Scenario:
+    count = min(ranking.size, inp.budget // (inp.months * inp.cost_per_month))
     return _scenario("full_year", "Seluruh periode untuk sebanyak mungkin pekerja", ranking, inp,
-                     dict.fromkeys(ranking.keys[:count], inp.months))
+                     dict.fromkeys(islice(ranking.keys, count), inp.months))
+
+
+def _optimum(ranking: _Ranking, inp: PlanInput) -> Scenario:
+    # HiGHS calls a model without variables empty, not optimal; no workers, one plan: the best.
+    lengths, solver, gap = _solve(ranking, inp) if ranking.size else ({}, None, 0.0)
+    return _scenario("optimum", "Pilihan optimal (prioritas × bulan terlindungi)", ranking, inp,
+                     lengths, solver=solver, gap=gap)
 
 
 @dataclass(frozen=True)
@@ -144,45 +181,78 @@ class _Group:
     """Workers the plan cannot tell apart: one variable of the model stands for them all."""
 
     priority: int
-    kecamatan: str  # "" when shares are off
+    kecamatan: str  # "" in the model when shares are off
     continuing: bool  # in the model, only when continuing members come first
     keys: list[str]  # key order, which is ranking order: the first get the longest spans
 
 
 @dataclass(frozen=True)
 class _Ranking:
-    """Continuing members first (when that is set), then by priority, ties by key."""
+    """Continuing members first (when that is set), then by priority, ties by key: tiers of one
+    priority (and continuity, when that comes first), each made of groups of one kecamatan and
+    continuity, in ranking order of their first worker, and the tier's keys in ranking order."""
 
-    keys: list[str]
-    # Workers with the same continuity, priority and kecamatan, in ranking order of their first.
-    groups: list[_Group]
+    tiers: list[tuple[list[_Group], list[str]]]
+    size: int
     eligible: dict[str, int]  # kecamatan -> workers, by name
 
+    @property
+    def keys(self) -> Iterator[str]:
+        return chain.from_iterable(keys for _, keys in self.tiers)
 
-def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
-    """The plan that maximises priority-weighted person-months, proven optimal by HiGHS (or, above
-    ``EXACT_UP_TO`` workers, proven within ``GAP`` of the best: see ``Scenario.gap``).
+    @property
+    def groups(self) -> Iterator[_Group]:
+        return chain.from_iterable(groups for groups, _ in self.tiers)
 
-    The model has, per group of identical workers, ``people`` covered (each for min_consecutive
-    months), per priority the ``extra`` months on top (at most period − min_consecutive for each
-    covered worker of that priority), and one integer count of covered people per class (kecamatan
-    × continuing). Only the class counts need to be integers: for given counts, the best plan
-    covers a class's groups in priority order and gives the money left to the highest priorities,
-    which is how the plan is read from the counts, in whole people and months.
-    Two objectives are solved one after the other, the first one's optimum kept as a constraint:
-    1. kecamatan shares: the fewest people missing from the shares (a slack, so a plan always
-       exists, e.g. when continuing members of one kecamatan use up the money);
-    2. priority-weighted person-months.
-    Continuity first: if any new worker is covered, every continuing member is covered (from the
-    first month, like every span); if the money cannot carry them all, only continuing members are.
-    Ties: extra months of one priority go to the groups that rank first, and within a group the
-    first keys get the longest spans.
-    """
-    ranking = _ranked(workers, inp)
-    # HiGHS calls a model without variables empty, not optimal; no workers, one plan: the best.
-    lengths, solver, gap = _solve(ranking, inp) if ranking.keys else ({}, None, 0.0)
-    return _scenario("optimum", "Pilihan optimal (prioritas × bulan terlindungi)", ranking, inp,
-                     lengths, solver=solver, gap=gap)
+
+def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
+    if len(set(map(attrgetter("key"), workers))) != len(workers):
+        raise ValueError("Ada pekerja yang muncul lebih dari sekali (kunci ganda).")
+    # Each worker is read once, in the order given, into its group: at a million workers, every
+    # walk in ranking order costs about half a second (the memory is read out of order), so what
+    # follows works on groups and whole tiers.
+    before = inp.first.shift(-1)
+    alike: dict[tuple[bool, int, str], list[str]] = defaultdict(list)
+    paid = []
+    for w in workers:
+        until = w.covered_until
+        continuing = until is not None and until == before
+        if until is not None and not continuing and until >= inp.first:
+            paid.append(w.key)
+        alike[continuing, w.priority, w.kecamatan].append(w.key)
+    if paid:
+        raise ValueError(
+            f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
+            f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
+        )
+    groups = sorted((_Group(p, k, c, sorted(keys)) for (c, p, k), keys in alike.items()),
+                    key=lambda g: _rank(g, inp))
+    tiers = []
+    for _, same in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
+        same = list(same)
+        # The groups' keys are sorted runs, which sorted() merges.
+        tiers.append((same, sorted(chain.from_iterable(g.keys for g in same))))
+    eligible: Counter[str] = Counter()
+    for g in groups:
+        eligible[g.kecamatan] += len(g.keys)
+    return _Ranking(tiers, len(workers), dict(sorted(eligible.items())))
+
+
+def _rank(group: _Group, inp: PlanInput) -> tuple[bool, int, str]:
+    """Where a group's first worker stands in the ranking."""
+    return not (inp.continuity_first and group.continuing), -group.priority, group.keys[0]
+
+
+def _groups(ranking: _Ranking, inp: PlanInput) -> list[_Group]:
+    """The ranking's groups, merged where kecamatan or continuity do not constrain the plan."""
+    if inp.kecamatan_share and inp.continuity_first:
+        return list(ranking.groups)
+    merged: dict[tuple[int, str, bool], list[_Group]] = defaultdict(list)
+    for g in ranking.groups:
+        merged[g.priority, g.kecamatan if inp.kecamatan_share else "",
+               g.continuing and inp.continuity_first].append(g)
+    return sorted((_Group(*signature, sorted(chain.from_iterable(g.keys for g in same)))
+                   for signature, same in merged.items()), key=lambda g: _rank(g, inp))
 
 
 def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, float]:
@@ -192,23 +262,38 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
     for g in groups:
         size[g.kecamatan, g.continuing] += len(g.keys)
     continuing = sum(n for (_, cont), n in size.items() if cont)
-    # Continuity first as up to two models, not one with a binary "any new worker": that binary's
-    # relaxation is weak, and HiGHS needed a minute at a million workers instead of a second.
-    if 0 < continuing < len(ranking.keys):
-        cases = [{c: (0, n if c[1] else 0) for c, n in size.items()}]  # continuing members only
-        if inp.min_consecutive * continuing <= inp.budget // inp.cost_per_month:
-            cases.insert(0, {c: (n, n) if c[1] else (0, n) for c, n in size.items()})  # all, then new
+    if not 0 < continuing < ranking.size:
+        answers = [_case(groups, ranking, inp, {c: (0, n) for c, n in size.items()})]
     else:
-        cases = [{c: (0, n) for c, n in size.items()}]
-    answers = [_case(groups, ranking, inp, counts) for counts in cases]
+        # Two models rather than one with a binary "any new worker": that binary's relaxation is
+        # weak, and HiGHS needed a minute at a million workers instead of a second.
+        answers = []
+        if inp.min_consecutive * continuing <= inp.budget // inp.cost_per_month:
+            answers.append(_case(groups, ranking, inp,
+                                 {c: (n, n) if c[1] else (0, n) for c, n in size.items()}))
+        # Covering continuing members only can win on the shares, or when a bound says it may.
+        if not answers or answers[0].missing or answers[0].found < _continuing_only(groups, inp):
+            answers.append(_case(groups, ranking, inp,
+                                 {c: (0, n if c[1] else 0) for c, n in size.items()}))
     best = min(answers, key=lambda a: (a.missing, -a.found))  # the first of equals
     bound = max(a.bound for a in answers if a.missing == best.missing)
-    # Every plan's weighted person-months are a whole number: a bound below found + 1 proves it best.
+    # Every plan's weighted person-months are whole: a bound below found + 1 proves it the best.
     gap = (bound - best.found) / bound if bound >= best.found + 1 else 0.0
     report = f"{best.solver}, {len(answers)} model, {_number(len(groups))} kelompok pekerja"
     if gap:
         report += f", terbukti paling jauh {gap:.4%} di bawah rencana terbaik".replace(".", ",")
     return _lengths(groups, best, inp), report, gap
+
+
+def _continuing_only(groups: list[_Group], inp: PlanInput) -> int:
+    """An upper bound of the weighted person-months of plans covering continuing members only:
+    the money's months to the highest priorities, the whole period each, shares left aside."""
+    money, bound, period = inp.budget // inp.cost_per_month, 0, inp.months
+    for g in sorted((g for g in groups if g.continuing), key=lambda g: -g.priority):
+        months = min(money, period * len(g.keys))
+        money -= months
+        bound += g.priority * months
+    return bound
 
 
 @dataclass(frozen=True)
@@ -229,75 +314,116 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
     # Every month costs the same, so the budget is a number of person-months: exact integers.
     budget = inp.budget // inp.cost_per_month
-    h = highspy.Highs()
-    for option, value in (("output_flag", False), ("random_seed", _SEED),
-                          ("time_limit", TIME_LIMIT)):
-        h.setOptionValue(option, value)
-    people = [h.addVariable(0, len(g.keys)) for g in groups]
+    shares = inp.kecamatan_share and len(ranking.eligible) > 1
+    short = 0
+    if shares and not _all_shares_met(ranking, counts, budget // shortest):
+        # The shares depend on the class counts alone, and the shortest spans must fit in the
+        # budget: a model of a few hundred variables.
+        h = _highs(0.0)
+        count = {c: h.addIntegral(*bounds) for c, bounds in counts.items()}
+        h.addConstr(shortest * qsum(count.values()) <= budget)
+        h.minimize(qsum(_missing(h, count, ranking)))
+        short = round(_proven(h))  # an integer: people
+
+    h = _highs(0.0 if ranking.size <= EXACT_UP_TO else GAP)
+    # The objective comes with the variables: an expression of thousands of terms is slow to build.
+    sizes = [len(g.keys) for g in groups]
+    people = h.addVariables(len(groups), ub=sizes, obj=[g.priority * shortest for g in groups],
+                            out_array=True)
     by_priority: dict[int, list[int]] = defaultdict(list)
     by_class: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for i, g in enumerate(groups):
         by_priority[g.priority].append(i)
         by_class[g.kecamatan, g.continuing].append(i)
     # Extra months are interchangeable between workers of one priority: one variable for them.
-    extra = {}
-    for priority, members in by_priority.items():
-        extra[priority] = h.addVariable(0, longer * sum(len(groups[i].keys) for i in members))
-        h.addConstr(extra[priority] <= longer * qsum(people[i] for i in members))
-    h.addConstr(shortest * qsum(people) + qsum(extra.values()) <= budget)
+    priorities = list(by_priority)
+    extra = h.addVariables(len(priorities), obj=priorities, out_array=True,
+                           ub=[longer * sum(sizes[i] for i in by_priority[p]) for p in priorities])
+    for e, priority in zip(extra, priorities, strict=True):
+        h.addConstr(e <= longer * qsum(people[i] for i in by_priority[priority]))
+    h.addConstr(shortest * qsum(people) + qsum(extra) <= budget)
     count = {}
     for c, members in by_class.items():
         count[c] = h.addIntegral(*counts[c])
         h.addConstr(count[c] == qsum(people[i] for i in members))
+    if shares:
+        h.addConstr(qsum(_missing(h, count, ranking)) <= short)
+    h.maximize()
+    _proven(h)
 
-    stages = []
-    total = len(ranking.keys)
-    if inp.kecamatan_share and len(ranking.eligible) > 1:
-        covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
-        h.addConstr(covered == qsum(count.values()))
-        missing = []
-        for kecamatan, n in ranking.eligible.items():
-            slack = h.addIntegral(0, n)
-            here = qsum(v for (k, _), v in count.items() if k == kecamatan)
-            # here + slack >= floor(n × covered / total), kept in integers
-            h.addConstr(total * (here + slack) - n * covered >= 1 - total)
-            missing.append(slack)
-        stages.append((False, qsum(missing), 0.0))  # a few people: always exact
-    weighted = (qsum(g.priority * shortest * p for g, p in zip(groups, people, strict=True))
-                + qsum(priority * e for priority, e in extra.items()))
-    stages.append((True, weighted, 0.0 if total <= EXACT_UP_TO else GAP))
-    short = 0
-    for maximise, objective, gap in stages:
-        h.setOptionValue("mip_rel_gap", gap)
-        (h.maximize if maximise else h.minimize)(objective)
-        status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(
-                f"HiGHS tidak dapat membuktikan rencana optimal ({h.modelStatusToString(status)}). "
-                "Coba lagi, atau pakai salah satu skenario lain."
-            )
-        if not maximise:
-            short = round(h.getObjectiveValue())  # an integer: people
-            h.addConstr(objective <= short)
-
-    # The best plan for given class counts covers a class's groups in priority order and gives the
-    # money left to the highest priorities (see ``optimum``): never worse than HiGHS's own.
-    left = {c: round(h.val(v)) for c, v in count.items()}
-    people_in = []
+    # The best plan for given class counts (see ``optimum``): never worse than HiGHS's own.
+    values = h.getSolution().col_value
+    left = {c: round(values[v.index]) for c, v in count.items()}
+    covered = []
     for g in groups:  # ranking order: a class's groups by priority
         n = min(len(g.keys), left[g.kecamatan, g.continuing])
         left[g.kecamatan, g.continuing] -= n
-        people_in.append(n)
-    money = budget - shortest * sum(people_in)
-    found = sum(g.priority * shortest * n for g, n in zip(groups, people_in, strict=True))
+        covered.append(n)
+    money = budget - shortest * sum(covered)
+    found = sum(g.priority * shortest * n for g, n in zip(groups, covered, strict=True))
     more = [0] * len(groups)
     # Stable: the extra months of one priority go to the groups that rank first.
     for i in sorted(range(len(groups)), key=lambda i: -groups[i].priority):
-        more[i] = min(longer * people_in[i], money)
+        more[i] = min(longer * covered[i], money)
         money -= more[i]
         found += groups[i].priority * more[i]
-    return _Answer(short, found, h.getInfo().mip_dual_bound, people_in, more,
-                   f"HiGHS {h.version()}: {h.modelStatusToString(status)}")
+    return _Answer(short, found, h.getInfo().mip_dual_bound, covered, more,
+                   f"HiGHS {h.version()}: {h.modelStatusToString(h.getModelStatus())}")
+
+
+def _all_shares_met(ranking: _Ranking, counts: dict[tuple[str, bool], tuple[int, int]],
+                    most: int) -> bool:
+    """Whether some number C ≤ ``most`` of covered people puts every kecamatan's share
+    floor(n × C / total) between the least and the most people ``counts`` lets it cover: then a
+    plan with nobody missing from the shares exists (cover the shares, and the rest of C where
+    there is room). HiGHS needed seconds to find one at a million workers; this takes no time."""
+    least: Counter[str] = Counter()
+    room: Counter[str] = Counter()
+    for (kecamatan, _), (low, high) in counts.items():
+        least[kecamatan] += low
+        room[kecamatan] += high
+    total = ranking.size
+    # floor(n × C / total) >= low  <=>  C >= ceil(low × total / n);
+    # floor(n × C / total) <= high  <=>  n × C < (high + 1) × total
+    start = max(sum(least.values()),
+                *(-(-least[k] * total // n) for k, n in ranking.eligible.items()))
+    end = min(sum(room.values()), most,
+              *(((room[k] + 1) * total - 1) // n for k, n in ranking.eligible.items()))
+    return start <= end
+
+
+def _highs(gap: float) -> highspy.Highs:
+    h = highspy.Highs()
+    for option, value in (("output_flag", False), ("random_seed", _SEED),
+                          ("time_limit", TIME_LIMIT), ("mip_rel_gap", gap)):
+        h.setOptionValue(option, value)
+    return h
+
+
+def _proven(h: highspy.Highs) -> float:
+    """The objective's value HiGHS found, proven optimal within the gap set."""
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolverError(
+            f"HiGHS tidak dapat membuktikan rencana optimal ({h.modelStatusToString(status)}). "
+            "Coba lagi, atau pakai salah satu skenario lain."
+        )
+    return h.getObjectiveValue()
+
+
+def _missing(h: highspy.Highs, count: dict, ranking: _Ranking) -> list:
+    """Per kecamatan, the people missing from its share of all covered: slack variables."""
+    total = ranking.size
+    covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
+    h.addConstr(covered == qsum(count.values()))
+    missing = []
+    for kecamatan, n in ranking.eligible.items():
+        slack = h.addIntegral(0, n)
+        here = qsum(v for (k, _), v in count.items() if k == kecamatan)
+        # here + slack >= floor(n × covered / total), kept in integers
+        h.addConstr(total * (here + slack) - n * covered >= 1 - total)
+        missing.append(slack)
+    return missing
 
 
 def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str, int]:
@@ -306,7 +432,7 @@ def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str,
     lengths: dict[str, int] = {}
     for g, n, more in zip(groups, answer.covered, answer.extra, strict=True):
         full, part = divmod(more, longer) if longer else (0, 0)
-        lengths.update(dict.fromkeys(g.keys[:full], inp.months))
+        lengths.update(dict.fromkeys(g.keys[:full], shortest + longer))
         if part:
             lengths[g.keys[full]] = shortest + part
             full += 1
@@ -314,68 +440,8 @@ def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str,
     return lengths
 
 
-def _index(month: Month) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _shift(month: Month, by: int) -> Month:
-    i = _index(month) + by
-    return Month(i // 12, i % 12 + 1)
-
-
-def _tanggal(day: date) -> str:
-    return f"{day.day} {_BULAN[day.month - 1]} {day.year}"
-
-
 def _number(n: int) -> str:
     return format_rupiah(n, symbol=False)
-
-
-def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
-    if len(set(map(attrgetter("key"), workers))) != len(workers):
-        raise ValueError("Ada pekerja yang muncul lebih dari sekali (kunci ganda).")
-    # The workers are visited once, in the order given: at a million, walking them in ranking
-    # order costs a second per pass (the memory is read out of order), sorting small groups little.
-    before = _shift(inp.first, -1)
-    alike: dict[tuple[bool, int, str], list[str]] = defaultdict(list)
-    paid = []
-    for w in workers:
-        until = w.covered_until
-        continuing = until is not None and until == before
-        if until is not None and not continuing and until >= inp.first:
-            paid.append(w.key)
-        alike[continuing, w.priority, w.kecamatan].append(w.key)
-    if paid:
-        raise ValueError(
-            f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
-            f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
-        )
-    groups = sorted((_Group(p, k, c, sorted(keys)) for (c, p, k), keys in alike.items()),
-                    key=lambda g: _rank(g, inp))
-    keys = []
-    for _, tier in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
-        keys += sorted(chain.from_iterable(g.keys for g in tier))  # sorted runs: merged
-    eligible: Counter[str] = Counter()
-    for g in groups:
-        eligible[g.kecamatan] += len(g.keys)
-    return _Ranking(keys, groups, dict(sorted(eligible.items())))
-
-
-def _rank(group: _Group, inp: PlanInput) -> tuple[bool, int, str]:
-    """Where a group's first worker stands in the ranking."""
-    return not (inp.continuity_first and group.continuing), -group.priority, group.keys[0]
-
-
-def _groups(ranking: _Ranking, inp: PlanInput) -> list[_Group]:
-    """The ranking's groups, merged where kecamatan or continuity do not constrain the plan."""
-    if inp.kecamatan_share and inp.continuity_first:
-        return ranking.groups
-    merged: dict[tuple[int, str, bool], list[_Group]] = defaultdict(list)
-    for g in ranking.groups:
-        merged[g.priority, g.kecamatan if inp.kecamatan_share else "",
-               g.continuing and inp.continuity_first].append(g)
-    return sorted((_Group(*signature, sorted(chain.from_iterable(g.keys for g in same)))
-                   for signature, same in merged.items()), key=lambda g: _rank(g, inp))
 
 
 def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -388,27 +454,45 @@ def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int
 
 def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
               lengths: dict[str, int], **extra) -> Scenario:
+    """The scenario that funds ``lengths`` months per worker. Every scenario funds the first
+    workers of a group (in key order), so only those are looked up, and whole tiers are taken as
+    they are: at a million workers, every look-up costs (the memory is read out of order)."""
     # Spans and lapse dates are shared by every worker funded for as many months.
-    spans = {n: (inp.first, _shift(inp.first, n - 1)) for n in set(lengths.values())}
+    spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
     lapses = {n: lapse_date(end) for n, (_, end) in spans.items()}
     here: Counter[str] = Counter()
     weighted = dropped = 0
-    for g in ranking.groups:
-        got = list(filter(None, map(lengths.get, g.keys)))  # months of the covered
-        here[g.kecamatan] += len(got)
-        weighted += g.priority * sum(got)
-        dropped += g.continuing and len(g.keys) - len(got)
+    funded: list[str] = []  # ranking order, like uncovered
+    uncovered: list[str] = []
+    for groups, keys in ranking.tiers:
+        covered = 0
+        for g in groups:
+            got = list(takewhile(bool, map(lengths.get, g.keys)))  # months of the funded
+            here[g.kecamatan] += len(got)
+            weighted += g.priority * sum(got)
+            covered += len(got)
+            if g.continuing:
+                dropped += len(g.keys) - len(got)
+        if covered == len(keys):
+            funded += keys
+        elif covered:
+            funded += (key for key in keys if key in lengths)
+            uncovered += (key for key in keys if key not in lengths)
+        else:
+            uncovered += keys
     by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
     how_many = Counter(lengths.values())  # months -> workers
     person_months = sum(n * count for n, count in how_many.items())
     cost = person_months * inp.cost_per_month
-    months_per_worker = {key: spans[n] for key in ranking.keys if (n := lengths.get(key))}
+    one = len(spans) == 1  # then no look-ups at all
+    months_per_worker = (dict.fromkeys(funded, *spans.values()) if one
+                         else {key: spans[lengths[key]] for key in funded})
     return Scenario(
         name=name, title=title, months_per_worker=months_per_worker,
         people=len(lengths), person_months=person_months, weighted_person_months=weighted,
-        cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan,
-        uncovered=[key for key in ranking.keys if key not in lengths],
-        lapse={key: lapses[lengths[key]] for key in months_per_worker},
+        cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan, uncovered=uncovered,
+        lapse=(dict.fromkeys(months_per_worker, *lapses.values()) if one
+               else {key: lapses[lengths[key]] for key in months_per_worker}),
         warnings=_warnings(inp, how_many, dropped, by_kecamatan), **extra,
     )
 
@@ -424,10 +508,10 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
             f"{inp.acquired_after} bulan iuran."
         )
     if dropped:
-        paid = _shift(inp.first, -1)
+        paid = inp.first.shift(-1)
         warnings.append(
             f"{_number(dropped)} peserta yang iurannya sudah dibayar sampai {paid} tidak didanai: "
-            f"kepesertaan mereka berakhir {_tanggal(lapse_date(paid))} jika tidak ada yang "
+            f"kepesertaan mereka berakhir {tanggal(lapse_date(paid))} jika tidak ada yang "
             "membayar."
         )
     if inp.kecamatan_share and (short_of := _shortfalls(by_kecamatan)):
@@ -446,7 +530,7 @@ def _remainder(left: int, n: int, months: int, inp: PlanInput) -> str:
     rest = inp.months - months
     if rest == 0:
         return text + f", di luar periode {inp.first} sampai {inp.last}."
-    text += (f": bulan {_shift(inp.first, months)} bagi {_number(buys)} dari {_number(n)} pekerja "
+    text += (f": bulan {inp.first.shift(months)} bagi {_number(buys)} dari {_number(n)} pekerja "
              "dengan prioritas tertinggi")
     if rest > 1 and buys // rest:
         text += f", atau {_number(buys // rest)} pekerja selama {rest} bulan sampai {inp.last}"
