@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "lindung.registry",
     "lindung.programs",
     "lindung.enrolment",
+    "lindung.payments",
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.enrolment import selectors as enrolment
+from lindung.payments import selectors as payments
 
 from . import selectors, services
 from .forms import PesertaForm
@@ -33,12 +35,14 @@ def peserta_list(request):
 def peserta_detail(request, pk: int):
     peserta = _peserta_or_404(request.user, pk)
     history = selectors.peserta_history(request.user, peserta)
+    memberships = list(enrolment.memberships_of(request.user, peserta))
     role = request.user.role
     return render(
         request,
         "registry/peserta_detail.html",
         {"p": peserta, "history": history, "can_edit": bool(role and role.edits_registry),
-         "memberships": enrolment.memberships_of(request.user, peserta)},
+         "memberships": memberships, "timelines": [
+             (m, payments.timeline_of(request.user, m, timezone.localdate())) for m in memberships if m.kpj]},
     )
 
 

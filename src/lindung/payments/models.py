@@ -1,0 +1,100 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Bill(models.Model):
+    """A programme's monthly bill: one line per member protected that month, approved, then paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PARTLY_PAID = "partly_paid", _("Partly paid")
+        PAID = "paid", _("Paid")
+
+    programme = models.ForeignKey("programs.Programme", models.PROTECT, related_name="bills")
+    month = models.DateField(_("contribution month"))  # its first day
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    due_date = models.DateField(_("due date"))
+    members = models.PositiveIntegerField(_("members"), default=0)
+    total = models.BigIntegerField(_("total, Rp"), default=0)
+    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("made by"))
+    created = models.DateTimeField(_("made"), auto_now_add=True)
+    approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "-month"]
+        constraints = [models.UniqueConstraint(fields=["programme", "month"], name="bill_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.month:%Y-%m}"
+
+
+class Payment(models.Model):
+    """A payment order (SP2D) of the regency's finance office against a bill; a bill may be paid in parts."""
+
+    bill = models.ForeignKey(Bill, models.PROTECT, related_name="payments")
+    sp2d_number = models.CharField(_("SP2D number"), max_length=60)
+    paid_on = models.DateField(_("paid on"))
+    amount = models.PositiveBigIntegerField(_("amount, Rp"))
+    late = models.BooleanField(_("after the due date"), default=False)
+    recorded_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["bill", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["bill", "sp2d_number"], name="payment_sp2d_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SP2D {self.sp2d_number}"
+
+
+class BillLine(models.Model):
+    """One member's month on a bill. Written set-based (INSERT … SELECT), so it has no history of its own:
+    the bill's history and the audit trail say who generated and approved it. It is paid when its
+    person-month has a PaidMonth."""
+
+    # No database-level foreign keys: PostgreSQL checks each at commit by locking the row referred to, which
+    # tripled the time of a bill (bench/README.md). Lines are only written by generate_bill's INSERT … SELECT
+    # from existing memberships in one transaction, and Django still enforces PROTECT/CASCADE on delete.
+    bill = models.ForeignKey(Bill, models.CASCADE, related_name="lines", db_constraint=False)
+    # Nobody looks lines up by membership or alone by person: one index fewer each to write.
+    membership = models.ForeignKey("enrolment.Membership", models.PROTECT, related_name="+", db_index=False,
+                                   db_constraint=False)
+    peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    month = models.DateField()
+    jkk = models.PositiveIntegerField()
+    jkm = models.PositiveIntegerField()
+    jht = models.PositiveIntegerField()
+    discount = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Nobody's month is billed twice, whichever programme bills it (also the index generation probes).
+            models.UniqueConstraint(fields=["peserta", "month"], name="bill_line_person_month_once"),
+        ]
+
+
+class PaidMonth(models.Model):
+    """A member's month paid: what the coverage engine (rules.coverage) reads. Written only from bill lines
+    by record_payment's INSERT … SELECT, hence no database-level foreign keys (see BillLine)."""
+
+    membership = models.ForeignKey("enrolment.Membership", models.PROTECT, related_name="paid_months",
+                                   db_constraint=False)
+    peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    month = models.DateField()
+    payer = models.CharField(max_length=10)  # a rules.contributions.Payer: the programme's funding source, or mandiri
+    paid_on = models.DateField()
+    payment = models.ForeignKey(Payment, models.PROTECT, related_name="paid_months", db_constraint=False)
+
+    class Meta:
+        ordering = ["membership", "month"]
+        constraints = [models.UniqueConstraint(fields=["peserta", "month"], name="paid_month_once")]

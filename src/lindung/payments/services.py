@@ -1,0 +1,227 @@
+"""Writes of the money cycle: a programme's monthly bill, its approval, and the payments (SP2D) against it.
+Each checks the transition, runs in one transaction and leaves an audit event.
+
+Lines are written set-based: one INSERT … SELECT per distinct contribution (usually one per bill), so
+a million members cost a few statements, not a million saves. The SQL is plain enough for SQLite and
+PostgreSQL alike."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum, Window
+from django.utils import timezone
+from lokal import format_rupiah
+
+from lindung.accounts.roles import require
+from lindung.audit.services import record_event
+from lindung.enrolment.models import Membership
+from lindung.programs.models import Programme
+from lindung.registry.models import Pekerjaan
+from lindung.rules import coverage
+from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, month_range
+
+from .models import Bill, BillLine, PaidMonth, Payment
+
+BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
+
+
+@dataclass(frozen=True)
+class Generated:
+    bill: Bill
+    added: int  # members billed by this call; 0 when the month was already complete
+
+
+@dataclass(frozen=True)
+class Recorded:
+    payment: Payment
+    lines_paid: int  # by this payment; money short of the next whole line waits for the next payment
+    late: bool  # paid after the bill's due date
+    # Memberships whose month this payment paid late: in arrears from the due date until the payment.
+    in_arrears: tuple[int, ...]
+
+
+def first_day(month: Month) -> date:
+    return date(month.year, month.month, 1)
+
+
+@transaction.atomic
+def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
+    """The programme's bill for ``month``, or the members missing from its draft: idempotent, so generating
+    a month again bills only who is not billed yet (for that month, in any programme)."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat tagihan iuran.")
+    month = _month(month)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in (Programme.Status.APPROVED, Programme.Status.RUNNING):
+        raise ValidationError("Tagihan dibuat untuk program yang rencananya sudah disetujui atau sedang berjalan.")
+    if not programme.first_month <= month <= programme.last_month:
+        raise ValidationError(f"Bulan {month} di luar masa program {programme.code} "
+                              f"({programme.first_month} s.d. {programme.last_month}).")
+    day = first_day(month)
+    bill = Bill.objects.filter(programme=programme, month=day).first()
+    if bill is not None and bill.status != Bill.Status.DRAFT:
+        raise ValidationError(f"Tagihan {programme.code} bulan {month} sudah disetujui: tidak bisa ditambah lagi.")
+    if bill is None:
+        bill = Bill(programme=programme, month=day, due_date=due_date(month), created_by=user)
+        bill._history_user = user
+        bill.save()
+    candidates = (Membership.objects.filter(programme=programme, status__in=BILLED, first__lte=day, last__gte=day)
+                  .filter(~Exists(BillLine.objects.filter(peserta=OuterRef("peserta_id"), month=day))))
+    lapsed = _lapsed(month, programme.first_month)
+    gone = candidates.filter(lapsed).count()
+    candidates = candidates.exclude(lapsed)
+    added = 0
+    for amount, only in _by_amount(programme, month):
+        constants = {"bill_id": bill.pk, "month": day, **dict(zip(("jkk", "jkm", "jht", "discount", "total"), amount))}
+        added += _insert_from(BillLine, constants, candidates.filter(only) if only else candidates,
+                              {"membership_id": F("pk"), "peserta_id": F("peserta_id")})
+    if not added and not bill.members:
+        raise ValidationError(f"Tidak ada peserta program {programme.code} yang ditagih untuk bulan {month}.")
+    if added:
+        _recount(bill)
+    record_event(user, "payments.bill_generated", target=f"bill:{bill.pk}",
+                 summary=f"Tagihan {programme.code} bulan {month}: {added} peserta ditambahkan, jumlah {bill.members} "
+                         f"peserta, {format_rupiah(bill.total)}" + (f"; {gone} nonaktif tidak ditagih." if gone else "."))
+    return Generated(bill, added)
+
+
+@transaction.atomic
+def approve_bill(user, bill: Bill) -> Bill:
+    """The four-eyes step: someone other than its maker approves a draft bill; it can then be paid, not changed."""
+    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui tagihan.")
+    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    if bill.status != Bill.Status.DRAFT:
+        raise ValidationError("Hanya tagihan yang masih draf yang bisa disetujui.")
+    if bill.created_by_id == user.pk:
+        raise ValidationError("Tagihan harus disetujui oleh pengguna lain, bukan yang membuatnya.")
+    bill.status, bill.approved_by, bill.approved_at = Bill.Status.APPROVED, user, timezone.now()
+    bill._history_user = user
+    bill.save()
+    record_event(user, "payments.bill_approved", target=f"bill:{bill.pk}",
+                 summary=f"Tagihan {bill} disetujui: {bill.members} peserta, {format_rupiah(bill.total)}.")
+    return bill
+
+
+@transaction.atomic
+def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: int) -> Recorded:
+    """A payment order against an approved bill. The money pays whole lines in NIK order, each once; what is
+    left short of the next line stays as credit that the next payment of the bill completes.
+    Only the Admin Dinas records it: it changes what every member is protected for, like an approval."""
+    require(user, "approves", "Hanya Admin Dinas yang boleh mencatat pembayaran iuran.")
+    bill = Bill.objects.select_for_update().select_related("programme").get(pk=bill.pk)
+    sp2d_number = sp2d_number.strip()
+    if bill.status not in (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID):
+        raise ValidationError("Pembayaran hanya dicatat untuk tagihan yang sudah disetujui dan belum lunas.")
+    if not sp2d_number:
+        raise ValidationError("Nomor SP2D wajib diisi.")
+    if amount <= 0:
+        raise ValidationError("Jumlah pembayaran harus lebih dari Rp0.")
+    if paid_on > timezone.localdate():
+        raise ValidationError("Tanggal SP2D tidak boleh di masa depan.")
+    if bill.payments.filter(sp2d_number=sp2d_number).exists():
+        raise ValidationError(f"SP2D nomor {sp2d_number} sudah dicatat untuk tagihan ini.")
+    paid_before = bill.payments.aggregate(s=Sum("amount"))["s"] or 0
+    if paid_before + amount > bill.total:
+        raise ValidationError(f"Pembayaran {format_rupiah(amount)} melebihi sisa tagihan "
+                              f"{format_rupiah(bill.total - paid_before)}.")
+    payment = Payment(bill=bill, sp2d_number=sp2d_number, paid_on=paid_on, amount=amount, late=paid_on > bill.due_date,
+                      recorded_by=user)
+    payment._history_user = user
+    payment.save()
+    paid_lines = bill.lines.filter(_paid()).aggregate(s=Sum("total"))["s"] or 0
+    lines_paid = _pay_lines(bill, payment, credit=paid_before + amount - paid_lines)
+    bill.status = Bill.Status.PARTLY_PAID if bill.lines.exclude(_paid()).exists() else Bill.Status.PAID
+    bill._history_user = user
+    bill.save()
+    in_arrears = (tuple(payment.paid_months.order_by("peserta__nik").values_list("membership_id", flat=True))
+                  if payment.late else ())
+    record_event(user, "payments.payment_recorded", target=f"payment:{payment.pk}",
+                 summary=f"SP2D {sp2d_number} tanggal {paid_on:%d-%m-%Y} untuk tagihan {bill}: {format_rupiah(amount)}, "
+                         f"{lines_paid} peserta lunas" + (f"; terlambat, {len(in_arrears)} peserta sempat menunggak."
+                                                          if payment.late else "."))
+    return Recorded(payment, lines_paid, payment.late, in_arrears)
+
+
+def _month(value: Month | str) -> Month:
+    if isinstance(value, Month):
+        return value
+    try:
+        return Month.parse(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc))
+
+
+def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...], Q | None]]:
+    """Each distinct contribution (jkk, jkm, jht, discount, total) with the filter of the members paying it
+    (None: everyone), computed once per occupation on the list, not per member."""
+    occupations = {None: "", **dict(Pekerjaan.objects.values_list("pk", "code"))}  # None: no occupation recorded
+    groups = defaultdict(list)
+    for pk, code in occupations.items():
+        try:
+            c = contribution(month, programme.funding_source, code, programme.income_tier, jht=programme.include_jht)
+        except UnknownTier as exc:
+            raise ValidationError(str(exc))
+        groups[(c.jkk, c.jkm, c.jht, c.discount, c.total)].append(pk)
+    if len(groups) == 1:
+        return [(next(iter(groups)), None)]
+    found = []
+    for amount, pks in groups.items():
+        only = Q(peserta__pekerjaan_1__in=[pk for pk in pks if pk is not None])
+        found.append((amount, only | Q(peserta__pekerjaan_1__isnull=True) if None in pks else only))
+    return found
+
+
+def _insert_from(model, constants: dict, rows, columns: dict) -> int:
+    """One INSERT … SELECT into ``model``: ``constants`` (column -> value) on every row, the other ``columns``
+    (column -> expression) from the queryset ``rows``. Any number of rows in one statement."""
+    select, params = rows.order_by().values(**{f"c{i}": e for i, e in enumerate(columns.values())}).query.sql_with_params()
+    q = connection.ops.quote_name
+    values = [connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in constants.values()]
+    selected = ["%s"] * len(values) + ["r." + q(f"c{i}") for i in range(len(columns))]
+    sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in [*constants, *columns])}) "
+           f"SELECT {', '.join(selected)} FROM ({select}) r")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        return cursor.rowcount
+
+
+def _recount(bill: Bill) -> None:
+    """Members and total from the lines, never kept by hand."""
+    found = bill.lines.aggregate(n=Count("pk"), total=Sum("total"))
+    bill.members, bill.total = found["n"], found["total"] or 0
+    bill.save(update_fields=["members", "total"])
+
+
+def _lapsed(month: Month, since: Month) -> Q:
+    """Memberships lapsed by the first day of ``month``: the coverage engine's rule (rules.coverage) as one
+    filter. Coverage starts on ``first``, so a member lapses on the first day of a month X when none of
+    X-3 … X-1 (all owed: first <= X-3) was paid before that day; no payment revives him (no reactivation,
+    DOMAIN.md §8), and the bill's due date falls in ``month``, after any such day. ``since``: the programme's
+    first month, before which no member's funded months start."""
+    gone = Q(pk__in=[])
+    for x in month_range(since.shift(coverage.MAX_ARREARS), month):
+        unpaid = ~Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), month__gte=first_day(x.shift(-3)),
+                                                  month__lt=first_day(x), paid_on__lt=first_day(x)))
+        gone |= Q(first__lte=first_day(x.shift(-coverage.MAX_ARREARS))) & unpaid
+    return gone
+
+
+def _paid() -> Exists:
+    """Whether a bill line's month is paid: PaidMonth is the one record of it."""
+    return Exists(PaidMonth.objects.filter(peserta=OuterRef("peserta_id"), month=OuterRef("month")))
+
+
+def _pay_lines(bill: Bill, payment: Payment, credit: int) -> int:
+    """Pays the unpaid lines, in NIK order, that ``credit`` covers in full: a PaidMonth for each."""
+    unpaid = bill.lines.exclude(_paid())
+    # A running total passes 2^31 at 128,000 lines: as an integer, PostgreSQL's lookup would overflow.
+    running = Window(Sum("total"), order_by=F("peserta__nik").asc(), output_field=BigIntegerField())
+    last = (unpaid.annotate(running=running).filter(running__lte=credit)
+            .order_by("-peserta__nik").values_list("peserta__nik", flat=True).first())
+    if last is None:
+        return 0
+    constants = {"payer": bill.programme.funding_source, "paid_on": payment.paid_on, "payment_id": payment.pk}
+    return _insert_from(PaidMonth, constants, unpaid.filter(peserta__nik__lte=last),
+                        {"membership_id": F("membership_id"), "peserta_id": F("peserta_id"), "month": F("month")})
