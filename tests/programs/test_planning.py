@@ -61,6 +61,8 @@ def test_nothing_changes_the_plan_once_approved(users, planned):
     planned.refresh_from_db()
     planned.pks_number, planned.pks_date = "B/123/PKS/2025", date(2025, 1, 2)
     services.save_programme(users["admin"], planned)  # the PKS is signed after the plan
+    summary = Event.objects.filter(action="programs.changed").latest("pk").summary
+    assert summary == "Program kaur-2025: pagu Rp1.008.000, 2025-01 s.d. 2025-12."
 
 
 def test_a_scenario_above_the_ceiling_or_from_the_wrong_role_is_refused(users):

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from ninja import File, Form, NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -156,20 +157,13 @@ def duplicates(request, offset: int = 0, limit: int = 100):
 
 
 def _programme(request, code: str) -> Programme:
-    try:
-        return programs.programmes_for(request.user).get(code=code)
-    except Programme.DoesNotExist:
-        raise Http404
+    return get_object_or_404(programs.programmes_for(request.user), code=code)
 
 
 def _programme_out(p: Programme) -> dict:
-    try:
-        cost = programs.monthly_cost(p)
-    except ValueError:
-        cost = None
     return {"code": p.code, "name": p.name, "year": p.year, "status": p.status, "first_month": str(p.first_month),
             "last_month": str(p.last_month), "funding_source": p.funding_source, "budget": p.budget,
-            "income_tier": p.income_tier, "package": p.package, "monthly_cost": cost, "pks_number": p.pks_number,
+            "income_tier": p.income_tier, "package": p.package, "monthly_cost": programs.known_monthly_cost(p), "pks_number": p.pks_number,
             "pks_date": p.pks_date, "plan": p.plan.number if p.plan else None}
 
 
@@ -237,10 +231,7 @@ def scenario_save(request, code: str, data: ScenarioIn):
 
 
 def _scenario(request, code: str, number: int) -> Scenario:
-    try:
-        return programs.scenarios_for(request.user, _programme(request, code)).get(number=number)
-    except Scenario.DoesNotExist:
-        raise Http404
+    return get_object_or_404(programs.scenarios_for(request.user, _programme(request, code)), number=number)
 
 
 @api.get("/programmes/{code}/scenarios/{number}", response=ScenarioOut, tags=["programmes"])

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,16 +16,12 @@ from lindung.programs.models import Programme
 
 from . import selectors, services
 from .forms import AnswerForm
-from .models import Membership, RegistrationBatch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _programme(user, code) -> Programme:
-    try:
-        return programs.programmes_for(user).get(code=code)
-    except Programme.DoesNotExist:
-        raise Http404
+    return get_object_or_404(programs.programmes_for(user), code=code)
 
 
 def _page(request, programme, form=None, findings=None):
@@ -62,10 +58,7 @@ def submit(request, code: str):
 @login_required
 def batch_xlsx(request, code: str, number: int):
     programme = _programme(request.user, code)
-    try:
-        batch = selectors.batches_for(request.user, programme).get(number=number)
-    except RegistrationBatch.DoesNotExist:
-        raise Http404
+    batch = get_object_or_404(selectors.batches_for(request.user, programme), number=number)
     response = HttpResponse(selectors.registration_workbook(request.user, programme, [batch]), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}-{number}.xlsx"'
     return response
@@ -97,11 +90,9 @@ def answer(request, code: str):
 @require_POST
 def fixed(request, code: str, nik: str):
     programme = _programme(request.user, code)
+    membership = get_object_or_404(selectors.memberships_for(request.user, programme), peserta__nik=nik)
     try:
-        membership = selectors.memberships_for(request.user, programme).get(peserta__nik=nik)
         services.mark_fixed(request.user, membership)
-    except Membership.DoesNotExist:
-        raise Http404
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

@@ -43,10 +43,6 @@ class Recorded:
     in_arrears: tuple[int, ...]
 
 
-def first_day(month: Month) -> date:
-    return date(month.year, month.month, 1)
-
-
 @transaction.atomic
 def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     """The programme's bill for ``month``, or the members missing from its draft: idempotent, so generating
@@ -59,7 +55,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     if not programme.first_month <= month <= programme.last_month:
         raise ValidationError(f"Bulan {month} di luar masa program {programme.code} "
                               f"({programme.first_month} s.d. {programme.last_month}).")
-    day = first_day(month)
+    day = month.first_day
     bill = Bill.objects.filter(programme=programme, month=day).first()
     if bill is not None and bill.status != Bill.Status.DRAFT:
         raise ValidationError(f"Tagihan {programme.code} bulan {month} sudah disetujui: tidak bisa ditambah lagi.")
@@ -202,9 +198,9 @@ def _lapsed(month: Month, since: Month) -> Q:
     first month, before which no member's funded months start."""
     gone = Q(pk__in=[])
     for x in month_range(since.shift(coverage.MAX_ARREARS), month):
-        unpaid = ~Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), month__gte=first_day(x.shift(-3)),
-                                                  month__lt=first_day(x), paid_on__lt=first_day(x)))
-        gone |= Q(first__lte=first_day(x.shift(-coverage.MAX_ARREARS))) & unpaid
+        unpaid = ~Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), month__gte=x.shift(-3).first_day,
+                                                  month__lt=x.first_day, paid_on__lt=x.first_day))
+        gone |= Q(first__lte=x.shift(-coverage.MAX_ARREARS).first_day) & unpaid
     return gone
 
 

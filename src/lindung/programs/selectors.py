@@ -82,6 +82,14 @@ def monthly_cost(programme: Programme) -> int:
                            programme.income_tier, jht=programme.include_jht)
 
 
+def known_monthly_cost(programme: Programme) -> int | None:
+    """``monthly_cost`` for showing: None while the programme's income tier is not in the table."""
+    try:
+        return monthly_cost(programme)
+    except ValueError:  # UnknownTier
+        return None
+
+
 @dataclass(frozen=True)
 class Candidates:
     workers: list[planner.Worker]  # key = NIK
@@ -162,10 +170,6 @@ def scenario_kecamatan(user, scenario: Scenario) -> dict[str, tuple[str, int, in
 def plan_lines(user, scenario: Scenario, covered: bool | None = None) -> QuerySet[PlanLine]:
     lines = scenario.lines.filter(within(user, "peserta__desa__code")).select_related("peserta", "peserta__desa")
     return lines if covered is None else lines.filter(first__isnull=not covered)
-
-
-def month_day(month: Month) -> date:
-    return date(month.year, month.month, 1)
 
 
 def chart(computed: list[planner.Scenario], inp: planner.PlanInput) -> dict:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from lokal import format_rupiah
 from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import require
@@ -73,8 +74,8 @@ def save_programme(user, programme: Programme) -> Programme:
     programme._history_user = user
     programme.save()
     record_event(user, "programs.created" if created else "programs.changed", target=f"programme:{programme.pk}",
-                 summary=f"Program {programme.code}: pagu Rp{programme.budget:,}, {programme.first_month}"
-                         f" s.d. {programme.last_month}.".replace(",", "."))
+                 summary=f"Program {programme.code}: pagu {format_rupiah(programme.budget)}, {programme.first_month}"
+                         f" s.d. {programme.last_month}.")
     return programme
 
 
@@ -87,13 +88,13 @@ def save_scenario(user, programme: Programme, settings: "selectors.Settings", ki
     if programme.status != Programme.Status.DRAFT:
         raise ValidationError("Program sudah punya rencana yang disetujui.")
     if settings.budget > programme.budget:
-        raise ValidationError(f"Anggaran skenario melebihi pagu program (Rp{programme.budget:,}).".replace(",", "."))
+        raise ValidationError(f"Anggaran skenario melebihi pagu program ({format_rupiah(programme.budget)}).")
     found, cost, computed = selectors.scenarios(user, programme, settings)
     chosen = next(s for s in computed if s.name == kind)
     number = (programme.scenarios.aggregate(n=Max("number"))["n"] or 0) + 1
     scenario = Scenario.objects.create(
         programme=programme, number=number, kind=kind, budget=settings.budget,
-        first=selectors.month_day(settings.first), last=selectors.month_day(settings.last), cost_per_month=cost,
+        first=settings.first.first_day, last=settings.last.first_day, cost_per_month=cost,
         min_consecutive=settings.min_consecutive, continuity_first=settings.continuity_first,
         kecamatan_share=settings.kecamatan_share, candidates=len(found.workers), people=chosen.people,
         person_months=chosen.person_months, cost=chosen.cost, remaining=chosen.left,
@@ -105,14 +106,14 @@ def save_scenario(user, programme: Programme, settings: "selectors.Settings", ki
     ranked = covered + [(key, None) for key in chosen.uncovered]
     PlanLine.objects.bulk_create([
         PlanLine(scenario=scenario, peserta_id=found.ids[key], rank=rank, priority=priority[key],
-                 first=selectors.month_day(span[0]) if span else None,
-                 last=selectors.month_day(span[1]) if span else None,
+                 first=span[0].first_day if span else None,
+                 last=span[1].first_day if span else None,
                  lapses=chosen.lapse[key] if span else None)
         for rank, (key, span) in enumerate(ranked, start=1)
     ], batch_size=2000)
     record_event(user, "programs.scenario_saved", target=f"scenario:{scenario.pk}",
                  summary=f"Skenario #{number} ({kind}) program {programme.code}: {chosen.people} orang, "
-                         f"{chosen.person_months} orang-bulan, biaya Rp{chosen.cost:,}.".replace(",", "."))
+                         f"{chosen.person_months} orang-bulan, biaya {format_rupiah(chosen.cost)}.")
     return scenario
 
 

@@ -2,26 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can, require
 from lindung.pipeline.eligibility import explain, formula
-from lindung.rules.contributions import UnknownTier
 from lindung.rules.planner import SolverError
 
 from . import selectors, services
 from .forms import ExclusionsForm, PlannerForm, ProgrammeForm, RulesForm
 from .models import Programme, Scenario
-
-
-def _programme(user, code) -> Programme:
-    try:
-        return selectors.programmes_for(user).get(code=code)
-    except Programme.DoesNotExist:
-        raise Http404
 
 
 @login_required
@@ -59,16 +50,9 @@ def programme_detail(request, code: str):
     return render(request, "programs/programme_detail.html", {
         "programme": programme, "summary": selectors.summary(assessed), "page": page, "show": only,
         "formula": formula(weights), "can_edit": can(request.user, "approves"), "can_plan": can(request.user, "plans"),
-        "monthly_cost": _monthly_cost(programme), "scenarios": selectors.scenarios_for(request.user, programme)[:10],
+        "monthly_cost": selectors.known_monthly_cost(programme), "scenarios": selectors.scenarios_for(request.user, programme)[:10],
         "next_status": services.NEXT_STATUS.get(programme.status),
     })
-
-
-def _monthly_cost(programme: Programme) -> int | None:
-    try:
-        return selectors.monthly_cost(programme)
-    except (UnknownTier, ValueError):
-        return None
 
 
 @login_required
@@ -78,7 +62,7 @@ def planner(request, code: str):
     require(request.user, "plans")
     default = selectors.Settings.of(programme)
     form = PlannerForm(programme, request.GET if "budget" in request.GET else None, initial={
-        "budget": default.budget, "first": selectors.month_day(default.first), "last": selectors.month_day(default.last),
+        "budget": default.budget, "first": default.first.first_day, "last": default.last.first_day,
         "min_consecutive": default.min_consecutive, "continuity_first": True, "kecamatan_share": True,
     })
     context = {"programme": programme, "form": form, "can_save": programme.status == Programme.Status.DRAFT}
@@ -118,11 +102,12 @@ def scenario_save(request, code: str):
     return redirect("programs:scenario", code=code, number=scenario.number)
 
 
+def _programme(user, code: str) -> Programme:
+    return get_object_or_404(selectors.programmes_for(user), code=code)
+
+
 def _scenario(request, code: str, number: int) -> Scenario:
-    try:
-        return selectors.scenarios_for(request.user, _programme(request.user, code)).get(number=number)
-    except Scenario.DoesNotExist:
-        raise Http404
+    return get_object_or_404(selectors.scenarios_for(request.user, _programme(request.user, code)), number=number)
 
 
 @login_required

@@ -56,6 +56,11 @@ class Month:
     def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
+    @property
+    def first_day(self) -> date:
+        """How a month is stored in a DateField: its first day."""
+        return date(self.year, self.month, 1)
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 

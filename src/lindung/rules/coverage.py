@@ -283,4 +283,4 @@ def _due(month: Month, start: date) -> date:
 
 def _last_day(month: Month) -> date:
     after = month.next()
-    return date(after.year, after.month, 1) - timedelta(days=1)
+    return after.first_day - timedelta(days=1)

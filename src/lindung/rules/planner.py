@@ -110,8 +110,7 @@ class SolverError(RuntimeError):
 def lapse_date(last_paid: Month) -> date:
     """The first day a member whose last paid month is ``last_paid`` has no right any more:
     the first day of the fourth consecutive unpaid month. 2025-02 -> 1 June 2025."""
-    month = last_paid.shift(4)
-    return date(month.year, month.month, 1)
+    return last_paid.shift(4).first_day
 
 
 def plan(workers: list[Worker], inp: PlanInput) -> list[Scenario]:

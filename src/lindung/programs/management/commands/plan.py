@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
+from lokal import format_rupiah
 
 from lindung.programs import selectors
 from lindung.programs.models import Programme
@@ -12,7 +13,7 @@ from lindung.rules.planner import PlanInput, SolverError, plan
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return format_rupiah(value, symbol=False)
 
 
 @contextmanager
