@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lindung.programs",
     "lindung.enrolment",
     "lindung.payments",
+    "lindung.notify",
 ]
 
 MIDDLEWARE = [
@@ -234,4 +235,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Demo logins share one password, printed by `lindung demo`; never used in production.
+# Who delivers SMS/WhatsApp texts: a dotted path to a sender class (lindung.notify.senders). The default writes
+# every message to LINDUNG_OUTBOX_FILE (JSON lines) and marks it sent; a real gateway is another class here.
+LINDUNG_MESSAGE_SENDER = os.environ.get("LINDUNG_MESSAGE_SENDER", "lindung.notify.senders.FileSender")
+LINDUNG_OUTBOX_FILE = Path(os.environ.get("LINDUNG_OUTBOX_FILE", DATA_DIR / "outbox.jsonl"))
 LINDUNG_DEMO_PASSWORD = os.environ.get("LINDUNG_DEMO_PASSWORD", "kaur-lindung-2024")

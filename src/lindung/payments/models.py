@@ -84,8 +84,9 @@ class BillLine(models.Model):
 
 
 class PaidMonth(models.Model):
-    """A member's month paid: what the coverage engine (rules.coverage) reads. Written only from bill lines
-    by record_payment's INSERT … SELECT, hence no database-level foreign keys (see BillLine)."""
+    """A member's month paid: what the coverage engine (rules.coverage) reads. Written set-based from bill
+    lines by record_payment (``payment`` set), or from BPJS's status file for months the member paid himself
+    (payer mandiri, no payment of ours); hence no database-level foreign keys (see BillLine)."""
 
     membership = models.ForeignKey("enrolment.Membership", models.PROTECT, related_name="paid_months",
                                    db_constraint=False)
@@ -93,8 +94,65 @@ class PaidMonth(models.Model):
     month = models.DateField()
     payer = models.CharField(max_length=10)  # a rules.contributions.Payer: the programme's funding source, or mandiri
     paid_on = models.DateField()
-    payment = models.ForeignKey(Payment, models.PROTECT, related_name="paid_months", db_constraint=False)
+    payment = models.ForeignKey(Payment, models.PROTECT, null=True, blank=True, related_name="paid_months",
+                                db_constraint=False)  # None: paid by the member himself, as BPJS reported
 
     class Meta:
         ordering = ["membership", "month"]
         constraints = [models.UniqueConstraint(fields=["peserta", "month"], name="paid_month_once")]
+
+
+class Reconciliation(models.Model):
+    """One comparison of a bill with BPJS's invoice or payment report for its month. Matched lines are only
+    counted; each difference is kept until someone resolves it with a note. A new file for the same bill
+    makes a new reconciliation: the latest is the one that counts."""
+
+    bill = models.ForeignKey(Bill, models.PROTECT, related_name="reconciliations")
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(_("rows in the file"))
+    matched = models.PositiveIntegerField(_("matched"))
+    amount_differs = models.PositiveIntegerField(_("amount differs"))
+    only_ours = models.PositiveIntegerField(_("billed by us only"))
+    only_theirs = models.PositiveIntegerField(_("billed by BPJS only"))
+    ours_total = models.BigIntegerField(_("our total, Rp"))
+    theirs_total = models.BigIntegerField(_("BPJS total, Rp"))
+    imported_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("imported by"))
+    imported = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["bill", "-imported", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bill} ← {self.file_name}"
+
+
+class Difference(models.Model):
+    """A line where our bill and BPJS's disagree, named by NIK/KPJ and name as either side has them."""
+
+    class Kind(models.TextChoices):
+        AMOUNT_DIFFERS = "amount_differs", _("Amount differs")
+        ONLY_OURS = "only_ours", _("Billed by us, not by BPJS")
+        ONLY_THEIRS = "only_theirs", _("Billed by BPJS, not by us")
+
+    reconciliation = models.ForeignKey(Reconciliation, models.CASCADE, related_name="differences")
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    nik = models.CharField("NIK", max_length=16, blank=True)
+    kpj = models.CharField("KPJ", max_length=11, blank=True)
+    nama = models.CharField(_("name"), max_length=200, blank=True)
+    # Scopes the line to an area: the member's village, or the regency's code for someone not on our register.
+    desa_code = models.CharField(max_length=13)
+    ours = models.BigIntegerField(_("our amount, Rp"), null=True, blank=True)
+    theirs = models.BigIntegerField(_("BPJS amount, Rp"), null=True, blank=True)
+    note = models.TextField(_("resolution note"), blank=True)
+    resolved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reconciliation", "kind", "nik", "kpj"]
+        indexes = [models.Index(fields=["reconciliation", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.kpj or self.nik}"
