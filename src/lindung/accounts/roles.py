@@ -43,3 +43,9 @@ def can(user, capability: str) -> bool:
 def require(user, capability: str, message: str = "") -> None:
     if not can(user, capability):
         raise PermissionDenied(message)
+
+
+def require_someone_else(user, author_id: int, message: str) -> None:
+    """The four-eyes rule: whoever made a plan or a bill may not approve it himself."""
+    if author_id == user.pk:
+        raise PermissionDenied(message)

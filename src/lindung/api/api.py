@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -11,6 +12,9 @@ from ninja.security import django_auth
 
 from lindung.accounts.roles import require
 from lindung.enrolment import selectors as enrolment
+from lindung.payments import selectors as payments
+from lindung.payments import services as payment_services
+from lindung.payments.models import Bill
 from lindung.pipeline.sources import SOURCES
 from lindung.programs import selectors as programs
 from lindung.programs import services as program_services
@@ -20,17 +24,26 @@ from lindung.registry import import_selectors, imports
 from lindung.registry import selectors as registry
 from lindung.registry.models import ImportBatch, Peserta
 from lindung.registry.tasks import stage_import
+from lindung.rules import coverage
+from lindung.rules.contributions import Month
 from lindung.rules.planner import SolverError
 from lindung.wilayah import selectors as wilayah
 
 from .auth import TokenAuth
 from .schemas import (
+    BillIn,
+    BillLineOut,
+    BillOut,
+    CoverageOut,
     FindingOut,
     ImportOut,
     KecamatanStatusOut,
     MemberOut,
     MeOut,
     PairOut,
+    PaymentIn,
+    PaymentOut,
+    PaymentRecordedOut,
     PlanOut,
     ProgrammeOut,
     RegionOut,
@@ -259,3 +272,88 @@ def member_list(request, code: str, kecamatan: str = "", status: str = "", offse
     return [{"nik": m.peserta.nik, "nama": m.peserta.nama, "desa": m.peserta.desa_id, "status": m.status, "kpj": m.kpj,
              "rejection_reason": m.rejection_reason, "first": m.first, "last": m.last}
             for m in found[start:start + min(max(limit, 1), 1000)]]
+
+
+def _bill(request, code: str, month: str) -> Bill:
+    try:
+        day = Month.parse(month).first_day
+    except ValueError as exc:
+        raise HttpError(422, str(exc))
+    return get_object_or_404(payments.bills_for(request.user, _programme(request, code)), month=day)
+
+
+def _bill_out(b: Bill) -> dict:
+    return {"month": f"{b.month:%Y-%m}", "status": b.status, "due_date": b.due_date, "members": b.members,
+            "total": b.total, "paid": sum(p.amount for p in b.payments.all()), "created_by": b.created_by.username,
+            "approved_by": b.approved_by.username if b.approved_by else None}
+
+
+def _payment_out(p) -> dict:
+    return {"sp2d_number": p.sp2d_number, "paid_on": p.paid_on, "amount": p.amount, "late": p.late,
+            "recorded_by": p.recorded_by.username}
+
+
+@api.get("/programmes/{code}/bills", response=list[BillOut], tags=["payments"])
+def bill_list(request, code: str):
+    found = payments.bills_for(request.user, _programme(request, code))
+    return [_bill_out(b) for b in found.select_related("created_by", "approved_by").prefetch_related("payments")]
+
+
+@api.post("/programmes/{code}/bills", response={201: BillOut}, tags=["payments"])
+def bill_generate(request, code: str, data: BillIn):
+    """Generate the month's bill, or add the members missing from its draft (nobody is billed twice)."""
+    return Status(201, _bill_out(payment_services.generate_bill(request.user, _programme(request, code), data.month).bill))
+
+
+@api.get("/programmes/{code}/bills/{month}", response=BillOut, tags=["payments"])
+def bill(request, code: str, month: str):
+    return _bill_out(_bill(request, code, month))
+
+
+@api.post("/programmes/{code}/bills/{month}/approve", response=BillOut, tags=["payments"])
+def bill_approve(request, code: str, month: str):
+    """The four-eyes step: not by the bill's maker."""
+    return _bill_out(payment_services.approve_bill(request.user, _bill(request, code, month)))
+
+
+@api.get("/programmes/{code}/bills/{month}/lines", response=list[BillLineOut], tags=["payments"])
+def bill_line_list(request, code: str, month: str, offset: int = 0, limit: int = 100):
+    """The bill's lines of the members in the caller's area, by NIK."""
+    found = payments.bill_lines(request.user, _bill(request, code, month)).select_related("membership")
+    start = max(offset, 0)
+    return [{"nik": ln.peserta.nik, "nama": ln.peserta.nama, "desa": ln.peserta.desa_id, "kpj": ln.membership.kpj,
+             "jkk": ln.jkk, "jkm": ln.jkm, "jht": ln.jht, "discount": ln.discount, "total": ln.total,
+             "paid_on": ln.paid_on} for ln in found[start:start + min(max(limit, 1), 1000)]]
+
+
+@api.get("/programmes/{code}/bills/{month}/payments", response=list[PaymentOut], tags=["payments"])
+def payment_list(request, code: str, month: str):
+    return [_payment_out(p) for p in _bill(request, code, month).payments.select_related("recorded_by")]
+
+
+@api.post("/programmes/{code}/bills/{month}/payments", response={201: PaymentRecordedOut}, tags=["payments"])
+def payment_record(request, code: str, month: str, data: PaymentIn):
+    """Record an SP2D against the approved bill; it pays whole lines in NIK order."""
+    done = payment_services.record_payment(request.user, _bill(request, code, month), data.sp2d_number, data.paid_on,
+                                           data.amount)
+    late = enrolment.memberships_for(request.user, done.payment.bill.programme).filter(pk__in=done.in_arrears)
+    return Status(201, {**_payment_out(done.payment), "lines_paid": done.lines_paid,
+                        "in_arrears": sorted(late.values_list("peserta__nik", flat=True))})
+
+
+@api.get("/workers/{nik}/coverage", response=list[CoverageOut], tags=["payments"])
+def worker_coverage(request, nik: str):
+    """The worker's protection month by month in each programme he is registered in: who paid, when, status."""
+    try:
+        peserta = registry.get_peserta(request.user, nik=nik)
+    except Peserta.DoesNotExist:
+        raise Http404
+    today = timezone.localdate()
+    found = []
+    for m in enrolment.memberships_of(request.user, peserta).exclude(kpj=""):
+        months = payments.timeline_of(request.user, m, today)
+        found.append({"programme": m.programme.code, "kpj": m.kpj,
+                      "status_today": coverage.status_on(payments.coverage_of(request.user, m), today).state.value,
+                      "months": [{**r, "month": str(r["month"]), "status": r["status"].state.value}
+                                 for r in months]})
+    return found

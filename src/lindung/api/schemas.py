@@ -150,3 +150,67 @@ class MemberOut(Schema):
     rejection_reason: str
     first: date
     last: date
+
+
+class BillOut(Schema):
+    month: str
+    status: str
+    due_date: date
+    members: int
+    total: int
+    paid: int
+    created_by: str
+    approved_by: str | None
+
+
+class BillIn(Schema):
+    month: str
+
+
+class BillLineOut(Schema):
+    nik: str
+    nama: str
+    desa: str
+    kpj: str
+    jkk: int
+    jkm: int
+    jht: int
+    discount: int
+    total: int
+    paid_on: date | None
+
+
+class PaymentIn(Schema):
+    sp2d_number: str
+    paid_on: date
+    amount: int
+
+
+class PaymentOut(Schema):
+    sp2d_number: str
+    paid_on: date
+    amount: int
+    late: bool
+    recorded_by: str
+
+
+class PaymentRecordedOut(PaymentOut):
+    lines_paid: int
+    # The members (of the caller's area) whose month this late payment paid after the due date.
+    in_arrears: list[str]
+
+
+class CoverageMonthOut(Schema):
+    month: str
+    payer: str
+    paid_on: date | None
+    late: bool
+    due: date
+    status: str
+
+
+class CoverageOut(Schema):
+    programme: str
+    kpj: str
+    status_today: str
+    months: list[CoverageMonthOut]

@@ -1,13 +1,13 @@
 """Writes to programmes: checked, audited."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from lokal import format_rupiah
 from simple_history.utils import bulk_create_with_history
 
-from lindung.accounts.roles import require
+from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.enrolment import services as enrolment
 from lindung.rules.nik import parse_nik
@@ -123,8 +123,8 @@ def approve_scenario(user, scenario: Scenario) -> Scenario:
     its covered workers become enrolment candidates."""
     require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui rencana.")
     programme = Programme.objects.select_for_update().get(pk=scenario.programme_id)
-    if scenario.created_by_id == user.pk:
-        raise PermissionDenied("Skenario harus disetujui oleh pengguna lain, bukan yang menyimpannya.")
+    require_someone_else(user, scenario.created_by_id,
+                         "Skenario harus disetujui oleh pengguna lain, bukan yang menyimpannya.")
     if programme.status != Programme.Status.DRAFT:
         raise ValidationError("Program sudah punya rencana yang disetujui.")
     if scenario.cost > programme.budget:

@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.demo import ensure_demo_users
-from lindung.programs.demo import ensure_demo_programme
+from lindung.accounts.models import User
+from lindung.programs.demo import run_demo_programme
 from lindung.registry.demo import KAUR_WORKERS, seed_workers
 from lindung.wilayah.services import load_regency
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         added = seed_workers(regency, workers)
         self.stdout.write(f"    {added} ditambahkan, {workers - added} sudah ada.")
         users = ensure_demo_users(regency, settings.LINDUNG_DEMO_PASSWORD)
-        ensure_demo_programme(regency)
+        self.stdout.write("    Program 2025: rencana, pendaftaran BPJS, tagihan Januari–Februari dibayar…")
+        run_demo_programme(regency, User.objects.get(username="operator"), User.objects.get(username="admin"))
         self.stdout.write("4/4 Menyiapkan berkas statis…")
         call_command("collectstatic", interactive=False, verbosity=0)
 
