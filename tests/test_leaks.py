@@ -7,8 +7,12 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from lindung.accounts.services import issue_token
 from lindung.enrolment import services
+from lindung.enrolment.models import Membership
+from lindung.payments import handover_services
+from lindung.payments import services as payments
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
 from tests.conftest import plan_programme
+from tests.payments.test_payments import run
 
 # Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
 SKIP_NAMESPACES = {"admin"}
@@ -50,8 +54,20 @@ def world(users, three_workers):
                                        status=ImportBatch.Status.STAGED, report={"rows": 1})
     pair = DuplicatePair.objects.create(a=workers["outside"], b=workers["kecamatan"], nik_a=workers["outside"].nik,
                                         nik_b=workers["kecamatan"].nik, probability=0.95, batch=batch)
+    # January billed and partly paid, reconciled against a BPJS file naming everyone, messages queued for all:
+    # bill, reconciliation, hand-over and outbox pages.
+    for i, m in enumerate(programme.memberships.order_by("pk")):
+        Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
+    Peserta.objects.update(telepon="081234567890")
+    bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], run(programme), "2025-01").bill)
+    payments.record_payment(users["admin"], bill, "SP2D-9", bill.due_date.replace(day=20), 16_800)
+    invoice = "KPJ,Nama,Jumlah\n" + "".join(f"2401000000{i},{p.nama},17000\n" for i, p in enumerate(workers.values()))
+    reconciliation = payments.reconcile(users["operator"], bill, "tagihan.csv", invoice.encode())
+    handover_services.prepare_messages(users["operator"], programme)
     values = {
-        "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk],
+        "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk] + list(
+            reconciliation.differences.values_list("pk", flat=True)),
+        "month": ["2025-01"],
         "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}),
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
@@ -79,7 +95,8 @@ def test_no_page_or_endpoint_shows_another_areas_people(client, world, username,
     foreign_keys = {str(v) for key in hidden for v in (workers[key].pk, workers[key].nik)}
     queries = [""] + [f"?q={part}" for k in hidden for part in workers[k].nama.split()] + [
         f"?q={workers[k].nik[:8]}" for k in hidden] + [
-        f"?parent={workers[k].kecamatan_code}" for k in hidden
+        f"?parent={workers[k].kecamatan_code}" for k in hidden] + [
+        f"?kecamatan={workers[k].kecamatan_code}&desa={workers[k].desa_id}" for k in hidden
     ]
     checked = 0
     for namespace, pattern, outer in url_patterns():

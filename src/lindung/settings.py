@@ -221,6 +221,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "splink": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},  # "Step 1…7" per PDF
     },
 }
 
@@ -235,8 +236,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Demo logins share one password, printed by `lindung demo`; never used in production.
+# The offices named in letters (the bill's cover letter to the finance office): Kaur's by default.
+LINDUNG_OFFICE_NAME = os.environ.get("LINDUNG_OFFICE_NAME", "Dinas Tenaga Kerja dan Transmigrasi")
+LINDUNG_OFFICE_SHORT_NAME = os.environ.get("LINDUNG_OFFICE_SHORT_NAME", "Disnakertrans")
+LINDUNG_FINANCE_OFFICE_NAME = os.environ.get("LINDUNG_FINANCE_OFFICE_NAME", "Badan Keuangan dan Aset Daerah (BKAD)")
+LINDUNG_OFFICE_CITY = os.environ.get("LINDUNG_OFFICE_CITY", "")  # where letters are signed; default the regency's name
+
 # Who delivers SMS/WhatsApp texts: a dotted path to a sender class (lindung.notify.senders). The default writes
 # every message to LINDUNG_OUTBOX_FILE (JSON lines) and marks it sent; a real gateway is another class here.
 LINDUNG_MESSAGE_SENDER = os.environ.get("LINDUNG_MESSAGE_SENDER", "lindung.notify.senders.FileSender")
+LINDUNG_MESSAGE_CHANNELS = os.environ.get("LINDUNG_MESSAGE_CHANNELS", "sms")  # sms, whatsapp, or "sms,whatsapp"
 LINDUNG_OUTBOX_FILE = Path(os.environ.get("LINDUNG_OUTBOX_FILE", DATA_DIR / "outbox.jsonl"))
 LINDUNG_DEMO_PASSWORD = os.environ.get("LINDUNG_DEMO_PASSWORD", "kaur-lindung-2024")

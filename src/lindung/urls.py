@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("lindung.audit.urls")),
     path("program/", include("lindung.programs.urls")),
     path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
+    path("program/<slug:code>/iuran/", include("lindung.payments.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -217,7 +217,7 @@ def test_who_may_do_what(users, running):
     bill = services.generate_bill(users["admin"], running, "2025-01").bill
     with pytest.raises(PermissionDenied):
         services.approve_bill(users["operator"], bill)
-    with pytest.raises(ValidationError, match="pengguna lain"):
+    with pytest.raises(PermissionDenied, match="pengguna lain"):
         services.approve_bill(users["admin"], bill)
     Bill.objects.filter(pk=bill.pk).update(created_by=users["operator"])
     services.approve_bill(users["admin"], bill)

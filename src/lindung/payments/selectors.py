@@ -1,13 +1,18 @@
 """Reads of the money cycle, always through the user's area."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext
 
 from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
+from lindung.programs.models import PlanLine
 from lindung.rules import coverage
-from lindung.rules.contributions import Month, Payer
+from lindung.rules.contributions import Month, Payer, month_range
+from lindung.wilayah.models import Wilayah
 
-from .models import Bill, BillLine, PaidMonth
+from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
 
 
 def bills_for(user, programme) -> QuerySet[Bill]:
@@ -50,3 +55,126 @@ def timeline_of(user, membership: Membership, today) -> list[dict]:
                              Month.of(membership.last).shift(4), today=today)
     return [{"month": r.month, "payer": PAYERS.get(r.payer, ""), "paid_on": r.paid_on, "late": r.late,
              "due": r.due, "status": r.status} for r in rows]
+
+
+COMMITTED = (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID, Bill.Status.PAID)
+
+
+@dataclass(frozen=True)
+class MonthRealised:
+    month: Month
+    bill: Bill | None
+    planned: int | None  # what the approved plan expected; None without a plan
+    draft: int  # a draft bill's total: not committed until approved
+    committed: int  # an approved (partly) paid or unpaid bill's total
+    paid: int  # payments against this month's bill
+    paid_to_date: int  # payments against the bills of this month and the months before
+
+
+@dataclass(frozen=True)
+class Realisation:
+    ceiling: int
+    months: list[MonthRealised]
+    planned: int | None
+    draft: int
+    committed: int
+    paid: int
+
+    @property
+    def remaining(self) -> int:
+        """What the ceiling still allows after every approved bill, paid or not."""
+        return self.ceiling - self.committed
+
+
+def realisation(user, programme) -> Realisation:
+    """The budget's use month by month over the programme's period. Bills and payments are the regency's
+    totals, readable by anyone with an area like the bills themselves; the plan's figures are counts."""
+    months = month_range(programme.first_month, programme.last_month)
+    bills = bills_for(user, programme)
+    by_month = {Month.of(b.month): b for b in bills}
+    paid = {Month.of(day): s for day, s in Payment.objects.filter(bill__in=bills).order_by()
+            .values("bill__month").annotate(s=Sum("amount")).values_list("bill__month", "s")}
+    planned = _planned(programme.plan, months) if programme.plan_id and area_code(user) else None
+    rows, to_date = [], 0
+    for i, month in enumerate(months):
+        bill = by_month.get(month)
+        to_date += paid.get(month, 0)
+        rows.append(MonthRealised(
+            month, bill, planned[i] if planned else None,
+            draft=bill.total if bill and bill.status == Bill.Status.DRAFT else 0,
+            committed=bill.total if bill and bill.status in COMMITTED else 0, paid=paid.get(month, 0),
+            paid_to_date=to_date))
+    return Realisation(programme.budget, rows, sum(planned) if planned else None, sum(r.draft for r in rows),
+                       sum(r.committed for r in rows), to_date)
+
+
+def _planned(plan, months: list[Month]) -> list[int]:
+    """Per month, the plan's members covered that month times its price: one query, adds up to the plan's cost."""
+    counts = PlanLine.objects.filter(scenario=plan).aggregate(**{
+        f"m{i}": Count("pk", filter=Q(first__lte=m.first_day, last__gte=m.first_day)) for i, m in enumerate(months)})
+    return [counts[f"m{i}"] * plan.cost_per_month for i in range(len(months))]
+
+
+def realisation_chart(found: Realisation) -> dict:
+    """Committed and paid per month as bars, paid to date against the ceiling as lines (core charts.js)."""
+    labels = [str(r.month) for r in found.months]
+    traces = [
+        {"type": "bar", "name": gettext("Committed (approved bills)"), "x": labels,
+         "y": [r.committed for r in found.months], "marker": {"color": "#0b6e4f"}},
+        {"type": "bar", "name": gettext("Amount paid"), "x": labels, "y": [r.paid for r in found.months],
+         "marker": {"color": "#7fb8a4"}},
+        {"type": "scatter", "mode": "lines+markers", "name": gettext("Paid to date"), "x": labels,
+         "y": [r.paid_to_date for r in found.months], "line": {"color": "#1f4e79"}},
+        {"type": "scatter", "mode": "lines", "name": gettext("Budget ceiling (pagu)"), "x": labels,
+         "y": [found.ceiling] * len(labels), "line": {"dash": "dot", "color": "#b3261e"}},
+    ]
+    if found.planned is not None:
+        traces.append({"type": "scatter", "mode": "lines", "name": gettext("Plan, per month"), "x": labels,
+                       "y": [r.planned for r in found.months], "line": {"dash": "dash", "shape": "hv", "color": "#888"}})
+    return {"title": gettext("Budget realisation (Rp)"), "traces": traces}
+
+
+def bill_by_kecamatan(user, bill: Bill) -> list[dict]:
+    """Per kecamatan of the user's area: code, name, members and the sums of jkk, jkm, jht, discount, total."""
+    rows = list(BillLine.objects.filter(within(user, "peserta__desa__code"), bill=bill).order_by()
+                .values(code=F("peserta__desa__parent_id"))
+                .annotate(members=Count("pk"), jkk=Sum("jkk"), jkm=Sum("jkm"), jht=Sum("jht"), discount=Sum("discount"),
+                          total=Sum("total")).order_by("code"))
+    names = dict(Wilayah.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", "name"))
+    return [{**r, "name": names.get(r["code"], r["code"])} for r in rows]
+
+
+LINE_COLUMNS = ("peserta__nik", "peserta__nama", "peserta__desa__parent__name", "peserta__desa__name", "membership__kpj",
+                "jkk", "jkm", "jht", "discount", "total", "paid_on")
+
+
+def bill_line_rows(user, bill: Bill):
+    """The lines of the user's area as tuples of LINE_COLUMNS, streamed from the database (for big exports)."""
+    return bill_lines(user, bill).values_list(*LINE_COLUMNS).iterator(chunk_size=2000)
+
+
+def put_in_arrears(user, payment: Payment) -> QuerySet[PaidMonth]:
+    """The months a late payment paid, of members of the user's area: each member was in arrears from the bill's
+    due date until the payment (rules.coverage). Empty for a payment made in time."""
+    return (PaidMonth.objects.filter(within(user, "peserta__desa__code"), payment=payment, payment__late=True)
+            .select_related("peserta__desa", "membership").order_by("peserta__nik"))
+
+
+def reconciliations_for(user, bill: Bill) -> QuerySet[Reconciliation]:
+    """The bill's comparisons with BPJS's files, the latest (the one that counts) first. Counts and totals
+    name nobody, so anyone who sees the bill sees them; the differences go through ``differences``."""
+    if area_code(user) is None:
+        return Reconciliation.objects.none()
+    return Reconciliation.objects.filter(bill=bill).select_related("imported_by").order_by("-imported", "-pk")
+
+
+def differences(user, reconciliation: Reconciliation, kind: str | None = None,
+                open_only: bool = False) -> QuerySet[Difference]:
+    """The reconciliation's differences in the user's area: a member's by his village; someone only BPJS
+    bills carries the regency's code, so only users of the whole regency see him."""
+    found = Difference.objects.filter(within(user, "desa_code"), reconciliation=reconciliation)
+    if kind:
+        found = found.filter(kind=kind)
+    if open_only:
+        found = found.filter(resolved_at__isnull=True)
+    return found.select_related("resolved_by").order_by("kind", "nik", "kpj", "pk")

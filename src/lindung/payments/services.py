@@ -5,25 +5,31 @@ Lines are written set-based: one INSERT … SELECT per distinct contribution (us
 a million members cost a few statements, not a million saves. The SQL is plain enough for SQLite and
 PostgreSQL alike."""
 
+import hashlib
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils import timezone
 from lokal import format_rupiah
+from simple_history.utils import bulk_create_with_history
 
-from lindung.accounts.roles import require
+from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.enrolment.models import Membership
+from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
-from lindung.registry.models import Pekerjaan
+from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules import coverage
 from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, month_range
 
-from .models import Bill, BillLine, PaidMonth, Payment
+from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
 
 BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
 
@@ -90,8 +96,7 @@ def approve_bill(user, bill: Bill) -> Bill:
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
         raise ValidationError("Hanya tagihan yang masih draf yang bisa disetujui.")
-    if bill.created_by_id == user.pk:
-        raise ValidationError("Tagihan harus disetujui oleh pengguna lain, bukan yang membuatnya.")
+    require_someone_else(user, bill.created_by_id, "Tagihan harus disetujui oleh pengguna lain, bukan yang membuatnya.")
     bill.status, bill.approved_by, bill.approved_at = Bill.Status.APPROVED, user, timezone.now()
     bill._history_user = user
     bill.save()
@@ -221,3 +226,101 @@ def _pay_lines(bill: Bill, payment: Payment, credit: int) -> int:
     constants = {"payer": bill.programme.funding_source, "paid_on": payment.paid_on, "payment_id": payment.pk}
     return _insert_from(PaidMonth, constants, unpaid.filter(peserta__nik__lte=last),
                         {"membership_id": F("membership_id"), "peserta_id": F("peserta_id"), "month": F("month")})
+
+
+# Reconciliation with BPJS's invoice or payment report for the bill's month.
+
+NOTE_MAX = 1000
+KIND_WORDS = {"amount_differs": "jumlah berbeda", "only_ours": "hanya di tagihan kita", "only_theirs": "hanya di BPJS"}
+
+
+class InvoiceRefused(ValidationError):
+    """BPJS's file has wrong rows, so nothing was recorded; ``findings`` names each (row, column, message)."""
+
+    def __init__(self, findings: list[dict]):
+        super().__init__(f"Berkas BPJS ditolak dan tidak ada yang dicatat: {len(findings)} temuan. Perbaiki baris "
+                         "yang disebut lalu unggah ulang.")
+        self.findings = findings
+
+
+def reconcile(user, bill: Bill, file_name: str, data: bytes) -> Reconciliation:
+    """Compare ``bill`` with BPJS's invoice or payment report for its month (the file's bytes): matched lines
+    are counted, each difference kept to be resolved with a note. Any status will do, a draft too: BPJS sends its
+    invoice before the regency approves the bill, and the comparison is what the approver needs. Raises ReadError
+    for an unreadable file and InvoiceRefused for one with wrong rows; either way nothing is recorded."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh merekonsiliasi tagihan dengan BPJS.")
+    # Reading and comparing hold no lock; only the writes below do (SQLite's writer lock is the whole database).
+    invoice = read_invoice(data, max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
+    if not invoice.findings.is_empty():
+        raise InvoiceRefused(invoice.findings.rows(named=True))
+    found = compare(_our_lines(bill), invoice.frame, settings.LINDUNG_REGENCY)
+    with transaction.atomic():
+        counts = {kind: found.count(kind) for kind in Difference.Kind.values}
+        done = Reconciliation.objects.create(
+            bill=bill, file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), rows=invoice.frame.height,
+            matched=found.matched, ours_total=found.ours_total, theirs_total=found.theirs_total, imported_by=user,
+            **counts)
+        made = (Difference(reconciliation=done, kind=kind, nik=nik or "", kpj=kpj or "", nama=nama or "",
+                           desa_code=desa_code, ours=ours, theirs=theirs)
+                for kind, nik, kpj, nama, desa_code, ours, theirs in _named(found.differences).iter_rows())
+        bulk_create_with_history(list(made), Difference, batch_size=2000, default_user=user)
+        record_event(user, "payments.reconciled", target=f"reconciliation:{done.pk}",
+                     summary=f"Tagihan {bill} dibandingkan dengan berkas BPJS (SHA-256 {done.sha256[:12]}): {done.rows} "
+                             f"baris, {done.matched} cocok, {done.amount_differs} jumlah berbeda, {done.only_ours} hanya "
+                             f"di tagihan kita, {done.only_theirs} hanya di BPJS; total kita "
+                             f"{format_rupiah(done.ours_total)}, BPJS {format_rupiah(done.theirs_total)}.")
+    return done
+
+
+def _our_lines(bill: Bill) -> pl.DataFrame:
+    """The bill's lines as ``compare`` takes them, without names and villages (``_named`` adds them to the few
+    lines that differ). One query whose single value is the lines as CSV text: a million rows fetched as
+    Python tuples take 5 s, so the database writes the text and Polars reads it."""
+    lines = BillLine.objects.filter(bill=bill).order_by().values(c0=F("peserta__nik"), c1=F("membership__kpj"),
+                                                                 c2=F("total"))
+    sql, params = lines.query.sql_with_params()
+    # NIKs and KPJs are digits (the registry and the enrolment service check them): nothing to quote.
+    row = "r.c0 || ',' || r.c1 || ',' || CAST(r.c2 AS TEXT)"
+    aggregate = f"string_agg({row}, E'\\n')" if connection.vendor == "postgresql" else f"group_concat({row}, char(10))"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {aggregate} FROM ({sql}) r", params)
+        text = cursor.fetchone()[0]
+    schema = {"nik": pl.Utf8, "kpj": pl.Utf8, "amount": pl.Int64}
+    found = (pl.read_csv(io.BytesIO(text.encode()), has_header=False, schema=schema) if text
+             else pl.DataFrame(schema=schema))
+    return found.with_columns(pl.lit(None, pl.Utf8).alias("nama"), pl.lit(None, pl.Utf8).alias("desa_code"))
+
+
+def _named(differences: pl.DataFrame) -> pl.DataFrame:
+    """Our members' differences with the name and village of the register (BPJS's stranger keeps his own),
+    read in batches by NIK."""
+    niks = differences.filter(pl.col("kind") != "only_theirs")["nik"].to_list()
+    found = [row for start in range(0, len(niks), 5000)
+             for row in Peserta.objects.filter(nik__in=niks[start:start + 5000]).values_list("nik", "nama", "desa_id")]
+    register = pl.DataFrame(found, schema={"nik": pl.Utf8, "_nama": pl.Utf8, "_desa": pl.Utf8}, orient="row")
+    ours = pl.col("kind") != "only_theirs"
+    return differences.join(register, on="nik", how="left", maintain_order="left").select(
+        "kind", "nik", "kpj", pl.when(ours).then("_nama").otherwise("nama").alias("nama"),
+        pl.when(ours).then("_desa").otherwise("desa_code").alias("desa_code"), "ours", "theirs")
+
+
+@transaction.atomic
+def resolve_difference(user, difference: Difference, note: str) -> Difference:
+    """A difference explained (BPJS corrects its invoice, the member is added to next month's bill, …): the note
+    says how; it stays on record with who and when."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh menyelesaikan selisih rekonsiliasi.")
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError("Tulis catatan penyelesaian: apa sebab selisih ini dan bagaimana diselesaikan.")
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"Catatan penyelesaian paling banyak {NOTE_MAX} karakter.")
+    found = Difference.objects.select_for_update().select_related("reconciliation__bill__programme").get(pk=difference.pk)
+    if found.resolved_at is not None:
+        raise ValidationError("Selisih ini sudah diselesaikan.")
+    found.note, found.resolved_by, found.resolved_at = note, user, timezone.now()
+    found._history_user = user
+    found.save()
+    record_event(user, "payments.difference_resolved", target=f"difference:{found.pk}",
+                 summary=f"Selisih ({KIND_WORDS[found.kind]}) rekonsiliasi #{found.reconciliation_id} tagihan "
+                         f"{found.reconciliation.bill} diselesaikan dengan catatan.")
+    return found

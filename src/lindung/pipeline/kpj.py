@@ -15,35 +15,29 @@ from pathlib import Path
 import polars as pl
 
 from lindung.pipeline.readers import (
-    EXCEL_STARTS,
+    KPJ_DIGITS,
+    PERSON_SPELLINGS,
+    SHOWN_MAX,
     ReadError,
-    _clean,
-    _csv_table,
-    _excel_tables,
     _read_bytes,
-    _Table,
+    all_tables,
+    field_rows,
+    kpj_checks,
+    kpj_state,
+    map_fields,
+    safe_text,
 )
 from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
 from lindung.pipeline.sources import key
 from lindung.rules.nik import parse_nik
 
 # Header spellings per field, most specific first: with both "Alasan Penolakan" and "Status", the first wins.
-SPELLINGS = {
-    "nik": ["NIK", "NIK KTP", "No. KTP", "No. NIK", "Nomor NIK", "Nomor Induk Kependudukan"],
-    "kpj": ["No. KPJ", "Nomor KPJ", "KPJ", "No Kartu Peserta", "Nomor Kartu Peserta"],
-    "reason": ["Alasan Penolakan", "Alasan Ditolak", "Alasan", "Keterangan", "Status"],
-    "nama": ["Nama Lengkap", "Nama", "Nama Peserta"],
-}
+SPELLINGS = {**PERSON_SPELLINGS, "reason": ["Alasan Penolakan", "Alasan Ditolak", "Alasan", "Keterangan", "Status"]}
 KNOWN = frozenset(key(s) for variants in SPELLINGS.values() for s in variants)
 # A reason column may hold a status; these say "registered", so such a row is no rejection.
 POSITIVE = frozenset(key(s) for s in ["Berhasil", "Berhasil Terdaftar", "Berhasil Didaftarkan", "Terdaftar",
                                       "Sukses", "Diterima", "OK", "Aktif", "Valid"])
-KPJ_DIGITS = 11
 TEXT_MAX = 200  # a reason longer than this is cut (the membership keeps 200 characters)
-SHOWN_MAX = 40  # a value quoted in a message is cut to this
-# A number that went through a number cell and was saved as text: its digits are gone.
-SCIENTIFIC = r"^[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+$"
-_INVISIBLE = r"[\p{Cc}\p{Cf}]"  # control and format characters (NUL, tab, zero-width, right-to-left marks)
 
 
 @dataclass
@@ -61,11 +55,7 @@ class Answer:
 def read_answer(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> Answer:
     """Read and check an answer file; raises ReadError when it is unreadable or lacks a NIK or KPJ column."""
     try:
-        data = _read_bytes(path, max_bytes)
-        if data.startswith(EXCEL_STARTS):
-            tables = [table for _, table in _excel_tables(data, KNOWN, max_columns)]
-        else:
-            tables = [_csv_table(data, KNOWN, max_columns)]
+        tables = all_tables(_read_bytes(path, max_bytes), KNOWN, max_columns)
     except ReadError as e:
         if e.code == "pdf":
             raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta hasil pendaftaran dari BPJS "
@@ -73,12 +63,13 @@ def read_answer(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: i
         if e.code == "no_header":
             raise _no_column("nik") from e
         raise
-    mapped = [(table, _map(table.headers)) for table in tables]
+    mapped = [(table, map_fields(table.headers, SPELLINGS)) for table in tables]
     usable = [(table, cols) for table, cols in mapped if "nik" in cols and "kpj" in cols]
     if not usable:
         raise _no_column("kpj" if any("nik" in cols for _, cols in mapped) else "nik")
 
-    frame = pl.concat([_rows(table, cols, i) for i, (table, cols) in enumerate(usable)], how="vertical").collect()
+    frame = pl.concat([field_rows(table, cols, i, list(SPELLINGS)) for i, (table, cols) in enumerate(usable)],
+                      how="vertical").collect()
     if frame.height == 0:
         raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
     frame, findings = _check(frame, several=len(usable) > 1)
@@ -98,55 +89,6 @@ def _no_column(field: str) -> ReadError:
         "Kolom No. KPJ tidak ditemukan (kolom NIK ada). Tambahkan kolom berjudul \"No. KPJ\" berisi nomor "
         "KPJ 11 digit dari BPJS Ketenagakerjaan, lalu unggah ulang.",
     )
-
-
-def _map(headers: list[str]) -> dict[str, int]:
-    """Field -> column index; a repeated header counts once, at its first column."""
-    position: dict[str, int] = {}
-    for i, h in enumerate(headers):
-        position.setdefault(key(h), i)
-    mapped = {}
-    for field, variants in SPELLINGS.items():
-        found = next((position[key(s)] for s in variants if key(s) in position), None)
-        if found is not None:
-            mapped[field] = found
-    return mapped
-
-
-def _rows(table: _Table, cols: dict[str, int], sheet_index: int) -> pl.LazyFrame:
-    """The table's non-empty rows: the four fields as cleaned text, row numbers and each column's header."""
-    loaded = sorted(set(cols.values()))
-    first_row = table.header_idx + 2  # 1-based: the header's row + 1
-    # Excel: the NIK cell's type is known; CSV: parse_nik recognises a number cell by its text (1.70405E+15).
-    number_cell = pl.lit(table.number_cells(cols["nik"])) if table.number_cells else pl.lit(False)
-
-    def column(field: str) -> pl.Expr:
-        return pl.col(f"c{cols[field]}") if field in cols else pl.lit(None, pl.Utf8)
-
-    return (
-        table.load(loaded)
-        .with_columns(_clean(pl.col(f"c{i}")) for i in loaded)
-        .with_columns(
-            pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).alias(ROW),
-            number_cell.alias("_number_cell"),
-        )
-        .filter(~pl.all_horizontal(pl.col(f"c{i}").is_null() for i in loaded))
-        .select(
-            pl.lit(table.sheet, pl.Utf8).alias("sheet"),
-            ROW,
-            *[column(field).alias(field) for field in SPELLINGS],
-            "_number_cell",
-            pl.lit(sheet_index).alias("_sheet_index"),
-            *[pl.lit(table.headers[cols[f]] if f in cols else None, pl.Utf8).alias(f"_h_{f}") for f in SPELLINGS],
-        )
-    )
-
-
-def _text(expr: pl.Expr, limit: int) -> pl.Expr:
-    """Free text made safe to store and show: no invisible characters, one-line, at most `limit` characters."""
-    text = expr.str.replace_all(_INVISIBLE, " ").str.replace_all(r"\s+", " ").str.strip_chars()
-    text = pl.when(text.str.strip_chars(" .-") != "").then(text)  # "-" is how a cell is left empty
-    return pl.when(text.str.len_chars() > limit).then(text.str.slice(0, limit - 1) + "…").otherwise(text)
 
 
 def _nik_results(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -179,16 +121,10 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     keys = ["nik", "_number_cell"]
     valid_niks, nik_errors = _nik_results(frame)
     kpj = pl.col("kpj")
-    digits = kpj.str.replace_all(r"[\s.\-]", "")
     d = frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left").with_columns(
-        _text(pl.col("nama"), TEXT_MAX).alias("nama"),
-        _text(pl.col("reason"), TEXT_MAX).alias("_reason"),
-        pl.when(digits.fill_null("") == "").then(pl.lit("empty"))
-        .when(kpj.str.contains(SCIENTIFIC)).then(pl.lit("scientific"))
-        .when(~digits.str.contains("^[0-9]+$")).then(pl.lit("not_digits"))
-        .when(digits.str.len_bytes() != KPJ_DIGITS).then(pl.lit("length"))
-        .otherwise(pl.lit("ok")).alias("_kpj_state"),
-        digits.alias("_digits"),
+        safe_text(pl.col("nama"), TEXT_MAX).alias("nama"),
+        safe_text(pl.col("reason"), TEXT_MAX).alias("_reason"),
+        *kpj_state(kpj),
     )
     positive = pl.col("_reason").str.to_lowercase().str.replace_all(r"[\W_]+", " ").str.strip_chars().is_in(POSITIVE)
 
@@ -216,7 +152,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     )
 
     def shown(expr: pl.Expr) -> pl.Expr:
-        return _text(expr, SHOWN_MAX)
+        return safe_text(expr, SHOWN_MAX)
 
     state, rejection = pl.col("_kpj_state"), pl.col("_rejection")
     h_kpj, h_reason = pl.col("_h_kpj"), pl.col("_h_reason")
@@ -225,19 +161,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
          pl.col("_nik").is_not_null() & (pl.col("_i") != pl.col("_nik_first")),
          pl.format("NIK sama dengan {}. Satu orang hanya boleh satu baris: hapus baris ganda ini, atau perbaiki "
                    "NIK yang salah ketik.", pl.col("_nik_ref"))),
-        ("kpj_scientific", "_h_kpj", state == "scientific",
-         pl.format("No. KPJ tertulis sebagai angka berpangkat ({}), jadi digit aslinya sudah hilang. Format kolom {} "
-                   "sebagai Teks, lalu ketik ulang No. KPJ dari daftar BPJS Ketenagakerjaan.", shown(kpj), h_kpj)),
-        ("kpj_not_digits", "_h_kpj", state == "not_digits",
-         pl.format("No. KPJ hanya boleh berisi angka, tetapi berisi '{}'. Tulis {} digit No. KPJ dari BPJS "
-                   "Ketenagakerjaan.", shown(kpj), pl.lit(KPJ_DIGITS))),
-        ("kpj_length", "_h_kpj", state == "length",
-         pl.format("No. KPJ harus {} digit, yang diisi {} digit ({}).{}", pl.lit(KPJ_DIGITS),
-                   pl.col("_digits").str.len_bytes(), shown(kpj),
-                   pl.when(pl.col("_digits").str.len_bytes() == KPJ_DIGITS - 1)
-                   .then(pl.format(" Bila No. KPJ diawali 0, angka 0 itu hilang karena Excel menyimpannya sebagai "
-                                   "angka: format kolom {} sebagai Teks lalu ketik ulang.", h_kpj))
-                   .otherwise(pl.lit("")))),
+        *[(code, "_h_kpj", when, message) for code, when, message in kpj_checks(kpj, h_kpj)],
         ("kpj_duplicate_in_file", "_h_kpj",
          pl.col("_kpj").is_not_null() & pl.col("_nik_key").ne_missing(pl.col("_kpj_first_nik")),
          pl.format("No. KPJ {} sama dengan {}, padahal NIK-nya lain. Satu No. KPJ hanya untuk satu peserta: "

@@ -129,7 +129,17 @@ def read_file(
 
 def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
     """The file's content; refused unread when empty or too large, and refused when it is a PDF."""
-    size = Path(path).stat().st_size  # before reading anything: a 300 MB upload is refused unread
+    _check_size(Path(path).stat().st_size, max_bytes)  # before reading anything: a 300 MB upload is refused unread
+    return _refuse_pdf(Path(path).read_bytes())
+
+
+def check_bytes(data: bytes, max_bytes: int) -> bytes:
+    """_read_bytes for a file already in memory (an upload's content)."""
+    _check_size(len(data), max_bytes)
+    return _refuse_pdf(data)
+
+
+def _check_size(size: int, max_bytes: int) -> None:
     if size == 0:
         raise ReadError("empty_file", "Berkas kosong (0 byte). Unggah berkas Excel atau CSV yang berisi data.")
     if size > max_bytes:
@@ -138,7 +148,9 @@ def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
             f"Berkas terlalu besar ({size / 2**20:.0f} MB, batas {max_bytes / 2**20:.0f} MB). "
             "Pecah per kecamatan lalu unggah per bagian.",
         )
-    data = Path(path).read_bytes()
+
+
+def _refuse_pdf(data: bytes) -> bytes:
     if b"%PDF" in data[:1024]:
         raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Unggah berkas .xlsx atau .csv dari P3KE/DTSEN.")
     return data
@@ -266,3 +278,111 @@ def _unreadable() -> ReadError:
         "Berkas Excel ini rusak atau dikunci kata sandi. "
         "Buka di Excel, lalu simpan ulang sebagai .xlsx tanpa kata sandi.",
     )
+
+
+# Shared by the readers of BPJS's own files (kpj.py: the answer to a registration, invoice.py: the monthly
+# invoice), which identify a member by NIK and/or KPJ and may spread one list over several sheets.
+
+PERSON_SPELLINGS = {  # field -> header spellings, most specific first
+    "nik": ["NIK", "NIK KTP", "No. KTP", "No. NIK", "Nomor NIK", "Nomor Induk Kependudukan"],
+    "kpj": ["No. KPJ", "Nomor KPJ", "KPJ", "No Kartu Peserta", "Nomor Kartu Peserta"],
+    "nama": ["Nama Lengkap", "Nama", "Nama Peserta", "Nama Tenaga Kerja"],
+}
+KPJ_DIGITS = 11
+SHOWN_MAX = 40  # a value quoted in a message is cut to this
+# A number that went through a number cell and was saved as text: its digits are gone.
+SCIENTIFIC = r"^[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+$"
+_INVISIBLE = r"[\p{Cc}\p{Cf}]"  # control and format characters (NUL, tab, zero-width, right-to-left marks)
+
+
+def all_tables(data: bytes, known: frozenset[str], max_columns: int) -> list[_Table]:
+    """Every table of the file: each sheet with a recognised header row (in sheet order), or the CSV."""
+    if data.startswith(EXCEL_STARTS):
+        return [table for _, table in _excel_tables(data, known, max_columns)]
+    return [_csv_table(data, known, max_columns)]
+
+
+def map_fields(headers: list[str], spellings: dict[str, list[str]]) -> dict[str, int]:
+    """Field -> column index; a repeated header counts once, at its first column."""
+    position: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        position.setdefault(key(h), i)
+    mapped = {}
+    for field, variants in spellings.items():
+        found = next((position[key(s)] for s in variants if key(s) in position), None)
+        if found is not None:
+            mapped[field] = found
+    return mapped
+
+
+def field_rows(table: _Table, cols: dict[str, int], sheet_index: int, fields: list[str]) -> pl.LazyFrame:
+    """The table's non-empty rows: each of ``fields`` as cleaned text (null where the file has no such
+    column), sheet, row number, whether the NIK cell is a number cell, and each field's header (_h_<field>)."""
+    loaded = sorted(set(cols.values()))
+    first_row = table.header_idx + 2  # 1-based: the header's row + 1
+    # Excel: the NIK cell's type is known; CSV: the text of a number cell (1.70405E+15) tells it.
+    number_cell = (pl.lit(table.number_cells(cols["nik"])) if table.number_cells and "nik" in cols
+                   else pl.lit(False))
+
+    def column(field: str) -> pl.Expr:
+        return pl.col(f"c{cols[field]}") if field in cols else pl.lit(None, pl.Utf8)
+
+    return (
+        table.load(loaded)
+        .with_columns(_clean(pl.col(f"c{i}")) for i in loaded)
+        .with_columns(
+            pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int64).alias(ROW),
+            number_cell.alias("_number_cell"),
+        )
+        .filter(~pl.all_horizontal(pl.col(f"c{i}").is_null() for i in loaded))
+        .select(
+            pl.lit(table.sheet, pl.Utf8).alias("sheet"),
+            ROW,
+            *[column(field).alias(field) for field in fields],
+            "_number_cell",
+            pl.lit(sheet_index).alias("_sheet_index"),
+            *[pl.lit(table.headers[cols[f]] if f in cols else None, pl.Utf8).alias(f"_h_{f}") for f in fields],
+        )
+    )
+
+
+def safe_text(expr: pl.Expr, limit: int) -> pl.Expr:
+    """Free text made safe to store and show: no invisible characters, one-line, at most `limit` characters."""
+    text = expr.str.replace_all(_INVISIBLE, " ").str.replace_all(r"\s+", " ").str.strip_chars()
+    text = pl.when(text.str.strip_chars(" .-") != "").then(text)  # "-" is how a cell is left empty
+    return pl.when(text.str.len_chars() > limit).then(text.str.slice(0, limit - 1) + "…").otherwise(text)
+
+
+def kpj_state(kpj: pl.Expr) -> list[pl.Expr]:
+    """Columns _digits (the KPJ without spaces, dots and dashes) and _kpj_state: empty, scientific,
+    not_digits, length or ok."""
+    digits = kpj.str.replace_all(r"[\s.\-]", "")
+    return [
+        digits.alias("_digits"),
+        pl.when(digits.fill_null("") == "").then(pl.lit("empty"))
+        .when(kpj.str.contains(SCIENTIFIC)).then(pl.lit("scientific"))
+        .when(~digits.str.contains("^[0-9]+$")).then(pl.lit("not_digits"))
+        .when(digits.str.len_bytes() != KPJ_DIGITS).then(pl.lit("length"))
+        .otherwise(pl.lit("ok")).alias("_kpj_state"),
+    ]
+
+
+def kpj_checks(kpj: pl.Expr, header: pl.Expr) -> list[tuple[str, pl.Expr, pl.Expr]]:
+    """(code, when, message) of a wrong KPJ, over the columns of kpj_state."""
+    state, digits = pl.col("_kpj_state"), pl.col("_digits")
+    shown = safe_text(kpj, SHOWN_MAX)
+    return [
+        ("kpj_scientific", state == "scientific",
+         pl.format("No. KPJ tertulis sebagai angka berpangkat ({}), jadi digit aslinya sudah hilang. Format kolom {} "
+                   "sebagai Teks, lalu ketik ulang No. KPJ dari daftar BPJS Ketenagakerjaan.", shown, header)),
+        ("kpj_not_digits", state == "not_digits",
+         pl.format("No. KPJ hanya boleh berisi angka, tetapi berisi '{}'. Tulis {} digit No. KPJ dari BPJS "
+                   "Ketenagakerjaan.", shown, pl.lit(KPJ_DIGITS))),
+        ("kpj_length", state == "length",
+         pl.format("No. KPJ harus {} digit, yang diisi {} digit ({}).{}", pl.lit(KPJ_DIGITS),
+                   digits.str.len_bytes(), shown,
+                   pl.when(digits.str.len_bytes() == KPJ_DIGITS - 1)
+                   .then(pl.format(" Bila No. KPJ diawali 0, angka 0 itu hilang karena Excel menyimpannya sebagai "
+                                   "angka: format kolom {} sebagai Teks lalu ketik ulang.", header))
+                   .otherwise(pl.lit("")))),
+    ]

@@ -1,0 +1,47 @@
+"""The cover letter of a bill: the manpower office (Dinas) asks the regency's finance office (BKAD) to pay the
+month's contributions, with the amount in figures and in words and the breakdown per kecamatan. An official
+Indonesian letter, so its text is Indonesian whatever the page language. Deterministic: it is dated on the
+bill's approval and numbered by the bill, so the same bill always renders the same text."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+
+from lindung.rules.contributions import BULAN, Month, Payer, due_date, tanggal
+from lindung.rules.terbilang import rupiah_terbilang
+from lindung.wilayah.models import Wilayah
+
+from . import selectors
+from .models import Bill
+
+# Kode klasifikasi arsip 560: ketenagakerjaan.
+LETTER_CODE = "560"
+
+
+def cover_letter_pdf(user, bill: Bill) -> bytes:
+    return HTML(string=cover_letter_html(user, bill)).write_pdf()
+
+
+def cover_letter_html(user, bill: Bill) -> str:
+    """The letter for an approved bill (its date is the approval's)."""
+    programme = bill.programme
+    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    areas = selectors.bill_by_kecamatan(user, bill)
+    sums = {k: sum(a[k] for a in areas) for k in ("members", "jkk", "jkm", "jht", "discount", "total")}
+    day = timezone.localdate(bill.approved_at)
+    month = Month.of(bill.month)
+    context = {
+        "bill": bill, "programme": programme, "areas": areas, "sums": sums,
+        "payer": selectors.PAYERS.get(Payer(programme.funding_source), programme.funding_source),
+        "regency": regency, "place": settings.LINDUNG_OFFICE_CITY or regency.split(" ", 1)[-1],
+        "office": settings.LINDUNG_OFFICE_NAME,
+        "finance_office": settings.LINDUNG_FINANCE_OFFICE_NAME,
+        "number": f"{LETTER_CODE}/{bill.pk}/{settings.LINDUNG_OFFICE_SHORT_NAME}/{day.year}",
+        "date": tanggal(day), "month": f"{BULAN[month.month - 1]} {month.year}", "due": tanggal(bill.due_date),
+        "jht_due": tanggal(due_date(month.next())) if sums["jht"] else "",
+        "pks_date": tanggal(programme.pks_date) if programme.pks_date else "",
+        "terbilang": rupiah_terbilang(sums["total"]),
+    }
+    with translation.override("id"):  # Indonesian numbers (7.130) whoever asks
+        return render_to_string("payments/cover_letter.html", context)

@@ -1,0 +1,236 @@
+"""Reads of the hand-over to self-paid membership: when the programme's funded months end, what each member
+would pay himself, when he lapses if nobody pays, and how the cohort fared since (DOMAIN.md §2, §4).
+
+Set-based: two queries (the memberships with their people, and their paid months), then the coverage engine
+once per distinct history of payments and the rate table once per (month, occupation), not once per member.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lindung.accounts.scoping import within
+from lindung.enrolment.models import Membership
+from lindung.notify.models import Message
+from lindung.rules import coverage
+from lindung.rules.contributions import BULAN, Contribution, Month, Payer, contribution, month_range
+from lindung.wilayah.models import Wilayah
+
+from .models import PaidMonth
+from .services import BILLED
+
+PURPOSE = "handover"  # Message.purpose of the hand-over notice; Message.about is the programme's code
+COHORT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Member:
+    membership_id: int
+    peserta_id: int
+    nik: str
+    nama: str
+    kpj: str
+    phone: str
+    desa_code: str
+    desa: str
+    kecamatan: str
+    occupation: str  # Pekerjaan code, "" when none recorded
+    funded_last: Month  # the last month the programme paid (else its planned last month)
+    first_unfunded: Month
+    lapse: date  # the day he lapses (or lapsed) if nobody pays beyond what is recorded
+    self_pay: int  # per month from the first unfunded month, paying himself (PP 50/2025 discount included)
+    discount: int  # of self_pay's month
+    arrears: int  # the unpaid months from the first unfunded month to the lapse, to pay before the lapse date
+    self_paid_months: int  # months he paid himself, as BPJS reported
+    state: coverage.State  # today
+    history: coverage.Membership  # shared by members with the same payments, for the cohort chart
+
+    @property
+    def funded_until(self) -> str:
+        return bulan(self.funded_last)
+
+    @property
+    def pays_from(self) -> str:
+        return bulan(self.first_unfunded)
+
+    @property
+    def lapsed(self) -> bool:
+        return self.state is coverage.State.LAPSED
+
+
+@dataclass(frozen=True)
+class Village:
+    code: str
+    name: str
+    kecamatan: str
+    members: int
+    with_phone: int
+    paying: int  # paid at least one month himself and not lapsed today
+    lapsed: int  # today
+
+
+@dataclass(frozen=True)
+class Handover:
+    members: list[Member]
+    villages: list[Village]
+    today: date
+
+    @property
+    def by_lapse_date(self) -> list[tuple[date, int]]:
+        return sorted(Counter(m.lapse for m in self.members).items())
+
+    @property
+    def first_unfunded(self) -> Counter:
+        return Counter(m.first_unfunded for m in self.members)
+
+    @property
+    def self_pay(self) -> Counter:
+        return Counter(m.self_pay for m in self.members)
+
+
+def bulan(month: Month) -> str:
+    """A month the Indonesian way: Maret 2025."""
+    return f"{BULAN[month.month - 1]} {month.year}"
+
+
+def memberships(user, programme) -> QuerySet[Membership]:
+    """The programme's members with a KPJ (registered or active) in the user's area."""
+    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED)
+
+
+def handover_list(user, programme, desa: str | None = None, kecamatan: str | None = None,
+                  today: date | None = None) -> Handover:
+    """Every member of the programme in the user's area (or in one of its villages / kecamatan), in village and
+    name order, with the figures of the hand-over, and the summary per village."""
+    today = today or timezone.localdate()
+    found = memberships(user, programme)
+    if desa:
+        found = found.filter(peserta__desa_id=desa)
+    if kecamatan:
+        found = found.filter(peserta__desa__parent_id=kecamatan)
+    rows = list(found.order_by("peserta__desa_id", "peserta__nama", "pk").values_list(
+        "pk", "peserta_id", "peserta__nik", "peserta__nama", "kpj", "peserta__telepon", "peserta__desa_id",
+        "peserta__desa__name", "peserta__desa__parent__name", "peserta__pekerjaan_1__code", "first", "last"))
+    paid = defaultdict(list)
+    for membership_id, month, paid_on, payer, payment_id in (
+            PaidMonth.objects.filter(membership__in=found.values("pk")).order_by("month")
+            .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
+        paid[membership_id].append((Month.of(month), paid_on, Payer(payer), payment_id is not None))
+
+    histories: dict[tuple, tuple] = {}  # (start, planned last, payments) -> (engine's membership, figures)
+    rates: dict[tuple[Month, str], Contribution] = {}
+    members = []
+    for pk, peserta_id, nik, nama, kpj, phone, desa_code, desa_name, kec_name, occupation, first, last in rows:
+        occupation = occupation or ""
+        payments = tuple(paid[pk])
+        key = (first, last, payments)
+        if key not in histories:
+            histories[key] = _figures(first, last, payments, today)
+        history, funded_last, lapse, unpaid, state = histories[key]
+        first_unfunded = funded_last.next()
+        rate = _rate(rates, programme, first_unfunded, occupation)
+        members.append(Member(
+            membership_id=pk, peserta_id=peserta_id, nik=nik, nama=nama, kpj=kpj, phone=phone, desa_code=desa_code,
+            desa=desa_name, kecamatan=kec_name or "", occupation=occupation, funded_last=funded_last,
+            first_unfunded=first_unfunded, lapse=lapse, self_pay=rate.total, discount=rate.discount,
+            arrears=sum(_rate(rates, programme, m, occupation).total for m in unpaid),
+            self_paid_months=sum(1 for *_, funded in payments if not funded), state=state, history=history,
+        ))
+    return Handover(members, _villages(members), today)
+
+
+def _figures(first: date, last: date, payments: tuple, today: date):
+    """(engine's membership, last funded month, lapse date, unpaid months before the lapse from the first
+    unfunded month, state today) of one history of payments."""
+    history = coverage.Membership(registered=first, payments=tuple(
+        coverage.Payment(month, payer, paid_on) for month, paid_on, payer, _ in payments))
+    funded = [month for month, *_, by_programme in payments if by_programme]
+    funded_last = max(funded) if funded else Month.of(last)
+    lapse = coverage.lapses_on(history)
+    paid = {month for month, *_ in payments}
+    unpaid = [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1)) if m not in paid]
+    return history, funded_last, lapse, unpaid, coverage.status_on(history, today).state
+
+
+def _rate(cache: dict, programme, month: Month, occupation: str) -> Contribution:
+    """The month's contribution of a member paying himself at the programme's income tier and JHT option."""
+    if (month, occupation) not in cache:
+        cache[(month, occupation)] = contribution(month, Payer.MANDIRI, occupation, programme.income_tier,
+                                                  jht=programme.include_jht)
+    return cache[(month, occupation)]
+
+
+def _villages(members: list[Member]) -> list[Village]:
+    by_village: dict[str, list[Member]] = defaultdict(list)
+    for m in members:
+        by_village[m.desa_code].append(m)
+    return [Village(
+        code=code, name=found[0].desa, kecamatan=found[0].kecamatan, members=len(found),
+        with_phone=sum(1 for m in found if m.phone),
+        paying=sum(1 for m in found if m.self_paid_months and m.state is not coverage.State.LAPSED),
+        lapsed=sum(1 for m in found if m.state is coverage.State.LAPSED),
+    ) for code, found in by_village.items()]
+
+
+# The cohort chart's series: what a member is at the end of a month.
+FUNDED, PAYING, ARREARS, LAPSED = "funded", "paying", "arrears", "lapsed"
+SERIES = {FUNDED: ("Dibayar program", "#0b6e4f"), PAYING: ("Aktif, bayar mandiri", "#2a7ab0"),
+          ARREARS: ("Menunggak", "#e0a100"), LAPSED: ("Nonaktif", "#b3261e")}
+
+
+def cohort(handover: Handover) -> list[dict]:
+    """Month by month for a year from the earliest first unfunded month: how many members are still paid by the
+    programme, active paying themselves, in arrears, or lapsed, on the month's last day (from the months paid,
+    self-paid ones included; a month still to come shows what happens if nobody pays any more)."""
+    if not handover.members:
+        return []
+    start = min(m.first_unfunded for m in handover.members)
+    months = month_range(start, start.shift(COHORT_MONTHS - 1))
+    groups = Counter((m.history, m.funded_last) for m in handover.members)
+    counts = [Counter() for _ in months]
+    for (history, funded_last), n in groups.items():
+        for i, month in enumerate(months):
+            counts[i][_series(history, funded_last, month)] += n
+    return [{"month": month, **{s: c[s] for s in SERIES}} for month, c in zip(months, counts)]
+
+
+def _series(history: coverage.Membership, funded_last: Month, month: Month) -> str:
+    if month <= funded_last:
+        return FUNDED
+    state = coverage.status_on(history, month.next().first_day - timedelta(days=1)).state
+    if state is coverage.State.ACTIVE:
+        return PAYING
+    return ARREARS if state is coverage.State.ARREARS else LAPSED
+
+
+def cohort_chart(rows: list[dict]) -> dict:
+    """The cohort as a Plotly figure for core/static/lindung/charts.js."""
+    labels = [bulan(r["month"]) for r in rows]
+    # Stacked areas (stackgroup): charts.js takes traces only, no layout of their own.
+    traces = [{"type": "scatter", "mode": "lines", "stackgroup": "cohort", "name": name, "x": labels,
+               "y": [r[s] for r in rows], "line": {"color": color, "shape": "hv"}}
+              for s, (name, color) in SERIES.items() if any(r[s] for r in rows)]
+    return {"title": "Peserta setelah masa bayar program", "traces": traces}
+
+
+def regency_payer() -> str:
+    """Who paid, as a text message names it: "Pemkab Kaur" for Kabupaten Kaur, "Pemkot …" for a city."""
+    name = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    if name.startswith("Kota "):
+        return "Pemkot " + name.removeprefix("Kota ")
+    return "Pemkab " + name.removeprefix("Kabupaten ")
+
+
+def outbox(user, programme, status: str = "") -> QuerySet[Message]:
+    """The hand-over messages of the programme to the members in the user's area."""
+    found = Message.objects.filter(within(user, "peserta__desa__code"), purpose=PURPOSE, about=programme.code)
+    return found.filter(status=status) if status else found
+
+
+def outbox_counts(user, programme) -> dict[str, int]:
+    counted = Counter(outbox(user, programme).values_list("status", flat=True))
+    return {s.value: counted[s.value] for s in Message.Status}

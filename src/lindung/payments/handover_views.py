@@ -1,0 +1,166 @@
+"""Pages of the hand-over to self-paid membership: members per village with their lapse dates and what they would
+pay, the village lists (xlsx, PDF for the village head), the outbox of notices, BPJS's status file, the cohort."""
+
+import io
+
+import weasyprint
+import xlsxwriter
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.roles import can
+from lindung.accounts.scoping import area_code
+from lindung.core.forms import UploadField
+from lindung.core.xlsx import write_table
+from lindung.notify.models import Message
+from lindung.pipeline.readers import ReadError
+from lindung.programs import selectors as programs
+from lindung.programs.models import Programme
+from lindung.rules.contributions import tanggal
+
+from . import handover_selectors as selectors
+from . import handover_services as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class StatusForm(forms.Form):
+    file = UploadField(label=gettext_lazy("BPJS member status file (xlsx or csv): KPJ or NIK, status, last month paid"))
+
+
+def _programme(user, code) -> Programme:
+    return get_object_or_404(programs.programmes_for(user), code=code)
+
+
+def _page(request, programme, form=None, findings=None):
+    kecamatan, desa = request.GET.get("kecamatan", ""), request.GET.get("desa", "")
+    handover = selectors.handover_list(request.user, programme)
+    shown = [m for m in handover.members
+             if (not kecamatan or m.desa_code.startswith(kecamatan + ".")) and (not desa or m.desa_code == desa)]
+    villages = [v for v in handover.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
+    return render(request, "payments/handover.html", {
+        "programme": programme, "handover": handover, "villages": villages,
+        "kecamatans": sorted({(v.code[:8], v.kecamatan) for v in handover.villages}),
+        "kecamatan": kecamatan, "desa": desa, "page": Paginator(shown, 50).get_page(request.GET.get("page")),
+        "chart": selectors.cohort_chart(selectors.cohort(handover)), "outbox": selectors.outbox_counts(request.user, programme),
+        "can_hand_over": can(request.user, "plans"), "form": form or StatusForm(), "findings": findings,
+    })
+
+
+@login_required
+def handover(request, code: str):
+    return _page(request, _programme(request.user, code))
+
+
+def _village_list(request, code: str, *, whole_area: bool = True):
+    """The programme, the members of the village in ?desa= (or of the user's whole area), the village's name.
+    A village operator's area is his village; without ``whole_area`` a larger area needs ?desa=."""
+    programme = _programme(request.user, code)
+    area = area_code(request.user) or ""
+    desa = request.GET.get("desa", "") or (area if area.count(".") == 3 else "")
+    if not desa and not whole_area:
+        raise Http404
+    members = selectors.handover_list(request.user, programme, desa=desa or None).members
+    if desa and not members:  # no such village, none of its people are members, or not the user's area
+        raise Http404
+    return programme, members, (members[0].desa if desa else "")
+
+
+@login_required
+def village_xlsx(request, code: str):
+    programme, members, village = _village_list(request, code)
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet((village or "Daftar")[:31])
+    header = book.add_format({"bold": True, "bg_color": "#e8f0ec", "text_wrap": True})
+    rows = [(m.nik, m.nama, m.kpj, m.phone, m.desa, m.pays_from, m.self_pay, tanggal(m.lapse))
+            for m in members]
+    # NIK, KPJ and phone go in as text cells (write_table writes every str as a string), so Excel keeps the digits.
+    write_table(sheet, header, ["NIK", "Nama", "No. KPJ", "Telepon", "Desa", "Mulai bayar mandiri", "Iuran per bulan (Rp)",
+                                "Nonaktif bila tidak dibayar"], rows, widths=[20, 28, 14, 15, 20, 18, 14, 22])
+    book.close()
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="serah-terima-{programme.code}-{_slug(request)}.xlsx"'
+    return response
+
+
+@login_required
+def village_pdf(request, code: str):
+    # One village at a time: a letter for thousands of members would take WeasyPrint minutes.
+    programme, members, village = _village_list(request, code, whole_area=False)
+    with translation.override("id"):  # a letter to the village head is Indonesian whatever the page language
+        html = render_to_string("payments/handover_village.html", {
+            "programme": programme, "members": members, "village": village,
+            "kecamatan": members[0].kecamatan if village else "", "payer": selectors.regency_payer(),
+            "today": tanggal(timezone.localdate()), "total": sum(m.self_pay for m in members),
+        })
+    response = HttpResponse(weasyprint.HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="serah-terima-{programme.code}-{_slug(request)}.pdf"'
+    return response
+
+
+def _slug(request) -> str:
+    return request.GET.get("desa", "").replace(".", "") or "wilayah"
+
+
+@login_required
+@require_POST
+def prepare(request, code: str):
+    programme = _programme(request.user, code)
+    added = services.prepare_messages(request.user, programme)
+    messages.success(request, _("%(n)s messages added to the outbox.") % {"n": added})
+    return redirect("payments:outbox", code=code)
+
+
+@login_required
+@require_POST
+def send(request, code: str):
+    programme = _programme(request.user, code)
+    done = services.send_messages(request.user, programme)
+    (messages.success if not done.failed else messages.warning)(
+        request, _("%(sent)s messages sent, %(failed)s failed.") % {"sent": done.sent, "failed": done.failed})
+    return redirect("payments:outbox", code=code)
+
+
+@login_required
+def outbox(request, code: str):
+    programme = _programme(request.user, code)
+    status = request.GET.get("status", "")
+    found = selectors.outbox(request.user, programme, status).select_related("peserta__desa").order_by("pk")
+    return render(request, "payments/outbox.html", {
+        "programme": programme, "counts": selectors.outbox_counts(request.user, programme),
+        "statuses": Message.Status.choices, "status": status,
+        "page": Paginator(found, 50).get_page(request.GET.get("page")), "can_hand_over": can(request.user, "plans"),
+    })
+
+
+@login_required
+def status_file(request, code: str):
+    programme = _programme(request.user, code)
+    if request.method != "POST":
+        return redirect("payments:handover", code=code)
+    form = StatusForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, programme, form)
+    upload = form.cleaned_data["file"]
+    try:
+        outcome = services.import_status(request.user, programme, upload.name, upload.chunks())
+    except ReadError as exc:
+        form.add_error("file", str(exc))
+        return _page(request, programme, form)
+    if outcome.errors:
+        messages.error(request, _("Nothing was changed: %(n)s rows of the file are wrong. Correct them and upload "
+                                  "the file again.") % {"n": outcome.errors})
+        return _page(request, programme, form, findings=outcome.findings.rows(named=True))
+    messages.success(request, _("BPJS status read: %(c)s members pay themselves, %(s)s stopped; %(m)s months paid "
+                                "recorded.") % {"c": outcome.continuing, "s": outcome.stopped, "m": outcome.months_added})
+    return redirect("payments:handover", code=code)

@@ -1,0 +1,167 @@
+"""Pages of the money cycle: a programme's monthly bills and budget realisation, a bill with its lines and
+payments, its export for the finance office (xlsx) and the cover letter (PDF)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from lokal import format_rupiah
+
+from lindung.accounts.roles import can
+from lindung.programs import selectors as programs
+from lindung.programs.models import Programme
+from lindung.rules.contributions import Month, tanggal
+
+from . import selectors, services
+from .bill_xlsx import bill_workbook
+from .cover_letter import cover_letter_pdf
+from .forms import GenerateForm, PaymentForm
+from .models import Bill
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAYABLE = (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID)
+
+
+def _programme(user, code) -> Programme:
+    return get_object_or_404(programs.programmes_for(user), code=code)
+
+
+def _bill(user, code, month) -> tuple[Programme, Bill]:
+    programme = _programme(user, code)
+    try:
+        day = Month.parse(month).first_day
+    except ValueError:
+        raise Http404
+    return programme, get_object_or_404(selectors.bills_for(user, programme), month=day)
+
+
+def _problem(exc: ValidationError | PermissionDenied) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else (str(exc) or _("You may not do this."))
+
+
+@login_required
+def bills(request, code: str):
+    return _bills_page(request, _programme(request.user, code))
+
+
+def _bills_page(request, programme: Programme, form=None):
+    found = selectors.realisation(request.user, programme)
+    billed = {r.month for r in found.months if r.bill and r.bill.status != Bill.Status.DRAFT}
+    month = next((r.month for r in found.months if r.month not in billed), None)
+    return render(request, "payments/bills.html", {
+        "programme": programme, "realisation": found, "chart": selectors.realisation_chart(found),
+        "can_generate": can(request.user, "plans") and programme.status in (Programme.Status.APPROVED,
+                                                                            Programme.Status.RUNNING),
+        "form": form or GenerateForm(initial={"month": month.first_day if month else None}),
+    })
+
+
+@login_required
+@require_POST
+def generate(request, code: str):
+    programme = _programme(request.user, code)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        return _bills_page(request, programme, form)
+    try:
+        done = services.generate_bill(request.user, programme, Month.of(form.cleaned_data["month"]))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+        return redirect("payments:bills", code=code)
+    bill = done.bill
+    messages.success(request, _("Bill for %(month)s: %(added)s members added, %(members)s in all, %(total)s.") % {
+        "month": bill.month.strftime("%Y-%m"), "added": done.added, "members": bill.members,
+        "total": format_rupiah(bill.total)})
+    return redirect("payments:bill", code=code, month=bill.month.strftime("%Y-%m"))
+
+
+def _detail(request, programme: Programme, bill: Bill, pay_form=None, status=200):
+    user = request.user
+    lines = selectors.bill_lines(user, bill)
+    areas = selectors.bill_by_kecamatan(user, bill)
+    here = {"members": sum(a["members"] for a in areas), "total": sum(a["total"] for a in areas)}
+    payments = list(bill.payments.select_related("recorded_by"))
+    paid = sum(p.amount for p in payments)
+    arrears, late = None, None
+    if "tunggakan" in request.GET:
+        late = next((p for p in payments if p.late and str(p.pk) == request.GET["tunggakan"]), None)
+        if late:
+            arrears = Paginator(selectors.put_in_arrears(user, late), 50).get_page(request.GET.get("hal"))
+    return render(request, "payments/bill_detail.html", {
+        "programme": programme, "bill": bill, "payments": payments, "paid": paid, "left": bill.total - paid,
+        "areas": areas, "here": here, "whole": here["members"] == bill.members,
+        "page": Paginator(lines.select_related("peserta__desa", "membership"), 50).get_page(request.GET.get("page")),
+        "late_payment": late, "arrears": arrears,
+        "can_approve": (can(user, "approves") and bill.status == Bill.Status.DRAFT and bill.created_by_id != user.pk),
+        "can_pay": can(user, "approves") and bill.status in PAYABLE,
+        "can_letter": can(user, "plans") and bill.status != Bill.Status.DRAFT,
+        "pay_form": pay_form or PaymentForm(initial={"amount": bill.total - paid}),
+    }, status=status)
+
+
+@login_required
+def bill(request, code: str, month: str):
+    return _detail(request, *_bill(request.user, code, month))
+
+
+@login_required
+@require_POST
+def approve(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    try:
+        services.approve_bill(request.user, found)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    else:
+        messages.success(request, _("Bill approved: it can now be paid and no longer changed."))
+    return redirect("payments:bill", code=code, month=month)
+
+
+@login_required
+@require_POST
+def pay(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, programme, found, form, status=400)
+    data = form.cleaned_data
+    try:
+        done = services.record_payment(request.user, found, data["sp2d_number"], data["paid_on"], data["amount"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+        return _detail(request, programme, found, form, status=400)
+    messages.success(request, _("Payment recorded: SP2D %(sp2d)s, %(amount)s; %(n)s members paid.") % {
+        "sp2d": done.payment.sp2d_number, "amount": format_rupiah(done.payment.amount), "n": done.lines_paid})
+    url = reverse("payments:bill", kwargs={"code": code, "month": month})
+    if not done.late:
+        return redirect(url)
+    messages.warning(request, _("Paid after the due date (%(due)s): %(n)s members were in arrears from the due date "
+                                "until %(paid)s. They are listed below.") % {
+        "due": tanggal(found.due_date), "n": len(done.in_arrears), "paid": tanggal(done.payment.paid_on)})
+    return redirect(f"{url}?tunggakan={done.payment.pk}#tunggakan")
+
+
+@login_required
+def bill_xlsx(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    response = HttpResponse(bill_workbook(request.user, found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tagihan-{programme.code}-{month}.xlsx"'
+    return response
+
+
+@login_required
+def cover_letter(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    if not can(request.user, "plans"):
+        raise PermissionDenied
+    if found.status == Bill.Status.DRAFT:
+        messages.error(request, _("The cover letter is made once the bill is approved."))
+        return redirect("payments:bill", code=code, month=month)
+    response = HttpResponse(cover_letter_pdf(request.user, found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="surat-tagihan-{programme.code}-{month}.pdf"'
+    return response

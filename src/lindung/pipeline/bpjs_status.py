@@ -1,0 +1,201 @@
+"""Read BPJS Ketenagakerjaan's member status file: per row a KPJ and/or a NIK, the status (Aktif, Non Aktif,
+Meninggal) and the last contribution month paid.
+
+BPJS writes the month in many ways: 2025-05, Mei 2025, 05/2025, an Excel date cell (read as
+"2025-05-01 00:00:00"), a date typed as a number (its serial, 45778), 01/05/2025. Each distinct text is parsed
+once. Every sheet with a KPJ or NIK column and a last-month column is read, like pipeline/kpj.py; findings
+name the sheet, the row as Excel numbers it and the file's own header. Whether a KPJ or NIK is a member of the
+programme is the service's question.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from lindung.pipeline.kpj import _nik_results
+from lindung.pipeline.readers import (
+    PERSON_SPELLINGS,
+    SHOWN_MAX,
+    ReadError,
+    _read_bytes,
+    all_tables,
+    field_rows,
+    kpj_checks,
+    kpj_state,
+    map_fields,
+    safe_text,
+)
+from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
+from lindung.pipeline.sources import key
+from lindung.rules.contributions import Month
+
+SPELLINGS = {
+    **PERSON_SPELLINGS,
+    "status": ["Status Kepesertaan", "Status Peserta", "Status Aktif", "Status"],
+    "last_paid": ["Bulan Terakhir Dibayar", "Bulan Iuran Terakhir", "Iuran Terakhir", "Periode Iuran Terakhir",
+                  "Periode Terakhir", "Bulan Terakhir Bayar", "Terakhir Bayar", "Blth Terakhir", "Tgl Iuran Terakhir",
+                  "Tanggal Iuran Terakhir", "Bulan Terakhir"],
+}
+KNOWN = frozenset(key(s) for variants in SPELLINGS.values() for s in variants)
+ACTIVE, LAPSED, DIED = "aktif", "nonaktif", "meninggal"
+STATUSES = {key(s): status for status, spellings in {
+    ACTIVE: ["Aktif", "Active", "A"],
+    LAPSED: ["Non Aktif", "Nonaktif", "Non-Aktif", "Tidak Aktif", "NA", "Non Active", "Inactive"],
+    DIED: ["Meninggal", "Meninggal Dunia", "MD", "Wafat"],
+}.items() for s in spellings}
+
+MONTHS = {name: i for i, names in enumerate([
+    "januari jan january", "februari feb pebruari peb february", "maret mar march", "april apr",
+    "mei may", "juni jun june", "juli jul july", "agustus agu agt ags aug august", "september sep sept",
+    "oktober okt oct october", "november nov nop", "desember des dec december",
+], start=1) for name in names.split()}
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, after its leap-year bug)
+FIRST_YEAR, LAST_YEAR = 2015, 2100  # BPU contributions began in 2015; anything outside is a typing error
+_FORMATS = [  # (pattern, groups -> (year, month)), tried in order on the lower-cased, trimmed text
+    (r"(\d{4})[-/.](\d{1,2})", lambda y, m: (y, m)),  # 2025-05
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", lambda y, m, d: (y, m)),  # date cell
+    (r"(\d{1,2})[-/.](\d{4})", lambda m, y: (y, m)),  # 05/2025
+    (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", lambda d, m, y: (y, m)),  # 01/05/2025, day first as in Indonesia
+    (r"(\d{4})(\d{2})", lambda y, m: (y, m)),  # 202505
+]
+_NAMED = re.compile(r"([a-z]+)[\s\-./,]*(\d{4}|\d{2})")  # Mei 2025, Mei-25
+_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")  # a date typed into a number cell: days since EXCEL_EPOCH
+
+
+def parse_month(text: str) -> Month:
+    """The month a cell names; raises ValueError with an Indonesian message saying how to write it."""
+    t = " ".join(text.strip().lower().split())
+    for pattern, pick in _FORMATS:
+        if m := re.fullmatch(pattern, t):
+            year, month = pick(*map(int, m.groups()))
+            return _checked(year, month, text)
+    if (m := _NAMED.fullmatch(t)) and m[1] in MONTHS:
+        year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
+        return _checked(year, MONTHS[m[1]], text)
+    if m := _SERIAL.fullmatch(t):
+        day = EXCEL_EPOCH + timedelta(days=int(m[1]))
+        return _checked(day.year, day.month, text)
+    raise ValueError(f"Bulan '{text[:SHOWN_MAX]}' tidak dikenali. Tulis bulan iuran terakhir misalnya 2025-05, "
+                     "Mei 2025 atau 05/2025.")
+
+
+def _checked(year: int, month: int, text: str) -> Month:
+    if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"Bulan '{text[:SHOWN_MAX]}' tidak mungkin (bulan 1-12, tahun {FIRST_YEAR}-{LAST_YEAR}). "
+                         "Tulis bulan iuran terakhir misalnya 2025-05.")
+    return Month(year, month)
+
+
+@dataclass
+class StatusFile:
+    """BPJS's statuses, one frame row per non-empty row of the file."""
+
+    # sheet (Utf8, null for CSV), row (Int64, as in Excel), kpj (11 digits when valid, else the cell's text),
+    # nik (16 digits when valid, else the cell's text), nama, status (ACTIVE, LAPSED, DIED or null when empty),
+    # last_paid ("YYYY-MM" or null when empty), valid (no error finding on the row).
+    frame: pl.DataFrame
+    findings: pl.DataFrame  # schema.FINDINGS_SCHEMA; with several sheets the message names the sheet
+    headers: dict[str, str]  # field -> the file's header text (first sheet read)
+
+
+def read_status(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> StatusFile:
+    """Read and check a status file; raises ReadError when it is unreadable or lacks the columns it needs."""
+    try:
+        tables = all_tables(_read_bytes(path, max_bytes), KNOWN, max_columns)
+    except ReadError as e:
+        if e.code == "pdf":
+            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta daftar status peserta dari BPJS "
+                                   "Ketenagakerjaan dalam berkas .xlsx atau .csv.") from e
+        if e.code == "no_header":
+            raise _no_column() from e
+        raise
+    mapped = [(table, map_fields(table.headers, SPELLINGS)) for table in tables]
+    usable = [(t, cols) for t, cols in mapped if ("kpj" in cols or "nik" in cols) and "last_paid" in cols]
+    if not usable:
+        raise _no_column()
+    frame = pl.concat([field_rows(t, cols, i, list(SPELLINGS)) for i, (t, cols) in enumerate(usable)],
+                      how="vertical").collect()
+    if frame.height == 0:
+        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
+    frame, findings = _check(frame, several=len(usable) > 1)
+    first, cols = usable[0]
+    return StatusFile(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+
+
+def _no_column() -> ReadError:
+    return ReadError(
+        "no_status_columns",
+        "Kolom yang diperlukan tidak ditemukan. Daftar status peserta dari BPJS Ketenagakerjaan harus punya kolom "
+        "No. KPJ atau NIK, dan kolom Bulan Terakhir Dibayar (boleh juga Status), di baris judul kolom.",
+    )
+
+
+def _months(values: pl.Series) -> pl.DataFrame:
+    """last_paid text -> ("YYYY-MM" or null, the error or null), parsed once per distinct text."""
+    parsed = []
+    for text in values.drop_nulls().unique():
+        try:
+            parsed.append((text, str(parse_month(text)), None))
+        except ValueError as e:
+            parsed.append((text, None, str(e)))
+    return pl.DataFrame(parsed, schema={"last_paid": pl.Utf8, "_month": pl.Utf8, "_month_error": pl.Utf8},
+                        orient="row")
+
+
+def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    valid_niks, nik_errors = _nik_results(frame.filter(pl.col("nik").is_not_null()))
+    keys = ["nik", "_number_cell"]
+    kpj = pl.col("kpj")
+    status_key = pl.col("status").str.to_lowercase().str.replace_all(r"[\W_]+", " ").str.strip_chars()
+    d = (
+        frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        .join(_months(frame["last_paid"]), on="last_paid", how="left", maintain_order="left")
+        .with_columns(
+            safe_text(pl.col("nama"), 200).alias("nama"),
+            *kpj_state(kpj),
+            status_key.replace_strict(STATUSES, default=None, return_dtype=pl.Utf8).alias("_status"),
+        )
+        .with_columns(pl.when(pl.col("_kpj_state") == "ok").then("_digits").alias("_kpj"))
+        .with_row_index("_i")
+        .with_columns(pl.col("_i").first().over(c).alias(f"{c}_first") for c in ("_nik", "_kpj"))
+        .with_columns(pl.format("baris {}", pl.col(ROW).gather(f"{c}_first")).alias(f"{c}_ref") for c in ("_nik", "_kpj"))
+    )
+
+    def shown(expr: pl.Expr) -> pl.Expr:
+        return safe_text(expr, SHOWN_MAX)
+
+    checks = [  # (code, the header column, when, message)
+        ("no_member_number", pl.coalesce("_h_kpj", "_h_nik"), pl.col("kpj").is_null() & pl.col("nik").is_null(),
+         pl.lit("No. KPJ dan NIK sama-sama kosong: isi salah satu agar peserta dapat dikenali.")),
+        *[(code, "_h_kpj", when, message) for code, when, message in kpj_checks(kpj, pl.col("_h_kpj"))],
+        ("kpj_duplicate_in_file", "_h_kpj", pl.col("_kpj").is_not_null() & (pl.col("_i") != pl.col("_kpj_first")),
+         pl.format("No. KPJ {} sudah ada di {}. Satu peserta hanya boleh satu baris.", pl.col("_kpj"),
+                   pl.col("_kpj_ref"))),
+        ("nik_duplicate_in_file", "_h_nik", pl.col("_nik").is_not_null() & (pl.col("_i") != pl.col("_nik_first")),
+         pl.format("NIK sama dengan {}. Satu peserta hanya boleh satu baris.", pl.col("_nik_ref"))),
+        ("status_unknown", "_h_status", pl.col("status").is_not_null() & pl.col("_status").is_null(),
+         pl.format("Status '{}' tidak dikenal. Tulis Aktif, Non Aktif atau Meninggal.", shown(pl.col("status")))),
+        ("month_invalid", "_h_last_paid", pl.col("_month_error").is_not_null(), pl.col("_month_error")),
+    ]
+    lazy = d.lazy()
+    nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
+        "_sheet_index", "sheet", ROW, pl.col("_h_nik").alias("column"), "code", pl.lit("error").alias("severity"),
+        "message")
+    parts = [
+        lazy.filter(when.fill_null(False)).select(
+            "_sheet_index", "sheet", ROW, (pl.col(column) if isinstance(column, str) else column).alias("column"),
+            pl.lit(code).alias("code"), pl.lit("error").alias("severity"), message.alias("message"))
+        for code, column, when, message in checks
+    ]
+    found = pl.concat([nik_found, *parts]).collect().sort("_sheet_index", ROW, maintain_order=True)
+    if several:
+        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
+    findings = pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
+    errors = found.select("_sheet_index", ROW).unique().with_columns(pl.lit(False).alias("valid"))
+    status = d.join(errors, on=["_sheet_index", ROW], how="left", maintain_order="left").select(
+        "sheet", ROW, pl.coalesce("_kpj", "kpj").alias("kpj"), pl.coalesce("_nik", "nik").alias("nik"), "nama",
+        pl.col("_status").alias("status"), pl.col("_month").alias("last_paid"), pl.col("valid").fill_null(True))
+    return status, findings
