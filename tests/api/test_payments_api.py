@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lindung.accounts.services import issue_token
@@ -79,3 +80,40 @@ def test_outside_the_area_nothing_is_found(api):
     assert client.get("/api/programmes/kaur-2025/bills/2025-03", **auth["admin"]).status_code == 404
     assert client.get("/api/programmes/kaur-2025/bills/bukan-bulan", **auth["admin"]).status_code == 422
     assert date(2025, 1, 15).isoformat() == client.get("/api/programmes/kaur-2025/bills", **auth["camat"]).json()[0]["due_date"]
+
+
+def test_reconcile_a_file_and_resolve_a_difference(api, users):
+    client, auth = api
+    post(client, "/api/programmes/kaur-2025/bills", auth["operator"], {"month": "2025-01"})
+    lines = client.get("/api/programmes/kaur-2025/bills/2025-01/lines", **auth["admin"]).json()
+    assert client.get("/api/programmes/kaur-2025/bills/2025-01/reconciliation", **auth["admin"]).status_code == 404
+    rows = [f"{ln['kpj']},{ln['nama']},{17_000 if i == 0 else 16_800}" for i, ln in enumerate(lines[:4])]
+    invoice = ("No. KPJ,Nama,Jumlah\n" + "\n".join([*rows, "24019999999,Orang Asing,16800"])).encode()
+    bad = ("No. KPJ,Nama,Jumlah\n" + "\n".join([*rows, "2401999,Orang Asing,16800"])).encode()
+
+    def upload(data, who="operator"):
+        return client.post("/api/programmes/kaur-2025/bills/2025-01/reconciliation",
+                           {"file": SimpleUploadedFile("tagihan.csv", data, content_type="text/csv")}, **auth[who])
+
+    refused = upload(bad)
+    assert refused.status_code == 422 and refused.json()["findings"][0]["row"] == 6
+    assert client.get("/api/programmes/kaur-2025/bills/2025-01/reconciliation", **auth["admin"]).status_code == 404
+    assert upload(invoice, "camat").status_code == 403
+    done = upload(invoice)
+    assert done.status_code == 201
+    body = done.json()
+    assert (body["matched"], body["amount_differs"], body["only_ours"], body["only_theirs"]) == (3, 1, 1, 1)
+    kinds = {d["kind"]: d for d in body["differences"]}
+    assert (kinds["amount_differs"]["nama"], kinds["amount_differs"]["theirs"]) == (lines[0]["nama"], 17_000)
+    assert kinds["only_ours"]["kpj"] == lines[4]["kpj"] and kinds["only_theirs"]["nama"] == "Orang Asing"
+
+    camat = client.get("/api/programmes/kaur-2025/bills/2025-01/reconciliation", **auth["camat"]).json()
+    assert camat["matched"] == 3 and all(d["kind"] != "only_theirs" for d in camat["differences"])  # not his area
+    resolved = post(client, "/api/programmes/kaur-2025/bills/2025-01/reconciliation/resolve", auth["operator"],
+                    {"kind": "only_theirs", "kpj": "24019999999", "note": "Bukan peserta kita; BPJS mengoreksi."})
+    assert resolved.status_code == 200
+    still_open = client.get("/api/programmes/kaur-2025/bills/2025-01/reconciliation?open_only=true", **auth["admin"]).json()
+    assert sorted(d["kind"] for d in still_open["differences"]) == ["amount_differs", "only_ours"]
+    again = post(client, "/api/programmes/kaur-2025/bills/2025-01/reconciliation/resolve", auth["operator"],
+                 {"kind": "only_theirs", "kpj": "24019999999", "note": "lagi"})
+    assert again.status_code == 409

@@ -14,7 +14,8 @@ from lindung.accounts.roles import require
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
 from lindung.payments import services as payment_services
-from lindung.payments.models import Bill
+from lindung.payments.models import Bill, Reconciliation
+from lindung.pipeline.readers import ReadError
 from lindung.pipeline.sources import SOURCES
 from lindung.programs import selectors as programs
 from lindung.programs import services as program_services
@@ -46,7 +47,9 @@ from .schemas import (
     PaymentRecordedOut,
     PlanOut,
     ProgrammeOut,
+    ReconciliationOut,
     RegionOut,
+    ResolveIn,
     ScenarioIn,
     ScenarioOut,
     WorkerDetailOut,
@@ -339,6 +342,57 @@ def payment_record(request, code: str, month: str, data: PaymentIn):
     late = enrolment.memberships_for(request.user, done.payment.bill.programme).filter(pk__in=done.in_arrears)
     return Status(201, {**_payment_out(done.payment), "lines_paid": done.lines_paid,
                         "in_arrears": sorted(late.values_list("peserta__nik", flat=True))})
+
+
+def _reconciliation_out(request, r: Reconciliation, kind: str = "", open_only: bool = False) -> dict:
+    found = payments.differences(request.user, r, kind=kind or None, open_only=open_only)
+    return {**{f: getattr(r, f) for f in ("file_name", "sha256", "rows", "matched", "amount_differs", "only_ours",
+                                          "only_theirs", "ours_total", "theirs_total", "imported")},
+            "imported_by": r.imported_by.username,
+            "differences": [{"kind": d.kind, "nik": d.nik, "kpj": d.kpj, "nama": d.nama, "ours": d.ours,
+                             "theirs": d.theirs, "note": d.note, "resolved_at": d.resolved_at,
+                             "resolved_by": d.resolved_by.username if d.resolved_by else None} for d in found]}
+
+
+def _latest(request, code: str, month: str) -> Reconciliation:
+    found = payments.reconciliations_for(request.user, _bill(request, code, month)).first()
+    if found is None:
+        raise HttpError(404, "Tagihan ini belum dibandingkan dengan berkas BPJS.")
+    return found
+
+
+@api.get("/programmes/{code}/bills/{month}/reconciliation", response=ReconciliationOut, tags=["payments"])
+def reconciliation(request, code: str, month: str, kind: str = "", open_only: bool = False):
+    """The latest comparison of the bill with BPJS's file: counts, totals and the differences in the caller's area."""
+    return _reconciliation_out(request, _latest(request, code, month), kind, open_only)
+
+
+@api.post("/programmes/{code}/bills/{month}/reconciliation", response={201: ReconciliationOut}, tags=["payments"])
+def reconciliation_upload(request, code: str, month: str, file: File[UploadedFile]):
+    """Compare the bill with BPJS's invoice or payment report (xlsx or csv). A file with wrong rows records
+    nothing: 422 with every finding (row, column, message)."""
+    bill = _bill(request, code, month)
+    try:
+        done = payment_services.reconcile(request.user, bill, file.name, file.read())
+    except ReadError as exc:
+        raise HttpError(422, str(exc))
+    except payment_services.InvoiceRefused as exc:
+        return api.create_response(request, {"detail": " ".join(exc.messages), "findings": exc.findings}, status=422)
+    return Status(201, _reconciliation_out(request, done))
+
+
+@api.post("/programmes/{code}/bills/{month}/reconciliation/resolve", response=ReconciliationOut, tags=["payments"])
+def reconciliation_resolve(request, code: str, month: str, data: ResolveIn):
+    """Resolve one difference of the latest comparison, named by its kind and KPJ (or NIK), with a note."""
+    latest = _latest(request, code, month)
+    if not (data.kpj or data.nik):
+        raise HttpError(422, "Sebutkan kpj atau nik selisih yang diselesaikan.")
+    named = {"kpj": data.kpj} if data.kpj else {"nik": data.nik}
+    found = payments.differences(request.user, latest, kind=data.kind).filter(**named).first()
+    if found is None:
+        raise Http404
+    payment_services.resolve_difference(request.user, found, data.note)
+    return _reconciliation_out(request, latest)
 
 
 @api.get("/workers/{nik}/coverage", response=list[CoverageOut], tags=["payments"])

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Schema
 
@@ -214,3 +214,37 @@ class CoverageOut(Schema):
     kpj: str
     status_today: str
     months: list[CoverageMonthOut]
+
+
+class DifferenceOut(Schema):
+    kind: str
+    nik: str
+    kpj: str
+    nama: str
+    ours: int | None
+    theirs: int | None
+    note: str
+    resolved_by: str | None
+    resolved_at: datetime | None
+
+
+class ReconciliationOut(Schema):
+    file_name: str
+    sha256: str
+    rows: int
+    matched: int
+    amount_differs: int
+    only_ours: int
+    only_theirs: int
+    ours_total: int
+    theirs_total: int
+    imported_by: str
+    imported: datetime
+    differences: list[DifferenceOut]  # those of the caller's area
+
+
+class ResolveIn(Schema):
+    kind: str
+    kpj: str = ""  # the difference's KPJ, or else its NIK
+    nik: str = ""
+    note: str
