@@ -3,7 +3,8 @@ office proposed, JKK + JKM at the lowest income tier paid from the APBD for Janu
 
 `run_demo_programme` then carries it the way Kaur did: the whole group protected while the money lasts
 (January–February 2025), registered with BPJS, both bills approved and paid on time — so the hand-over to
-self-paid membership, with everyone lapsing on 1 June 2025 unless someone pays, is there to see."""
+self-paid membership, with everyone lapsing on 1 June 2025 unless someone pays, is there to see, its notices
+queued in the outbox."""
 
 from datetime import date
 
@@ -26,6 +27,7 @@ def run_demo_programme(regency: str, operator, admin) -> Programme:
     already done is skipped, so running the demo again changes nothing."""
     from lindung.enrolment.models import Membership
     from lindung.enrolment.services import import_answer, submit_registration
+    from lindung.payments.handover_services import prepare_messages
     from lindung.payments.models import Bill
     from lindung.payments.services import approve_bill, generate_bill, record_payment
 
@@ -53,4 +55,5 @@ def run_demo_programme(regency: str, operator, admin) -> Programme:
             bill = approve_bill(admin, bill)
         if bill.status == Bill.Status.APPROVED:
             record_payment(admin, bill, f"SP2D/{month}/BKAD-KAUR", paid_on, bill.total)
+    prepare_messages(operator, programme)  # queued once: preparing again adds none
     return programme
