@@ -1,13 +1,10 @@
 """Writes of enrolment: candidates from the approved plan, registration files sent to BPJS, BPJS's answers.
 Each checks the transition, runs in one transaction and leaves an audit event."""
 
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from lindung.accounts.roles import require
 from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
+from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.pipeline.kpj import read_answer
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 
@@ -96,12 +94,8 @@ def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
     registered NIK, a reason for each rejected one. All or nothing: one wrong row and nothing changes, and
     every wrong row is named. Raises ReadError for a file that cannot be read."""
     _may_enrol(user)
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # personal data: in the data directory, not /tmp
-    with tempfile.NamedTemporaryFile(dir=settings.DATA_DIR, prefix="jawaban-bpjs-") as copy:
-        for chunk in chunks:
-            copy.write(chunk)
-        copy.flush()
-        answer = read_answer(Path(copy.name), max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
+    with saved_upload(chunks, prefix="jawaban-bpjs-") as path:
+        answer = read_answer(path, max_bytes=max_upload_bytes())
     with transaction.atomic():
         outcome, changed = _match(user, programme, answer)
         if outcome.errors:

@@ -1,11 +1,9 @@
 """Writes of the hand-over to self-paid membership: the notice to every member with a phone, and BPJS's status
 file, whose months paid by the members themselves go into PaidMonth for the coverage engine."""
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 from django.conf import settings
@@ -15,6 +13,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
+from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
 from lindung.pipeline.bpjs_status import read_status
@@ -88,12 +87,8 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
     changes. A month already recorded is never overwritten, so importing the same file again adds nothing.
     Raises ReadError for a file that cannot be read."""
     _may_hand_over(user)
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # personal data: in the data directory, not /tmp
-    with tempfile.NamedTemporaryFile(dir=settings.DATA_DIR, prefix="status-bpjs-") as copy:
-        for chunk in [data] if isinstance(data, bytes) else data:
-            copy.write(chunk)
-        copy.flush()
-        status = read_status(Path(copy.name), max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
+    with saved_upload(data, prefix="status-bpjs-") as path:
+        status = read_status(path, max_bytes=max_upload_bytes())
     with transaction.atomic():
         outcome, rows = _match(user, programme, status)
         if outcome.errors:
