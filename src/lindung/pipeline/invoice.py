@@ -48,7 +48,7 @@ _COMMAED = r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.0{1,2})?$"
 _SCIENTIFIC_AMOUNT = r"^[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+$"
 # A summary line ("TOTAL", "Jumlah") has no KPJ and no NIK: it is not a member.
 _TOTAL_LABEL = r"(?i)^(?:grand\s*|sub\s*)?(?:total|jumlah)\b"
-KINDS = ("amount_differs", "only_ours", "only_theirs")  # payments.models.Difference.Kind
+# kind: amount_differs, only_ours or only_theirs (payments.models.Difference.Kind)
 DIFFERENCE_SCHEMA = {"kind": pl.Utf8, "nik": pl.Utf8, "kpj": pl.Utf8, "nama": pl.Utf8, "desa_code": pl.Utf8,
                      "ours": pl.Int64, "theirs": pl.Int64}
 
@@ -135,7 +135,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     """(invoice frame of the member rows, findings sorted by sheet and row).
 
     Most rows of a million are plain digits and a plain name: they skip the cleaning and checking
-    (text-wide regexes, 5 s of the million) that only the others need."""
+    (regexes over the whole text: 6 of the 7 s a million rows took) that only the others need."""
     frame = frame.with_row_index("_i")  # in sheet and row order: the least index is the earliest row
     plain = _plain(frame)
     fast = frame.filter(plain).select(
@@ -272,25 +272,32 @@ def compare(ours: pl.DataFrame, theirs: pl.DataFrame, outsider_code: str) -> Com
     ``outsider_code`` (the regency), since he has no village of ours.
     """
     o = ours.select("nik", pl.col("kpj").replace("", None), "nama", "desa_code", pl.col("amount").cast(pl.Int64))
-    t = theirs.select("nik", "kpj", "nama", pl.col("amount").cast(pl.Int64))
-    o, t = o.with_row_index("_o"), t.with_row_index("_t")
-    by_kpj = t.drop_nulls("kpj").join(o.drop_nulls("kpj"), on="kpj").select("_t", "_o")
-    rest_t, rest_o = t.join(by_kpj, on="_t", how="anti"), o.join(by_kpj, on="_o", how="anti")
+    t = theirs.select("nik", "kpj", "nama", pl.col("amount").cast(pl.Int64).alias("theirs"))
+    # KPJs are 11 digits on both sides (read_invoice and the enrolment's answer check them), so as numbers
+    # they join as they are, twice as fast as text.
+    key = pl.col("kpj").cast(pl.Int64, strict=False).alias("_key")
+    o, t = o.with_row_index("_o").with_columns(key), t.with_row_index("_t").with_columns(key)
+    # One join of the million on the KPJ; the few left over pair on the NIK when a side has no KPJ.
+    by_kpj = t.drop_nulls("_key").join(o.drop_nulls("_key"), on="_key", suffix="_ours")
+    rest_t = t.filter(~pl.col("_t").is_in(by_kpj["_t"].implode()))
+    rest_o = o.filter(~pl.col("_o").is_in(by_kpj["_o"].implode()))
     by_nik = (rest_t.drop_nulls("nik").join(rest_o.drop_nulls("nik"), on="nik", suffix="_ours")
-              .filter(pl.col("kpj").is_null() | pl.col("kpj_ours").is_null()).select("_t", "_o"))
-    pairs = (pl.concat([by_kpj, by_nik])
-             .join(o, on="_o").join(t.select("_t", pl.col("kpj").alias("kpj_theirs"), pl.col("nama").alias("nama_theirs"),
-                                             pl.col("amount").alias("theirs")), on="_t"))
+              .filter(pl.col("kpj").is_null() | pl.col("kpj_ours").is_null()))
+    pairs = pl.concat([
+        by_kpj.select(pl.col("nik_ours").alias("nik"), "kpj", "nama_ours", "nama", "desa_code", "amount", "theirs"),
+        by_nik.select("nik", pl.coalesce("kpj_ours", "kpj").alias("kpj"), "nama_ours", "nama", "desa_code", "amount",
+                      "theirs"),
+    ])
     differs = pairs.filter(pl.col("amount") != pl.col("theirs")).select(
-        pl.lit("amount_differs").alias("kind"), "nik", pl.coalesce("kpj", "kpj_theirs").alias("kpj"),
-        pl.coalesce("nama", "nama_theirs").alias("nama"), "desa_code", pl.col("amount").alias("ours"), "theirs")
-    only_ours = o.join(pairs, on="_o", how="anti").select(
+        pl.lit("amount_differs").alias("kind"), "nik", "kpj", pl.coalesce("nama_ours", "nama").alias("nama"),
+        "desa_code", pl.col("amount").alias("ours"), "theirs")
+    only_ours = rest_o.filter(~pl.col("_o").is_in(by_nik["_o"].implode())).select(
         pl.lit("only_ours").alias("kind"), "nik", "kpj", "nama", "desa_code", pl.col("amount").alias("ours"),
         pl.lit(None, pl.Int64).alias("theirs"))
-    only_theirs = t.join(pairs, on="_t", how="anti").select(
+    only_theirs = rest_t.filter(~pl.col("_t").is_in(by_nik["_t"].implode())).select(
         pl.lit("only_theirs").alias("kind"), "nik", "kpj", "nama", pl.lit(outsider_code).alias("desa_code"),
-        pl.lit(None, pl.Int64).alias("ours"), pl.col("amount").alias("theirs"))
+        pl.lit(None, pl.Int64).alias("ours"), "theirs")
     differences = (pl.concat([differs, only_ours, only_theirs]).cast(DIFFERENCE_SCHEMA)
                    .sort("kind", "nik", "kpj", nulls_last=True))
     return Comparison(matched=pairs.height - differs.height, differences=differences,
-                      ours_total=int(o["amount"].sum() or 0), theirs_total=int(t["amount"].sum() or 0))
+                      ours_total=int(o["amount"].sum() or 0), theirs_total=int(t["theirs"].sum() or 0))
