@@ -2,15 +2,21 @@
 their area may appear. New pages join automatically; a page with a parameter this test cannot fill
 fails it, so whoever adds the page teaches the test about it."""
 
+from datetime import date
+
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from lindung.accounts.services import issue_token
+from lindung.cards import services as card_services
+from lindung.cards.models import Card
+from lindung.cards.verification import token_for
 from lindung.enrolment import services
 from lindung.enrolment.models import Membership
 from lindung.payments import handover_services
 from lindung.payments import services as payments
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
+from tests.cards.conftest import PARTIES
 from tests.conftest import plan_programme
 from tests.payments.test_payments import run
 
@@ -64,14 +70,29 @@ def world(users, three_workers):
     invoice = "KPJ,Nama,Jumlah\n" + "".join(f"2401000000{i},{p.nama},17000\n" for i, p in enumerate(workers.values()))
     reconciliation = payments.reconcile(users["operator"], bill, "tagihan.csv", invoice.encode())
     handover_services.prepare_messages(users["operator"], programme)
+    # Cards printed for both kecamatans and handed on, down to each village: card and hand-over (minutes) pages.
+    # The first hand-over holds everyone's cards: only the office may see it.
+    kecamatans = sorted({p.kecamatan_code for p in workers.values()})
+    cards = [c for k in kecamatans for c in card_services.print_cards(users["operator"], programme, k).card_set.all()]
+    handovers = [card_services.hand_over(users["operator"], cards, "at_dinas", **PARTIES, happened_on=date.today())]
+    for k in kecamatans:
+        handovers.append(card_services.hand_over(users["operator"], [c for c in cards if c.membership.peserta.desa_id
+                                                                     .startswith(k + ".")], "at_camat", **PARTIES,
+                                                 happened_on=date.today()))
+    for desa in sorted({c.membership.peserta.desa_id for c in cards if c.membership.peserta.desa_id.startswith(
+            workers["village"].kecamatan_code)}):
+        handovers.append(card_services.hand_over(users["camat"], [c for c in cards if c.membership.peserta.desa_id == desa],
+                                                 "at_village", **PARTIES, happened_on=date.today()))
     values = {
         "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk] + list(
             reconciliation.differences.values_list("pk", flat=True)),
         "month": ["2025-01"],
-        "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}),
+        "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}) + [h.number for h in handovers],
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
         "prefix": [t[4:10] for t in tokens.values()],
+        # The public card page: the world's cards (it shows masked names only) and a well-signed number of no card.
+        "token": [token_for(n) for n in [*Card.objects.values_list("number", flat=True), "24010000000-1"]],
     }
     return users, workers, tokens, values
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lindung.enrolment",
     "lindung.payments",
     "lindung.notify",
+    "lindung.cards",
 ]
 
 MIDDLEWARE = [
@@ -248,3 +249,10 @@ LINDUNG_MESSAGE_SENDER = os.environ.get("LINDUNG_MESSAGE_SENDER", "lindung.notif
 LINDUNG_MESSAGE_CHANNELS = os.environ.get("LINDUNG_MESSAGE_CHANNELS", "sms")  # sms, whatsapp, or "sms,whatsapp"
 LINDUNG_OUTBOX_FILE = Path(os.environ.get("LINDUNG_OUTBOX_FILE", DATA_DIR / "outbox.jsonl"))
 LINDUNG_DEMO_PASSWORD = os.environ.get("LINDUNG_DEMO_PASSWORD", "kaur-lindung-2024")
+
+# Membership cards: working days a card may stay at one level before it is overdue, and at the village,
+# from where it must reach the worker within 3 (DOMAIN.md §3).
+LINDUNG_CARD_OVERDUE_DAYS = int(os.environ.get("LINDUNG_CARD_OVERDUE_DAYS", "7"))
+LINDUNG_CARD_LAST_STEP_DAYS = int(os.environ.get("LINDUNG_CARD_LAST_STEP_DAYS", "3"))
+# The address printed in the cards' QR codes: where the public verification page (/v/<token>/) is reached.
+LINDUNG_PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lindung.api.api import api
+from lindung.cards import public_views as card_public_views
 from lindung.core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
     path("program/<slug:code>/iuran/", include("lindung.payments.urls")),
+    path("kartu/", include("lindung.cards.urls")),
+    path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

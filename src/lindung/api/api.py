@@ -11,6 +11,9 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from lindung.accounts.roles import require
+from lindung.cards import selectors as cards
+from lindung.cards import services as card_services
+from lindung.cards.models import Handover
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
 from lindung.payments import services as payment_services
@@ -35,8 +38,12 @@ from .schemas import (
     BillIn,
     BillLineOut,
     BillOut,
+    CardOut,
+    CardStatusOut,
     CoverageOut,
     FindingOut,
+    HandoverIn,
+    HandoverOut,
     ImportOut,
     KecamatanStatusOut,
     MemberOut,
@@ -411,3 +418,56 @@ def worker_coverage(request, nik: str):
                       "months": [{**r, "month": str(r["month"]), "status": r["status"].state.value}
                                  for r in months]})
     return found
+
+
+@api.get("/cards/status", response=list[CardStatusOut], tags=["cards"])
+def card_status(request):
+    """Per kecamatan of the caller's area: live cards at each stage of the hand-over, and the overdue ones."""
+    return cards.status_by_kecamatan(request.user, timezone.localdate())
+
+
+@api.get("/cards", response=list[CardOut], tags=["cards"])
+def card_list(request, status: str = "", kecamatan: str = "", q: str = "", offset: int = 0, limit: int = 100):
+    """The caller's cards, by village and name; ``q``: a name, KPJ or card number."""
+    found = cards.cards_for(request.user, status=status or None, q=q)
+    if not status:
+        found = found.exclude(status="voided")
+    if kecamatan:
+        found = found.filter(membership__peserta__desa__code__startswith=kecamatan + ".")
+    late = set(cards.overdue_cards(request.user, timezone.localdate()).values_list("pk", flat=True))
+    start = max(offset, 0)
+    return [{"number": c.number, "kpj": c.membership.kpj, "nama": c.membership.peserta.nama,
+             "desa": c.membership.peserta.desa_id, "programme": c.membership.programme.code, "status": c.status,
+             "since": c.since, "return_reason": c.return_reason, "void_reason": c.void_reason, "overdue": c.pk in late}
+            for c in found[start:start + min(max(limit, 1), 1000)]]
+
+
+def _handover_out(h: Handover) -> dict:
+    return {**{f: getattr(h, f) for f in ("number", "from_status", "to_status", "giver_name", "giver_role",
+                                          "receiver_name", "receiver_role", "place", "happened_on", "id_checked")},
+            "cards": [{"number": r["number"], "kpj": r["kpj"], "nama": r["name"], "desa": r["village"]}
+                      for r in cards.minutes_rows(h)]}
+
+
+@api.post("/cards/handovers", response={201: HandoverOut}, tags=["cards"])
+def handover_record(request, data: HandoverIn):
+    """Hand cards on one step (all or nothing) with a numbered berita acara; refused moves answer 409."""
+    numbers = set(data.cards)
+    found = list(cards.cards_for(request.user).filter(number__in=numbers))
+    missing = numbers - {c.number for c in found}
+    if missing:
+        raise HttpError(422, "Kartu tidak ada di wilayah Anda: " + ", ".join(sorted(missing)[:20]) + ".")
+    done = card_services.hand_over(
+        request.user, found, data.to_status, giver_name=data.giver_name, giver_role=data.giver_role,
+        receiver_name=data.receiver_name, receiver_role=data.receiver_role, place=data.place,
+        happened_on=data.happened_on, reason=data.reason, id_checked=data.id_checked)
+    return Status(201, _handover_out(done))
+
+
+@api.get("/cards/handovers/{number}", response=HandoverOut, tags=["cards"])
+def handover_detail(request, number: str):
+    try:
+        return _handover_out(cards.handover(request.user, number))
+    except Handover.DoesNotExist:
+        raise Http404
+

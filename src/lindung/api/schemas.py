@@ -248,3 +248,62 @@ class ResolveIn(Schema):
     kpj: str = ""  # the difference's KPJ, or else its NIK
     nik: str = ""
     note: str
+
+
+class CardStatusOut(Schema):
+    kecamatan: str
+    name: str
+    printed: int
+    at_dinas: int
+    at_camat: int
+    at_village: int
+    delivered: int
+    returned: int
+    overdue: int
+
+
+class CardOut(Schema):
+    number: str  # KPJ-version, as printed on the card
+    kpj: str
+    nama: str
+    desa: str
+    programme: str
+    status: str
+    since: datetime
+    return_reason: str
+    void_reason: str
+    overdue: bool
+
+
+class HandoverIn(Schema):
+    cards: list[str]  # card numbers
+    to_status: str  # at_dinas, at_camat, at_village, delivered or returned
+    giver_name: str
+    giver_role: str
+    receiver_name: str
+    receiver_role: str
+    place: str
+    happened_on: date
+    reason: str = ""  # returned: moved, deceased, unknown or refused
+    id_checked: bool = False  # delivered: the recipient's KTP was checked
+
+
+class HandoverCardOut(Schema):
+    number: str
+    kpj: str
+    nama: str
+    desa: str
+
+
+class HandoverOut(Schema):
+    number: str  # BA-YYYY-NNNN, the minutes' number
+    from_status: str
+    to_status: str
+    giver_name: str
+    giver_role: str
+    receiver_name: str
+    receiver_role: str
+    place: str
+    happened_on: date
+    id_checked: bool
+    cards: list[HandoverCardOut]

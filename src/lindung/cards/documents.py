@@ -1,0 +1,86 @@
+"""The membership cards as a PDF to print: ID-1 size (85.6 × 54 mm), ten to an A4 page with cut marks, or one
+to a page for a card printer. A card carries the regency, the member's name, KPJ, programme, the last funded
+month, the card number and a QR code with the signed verification link (verification.py). No NIK: a lost
+card must not hand anyone the holder's NIK. The text is Indonesian, printed for the workers whatever the
+page language. The same cards always give the same PDF."""
+
+import segno
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from lindung.rules.contributions import BULAN
+from lindung.wilayah.models import Wilayah
+
+from .verification import verification_url
+
+CARD_W, CARD_H = 85.6, 54  # mm, ISO/IEC 7810 ID-1
+PAGE_W, PAGE_H = 210, 297  # A4
+COLUMNS, ROWS = 2, 5
+LEFT, TOP = (PAGE_W - COLUMNS * CARD_W) / 2, (PAGE_H - ROWS * CARD_H) / 2  # the grid, centred
+MARK_GAP, MARK_LEN = 2, 7  # cut marks start this far outside the grid
+
+
+def card_faces(cards, base_url: str) -> list[dict]:
+    """What each card shows. ``cards``: Card objects with membership__peserta and membership__programme at
+    hand (anything with those attributes)."""
+    faces = []
+    for card in cards:
+        membership = card.membership
+        url = verification_url(base_url, card)
+        # Error correction M and the standard quiet zone of 4 modules: scans from a worn card under a phone.
+        qr = segno.make(url, error="m", boost_error=False, micro=False)
+        faces.append({
+            "name": membership.peserta.nama, "kpj": membership.kpj, "programme": membership.programme.name,
+            "valid_until": f"{BULAN[membership.last.month - 1]} {membership.last.year}", "number": card.number,
+            "url": url, "qr": qr.svg_data_uri(border=4, dark="#000", light="#fff"),
+        })
+    return faces
+
+
+def _a4_pages(faces: list[dict]) -> list[list[dict]]:
+    """The faces in pages of COLUMNS × ROWS, each with its place on the page (mm)."""
+    per_page = COLUMNS * ROWS
+    return [[{**face, "left": _mm(LEFT + (i % COLUMNS) * CARD_W), "top": _mm(TOP + (i // COLUMNS) * CARD_H)}
+             for i, face in enumerate(faces[start:start + per_page])] for start in range(0, len(faces), per_page)]
+
+
+def _cut_marks() -> list[dict]:
+    """Short lines in the margin along every edge of the grid's cards, where the guillotine cuts."""
+    marks = []
+    for col in range(COLUMNS + 1):
+        x = LEFT + col * CARD_W
+        marks += [_mark(x, TOP - MARK_GAP - MARK_LEN, 0, MARK_LEN), _mark(x, TOP + ROWS * CARD_H + MARK_GAP, 0, MARK_LEN)]
+    for row in range(ROWS + 1):
+        y = TOP + row * CARD_H
+        marks += [_mark(LEFT - MARK_GAP - MARK_LEN, y, MARK_LEN, 0), _mark(LEFT + COLUMNS * CARD_W + MARK_GAP, y, MARK_LEN, 0)]
+    return marks
+
+
+def _mark(left: float, top: float, width: float, height: float) -> dict:
+    return {"left": _mm(left), "top": _mm(top), "width": _mm(width), "height": _mm(height),
+            "axis": "vertical" if width == 0 else "horizontal"}
+
+
+def _mm(length: float) -> str:
+    # Formatted here: the template would write the decimal comma of the Indonesian locale into the CSS.
+    return f"{length:.2f}mm"
+
+
+def card_sheet_html(cards, layout: str = "a4") -> str:
+    if layout not in ("a4", "card"):
+        raise ValueError(f"Tata letak kartu tidak dikenal: {layout!r} (a4 atau card).")
+    if isinstance(cards, QuerySet):
+        cards = cards.select_related("membership__peserta", "membership__programme")
+    faces = card_faces(cards, settings.LINDUNG_PUBLIC_URL)
+    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    return render_to_string("cards/card_sheet.html", {
+        "layout": layout, "regency": regency, "card_w": _mm(CARD_W), "card_h": _mm(CARD_H),
+        "pages": _a4_pages(faces) if layout == "a4" else [[face] for face in faces],
+        "marks": _cut_marks() if layout == "a4" else [],
+    })
+
+
+def card_sheet_pdf(cards, layout: str = "a4") -> bytes:
+    return HTML(string=card_sheet_html(cards, layout)).write_pdf()

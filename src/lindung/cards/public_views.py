@@ -1,0 +1,93 @@
+"""The page a card's QR code opens: no login, for anyone holding the card (a clinic, an employer, the worker).
+
+It shows only the masked name, the regency, the programme, the card number and whether the card is valid
+today, decided live. A forged or unknown token gets the same plain 404, and every lookup counts against the
+client's limit, so the page cannot be used to find out who is a member. The page is read by the public, not
+by Lindung's users: its text is Indonesian, like the card it belongs to.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core import signing
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from lindung.payments.models import PaidMonth
+from lindung.payments.selectors import as_coverage
+from lindung.rules.contributions import tanggal
+from lindung.rules.coverage import MAX_ARREARS, State, status_on
+
+from .models import Card
+from .verification import card_number_from
+
+# Lookups per client address and window (seconds): plenty for a clinic checking its patients, far too few
+# to walk through card numbers even if one could forge tokens.
+LIMIT = 30
+WINDOW = 10 * 60
+
+
+@dataclass(frozen=True)
+class Validity:
+    valid: bool
+    reason: str  # why not, in plain words; empty when valid
+
+
+def validity(card: Card, day: date) -> Validity:
+    """Whether the card counts on ``day``: it is the member's live card and the coverage engine says he is
+    covered (active, or in arrears: his rights still run)."""
+    if card.status == Card.Status.VOIDED:
+        replaced = " dan diganti dengan kartu baru" if card.replaced_by_id else ""
+        return Validity(False, f"Kartu ini sudah dibatalkan{replaced}.")
+    if card.status == Card.Status.RETURNED:
+        return Validity(False, "Kartu ini dikembalikan ke kantor dan tidak diserahkan kepada peserta.")
+    membership = card.membership
+    status = status_on(as_coverage(membership, PaidMonth.objects.filter(membership=membership)), day)
+    match status.state:
+        case State.ACTIVE | State.ARREARS:
+            return Validity(True, "")
+        case State.NOT_YET:
+            return Validity(False, f"Perlindungan baru berlaku mulai {tanggal(membership.first)}.")
+        case State.LAPSED:
+            return Validity(False, f"Kepesertaan nonaktif sejak {tanggal(status.lapse)}: iuran tidak dibayar "
+                                   f"lebih dari {MAX_ARREARS} bulan berturut-turut.")
+    # Death or exit: the public learns only that it ended.
+    return Validity(False, "Kepesertaan sudah berakhir.")
+
+
+def masked_name(name: str) -> str:
+    """"Ahmad Nelayan" -> "Ah*** Ne*****": enough to match the person holding the card, not to find him."""
+    return " ".join(w[:2] + "*" * (len(w) - 2) if len(w) > 2 else w[:1] + "*" * (len(w) - 1) for w in name.split())
+
+
+def _over_limit(request) -> bool:
+    # A fixed window per address in the cache; REMOTE_ADDR only, as a forwarded header could be made up.
+    key = f"lindung.cards.verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, WINDOW)
+    try:
+        return cache.incr(key) > LIMIT
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, WINDOW)
+        return False
+
+
+@require_GET
+@never_cache
+def verify(request, token: str):
+    if _over_limit(request):
+        response = render(request, "cards/verify.html", {"limited": True}, status=429)
+        response["Retry-After"] = str(WINDOW)
+        return response
+    try:
+        card = (Card.objects.select_related("membership__peserta", "membership__programme")
+                .get(number=card_number_from(token)))
+    except (signing.BadSignature, Card.DoesNotExist):
+        return render(request, "cards/verify.html", {}, status=404)
+    today = timezone.localdate()
+    return render(request, "cards/verify.html", {
+        "number": card.number, "name": masked_name(card.membership.peserta.nama),
+        "programme": card.membership.programme.name, "today": tanggal(today), "validity": validity(card, today),
+    })

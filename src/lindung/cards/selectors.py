@@ -1,0 +1,120 @@
+"""Reads of the card cycle, always through the user's area: cards, overdue holds, counts per kecamatan and the
+hand-overs (berita acara) whose cards the user may see."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from lindung.accounts.scoping import area_code, within
+from lindung.rules import cards as rules
+from lindung.wilayah.models import Level, Wilayah
+
+from .models import Card, CardMove, Handover
+from .services import limits
+
+S = Card.Status
+AREA = "membership__peserta__desa__code"
+
+
+def cards_for(user, programme=None, status: str | None = None, q: str | None = None) -> QuerySet[Card]:
+    """The user's cards (voided ones too, when asked by status), newest version first per member;
+    ``q`` finds a name, a KPJ or a card number."""
+    cards = (Card.objects.filter(within(user, AREA)).select_related("membership__peserta__desa", "membership__programme")
+             .order_by("membership__peserta__desa_id", "membership__peserta__nama", "-version"))
+    if programme is not None:
+        cards = cards.filter(membership__programme=programme)
+    if status:
+        cards = cards.filter(status=status)
+    if q and q.strip():
+        q = q.strip()
+        cards = cards.filter(Q(membership__peserta__nama__icontains=q) | Q(membership__kpj=q) | Q(number=q))
+    return cards
+
+
+def _overdue(today: date) -> Q:
+    """Cards held at a level since before that level's cutoff (rules.cards.overdue_before)."""
+    found = Q(pk__in=[])
+    for status in rules.HELD:
+        cutoff = rules.overdue_before(status, today, limits())
+        found |= Q(status=status, since__lt=_start_of(cutoff))
+    return found
+
+
+def _start_of(day: date):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def overdue_cards(user, today: date) -> QuerySet[Card]:
+    """The user's cards that stayed at one level longer than allowed, the longest held first."""
+    return cards_for(user).filter(_overdue(today)).order_by("since", "number")
+
+
+COLUMNS = ("printed", "at_dinas", "at_camat", "at_village", "delivered", "returned", "overdue")
+
+
+def status_by_kecamatan(user, today: date) -> list[dict]:
+    """Per kecamatan of the user's area that has cards: how many live cards are at each stage, and overdue."""
+    counts = {s: Count("pk", filter=Q(status=s)) for s in COLUMNS[:-1]}
+    rows = (Card.objects.filter(within(user, AREA)).exclude(status=S.VOIDED)
+            .annotate(kecamatan=Substr("membership__peserta__desa__code", 1, 8)).values("kecamatan")
+            .annotate(**counts, overdue=Count("pk", filter=_overdue(today))).order_by("kecamatan"))
+    names = dict(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", "name"))
+    return [{"kecamatan": r["kecamatan"], "name": names.get(r["kecamatan"], ""), **{c: r[c] for c in COLUMNS}}
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class League:
+    kecamatan: str
+    name: str
+    held: int  # cards not yet delivered (printed … at the village)
+    overdue: int
+    oldest_days: int | None  # calendar days the longest-held card has been at its level
+    delivered: int
+    average_days_to_deliver: float | None  # from printing to the worker's hands, calendar days
+
+
+def league_table(user, today: date) -> list[League]:
+    """Per kecamatan of the user's area: cards held, overdue, the oldest hold and how fast cards reach workers;
+    the slowest first. Counts only: no names."""
+    cards = (Card.objects.filter(within(user, AREA)).exclude(status=S.VOIDED)
+             .annotate(kecamatan=Substr("membership__peserta__desa__code", 1, 8)))
+    delivered_on = Subquery(CardMove.objects.filter(card=OuterRef("pk"), to_status=S.DELIVERED)
+                            .values("handover__happened_on")[:1])
+    held = {r["kecamatan"]: r for r in cards.filter(status__in=rules.HELD).values("kecamatan")
+            .annotate(n=Count("pk"), late=Count("pk", filter=_overdue(today)), oldest=Min("since")).order_by()}
+    done: dict[str, list[int]] = {}
+    for row in cards.filter(status=S.DELIVERED).annotate(on=delivered_on).values("kecamatan", "on", "batch__created"):
+        done.setdefault(row["kecamatan"], []).append((row["on"] - timezone.localtime(row["batch__created"]).date()).days)
+    names = dict(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", "name"))
+    table = [League(code, names.get(code, ""), held[code]["n"] if code in held else 0,
+                    held[code]["late"] if code in held else 0,
+                    (today - timezone.localtime(held[code]["oldest"]).date()).days if code in held else None,
+                    len(done.get(code, [])), round(sum(done[code]) / len(done[code]), 1) if done.get(code) else None)
+             for code in sorted(set(held) | set(done))]
+    return sorted(table, key=lambda r: (-r.overdue, -(r.oldest_days or 0), r.kecamatan))
+
+
+def handovers_for(user) -> QuerySet[Handover]:
+    """The hand-overs all of whose cards lie in the user's area: a berita acara names its people, so nobody
+    sees one that lists someone outside his area."""
+    if area_code(user) is None:
+        return Handover.objects.none()
+    outside = CardMove.objects.filter(handover=OuterRef("pk")).exclude(within(user, f"card__{AREA}"))
+    return (Handover.objects.filter(~Exists(outside)).annotate(count=Count("moves"))
+            .select_related("kecamatan", "desa").order_by("-happened_on", "-number"))
+
+
+def handover(user, number: str) -> Handover:
+    """One hand-over the user may see; Handover.DoesNotExist otherwise."""
+    return handovers_for(user).get(number=number)
+
+
+def minutes_rows(handover: Handover) -> list[dict]:
+    """The cards of a hand-over for its minutes, in a fixed order: village, name, card number."""
+    return list(handover.moves.order_by("card__membership__peserta__desa_id", "card__membership__peserta__nama", "card__number")
+                .values("reason", name=F("card__membership__peserta__nama"), kpj=F("card__membership__kpj"),
+                        number=F("card__number"), village=F("card__membership__peserta__desa__name")))

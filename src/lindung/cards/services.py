@@ -1,0 +1,219 @@
+"""Writes of the card cycle: printing a kecamatan's cards, handing them on down the chain (rules.cards) with a
+numbered berita acara, and replacing a card. Each runs in one transaction, checks who may do it and leaves an
+audit event without names.
+
+Who records which move: a move is recorded by whoever holds the cards at the level they leave —
+the office (Admin/Operator Dinas) for printed → at_dinas → at_camat, for returns from the office and for
+sending a returned card out again; the camat for at_camat → at_village and returns from his kecamatan; the
+village operator for at_village → delivered/returned, which the camat may also record for his villages, as
+many villages have no operator of their own. Printing and replacing cards is the office's (role ``plans``).
+"""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, require
+from lindung.accounts.scoping import sees_code, within
+from lindung.audit.services import record_event
+from lindung.enrolment.models import Membership
+from lindung.programs.models import Programme
+from lindung.rules import cards as rules
+from lindung.wilayah.models import Level, Wilayah
+
+from .models import Card, CardMove, Handover, PrintBatch
+
+S = Card.Status
+PRINTABLE = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
+OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
+# The roles that record a move out of each level (see the module's docstring).
+RECORDED_BY = {
+    S.PRINTED: OFFICE, S.AT_DINAS: OFFICE, S.RETURNED: OFFICE,
+    S.AT_CAMAT: {CAMAT.name},
+    S.AT_VILLAGE: {OPERATOR_DESA.name, CAMAT.name},
+}
+# Evidence is a photo or a scanned page, told by its first bytes, not by the name or type the browser sends.
+EVIDENCE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"%PDF-")
+EVIDENCE_MAX_MB = 10
+
+
+def limits() -> rules.Limits:
+    return rules.Limits(settings.LINDUNG_CARD_OVERDUE_DAYS, settings.LINDUNG_CARD_LAST_STEP_DAYS)
+
+
+@transaction.atomic
+def print_cards(user, programme: Programme, kecamatan: Wilayah | str, layout: str = PrintBatch.Layout.A4) -> PrintBatch:
+    """A card for every registered member of the kecamatan (KPJ known) who has no live card yet, as one batch."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
+    kecamatan = _kecamatan(user, kecamatan)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    members = (Membership.objects
+               .filter(programme=programme, status__in=PRINTABLE, peserta__desa__code__startswith=kecamatan.code + ".")
+               .exclude(kpj="")
+               .filter(~Exists(Card.objects.filter(membership=OuterRef("pk")).exclude(status=S.VOIDED)))
+               .annotate(before=Subquery(_last_version(OuterRef("kpj"))))
+               .order_by("peserta__desa_id", "peserta__nama", "pk")
+               .values_list("pk", "kpj", "before"))
+    members = list(members)
+    if not members:
+        raise ValidationError(f"Tidak ada peserta program {programme.code} di Kecamatan {kecamatan.name} yang "
+                              "sudah punya KPJ dan belum punya kartu.")
+    batch = PrintBatch.objects.create(
+        programme=programme, kecamatan=kecamatan, layout=layout, cards=len(members), created_by=user,
+        number=(programme.print_batches.aggregate(n=Max("number"))["n"] or 0) + 1)
+    now = timezone.now()
+    bulk_create_with_history([
+        Card(membership_id=pk, batch=batch, number=f"{kpj}-{(before or 0) + 1}", version=(before or 0) + 1, since=now)
+        for pk, kpj, before in members], Card, batch_size=500, default_user=user)
+    record_event(user, "cards.printed", target=f"printbatch:{batch.pk}",
+                 summary=f"Cetak kartu {programme.code} #{batch.number}, Kecamatan {kecamatan.name}: {len(members)} kartu.")
+    return batch
+
+
+@transaction.atomic
+def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, receiver_name: str, receiver_role: str,
+              place: str, happened_on: date, evidence=None, reason: str = "", id_checked: bool = False) -> Handover:
+    """Move the cards one step down the chain (or back, returned) in one numbered hand-over: all or nothing.
+    The cards must all be in the user's area and at the same level, which the user's role records."""
+    try:
+        ids = {c.pk if isinstance(c, Card) else int(c) for c in cards}
+    except (TypeError, ValueError):
+        raise ValidationError("Pilihan kartu tidak sah.") from None
+    if not ids:
+        raise ValidationError("Pilih sedikitnya satu kartu untuk diserahterimakan.")
+    found = list(Card.objects.select_for_update(of=("self",)).filter(within(user, "membership__peserta__desa__code"), pk__in=ids)
+                 .select_related("membership__peserta"))
+    if len(found) != len(ids):
+        raise ValidationError(f"{len(ids) - len(found)} dari {len(ids)} kartu tidak ada di wilayah Anda.")
+    states = {c.status for c in found}
+    if len(states) > 1:
+        raise ValidationError("Kartu dalam satu berita acara harus berada pada tahap yang sama; yang dipilih: "
+                              + ", ".join(rules.LABELS[rules.Status(s)] for s in sorted(states)) + ".")
+    current = states.pop()
+    if to_status == S.VOIDED:
+        raise ValidationError("Kartu dibatalkan lewat penggantian kartu, bukan lewat serah terima.")
+    try:
+        rules.check_move(current, to_status, reason)
+    except ValueError as refused:
+        raise ValidationError(str(refused)) from None
+    if user.role is None or user.role.name not in RECORDED_BY.get(current, ()):
+        raise PermissionDenied(f"Peran Anda tidak mencatat serah terima kartu yang {rules.LABELS[rules.Status(current)]}.")
+    fields = {"giver_name": giver_name, "giver_role": giver_role, "receiver_name": receiver_name,
+              "receiver_role": receiver_role, "place": place}
+    fields = {k: (v or "").strip() for k, v in fields.items()}
+    missing = [label for key, label in (("giver_name", "nama yang menyerahkan"), ("giver_role", "jabatan yang menyerahkan"),
+                                        ("receiver_name", "nama yang menerima"), ("receiver_role", "jabatan yang menerima"),
+                                        ("place", "tempat")) if not fields[key]]
+    if missing:
+        raise ValidationError("Wajib diisi: " + ", ".join(missing) + ".")
+    today = timezone.localdate()
+    if happened_on > today:
+        raise ValidationError("Tanggal serah terima tidak boleh di masa depan.")
+    arrived = max(timezone.localtime(c.since).date() for c in found)
+    if happened_on < arrived:
+        raise ValidationError(f"Tanggal serah terima sebelum kartu tiba di tahap ini ({arrived:%d-%m-%Y}).")
+    if to_status == S.DELIVERED and not id_checked:
+        raise ValidationError("Sebelum kartu diserahkan, periksa KTP penerima dan centang pemeriksaannya.")
+    _check_evidence(evidence)
+    kecamatans = {c.membership.peserta.desa_id[:8] for c in found}
+    desas = {c.membership.peserta.desa_id for c in found}
+    if to_status == S.AT_CAMAT and len(kecamatans) > 1:
+        raise ValidationError(f"Kartu untuk camat harus dari satu kecamatan; yang dipilih dari {len(kecamatans)} kecamatan.")
+    if to_status in (S.AT_VILLAGE, S.DELIVERED) and len(desas) > 1:
+        raise ValidationError(f"Kartu untuk desa harus dari satu desa/kelurahan; yang dipilih dari {len(desas)} desa.")
+    handover = Handover(
+        number=_next_number(happened_on.year), from_status=current, to_status=to_status, giver=user, place=fields["place"],
+        giver_name=fields["giver_name"], giver_role=fields["giver_role"], receiver_name=fields["receiver_name"],
+        receiver_role=fields["receiver_role"], happened_on=happened_on, id_checked=id_checked, created_by=user,
+        kecamatan_id=kecamatans.pop() if len(kecamatans) == 1 else None, desa_id=desas.pop() if len(desas) == 1 else None)
+    if evidence:
+        handover.evidence = evidence
+    handover.save()
+    # The day it happened: a hand-over recorded late does not make the card look fresh.
+    since = timezone.now() if happened_on == today else timezone.make_aware(datetime.combine(happened_on, time.min))
+    for card in found:
+        card.status, card.since = to_status, since
+        card.return_reason = reason if to_status == S.RETURNED else ""
+    bulk_update_with_history(found, Card, ["status", "since", "return_reason"], batch_size=500, default_user=user)
+    CardMove.objects.bulk_create([CardMove(card=c, handover=handover, from_status=current, to_status=to_status,
+                                           reason=reason) for c in found], batch_size=500)
+    record_event(user, "cards.handed_over", target=f"handover:{handover.pk}",
+                 summary=f"Berita acara {handover.number}: {len(found)} kartu {rules.LABELS[rules.Status(current)]} "
+                         f"→ {rules.LABELS[rules.Status(to_status)]}"
+                         + (f" ({rules.RETURN_REASONS[reason]})." if reason else "."))
+    return handover
+
+
+@transaction.atomic
+def replace_card(user, card: Card, reason: str, layout: str = PrintBatch.Layout.A4) -> Card:
+    """Void a card (lost, damaged, wrong data) and print the member's next version in a batch of its own."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengganti kartu peserta.")
+    card = (Card.objects.select_for_update(of=("self",)).select_related("membership__peserta", "batch")
+            .filter(within(user, "membership__peserta__desa__code")).filter(pk=card.pk).first())
+    if card is None:
+        raise ValidationError("Kartu tidak ada di wilayah Anda.")
+    try:
+        rules.check_move(card.status, S.VOIDED, reason)
+    except ValueError as refused:
+        raise ValidationError(str(refused)) from None
+    membership = card.membership
+    if not membership.kpj:
+        raise ValidationError("Peserta ini belum punya KPJ: kartu baru belum bisa dicetak.")
+    now = timezone.now()
+    card.status, card.void_reason, card.since = S.VOIDED, reason, now
+    card._history_user = user
+    card.save()  # first: one live card per member
+    programme = Programme.objects.select_for_update().get(pk=membership.programme_id)
+    batch = PrintBatch.objects.create(
+        programme=programme, kecamatan_id=card.batch.kecamatan_id, layout=layout, cards=1, created_by=user,
+        number=(programme.print_batches.aggregate(n=Max("number"))["n"] or 0) + 1)
+    version = Card.objects.filter(membership__kpj=membership.kpj).aggregate(v=Max("version"))["v"] + 1
+    new = Card(membership=membership, batch=batch, number=f"{membership.kpj}-{version}", version=version, since=now)
+    new._history_user = user
+    new.save()
+    card.replaced_by = new
+    card.save(update_fields=["replaced_by"])
+    record_event(user, "cards.replaced", target=f"card:{card.pk}",
+                 summary=f"Kartu versi {card.version} dibatalkan ({rules.VOID_REASONS[reason]}); dicetak versi {version} "
+                         f"(#{batch.number}).")
+    return new
+
+
+def _last_version(kpj):
+    """The highest version printed for a KPJ, whichever programme: the KPJ is the person's, and the card number
+    (KPJ-version) must stay unique when he is a member of next year's programme too."""
+    return (Card.objects.filter(membership__kpj=kpj).order_by().values("membership__kpj")
+            .annotate(v=Max("version")).values("v"))
+
+
+def _kecamatan(user, kecamatan: Wilayah | str) -> Wilayah:
+    code = kecamatan.code if isinstance(kecamatan, Wilayah) else str(kecamatan).strip()
+    found = Wilayah.objects.filter(code=code, level=Level.KECAMATAN).first()
+    if found is None:
+        raise ValidationError(f"Kecamatan dengan kode {code!r} tidak ada.")
+    if not sees_code(user, found.code):
+        raise ValidationError(f"Kecamatan {found.name} di luar wilayah Anda.")
+    return found
+
+
+def _next_number(year: int) -> str:
+    """BA-YYYY-NNNN: the hand-overs of a year are numbered in the order recorded; none is ever deleted."""
+    return f"BA-{year}-{Handover.objects.filter(number__startswith=f'BA-{year}-').count() + 1:04d}"
+
+
+def _check_evidence(evidence) -> None:
+    if not evidence:
+        return
+    if evidence.size > EVIDENCE_MAX_MB * 1024 * 1024:
+        raise ValidationError(f"Bukti serah terima lebih besar dari {EVIDENCE_MAX_MB} MB.")
+    evidence.seek(0)
+    head = evidence.read(12)
+    evidence.seek(0)
+    if not head.startswith(EVIDENCE_SIGNATURES) or (head.startswith(b"RIFF") and head[8:12] != b"WEBP"):
+        raise ValidationError("Bukti serah terima harus foto (JPEG, PNG, WebP) atau PDF.")
+

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cards"
+urlpatterns: list = [
+    path("", views.card_list, name="list"),
+    path("serah-terima/", views.hand_over, name="hand_over"),
+    path("serah-terima/<str:number>/", views.handover, name="handover"),
+    path("serah-terima/<str:number>/berita-acara.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("serah-terima/<str:number>/bukti", views.evidence, name="evidence"),
+    path("peringkat/", views.league, name="league"),
+]
