@@ -87,7 +87,8 @@ def world(users, three_workers):
         "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk] + list(
             reconciliation.differences.values_list("pk", flat=True)),
         "month": ["2025-01"],
-        "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}) + [h.number for h in handovers],
+        "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}) + [h.number for h in handovers] + list(
+            Card.objects.values_list("number", flat=True)),
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
         "prefix": [t[4:10] for t in tokens.values()],

@@ -1,23 +1,34 @@
-"""Pages of the card cycle: the user's cards with a bulk hand-over form, one hand-over with its minutes, and the
-league table of the kecamatans. Thin: the forms check the input, services write, selectors read."""
+"""Pages of the card cycle: the user's cards with a bulk hand-over form, one card (delivered with the ID check, or
+returned), finding a card by a photo of its QR, one hand-over with its minutes, and the league table of the
+kecamatans. Phone-first: camat and village operators use them on a small screen. Thin: the forms check the
+input, services write, selectors read."""
 
 from pathlib import Path
+from urllib.parse import urlparse
 
+import zxingcpp
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from PIL import Image, UnidentifiedImageError
+
+from lindung.accounts.roles import CAMAT, OPERATOR_DESA
+from lindung.wilayah.models import Level, Wilayah
 
 from . import selectors, services
 from .minutes import minutes_pdf as render_minutes
 from .models import Card, Handover
+from .verification import card_number_from
 
 S = Card.Status
 
@@ -37,26 +48,67 @@ class HandoverForm(forms.Form):
     receiver_name = forms.CharField(label=gettext_lazy("Received by (name)"), max_length=120)
     receiver_role = forms.CharField(label=gettext_lazy("Their position"), max_length=120)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=120)
-    happened_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     id_checked = forms.BooleanField(label=gettext_lazy("The recipient's identity card (KTP) was checked"), required=False)
     evidence = forms.FileField(label=gettext_lazy("Evidence: a photo or the signed minutes (optional)"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["happened_on"].initial = timezone.localdate()
+        # The step the user's role usually records comes first: the camat hands on to villages.
+        role = getattr(getattr(user, "role", None), "name", None)
+        self.fields["to_status"].initial = {CAMAT.name: S.AT_VILLAGE, OPERATOR_DESA.name: S.DELIVERED}.get(role)
 
 
-def _list(request, form=None, status=200):
-    status_filter, q = request.GET.get("status", ""), request.GET.get("q", "")
+class DeliverForm(forms.Form):
+    """One card into the worker's hands (the ID checked), or back to the office with a reason."""
+
+    outcome = forms.ChoiceField(label=gettext_lazy("What happened"), widget=forms.RadioSelect, initial=S.DELIVERED,
+                                choices=[(S.DELIVERED, gettext_lazy("Delivered to the worker")),
+                                         (S.RETURNED, gettext_lazy("Returned to the office"))])
+    reason = forms.ChoiceField(label=gettext_lazy("Reason, when returned"), required=False,
+                               choices=[("", "—"), *Card.ReturnReason.choices])
+    id_checked = forms.BooleanField(label=gettext_lazy("KTP checked against the card"), required=False)
+    giver_name = forms.CharField(label=gettext_lazy("Handed over by (name)"), max_length=120)
+    giver_role = forms.CharField(label=gettext_lazy("Their position"), max_length=120)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=120)
+    happened_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    evidence = forms.FileField(label=gettext_lazy("Evidence: a photo (optional)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == S.DELIVERED and not data.get("id_checked"):
+            self.add_error("id_checked", _("Check the recipient's KTP before handing over the card."))
+        if data.get("outcome") == S.RETURNED and not data.get("reason"):
+            self.add_error("reason", _("Say why the card goes back."))
+        return data
+
+
+class ScanForm(forms.Form):
+    photo = forms.ImageField(label=gettext_lazy("A photo of the card's QR code"), widget=forms.ClearableFileInput(
+        attrs={"accept": "image/*", "capture": "environment"}))
+
+
+def _villages(user):
+    """The villages of the user's area that hold cards of his, for the village chooser."""
+    codes = selectors.cards_for(user).order_by().values("membership__peserta__desa_id").distinct()
+    return Wilayah.objects.filter(level=Level.DESA, code__in=codes).order_by("name")
+
+
+def _list(request, form=None, status=200, scan=None, extra=None):
+    status_filter, q, desa = request.GET.get("status", ""), request.GET.get("q", ""), request.GET.get("desa", "")
     cards = selectors.cards_for(request.user, status=status_filter or None, q=q)
     if not status_filter:
         cards = cards.exclude(status=S.VOIDED)
-    today = timezone.localdate()
+    if desa:
+        cards = cards.filter(membership__peserta__desa_id=desa)
+    overdue = selectors.overdue_cards(request.user, timezone.localdate())
     return render(request, "cards/list.html", {
         "page": Paginator(cards, 100).get_page(request.GET.get("page")), "statuses": S.choices,
-        "status": status_filter, "q": q, "form": form or HandoverForm(),
-        "overdue": selectors.overdue_cards(request.user, today)[:50],
-        "handovers": selectors.handovers_for(request.user)[:20],
+        "status": status_filter, "q": q, "desa": desa, "villages": _villages(request.user),
+        "form": form or HandoverForm(user=request.user), "scan": scan or ScanForm(),
+        "overdue": overdue[:50], "overdue_count": overdue.count(),
+        "handovers": selectors.handovers_for(request.user)[:20], **(extra or {}),
     }, status=status)
 
 
@@ -68,7 +120,7 @@ def card_list(request):
 @login_required
 @require_POST
 def hand_over(request):
-    form = HandoverForm(request.POST, request.FILES)
+    form = HandoverForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _list(request, form, status=400)
     data = form.cleaned_data
@@ -86,6 +138,87 @@ def hand_over(request):
     messages.success(request, _("Hand-over %(number)s recorded: %(n)s cards.") % {"number": done.number,
                                                                                  "n": done.moves.count()})
     return redirect("cards:handover", number=done.number)
+
+
+def _card(request, number: str) -> Card:
+    found = selectors.cards_for(request.user).filter(number=number).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def card(request, number: str, form=None, status=200):
+    found = _card(request, number)
+    if form is None:
+        form = DeliverForm(initial={"giver_name": request.user.get_full_name(), "happened_on": timezone.localdate(),
+                                    "giver_role": request.user.role.label if request.user.role else "",
+                                    "place": found.membership.peserta.desa.name})
+    return render(request, "cards/card.html", {
+        "card": found, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
+        "moves": found.moves.select_related("handover").order_by("-handover__happened_on", "-pk"),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def deliver(request, number: str):
+    found = _card(request, number)
+    form = DeliverForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return card(request, number, form, status=400)
+    data = form.cleaned_data
+    returned = data["outcome"] == S.RETURNED
+    try:
+        done = services.hand_over(
+            request.user, [found], data["outcome"], giver_name=data["giver_name"], giver_role=data["giver_role"],
+            receiver_name="Dinas Tenaga Kerja" if returned else found.membership.peserta.nama,
+            receiver_role="Dinas Tenaga Kerja" if returned else "Peserta", place=data["place"],
+            happened_on=data["happened_on"], evidence=data["evidence"], reason=data["reason"] if returned else "",
+            id_checked=data["id_checked"] and not returned)
+    except (ValidationError, PermissionDenied) as refused:
+        form.add_error(None, refused.messages[0] if isinstance(refused, ValidationError) else
+                       str(refused) or _("Your role does not record this hand-over."))
+        return card(request, number, form, status=400)
+    messages.success(request, _("Card %(number)s: %(status)s (hand-over %(handover)s).") % {
+        "number": found.number, "status": Card.Status(done.to_status).label, "handover": done.number})
+    return redirect("cards:card", number=found.number)
+
+
+def _qr_card_number(photo) -> str | None:
+    """The card number in the QR of a photo: the QR holds the public link /v/<token>/ with a signed token."""
+    try:
+        image = Image.open(photo)
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        return None
+    image.thumbnail((2000, 2000))  # a phone's 12 MP photo decodes as well and much faster smaller
+    for found in zxingcpp.read_barcodes(image):
+        try:
+            match = resolve(urlparse(found.text.strip()).path)
+        except Resolver404:
+            continue
+        if match.url_name == "card_verify":
+            try:
+                return card_number_from(match.kwargs["token"])
+            except signing.BadSignature:
+                continue
+    return None
+
+
+@login_required
+@require_POST
+def scan(request):
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _list(request, scan=form, status=400)
+    number = _qr_card_number(form.cleaned_data["photo"])
+    found = number and selectors.cards_for(request.user).filter(number=number).first()
+    if not found:
+        form.add_error("photo", _("No card of your area found in this photo: take it again, closer and sharp, "
+                                  "or search by name or KPJ."))
+        return _list(request, scan=form, status=404)
+    return redirect("cards:card", number=found.number)
 
 
 def _handover(request, number: str) -> Handover:

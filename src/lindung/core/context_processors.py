@@ -1,8 +1,12 @@
 from django.conf import settings
 
+from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PIMPINAN
 from lindung.wilayah.models import Wilayah
+
+# The roles that hand cards on or follow them: the card pages in the navigation.
+CARD_ROLES = (ADMIN_DINAS.name, OPERATOR_DINAS.name, CAMAT.name, OPERATOR_DESA.name, PIMPINAN.name)
 
 
 def lindung(request):
     regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first()
-    return {"regency_name": regency or settings.LINDUNG_REGENCY}
+    return {"regency_name": regency or settings.LINDUNG_REGENCY, "card_roles": CARD_ROLES}

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.demo import ensure_demo_users
 from lindung.accounts.models import User
+from lindung.cards.demo import run_demo_cards
 from lindung.programs.demo import run_demo_programme
 from lindung.registry.demo import KAUR_WORKERS, seed_workers
 from lindung.wilayah.services import load_regency
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"    {added} ditambahkan, {workers - added} sudah ada.")
         users = ensure_demo_users(regency, settings.LINDUNG_DEMO_PASSWORD)
         self.stdout.write("    Program 2025: rencana, pendaftaran BPJS, tagihan Januari–Februari dibayar…")
-        run_demo_programme(regency, User.objects.get(username="operator"), User.objects.get(username="admin"))
+        operator, admin = User.objects.get(username="operator"), User.objects.get(username="admin")
+        programme = run_demo_programme(regency, operator, admin)
+        self.stdout.write("    Kartu peserta: dicetak Desember 2024, diserahkan bupati ke camat 19 Desember 2024…")
+        run_demo_cards(programme, operator, admin)
         self.stdout.write("4/4 Menyiapkan berkas statis…")
         call_command("collectstatic", interactive=False, verbosity=0)
 
