@@ -10,8 +10,7 @@ from playwright.sync_api import Page, expect
 from lindung.accounts.demo import ensure_demo_users
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry.demo import generate_workers, villages_of
-from lindung.registry.models import ImportBatch, Pekerjaan, Peserta
-from lindung.registry.occupations import ensure_occupations
+from lindung.registry.models import ImportBatch, Peserta
 from lindung.wilayah.services import load_regency
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD
@@ -27,7 +26,6 @@ def run_queued_jobs() -> None:
 def test_upload_watch_report_and_approve(page: Page, live_server, settings, tmp_path):
     settings.LINDUNG_PROGRAMME_START = "2025-01-01"
     load_regency("17.04")
-    ensure_occupations(Pekerjaan)  # a live-server test starts from a flushed database: data migrations are gone
     ensure_demo_users("17.04", PASSWORD)
     villages = villages_of("17.04")
     people = generate_workers(villages, 12, 5, other_kecamatan=[])

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lindung.enrolment.models import Membership
-from lindung.registry.occupations import ensure_occupations
 from tests.browser.conftest import log_in
 from tests.conftest import plan_programme
 from tests.payments.test_payments import run
@@ -27,7 +26,6 @@ def confirm_dialogs(page: Page) -> None:
 
 
 def test_bill_partial_payment_and_reconciliation(page: Page, browser, live_server, users):
-    ensure_occupations()  # a transactional test before this one flushed the migrations' occupations
     programme = run(plan_programme(users))
     members = list(programme.memberships.select_related("peserta").order_by("peserta__nik"))
     for i, m in enumerate(members):

@@ -15,8 +15,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lindung.enrolment.models import Membership
-from lindung.registry.models import Pekerjaan
-from lindung.registry.occupations import ensure_occupations
 from tests.browser.conftest import log_in
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, make_peserta
 
@@ -74,7 +72,6 @@ def sheet_rows(path: Path) -> tuple[openpyxl.Workbook, list[tuple[int, dict[str,
 
 
 def test_plan_compare_approve_register_and_read_the_answer(page: Page, live_server, users, tmp_path):
-    ensure_occupations(Pekerjaan)  # a live-server test starts from a flushed database: data migrations are gone
     nik = {name: make_peserta(desa, name, sex=sex, serial=50 + i, job=job).nik
            for i, (desa, name, job, sex) in enumerate(WORKERS)}
     base = live_server.url
