@@ -4,6 +4,7 @@ import pytest
 
 from lindung.accounts.demo import ensure_demo_users
 from lindung.registry.models import Pekerjaan, Peserta
+from lindung.registry.occupations import ensure_occupations
 from lindung.rules.nik import make_nik
 from lindung.wilayah.services import load_regency
 
@@ -24,6 +25,16 @@ def _test_settings(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     # The manifest needs collectstatic; tests serve static files from the finders instead.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def occupations(request):
+    """A transactional test starts from a flushed database (an earlier one emptied it): the data migrations'
+    occupations are gone, so put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        ensure_occupations(Pekerjaan)
 
 
 @pytest.fixture

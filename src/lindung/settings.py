@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lindung.payments",
     "lindung.notify",
     "lindung.cards",
+    "lindung.claims",
 ]
 
 MIDDLEWARE = [

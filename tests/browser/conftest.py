@@ -4,8 +4,6 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from lindung.registry.models import Pekerjaan
-from lindung.registry.occupations import ensure_occupations
 from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -20,13 +18,6 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"],
     }
-
-
-@pytest.fixture(autouse=True)
-def occupations(transactional_db):
-    """A live-server test starts from a flushed database (an earlier transactional test emptied it): the data
-    migrations' occupations are gone, so put them back."""
-    ensure_occupations(Pekerjaan)
 
 
 def log_in(page: Page, base: str, username: str) -> None:

@@ -429,11 +429,7 @@ def card_status(request):
 @api.get("/cards", response=list[CardOut], tags=["cards"])
 def card_list(request, status: str = "", kecamatan: str = "", q: str = "", offset: int = 0, limit: int = 100):
     """The caller's cards, by village and name; ``q``: a name, KPJ or card number."""
-    found = cards.cards_for(request.user, status=status or None, q=q)
-    if not status:
-        found = found.exclude(status="voided")
-    if kecamatan:
-        found = found.filter(membership__peserta__desa__code__startswith=kecamatan + ".")
+    found = cards.card_list(request.user, status=status, area=kecamatan, q=q)
     late = set(cards.overdue_cards(request.user, timezone.localdate()).values_list("pk", flat=True))
     start = max(offset, 0)
     return [{"number": c.number, "kpj": c.membership.kpj, "nama": c.membership.peserta.nama,

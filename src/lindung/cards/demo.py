@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lindung.accounts.demo import demo_areas
 from lindung.accounts.models import User
+from lindung.programs.selectors import kecamatan_names
 from lindung.wilayah.models import Wilayah
 
 from . import services
@@ -24,7 +25,7 @@ PRINTED, AT_DINAS, AT_CAMAT, AT_VILLAGE = date(2024, 12, 2), date(2024, 12, 5), 
 def run_demo_cards(programme, operator, admin) -> None:
     kecamatan_codes = sorted({code[:8] for code in programme.memberships.exclude(kpj="")
                               .values_list("peserta__desa__code", flat=True).distinct()})
-    names = dict(Wilayah.objects.filter(code__in=kecamatan_codes).values_list("code", "name"))
+    names = kecamatan_names(kecamatan_codes)
     for code in kecamatan_codes:
         if not programme.print_batches.filter(kecamatan_id=code).exists():
             batch = services.print_cards(operator, programme, code)
@@ -32,6 +33,7 @@ def run_demo_cards(programme, operator, admin) -> None:
             at = timezone.make_aware(datetime.combine(PRINTED, time(9)))
             PrintBatch.objects.filter(pk=batch.pk).update(created=at)
             batch.card_set.update(since=at)
+    for code in kecamatan_codes:
         cards = Card.objects.filter(batch__programme=programme, batch__kecamatan_id=code)
         parties = {"giver_name": "Percetakan Kartu", "giver_role": "Penyedia cetak", "receiver_name": admin.get_full_name(),
                    "receiver_role": "Admin Dinas Tenaga Kerja", "place": "Kantor Dinas Tenaga Kerja, Bintuhan"}

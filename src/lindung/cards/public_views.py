@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lindung.payments.models import PaidMonth
-from lindung.payments.selectors import as_coverage
+from lindung.payments.selectors import membership_coverage
 from lindung.rules.contributions import tanggal
 from lindung.rules.coverage import MAX_ARREARS, State, status_on
 
 from .models import Card
+from .selectors import card_for_public
 from .verification import card_number_from
 
 # Lookups per client address and window (seconds): plenty for a clinic checking its patients, far too few
@@ -45,7 +45,7 @@ def validity(card: Card, day: date) -> Validity:
     if card.status == Card.Status.RETURNED:
         return Validity(False, "Kartu ini dikembalikan ke kantor dan tidak diserahkan kepada peserta.")
     membership = card.membership
-    status = status_on(as_coverage(membership, PaidMonth.objects.filter(membership=membership)), day)
+    status = status_on(membership_coverage(membership), day)
     match status.state:
         case State.ACTIVE | State.ARREARS:
             return Validity(True, "")
@@ -82,8 +82,7 @@ def verify(request, token: str):
         response["Retry-After"] = str(WINDOW)
         return response
     try:
-        card = (Card.objects.select_related("membership__peserta", "membership__programme")
-                .get(number=card_number_from(token)))
+        card = card_for_public(card_number_from(token))
     except (signing.BadSignature, Card.DoesNotExist):
         return render(request, "cards/verify.html", {}, status=404)
     today = timezone.localdate()

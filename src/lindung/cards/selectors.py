@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lindung.accounts.scoping import area_code, within
+from lindung.programs.selectors import kecamatan_names
 from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
 
@@ -32,6 +33,29 @@ def cards_for(user, programme=None, status: str | None = None, q: str | None = N
         q = q.strip()
         cards = cards.filter(Q(membership__peserta__nama__icontains=q) | Q(membership__kpj=q) | Q(number=q))
     return cards
+
+
+def card_list(user, status: str = "", area: str = "", q: str = "") -> QuerySet[Card]:
+    """The cards a page or the API lists: of one status, or every live one (voided cards only when asked
+    for); ``area``: a kecamatan or village code inside the user's area; ``q`` as in cards_for."""
+    cards = cards_for(user, status=status or None, q=q)
+    if not status:
+        cards = cards.exclude(status=S.VOIDED)
+    if area:
+        cards = cards.filter(Q(**{AREA: area}) | Q(**{f"{AREA}__startswith": area + "."}))
+    return cards
+
+
+def villages_with_cards(user) -> QuerySet[Wilayah]:
+    """The villages of the user's area that hold cards of his, for a village chooser."""
+    codes = cards_for(user).order_by().values("membership__peserta__desa_id").distinct()
+    return Wilayah.objects.filter(level=Level.DESA, code__in=codes).order_by("name")
+
+
+def card_for_public(number: str) -> Card:
+    """A card by its number for the public check its QR opens: not scoped to anyone's area (nobody is logged in;
+    the signed token and the rate limit guard it). Card.DoesNotExist when there is none."""
+    return Card.objects.select_related("membership__peserta", "membership__programme").get(number=number)
 
 
 def _overdue(today: date) -> Q:
@@ -61,7 +85,8 @@ def status_by_kecamatan(user, today: date) -> list[dict]:
     rows = (Card.objects.filter(within(user, AREA)).exclude(status=S.VOIDED)
             .annotate(kecamatan=Substr("membership__peserta__desa__code", 1, 8)).values("kecamatan")
             .annotate(**counts, overdue=Count("pk", filter=_overdue(today))).order_by("kecamatan"))
-    names = dict(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", "name"))
+    rows = list(rows)
+    names = kecamatan_names(r["kecamatan"] for r in rows)
     return [{"kecamatan": r["kecamatan"], "name": names.get(r["kecamatan"], ""), **{c: r[c] for c in COLUMNS}}
             for r in rows]
 
@@ -89,7 +114,7 @@ def league_table(user, today: date) -> list[League]:
     done: dict[str, list[int]] = {}
     for row in cards.filter(status=S.DELIVERED).annotate(on=delivered_on).values("kecamatan", "on", "batch__created"):
         done.setdefault(row["kecamatan"], []).append((row["on"] - timezone.localtime(row["batch__created"]).date()).days)
-    names = dict(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", "name"))
+    names = kecamatan_names(set(held) | set(done))
     table = [League(code, names.get(code, ""), held[code]["n"] if code in held else 0,
                     held[code]["late"] if code in held else 0,
                     (today - timezone.localtime(held[code]["oldest"]).date()).days if code in held else None,

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, require
 from lindung.accounts.scoping import sees_code, within
 from lindung.audit.services import record_event
+from lindung.core.db import refresh_statistics
 from lindung.enrolment.models import Membership
 from lindung.programs.models import Programme
 from lindung.rules import cards as rules
@@ -70,6 +71,7 @@ def print_cards(user, programme: Programme, kecamatan: Wilayah | str, layout: st
     bulk_create_with_history([
         Card(membership_id=pk, batch=batch, number=f"{kpj}-{(before or 0) + 1}", version=(before or 0) + 1, since=now)
         for pk, kpj, before in members], Card, batch_size=500, default_user=user)
+    refresh_statistics(len(members), Card)
     record_event(user, "cards.printed", target=f"printbatch:{batch.pk}",
                  summary=f"Cetak kartu {programme.code} #{batch.number}, Kecamatan {kecamatan.name}: {len(members)} kartu.")
     return batch
@@ -127,13 +129,13 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     if to_status in (S.AT_VILLAGE, S.DELIVERED) and len(desas) > 1:
         raise ValidationError(f"Kartu untuk desa harus dari satu desa/kelurahan; yang dipilih dari {len(desas)} desa.")
     handover = Handover(
-        number=_next_number(happened_on.year), from_status=current, to_status=to_status, giver=user, place=fields["place"],
+        from_status=current, to_status=to_status, giver=user, place=fields["place"],
         giver_name=fields["giver_name"], giver_role=fields["giver_role"], receiver_name=fields["receiver_name"],
         receiver_role=fields["receiver_role"], happened_on=happened_on, id_checked=id_checked, created_by=user,
         kecamatan_id=kecamatans.pop() if len(kecamatans) == 1 else None, desa_id=desas.pop() if len(desas) == 1 else None)
     if evidence:
         handover.evidence = evidence
-    handover.save()
+    _save_numbered(handover, happened_on.year)
     # The day it happened: a hand-over recorded late does not make the card look fresh.
     since = timezone.now() if happened_on == today else timezone.make_aware(datetime.combine(happened_on, time.min))
     for card in found:
@@ -144,6 +146,7 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     Card.history.bulk_history_create(found, batch_size=500, update=True, default_user=user)
     CardMove.objects.bulk_create([CardMove(card=c, handover=handover, from_status=current, to_status=to_status,
                                            reason=reason) for c in found], batch_size=500)
+    refresh_statistics(len(found), Card, CardMove)
     record_event(user, "cards.handed_over", target=f"handover:{handover.pk}",
                  summary=f"Berita acara {handover.number}: {len(found)} kartu {rules.LABELS[rules.Status(current)]} "
                          f"→ {rules.LABELS[rules.Status(to_status)]}"
@@ -203,9 +206,19 @@ def _kecamatan(user, kecamatan: Wilayah | str) -> Wilayah:
     return found
 
 
-def _next_number(year: int) -> str:
-    """BA-YYYY-NNNN: the hand-overs of a year are numbered in the order recorded; none is ever deleted."""
-    return f"BA-{year}-{Handover.objects.filter(number__startswith=f'BA-{year}-').count() + 1:04d}"
+def _save_numbered(handover: Handover, year: int, attempts: int = 5) -> None:
+    """BA-YYYY-NNNN: the hand-overs of a year are numbered in the order recorded; none is ever deleted. Two
+    hand-overs recorded at the same moment count the same year's total, and the unique number refuses the second
+    one's insert once the first commits: it then counts again (in its savepoint) and takes the next number."""
+    for attempt in range(attempts):
+        handover.number = f"BA-{year}-{Handover.objects.filter(number__startswith=f'BA-{year}-').count() + 1:04d}"
+        try:
+            with transaction.atomic():
+                handover.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
 
 
 def _check_evidence(evidence) -> None:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA
-from lindung.wilayah.models import Level, Wilayah
 
 from . import selectors, services
 from .minutes import minutes_pdf as render_minutes
@@ -89,23 +88,13 @@ class ScanForm(forms.Form):
         attrs={"accept": "image/*", "capture": "environment"}))
 
 
-def _villages(user):
-    """The villages of the user's area that hold cards of his, for the village chooser."""
-    codes = selectors.cards_for(user).order_by().values("membership__peserta__desa_id").distinct()
-    return Wilayah.objects.filter(level=Level.DESA, code__in=codes).order_by("name")
-
-
 def _list(request, form=None, status=200, scan=None, extra=None):
     status_filter, q, desa = request.GET.get("status", ""), request.GET.get("q", ""), request.GET.get("desa", "")
-    cards = selectors.cards_for(request.user, status=status_filter or None, q=q)
-    if not status_filter:
-        cards = cards.exclude(status=S.VOIDED)
-    if desa:
-        cards = cards.filter(membership__peserta__desa_id=desa)
+    cards = selectors.card_list(request.user, status=status_filter, area=desa, q=q)
     overdue = selectors.overdue_cards(request.user, timezone.localdate())
     return render(request, "cards/list.html", {
         "page": Paginator(cards, 100).get_page(request.GET.get("page")), "statuses": S.choices,
-        "status": status_filter, "q": q, "desa": desa, "villages": _villages(request.user),
+        "status": status_filter, "q": q, "desa": desa, "villages": selectors.villages_with_cards(request.user),
         "form": form or HandoverForm(user=request.user), "scan": scan or ScanForm(),
         "overdue": overdue[:50], "overdue_count": overdue.count(),
         "handovers": selectors.handovers_for(request.user)[:20], **(extra or {}),

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from lindung.accounts.roles import require
 from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
+from lindung.core.db import refresh_statistics
 from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.pipeline.kpj import read_answer
 from lindung.pipeline.schema import FINDINGS_SCHEMA
@@ -34,6 +35,7 @@ def add_candidates(user, programme, lines) -> int:
     made = [Membership(programme=programme, peserta_id=line.peserta_id, first=line.first, last=line.last)
             for line in lines.only("peserta_id", "first", "last")]
     bulk_create_with_history(made, Membership, batch_size=2000, default_user=user)
+    refresh_statistics(len(made), Membership)
     return len(made)
 
 
@@ -43,6 +45,7 @@ def activate_registered(user, programme) -> int:
     for m in found:
         m.status = S.ACTIVE
     bulk_update_with_history(found, Membership, ["status"], batch_size=2000, default_user=user)
+    refresh_statistics(len(found), Membership)
     return len(found)
 
 
@@ -74,6 +77,7 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
         record_event(user, "enrolment.submitted", target=f"registration_batch:{batch.pk}",
                      summary=f"Berkas pendaftaran #{number} program {programme.code}, kecamatan {code}: "
                              f"{len(found)} peserta.")
+    refresh_statistics(sum(b.members for b in batches), Membership)
     return batches
 
 
@@ -102,6 +106,7 @@ def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
             return outcome
         bulk_update_with_history(changed, Membership, ["status", "kpj", "rejection_reason"], batch_size=2000,
                                  default_user=user)
+        refresh_statistics(len(changed), Membership)
         record_event(user, "enrolment.answer_imported", target=f"programme:{programme.pk}",
                      summary=f"Jawaban BPJS untuk program {programme.code}: {outcome.registered} terdaftar, "
                              f"{outcome.rejected} ditolak, {outcome.unchanged} sudah tercatat.")

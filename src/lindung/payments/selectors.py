@@ -33,7 +33,11 @@ def bill_lines(user, bill: Bill) -> QuerySet[BillLine]:
 def coverage_of(user, membership: Membership) -> coverage.Membership:
     """The membership as the coverage engine sees it (for `coverage.timeline`, `status_on`, …).
     Raises Membership.DoesNotExist outside the user's area."""
-    membership = Membership.objects.filter(within(user, "peserta__desa__code")).get(pk=membership.pk)
+    return membership_coverage(Membership.objects.filter(within(user, "peserta__desa__code")).get(pk=membership.pk))
+
+
+def membership_coverage(membership: Membership) -> coverage.Membership:
+    """The engine's membership with every month paid for it, whoever reads (the card's public check has no user)."""
     return as_coverage(membership, PaidMonth.objects.filter(membership=membership))
 
 

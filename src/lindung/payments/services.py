@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
+from lindung.core.db import refresh_statistics
 from lindung.enrolment.models import Membership
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
@@ -82,6 +83,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     if not added and not bill.members:
         raise ValidationError(f"Tidak ada peserta program {programme.code} yang ditagih untuk bulan {month}.")
     if added:
+        refresh_statistics(added, BillLine)
         _recount(bill)
     record_event(user, "payments.bill_generated", target=f"bill:{bill.pk}",
                  summary=f"Tagihan {programme.code} bulan {month}: {added} peserta ditambahkan, jumlah {bill.members} "
@@ -133,6 +135,7 @@ def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: in
     payment.save()
     paid_lines = bill.lines.filter(_paid()).aggregate(s=Sum("total"))["s"] or 0
     lines_paid = _pay_lines(bill, payment, credit=paid_before + amount - paid_lines)
+    refresh_statistics(lines_paid, PaidMonth, BillLine)
     bill.status = Bill.Status.PARTLY_PAID if bill.lines.exclude(_paid()).exists() else Bill.Status.PAID
     bill._history_user = user
     bill.save()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lindung.pipeline.kpj import _nik_results
+from lindung.pipeline.kpj import nik_results
 from lindung.pipeline.readers import (
     PERSON_SPELLINGS,
     SHOWN_MAX,
@@ -146,7 +146,7 @@ def _months(values: pl.Series) -> pl.DataFrame:
 
 
 def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    valid_niks, nik_errors = _nik_results(frame.filter(pl.col("nik").is_not_null()))
+    valid_niks, nik_errors = nik_results(frame.filter(pl.col("nik").is_not_null()))
     keys = ["nik", "_number_cell"]
     kpj = pl.col("kpj")
     status_key = pl.col("status").str.to_lowercase().str.replace_all(r"[\W_]+", " ").str.strip_chars()

@@ -91,7 +91,7 @@ def _no_column(field: str) -> ReadError:
     )
 
 
-def _nik_results(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def nik_results(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(valid NIKs, NIK errors), keyed on the cell's text and whether it was a number cell.
 
     parse_nik runs once per distinct cell; its region warnings are left out, since the service matches
@@ -119,7 +119,7 @@ def _nik_results(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(answer frame, findings sorted by sheet and row)."""
     keys = ["nik", "_number_cell"]
-    valid_niks, nik_errors = _nik_results(frame)
+    valid_niks, nik_errors = nik_results(frame)
     kpj = pl.col("kpj")
     d = frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left").with_columns(
         safe_text(pl.col("nama"), TEXT_MAX).alias("nama"),

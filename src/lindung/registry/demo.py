@@ -9,6 +9,7 @@ from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
 from lindung.audit.services import record_event
+from lindung.core.db import refresh_statistics
 from lindung.rules.nik import make_nik
 from lindung.wilayah.models import Level, Wilayah
 
@@ -121,6 +122,7 @@ def seed_workers(regency: str, n: int = KAUR_WORKERS, seed: int = 2024, *, actor
             new.append(Peserta(**r, pekerjaan_1_id=jobs[first], pekerjaan_2_id=jobs.get(second), sumber=SumberData.DEMO))
         for i in range(0, len(new), batch):
             bulk_create_with_history(new[i:i + batch], Peserta, batch_size=batch, default_user=actor)
+        refresh_statistics(len(new), Peserta)
         record_event(actor, "registry.demo_seeded", target=f"wilayah:{regency}",
                      summary=f"{len(new)} peserta demo ditambahkan (seed {seed}, diminta {n}).")
     return len(new)

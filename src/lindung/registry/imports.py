@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
+from lindung.core.db import refresh_statistics
 from lindung.core.xlsx import safe_cell, write_table
 from lindung.pipeline import linkage, readers, validate
 from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA
@@ -268,6 +269,7 @@ def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
         for i in range(0, len(changed), batch_size):
             bulk_update_with_history(changed[i:i + batch_size], Peserta, WRITTEN + ["updated"], batch_size=batch_size,
                                      default_user=user, default_change_reason=f"impor #{batch.pk}")
+        refresh_statistics(len(new) + len(changed), Peserta)
         queued = _queue_pairs(batch, pairs)
         locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
         locked.report = {**locked.report, "inserted": len(new), "updated": len(changed), "queued_pairs": queued}

@@ -9,7 +9,7 @@ from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.cards import selectors, services
 from lindung.cards.documents import card_sheet_pdf
 from lindung.cards.models import PrintBatch
-from lindung.programs.models import Programme
+from lindung.programs.cli import cli_programme
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             self._status(actor, options["json"])
 
     def _print(self, actor, options):
-        programme = _programme(options["programme"])
+        programme = cli_programme(options["programme"])
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"Folder {out.parent} tidak ada.")
@@ -63,14 +63,3 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("Belum ada kartu di wilayah Anda.")
 
-
-def _programme(code: str | None) -> Programme:
-    if code:
-        found = Programme.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(f"Program {code} tidak ada.")
-        return found
-    found = list(Programme.objects.filter(status__in=(Programme.Status.APPROVED, Programme.Status.RUNNING))[:2])
-    if len(found) != 1:
-        raise CommandError("Sebutkan programnya: --programme KODE.")
-    return found[0]

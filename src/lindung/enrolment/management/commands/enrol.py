@@ -7,18 +7,8 @@ from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.enrolment import services
 from lindung.enrolment.selectors import registration_workbook
 from lindung.pipeline.readers import ReadError
-from lindung.programs.models import Programme
+from lindung.programs.cli import cli_programme
 from lindung.registry.imports import file_chunks
-
-
-def _programme(code: str | None) -> Programme:
-    """The programme named, or the one whose plan is approved and not yet closed."""
-    found = (Programme.objects.filter(code=code) if code else
-             Programme.objects.filter(status__in=[Programme.Status.APPROVED, Programme.Status.RUNNING]))
-    if len(found) != 1:
-        raise CommandError(f"Program {code} tidak ada." if code else
-                           "Sebutkan --programme KODE: tidak tepat satu program dengan rencana yang disetujui.")
-    return found[0]
 
 
 class Command(BaseCommand):
@@ -36,7 +26,7 @@ class Command(BaseCommand):
             p.add_argument("--user", help=USER_HELP)
 
     def handle(self, action, programme, user, **options):
-        actor, chosen = cli_user(user), _programme(programme)
+        actor, chosen = cli_user(user), cli_programme(programme)
         try:
             if action == "export":
                 self._export(actor, chosen, options["out"])

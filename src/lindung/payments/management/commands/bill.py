@@ -6,7 +6,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.payments.services import generate_bill
-from lindung.programs.models import Programme
+from lindung.programs.cli import cli_programme
 
 
 class Command(BaseCommand):
@@ -21,9 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, month, programme, user, **options):
         actor = cli_user(user)
-        chosen = Programme.objects.filter(code=programme).first()
-        if chosen is None:
-            raise CommandError(f"Program {programme} tidak ada.")
+        chosen = cli_programme(programme)
         try:
             bill = generate_bill(actor, chosen, month).bill
         except (ValidationError, PermissionDenied) as exc:

@@ -9,7 +9,7 @@ from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.payments import handover_selectors as selectors
 from lindung.payments import handover_services as services
 from lindung.pipeline.readers import ReadError
-from lindung.programs.models import Programme
+from lindung.programs.cli import cli_programme
 from lindung.rules.contributions import tanggal
 
 
@@ -28,9 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, programme, user, status_file, prepare_messages, send, **options):
         actor = cli_user(user)
-        chosen = Programme.objects.filter(code=programme).first()
-        if chosen is None:
-            raise CommandError(f"Program {programme} tidak ada.")
+        chosen = cli_programme(programme)
         queued = sent = None
         try:
             if status_file:
