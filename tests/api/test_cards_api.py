@@ -73,3 +73,27 @@ def test_a_hand_over_by_card_numbers_answers_its_number_and_is_all_or_nothing(ap
     assert seen.status_code == 200 and seen.json() == body
     assert client.get(f"/api/cards/handovers/{body['number']}", **auth["desa"]).status_code == 404  # other villages' names
     assert client.get("/api/cards/handovers/BA-1999-0001", **auth["operator"]).status_code == 404
+
+
+def test_print_runs_and_a_replacement_through_the_api(api, batch, planned):
+    client, auth = api
+    runs = client.get("/api/cards/batches", **auth["operator"]).json()
+    assert {(r["kecamatan"], r["cards"]) for r in runs} == {(KAUR_SELATAN, batch.cards), (KINAL, runs[-1]["cards"])}
+    assert [r["kecamatan"] for r in client.get("/api/cards/batches", **auth["camat"]).json()] == [KAUR_SELATAN]
+    again = post(client, "/api/cards/batches", auth["operator"], {"programme": planned.code, "kecamatan": KAUR_SELATAN})
+    assert again.status_code == 409 and "belum punya kartu" in again.json()["detail"]
+    assert post(client, "/api/cards/batches", auth["camat"], {"programme": planned.code, "kecamatan": KAUR_SELATAN}
+                ).status_code == 403
+
+    card = batch.card_set.order_by("number").first()
+    assert post(client, f"/api/cards/{card.number}/replace", auth["operator"], {"reason": "stolen"}).status_code == 422
+    assert post(client, f"/api/cards/{card.number}/replace", auth["camat"], {"reason": "lost"}).status_code == 403
+    made = post(client, f"/api/cards/{card.number}/replace", auth["operator"], {"reason": "lost", "layout": "card"})
+    assert made.status_code == 201
+    new = made.json()
+    assert new["number"] == f"{card.membership.kpj}-2" and new["status"] == "printed"
+    card.refresh_from_db()
+    assert card.status == "voided" and card.void_reason == "lost" and card.replaced_by.number == new["number"]
+    assert post(client, f"/api/cards/{card.number}/replace", auth["operator"], {"reason": "lost"}).status_code == 409
+    kinal = Card.objects.filter(membership__peserta__desa__code__startswith=KINAL).first()
+    assert post(client, f"/api/cards/{kinal.number}/replace", auth["camat"], {"reason": "lost"}).status_code == 404

@@ -11,6 +11,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from PIL import Image
 
 from lindung.cards import documents, public_views, services
@@ -23,7 +24,7 @@ from tests.payments.test_payments import approved_bill, run
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
     cache.clear()
     yield
     cache.clear()
@@ -130,6 +131,18 @@ def test_lookups_are_limited_per_address(client, printed, today):
     assert "Terlalu banyak pemeriksaan" in limited.content.decode()
     assert client.get("/v/forged.token/").status_code == 429  # forged lookups count and are limited too
     assert client.get(paths[0], REMOTE_ADDR="10.1.2.3").status_code == 200  # another address has its own limit
+    with connection.cursor() as cursor:  # counted in the database, the same for every worker process
+        cursor.execute("SELECT COUNT(*) FROM lindung_cache WHERE cache_key LIKE %s", ["%lindung.cards.verify%"])
+        assert cursor.fetchone()[0] == 2
+
+
+def test_behind_the_proxy_the_address_it_adds_is_counted_not_what_the_client_claims(client, printed, today, settings):
+    settings.LINDUNG_BEHIND_PROXY = True
+    path = f"/v/{token_for(printed[0].number)}/"
+    for i in range(public_views.LIMIT):  # one phone, claiming a new address each time in front of the proxy's entry
+        assert client.get(path, HTTP_X_FORWARDED_FOR=f"1.1.1.{i}, 36.70.1.2").status_code == 200
+    assert client.get(path, HTTP_X_FORWARDED_FOR="9.9.9.9, 36.70.1.2").status_code == 429
+    assert client.get(path, HTTP_X_FORWARDED_FOR="36.70.9.9").status_code == 200  # another phone behind the proxy
 
 
 def test_a_voided_returned_or_lapsed_card_is_not_valid(client, users, printed, today):

@@ -58,7 +58,7 @@ def test_overdue_cards_are_the_ones_held_too_long_in_the_users_area(users, chain
     # The selector and the rule agree card by card.
     for card in Card.objects.all():
         assert (card in selectors.overdue_cards(users["operator"], today)) == rules.overdue(
-            card.status, timezone.localtime(card.since).date(), today, services.limits())
+            card.status, timezone.localtime(card.since).date(), today, selectors.limits())
 
 
 def test_status_per_kecamatan_counts_each_stage(users, chain):

@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from lindung.accounts.roles import require
 from lindung.cards import selectors as cards
 from lindung.cards import services as card_services
-from lindung.cards.models import Handover
+from lindung.cards.models import Card, Handover, PrintBatch
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
 from lindung.payments import services as payment_services
@@ -53,9 +53,12 @@ from .schemas import (
     PaymentOut,
     PaymentRecordedOut,
     PlanOut,
+    PrintBatchOut,
+    PrintIn,
     ProgrammeOut,
     ReconciliationOut,
     RegionOut,
+    ReplaceIn,
     ResolveIn,
     ScenarioIn,
     ScenarioOut,
@@ -432,10 +435,45 @@ def card_list(request, status: str = "", kecamatan: str = "", q: str = "", offse
     found = cards.card_list(request.user, status=status, area=kecamatan, q=q)
     late = set(cards.overdue_cards(request.user, timezone.localdate()).values_list("pk", flat=True))
     start = max(offset, 0)
-    return [{"number": c.number, "kpj": c.membership.kpj, "nama": c.membership.peserta.nama,
-             "desa": c.membership.peserta.desa_id, "programme": c.membership.programme.code, "status": c.status,
-             "since": c.since, "return_reason": c.return_reason, "void_reason": c.void_reason, "overdue": c.pk in late}
-            for c in found[start:start + min(max(limit, 1), 1000)]]
+    return [_card_out(c, c.pk in late) for c in found[start:start + min(max(limit, 1), 1000)]]
+
+
+def _card_out(c, overdue: bool) -> dict:
+    return {"number": c.number, "kpj": c.membership.kpj, "nama": c.membership.peserta.nama,
+            "desa": c.membership.peserta.desa_id, "programme": c.membership.programme.code, "status": c.status,
+            "since": c.since, "return_reason": c.return_reason, "void_reason": c.void_reason, "overdue": overdue}
+
+
+@api.post("/cards/{number}/replace", response={201: CardOut}, tags=["cards"])
+def card_replace(request, number: str, data: ReplaceIn):
+    """Void a card (lost, damaged, wrong data) and print the member's next version in a print run of its own;
+    answers the new card (download its run's PDF from the printing page)."""
+    found = cards.cards_for(request.user).filter(number=number).first()
+    if found is None:
+        raise Http404
+    if data.reason not in Card.VoidReason.values or data.layout not in PrintBatch.Layout.values:
+        raise HttpError(422, "reason: lost, damaged atau wrong_data; layout: a4 atau card.")
+    return Status(201, _card_out(card_services.replace_card(request.user, found, data.reason, data.layout), False))
+
+
+def _batch_out(b) -> dict:
+    return {"id": b.pk, "programme": b.programme.code, "number": b.number, "kecamatan": b.kecamatan_id,
+            "cards": b.cards, "layout": b.layout, "created": b.created}
+
+
+@api.get("/cards/batches", response=list[PrintBatchOut], tags=["cards"])
+def print_batches(request):
+    """The print runs of the caller's area, newest first."""
+    return [_batch_out(b) for b in cards.print_batches(request.user)[:500]]
+
+
+@api.post("/cards/batches", response={201: PrintBatchOut}, tags=["cards"])
+def print_run(request, data: PrintIn):
+    """Print the cards of a kecamatan's members who have none yet, as one run (the office's)."""
+    programme = _programme(request, data.programme)
+    if data.layout not in PrintBatch.Layout.values:
+        raise HttpError(422, "layout: a4 atau card.")
+    return Status(201, _batch_out(card_services.print_cards(request.user, programme, data.kecamatan, data.layout)))
 
 
 def _handover_out(h: Handover) -> dict:

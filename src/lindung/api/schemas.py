@@ -275,6 +275,27 @@ class CardOut(Schema):
     overdue: bool
 
 
+class ReplaceIn(Schema):
+    reason: str  # lost, damaged or wrong_data
+    layout: str = "a4"  # a4 or card
+
+
+class PrintIn(Schema):
+    programme: str
+    kecamatan: str  # its code, e.g. 17.04.05
+    layout: str = "a4"
+
+
+class PrintBatchOut(Schema):
+    id: int
+    programme: str
+    number: int
+    kecamatan: str
+    cards: int
+    layout: str
+    created: datetime
+
+
 class HandoverIn(Schema):
     cards: list[str]  # card numbers
     to_status: str  # at_dinas, at_camat, at_village, delivered or returned

@@ -9,6 +9,7 @@ by Lindung's users: its text is Indonesian, like the card it belongs to.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import render
@@ -63,9 +64,19 @@ def masked_name(name: str) -> str:
     return " ".join(w[:2] + "*" * (len(w) - 2) if len(w) > 2 else w[:1] + "*" * (len(w) - 1) for w in name.split())
 
 
+def client_address(request) -> str:
+    """Who is asking: the connecting address, or behind our proxy the last X-Forwarded-For entry — the one the
+    proxy added; earlier entries come from the client and could be made up."""
+    if settings.LINDUNG_BEHIND_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _over_limit(request) -> bool:
-    # A fixed window per address in the cache; REMOTE_ADDR only, as a forwarded header could be made up.
-    key = f"lindung.cards.verify:{request.META.get('REMOTE_ADDR', '')}"
+    # A fixed window per address in the shared cache (the database: every worker counts the same).
+    key = f"lindung.cards.verify:{client_address(request)}"
     cache.add(key, 0, WINDOW)
     try:
         return cache.incr(key) > LIMIT

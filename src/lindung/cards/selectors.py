@@ -4,20 +4,49 @@ hand-overs (berita acara) whose cards the user may see."""
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from lindung.accounts.roles import OPERATOR_DESA
 from lindung.accounts.scoping import area_code, within
+from lindung.enrolment.models import Membership
 from lindung.programs.selectors import kecamatan_names
 from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
 
-from .models import Card, CardMove, Handover
-from .services import limits
+from .models import Card, CardMove, Handover, PrintBatch
 
 S = Card.Status
 AREA = "membership__peserta__desa__code"
+PRINTABLE = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
+
+
+def limits() -> rules.Limits:
+    return rules.Limits(settings.LINDUNG_CARD_OVERDUE_DAYS, settings.LINDUNG_CARD_LAST_STEP_DAYS)
+
+
+def awaiting_card(programme) -> QuerySet[Membership]:
+    """The programme's registered members (KPJ known) who have no live card: whom the next print run is for."""
+    return (Membership.objects.filter(programme=programme, status__in=PRINTABLE).exclude(kpj="")
+            .filter(~Exists(Card.objects.filter(membership=OuterRef("pk")).exclude(status=S.VOIDED))))
+
+
+def awaiting_by_kecamatan(user, programme) -> list[dict]:
+    """Per kecamatan of the user's area: how many of the programme's members wait for a card."""
+    rows = list(awaiting_card(programme).filter(within(user, "peserta__desa__code"))
+                .annotate(kecamatan=Substr("peserta__desa__code", 1, 8)).values("kecamatan")
+                .annotate(members=Count("pk")).order_by("kecamatan"))
+    names = kecamatan_names(r["kecamatan"] for r in rows)
+    return [{**r, "name": names.get(r["kecamatan"], "")} for r in rows]
+
+
+def print_batches(user, programme=None) -> QuerySet[PrintBatch]:
+    """The print runs of the kecamatans in the user's area, newest first."""
+    batches = (PrintBatch.objects.filter(within(user, "kecamatan__code"))
+               .select_related("programme", "kecamatan", "created_by").order_by("-created", "-pk"))
+    return batches.filter(programme=programme) if programme is not None else batches
 
 
 def cards_for(user, programme=None, status: str | None = None, q: str | None = None) -> QuerySet[Card]:
@@ -72,8 +101,23 @@ def _start_of(day: date):
 
 
 def overdue_cards(user, today: date) -> QuerySet[Card]:
-    """The user's cards that stayed at one level longer than allowed, the longest held first."""
-    return cards_for(user).filter(_overdue(today)).order_by("since", "number")
+    """The overdue cards the user must move, the longest held first: a village operator's are those at his village;
+    his village's cards still at the camat or the office are theirs to move (``overdue_upstream``)."""
+    cards = cards_for(user).filter(_overdue(today))
+    if _village_operator(user):
+        cards = cards.filter(status=S.AT_VILLAGE)
+    return cards.order_by("since", "number")
+
+
+def overdue_upstream(user, today: date) -> int:
+    """For a village operator: his village's cards held too long before they reach him (0 for anyone else)."""
+    if not _village_operator(user):
+        return 0
+    return cards_for(user).filter(_overdue(today)).exclude(status=S.AT_VILLAGE).count()
+
+
+def _village_operator(user) -> bool:
+    return getattr(user.role, "name", None) == OPERATOR_DESA.name
 
 
 COLUMNS = ("printed", "at_dinas", "at_camat", "at_village", "delivered", "returned", "overdue")

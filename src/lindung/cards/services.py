@@ -11,26 +11,26 @@ many villages have no operator of their own. Printing and replacing cards is the
 
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, require
 from lindung.accounts.scoping import sees_code, within
+from lindung.audit.models import Event
 from lindung.audit.services import record_event
-from lindung.core.db import refresh_statistics
-from lindung.enrolment.models import Membership
+from lindung.core.db import refresh_statistics, save_numbered
+from lindung.core.uploads import check_photo_or_pdf
 from lindung.programs.models import Programme
 from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
 
+from . import selectors
 from .models import Card, CardMove, Handover, PrintBatch
 
 S = Card.Status
-PRINTABLE = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
 OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 # The roles that record a move out of each level (see the module's docstring).
 RECORDED_BY = {
@@ -38,13 +38,7 @@ RECORDED_BY = {
     S.AT_CAMAT: {CAMAT.name},
     S.AT_VILLAGE: {OPERATOR_DESA.name, CAMAT.name},
 }
-# Evidence is a photo or a scanned page, told by its first bytes, not by the name or type the browser sends.
-EVIDENCE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"%PDF-")
 EVIDENCE_MAX_MB = 10
-
-
-def limits() -> rules.Limits:
-    return rules.Limits(settings.LINDUNG_CARD_OVERDUE_DAYS, settings.LINDUNG_CARD_LAST_STEP_DAYS)
 
 
 @transaction.atomic
@@ -53,10 +47,7 @@ def print_cards(user, programme: Programme, kecamatan: Wilayah | str, layout: st
     require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
     kecamatan = _kecamatan(user, kecamatan)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    members = (Membership.objects
-               .filter(programme=programme, status__in=PRINTABLE, peserta__desa__code__startswith=kecamatan.code + ".")
-               .exclude(kpj="")
-               .filter(~Exists(Card.objects.filter(membership=OuterRef("pk")).exclude(status=S.VOIDED)))
+    members = (selectors.awaiting_card(programme).filter(peserta__desa__code__startswith=kecamatan.code + ".")
                .annotate(before=Subquery(_last_version(OuterRef("kpj"))))
                .order_by("peserta__desa_id", "peserta__nama", "pk")
                .values_list("pk", "kpj", "before"))
@@ -135,7 +126,7 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
         kecamatan_id=kecamatans.pop() if len(kecamatans) == 1 else None, desa_id=desas.pop() if len(desas) == 1 else None)
     if evidence:
         handover.evidence = evidence
-    _save_numbered(handover, happened_on.year)
+    save_numbered(handover, f"BA-{happened_on.year}-")
     # The day it happened: a hand-over recorded late does not make the card look fresh.
     since = timezone.now() if happened_on == today else timezone.make_aware(datetime.combine(happened_on, time.min))
     for card in found:
@@ -152,6 +143,23 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
                          f"→ {rules.LABELS[rules.Status(to_status)]}"
                          + (f" ({rules.RETURN_REASONS[reason]})." if reason else "."))
     return handover
+
+
+@transaction.atomic
+def cards_to_print(user, batch: PrintBatch) -> list[Card]:
+    """A print run's live cards, in print order, for its PDF: downloaded once after printing, again when a sheet
+    was spoiled. Every download is on the record (cards in people's hands get copies); a voided card is not
+    printed again — its replacement is in a batch of its own."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
+    if not selectors.print_batches(user).filter(pk=batch.pk).exists():
+        raise PermissionDenied("Batch cetak ini bukan dari wilayah Anda.")
+    cards = list(batch.card_set.exclude(status=S.VOIDED).select_related("membership__peserta", "membership__programme")
+                 .order_by("membership__peserta__desa_id", "membership__peserta__nama", "pk"))
+    before = Event.objects.filter(action="cards.batch_downloaded", target_type="printbatch", target_id=str(batch.pk)).count()
+    record_event(user, "cards.batch_downloaded", target=f"printbatch:{batch.pk}",
+                 summary=f"PDF kartu {batch} diunduh (ke-{before + 1}): {len(cards)} kartu"
+                         + (f", {batch.cards - len(cards)} sudah dibatalkan tidak dicetak." if len(cards) < batch.cards else "."))
+    return cards
 
 
 @transaction.atomic
@@ -206,29 +214,6 @@ def _kecamatan(user, kecamatan: Wilayah | str) -> Wilayah:
     return found
 
 
-def _save_numbered(handover: Handover, year: int, attempts: int = 5) -> None:
-    """BA-YYYY-NNNN: the hand-overs of a year are numbered in the order recorded; none is ever deleted. Two
-    hand-overs recorded at the same moment count the same year's total, and the unique number refuses the second
-    one's insert once the first commits: it then counts again (in its savepoint) and takes the next number."""
-    for attempt in range(attempts):
-        handover.number = f"BA-{year}-{Handover.objects.filter(number__startswith=f'BA-{year}-').count() + 1:04d}"
-        try:
-            with transaction.atomic():
-                handover.save()
-            return
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
-
-
 def _check_evidence(evidence) -> None:
-    if not evidence:
-        return
-    if evidence.size > EVIDENCE_MAX_MB * 1024 * 1024:
-        raise ValidationError(f"Bukti serah terima lebih besar dari {EVIDENCE_MAX_MB} MB.")
-    evidence.seek(0)
-    head = evidence.read(12)
-    evidence.seek(0)
-    if not head.startswith(EVIDENCE_SIGNATURES) or (head.startswith(b"RIFF") and head[8:12] != b"WEBP"):
-        raise ValidationError("Bukti serah terima harus foto (JPEG, PNG, WebP) atau PDF.")
-
+    if evidence:
+        check_photo_or_pdf(evidence, "Bukti serah terima", EVIDENCE_MAX_MB)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printing_views, views
 
 app_name = "cards"
 urlpatterns: list = [
@@ -13,4 +13,8 @@ urlpatterns: list = [
     path("serah-terima/<str:number>/berita-acara.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("serah-terima/<str:number>/bukti", views.evidence, name="evidence"),
     path("peringkat/", views.league, name="league"),
+    path("cetak/", printing_views.printing, name="printing"),
+    path("cetak/baru/", printing_views.print_run, name="print_run"),
+    path("cetak/<int:pk>/kartu.pdf", printing_views.batch_pdf, name="batch_pdf"),
+    path("kartu/<str:number>/ganti/", printing_views.replace, name="replace"),
 ]

@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
-from lindung.accounts.roles import CAMAT, OPERATOR_DESA
+from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 
 from . import selectors, services
 from .minutes import minutes_pdf as render_minutes
 from .models import Card, Handover
+from .printing_views import ReplaceForm
 from .verification import card_number_from
 
 S = Card.Status
@@ -97,7 +98,7 @@ def _list(request, form=None, status=200, scan=None, extra=None):
         "status": status_filter, "q": q, "desa": desa, "villages": selectors.villages_with_cards(request.user),
         "form": form or HandoverForm(user=request.user), "scan": scan or ScanForm(),
         "overdue": overdue[:50], "overdue_count": overdue.count(),
-        "handovers": selectors.handovers_for(request.user)[:20], **(extra or {}),
+        "handovers": selectors.handovers_for(request.user)[:20], "can_print": can(request.user, "plans"), **(extra or {}),
     }, status=status)
 
 
@@ -145,6 +146,7 @@ def card(request, number: str, form=None, status=200):
                                     "place": found.membership.peserta.desa.name})
     return render(request, "cards/card.html", {
         "card": found, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
+        "can_replace": can(request.user, "plans") and found.status != S.VOIDED, "replace_form": ReplaceForm(),
         "moves": found.moves.select_related("handover").order_by("-handover__happened_on", "-pk"),
     }, status=status)
 

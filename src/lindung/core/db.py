@@ -1,6 +1,6 @@
 """Database helpers shared by the services' bulk writes."""
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 # Below this many rows the statistics PostgreSQL already has plan a statement well enough.
 BULK_ROWS = 1000
@@ -13,3 +13,20 @@ def refresh_statistics(rows: int, *models) -> None:
     if rows >= BULK_ROWS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+
+
+def save_numbered(row, prefix: str, attempts: int = 5) -> None:
+    """Saves ``row`` numbered PREFIX + NNNN (e.g. BA-2025-0001) in the order recorded, for rows that are never
+    deleted and whose ``number`` is unique. Two rows saved at the same moment count the same total, and the
+    unique number refuses the second one's insert once the first commits: it then counts again (in its
+    savepoint) and takes the next number."""
+    model = type(row)
+    for attempt in range(attempts):
+        row.number = f"{prefix}{model.objects.filter(number__startswith=prefix).count() + 1:04d}"
+        try:
+            with transaction.atomic():
+                row.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 
 @contextmanager
@@ -22,3 +23,18 @@ def saved_upload(chunks: bytes | Iterable[bytes], prefix: str) -> Iterator[Path]
 
 def max_upload_bytes() -> int:
     return settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024
+
+
+# A photo or a scanned page, told by its first bytes, not by the name or type the browser sends.
+PHOTO_OR_PDF = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"%PDF-")
+
+
+def check_photo_or_pdf(upload, what: str, max_mb: int) -> None:
+    """Refuse (ValidationError naming ``what``) an upload that is too large or not a JPEG, PNG, WebP or PDF."""
+    if upload.size > max_mb * 1024 * 1024:
+        raise ValidationError(f"{what} lebih besar dari {max_mb} MB.")
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if not head.startswith(PHOTO_OR_PDF) or (head.startswith(b"RIFF") and head[8:12] != b"WEBP"):
+        raise ValidationError(f"{what} harus foto (JPEG, PNG, WebP) atau PDF.")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA
-from lindung.cards.selectors import overdue_cards
+from lindung.cards.selectors import overdue_cards, overdue_upstream
 from lindung.registry.selectors import summary
 
 
@@ -34,6 +34,7 @@ def home(request):
             "chart": chart,
             "overdue": overdue[:5] if overdue is not None else [],
             "overdue_count": overdue.count() if overdue is not None else 0,
+            "overdue_upstream": overdue_upstream(request.user, timezone.localdate()),
         },
     )
 

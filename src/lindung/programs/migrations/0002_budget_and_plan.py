@@ -10,11 +10,12 @@ import lindung.rules.contributions
 
 
 def last_month_of_year(apps, schema_editor):
-    # Programmes made before the field existed ran to December of their year.
-    Programme = apps.get_model("programs", "Programme")
-    for programme in Programme.objects.filter(end__isnull=True):
-        programme.end = datetime.date(programme.year, 12, 1)
-        programme.save(update_fields=["end"])
+    # Programmes made before the field existed ran to December of their year; so do their history rows, which
+    # the field's NOT NULL below would otherwise refuse.
+    for model in ("Programme", "HistoricalProgramme"):
+        for row in apps.get_model("programs", model).objects.filter(end__isnull=True):
+            row.end = datetime.date(row.year, 12, 1)
+            row.save(update_fields=["end"])
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,374 @@
+"""Writes of a claim's life: the report, heirs and documents, documents complete, submission to BPJS with the
+benefit frozen, BPJS's decision, the payment. Each runs in one transaction, checks who may do it (rules.claims
+for the step) and leaves an audit event without names or NIKs.
+
+Who does what:
+- reporting, heirs and documents: whoever is near the family — the office (Admin/Operator Dinas), the camat
+  and the village operator, each for the members of his area;
+- documents complete and submission to BPJS: the office (role ``plans``), which checks the file and sends it;
+- BPJS's decision and its payment: the Admin Dinas (who records approvals, as for bills and payments) or the
+  BPJS account officer (Petugas BPJS), whose institution decides and pays. Not the Operator Dinas, who
+  prepared and submitted the claim.
+
+A report by the camat or a village operator alerts the office: it stays in ``selectors.alerts`` until an
+office user marks it seen (``mark_seen``). The outbox (notify.Message) is for texts to workers, not to staff.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from lokal import format_rupiah
+
+from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS, require
+from lindung.accounts.scoping import within
+from lindung.audit.services import record_event
+from lindung.core.db import save_numbered
+from lindung.core.uploads import check_photo_or_pdf
+from lindung.enrolment.models import Membership
+from lindung.payments.selectors import membership_coverage
+from lindung.registry.models import Peserta
+from lindung.rules import benefits
+from lindung.rules import claims as rules
+from lindung.rules.contributions import Month, UnknownTier, contribution, tanggal
+from lindung.rules.coverage import claim_status
+from lindung.rules.nik import parse_nik
+
+from .models import Claim, ClaimDocument, Heir
+
+S = Claim.Status
+OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
+REPORTERS = OFFICE | {CAMAT.name, OPERATOR_DESA.name}
+DECIDERS = {ADMIN_DINAS.name, PETUGAS_BPJS.name}
+REGISTERED = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
+DOCUMENT_MAX_MB = 10
+AREA = "membership__peserta__desa__code"
+
+
+def _role_in(user, roles: set[str], message: str) -> None:
+    if getattr(user, "role", None) is None or user.role.name not in roles:
+        raise PermissionDenied(message)
+
+
+def _refused(refusal: ValueError) -> ValidationError:
+    return ValidationError(str(refusal))
+
+
+def _filled(**fields: tuple[str, str]) -> dict[str, str]:
+    """The fields' texts stripped; ValidationError naming every empty one (each given as (value, label))."""
+    values = {key: (value or "").strip() for key, (value, _) in fields.items()}
+    missing = [label for key, (_, label) in fields.items() if not values[key]]
+    if missing:
+        raise ValidationError("Wajib diisi: " + ", ".join(missing) + ".")
+    return values
+
+
+@transaction.atomic
+def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_place: str, cause: str,
+                 reporter_name: str, reporter_relationship: str, reporter_phone: str = "",
+                 traffic_accident: bool = False) -> Claim:
+    """A death or a work accident of a member of the user's area, as reported by the family or the village.
+    The membership is the member's registered one (KPJ known) in force on the event day."""
+    _role_in(user, REPORTERS, "Hanya Dinas, camat atau operator desa yang boleh melaporkan klaim.")
+    if not Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).exists():
+        raise PermissionDenied("Peserta ini di luar wilayah Anda.")
+    try:
+        kind = rules.Kind(kind)
+    except ValueError:
+        raise ValidationError(f"Jenis klaim {kind!r} tidak dikenal.") from None
+    text = _filled(event_place=(event_place, "tempat peristiwa"), cause=(cause, "penyebab"),
+                   reporter_name=(reporter_name, "nama pelapor"),
+                   reporter_relationship=(reporter_relationship, "hubungan pelapor dengan peserta"))
+    today = timezone.localdate()
+    try:
+        rules.check_claim_deadline(kind, event_date, today)
+    except ValueError as refusal:
+        raise _refused(refusal)
+    membership = _membership(peserta, event_date)
+    if kind.death:
+        earlier = (Claim.objects.filter(membership__peserta=peserta, kind__in=[rules.Kind.JKM, rules.Kind.JKK_DEATH])
+                   .exclude(status=S.REJECTED).first())
+        if earlier is not None:
+            raise ValidationError(f"Sudah ada klaim kematian {earlier.number} untuk peserta ini.")
+    due = rules.deadlines(kind, event_date)
+    claim = Claim(membership=membership, kind=kind, event_date=event_date, traffic_accident=traffic_accident,
+                  reporter_phone=(reporter_phone or "").strip(), reported_by=user, reported_on=today,
+                  stage_one_due=due.stage_one, claim_due=due.claim,
+                  seen_by_office_at=timezone.now() if user.role.name in OFFICE else None, **text)
+    claim._history_user = user
+    save_numbered(claim, f"KLM-{today.year}-")
+    late = f"; laporan tahap I terlambat (batas {tanggal(due.stage_one)})" if due.stage_one and today > due.stage_one else ""
+    record_event(user, "claims.reported", target=f"claim:{claim.number}",
+                 summary=f"Klaim {claim.number} ({rules.KIND_LABELS[kind]}) dilaporkan: peristiwa {tanggal(event_date)}, "
+                         f"desa {peserta.desa_id}{late}.")
+    return claim
+
+
+def _membership(peserta: Peserta, event_date: date) -> Membership:
+    memberships = Membership.objects.filter(peserta=peserta)
+    if not memberships.exists():
+        raise ValidationError("Orang ini bukan peserta program: tidak ada kepesertaan BPJS yang bisa diklaim.")
+    registered = memberships.filter(status__in=REGISTERED).exclude(kpj="")
+    if not registered.exists():
+        raise ValidationError("Peserta ini belum terdaftar di BPJS Ketenagakerjaan (belum punya KPJ): "
+                              "belum ada hak atas manfaat.")
+    found = registered.filter(first__lte=event_date).order_by("-first").first()
+    if found is None:
+        first = registered.order_by("first").first().first
+        raise ValidationError(f"Peristiwa {tanggal(event_date)} terjadi sebelum kepesertaan mulai ({tanggal(first)}).")
+    return found
+
+
+def _locked(user, claim: Claim) -> Claim:
+    found = Claim.objects.select_for_update().filter(within(user, AREA), pk=claim.pk).first()
+    if found is None:
+        raise PermissionDenied("Klaim ini di luar wilayah Anda.")
+    return found
+
+
+def _editable(user, claim: Claim) -> Claim:
+    """The claim, locked, while its heirs and documents may still change: until the documents are complete."""
+    _role_in(user, REPORTERS, "Hanya Dinas, camat atau operator desa yang boleh mengubah berkas klaim.")
+    claim = _locked(user, claim)
+    if claim.status != S.REPORTED:
+        raise ValidationError(f"Ahli waris dan dokumen hanya bisa diubah selama klaim berstatus dilaporkan; klaim "
+                              f"{claim.number} sudah {rules.STATUS_LABELS[rules.Status(claim.status)]}.")
+    return claim
+
+
+@transaction.atomic
+def add_heir(user, claim: Claim, *, name: str, relationship: str, nik: str = "", phone: str = "",
+             bank_account: str = "") -> Heir:
+    """An heir of a death claim, refused when the legal order gives the benefit to someone else named."""
+    claim = _editable(user, claim)
+    if not rules.Kind(claim.kind).death:
+        raise ValidationError("Ahli waris hanya untuk klaim kematian; klaim kecelakaan kerja dibayar kepada peserta.")
+    text = _filled(name=(name, "nama ahli waris"))
+    nik = (nik or "").strip()
+    if nik:
+        info = parse_nik(nik)
+        if not info.valid:
+            raise ValidationError(f"NIK ahli waris: {info.errors[0].message}")
+        nik = info.nik
+    named = list(claim.heirs.values_list("relationship", flat=True)) + [relationship]
+    try:
+        rules.check_heirs(named, member_sex=claim.membership.peserta.jenis_kelamin)
+    except ValueError as refusal:
+        raise _refused(refusal)
+    heir = Heir(claim=claim, relationship=relationship, nik=nik, phone=(phone or "").strip(),
+                bank_account=(bank_account or "").strip(), **text)
+    heir._history_user = user
+    heir.save()
+    record_event(user, "claims.heir_added", target=f"claim:{claim.number}",
+                 summary=f"Ahli waris ({rules.RELATIONSHIP_LABELS[rules.Relationship(relationship)]}) ditambahkan "
+                         f"pada klaim {claim.number}.")
+    return heir
+
+
+@transaction.atomic
+def remove_heir(user, heir: Heir) -> None:
+    claim = _editable(user, heir.claim)
+    heir = claim.heirs.get(pk=heir.pk)
+    heir._history_user = user
+    heir.delete()
+    record_event(user, "claims.heir_removed", target=f"claim:{claim.number}",
+                 summary=f"Ahli waris ({rules.RELATIONSHIP_LABELS[rules.Relationship(heir.relationship)]}) dihapus "
+                         f"dari klaim {claim.number}.")
+
+
+@transaction.atomic
+def upload_document(user, claim: Claim, kind: str, file, issued_on: date | None = None) -> ClaimDocument:
+    """A scanned document of the claim's checklist (a photo or a PDF, told by its first bytes). The date on a
+    doctor's statement starts the 2×24 hours of the JKK stage II report."""
+    claim = _editable(user, claim)
+    listed = {d.code: d for d in rules.checklist(claim.kind, claim.traffic_accident)}
+    if kind not in listed:
+        raise ValidationError(f"Dokumen {rules.DOCUMENTS.get(kind, kind)!r} tidak termasuk daftar dokumen klaim "
+                              f"{rules.KIND_LABELS[rules.Kind(claim.kind)]}.")
+    if not file:
+        raise ValidationError(f"Pilih berkas {listed[kind].label}.")
+    check_photo_or_pdf(file, listed[kind].label, DOCUMENT_MAX_MB)
+    if issued_on is not None and not claim.event_date <= issued_on <= timezone.localdate():
+        raise ValidationError(f"Tanggal pada {listed[kind].label} harus antara tanggal peristiwa "
+                              f"({tanggal(claim.event_date)}) dan hari ini.")
+    if kind == "surat_dokter" and issued_on is not None:
+        claim.doctor_statement_on = issued_on
+        claim._history_user = user
+        claim.save(update_fields=["doctor_statement_on", "updated"])
+    document = ClaimDocument(claim=claim, kind=kind, issued_on=issued_on, uploaded_by=user)
+    document.file.save(file.name, file, save=False)
+    document.save()
+    record_event(user, "claims.document_uploaded", target=f"claim:{claim.number}",
+                 summary=f"Dokumen {listed[kind].label} diunggah untuk klaim {claim.number}.")
+    return document
+
+
+def _save(claim: Claim, user, to: str, reason: str = "") -> None:
+    try:
+        rules.check_move(claim.status, to, reason)
+    except ValueError as refusal:
+        raise _refused(refusal)
+    claim.status = to
+    claim._history_user = user
+    claim.save()
+
+
+@transaction.atomic
+def mark_documents_complete(user, claim: Claim) -> Claim:
+    """The office has checked the file: every required document is there and, for a death, the heirs named
+    are the ones the legal order gives the benefit to."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang menyatakan berkas klaim lengkap.")
+    claim = _locked(user, claim)
+    missing = rules.missing_documents(claim.kind, claim.traffic_accident, claim.documents.values_list("kind", flat=True))
+    if missing:
+        raise ValidationError(f"Berkas klaim {claim.number} belum lengkap: " + ", ".join(d.label for d in missing) + ".")
+    if rules.Kind(claim.kind).death:
+        try:
+            group = rules.check_heirs(claim.heirs.values_list("relationship", flat=True),
+                                      member_sex=claim.membership.peserta.jenis_kelamin)
+        except ValueError as refusal:
+            raise _refused(refusal)
+        if group is None:
+            raise ValidationError(f"Klaim kematian {claim.number} belum menyebut ahli waris.")
+    claim.documents_complete_on = timezone.localdate()
+    _save(claim, user, S.DOCUMENTS_COMPLETE)
+    record_event(user, "claims.documents_complete", target=f"claim:{claim.number}",
+                 summary=f"Berkas klaim {claim.number} lengkap.")
+    return claim
+
+
+@transaction.atomic
+def submit(user, claim: Claim) -> Claim:
+    """Send the complete claim to BPJS: the benefit is computed from the member's real coverage on the event day
+    and frozen with the rule version, so later payments or rule changes do not alter what was claimed."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang mengajukan klaim ke BPJS.")
+    claim = _locked(user, claim)
+    today = timezone.localdate()
+    try:
+        rules.check_move(claim.status, S.SUBMITTED)
+        rules.check_claim_deadline(claim.kind, claim.event_date, today)
+    except ValueError as refusal:
+        raise _refused(refusal)
+    frozen, status = _benefit(claim)
+    claim.benefit, claim.benefit_total, claim.payable_now = frozen, frozen["total"], frozen["payable_now"]
+    claim.rule_version = frozen["rule_version"]
+    claim.coverage_status = f"{status.label}. {status.explanation}"[:500]
+    claim.submitted_on = today
+    claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today).payment
+    _save(claim, user, S.SUBMITTED)
+    record_event(user, "claims.submitted", target=f"claim:{claim.number}",
+                 summary=f"Klaim {claim.number} diajukan ke BPJS: status pada peristiwa {status.label}, manfaat "
+                         f"{format_rupiah(claim.benefit_total)}, dibayar segera {format_rupiah(claim.payable_now)}; "
+                         f"dibayar paling lambat {tanggal(claim.payment_due)}.")
+    return claim
+
+
+def _benefit(claim: Claim) -> tuple[dict, object]:
+    """rules.benefits' result for the claim (as_dict) and the coverage status on the event day."""
+    membership = Membership.objects.select_related("programme", "peserta__pekerjaan_1").get(pk=claim.membership_id)
+    engine = membership_coverage(membership)
+    day, programme = claim.event_date, membership.programme
+    status = claim_status(engine, day)
+    occupation = membership.peserta.pekerjaan_1.code if membership.peserta.pekerjaan_1 else ""
+    try:
+        # What one month in arrears costs the heirs: the programme's rate of the event month (JHT is not owed for it).
+        monthly = (contribution(Month.of(day), programme.funding_source, occupation, programme.income_tier).total
+                   if status.arrears else 0)
+    except UnknownTier as exc:
+        raise ValidationError(str(exc))
+    children, notes = _children(claim)
+    try:
+        match rules.Kind(claim.kind):
+            case rules.Kind.JKM:
+                result = benefits.jkm(day, status, contribution_months=benefits.contribution_months(engine, day),
+                                      monthly_contribution=monthly, children=children).as_dict()
+            case rules.Kind.JKK_DEATH:
+                result = benefits.jkk_death(day, status, income=programme.income_tier, monthly_contribution=monthly,
+                                            children=children).as_dict()
+            case _:
+                result = _injury(day, status, monthly)
+    except ValueError as refusal:
+        raise _refused(refusal)
+    result["notes"] += notes
+    return result, status
+
+
+def _children(claim: Claim) -> tuple[list[benefits.Child], list[str]]:
+    """The children named as heirs, for the scholarship, in the order named; their age from the NIK's birth date."""
+    children, notes = [], []
+    for heir in claim.heirs.filter(relationship=rules.Relationship.CHILD).order_by("pk"):
+        born = parse_nik(heir.nik).birth_date if heir.nik else None
+        if born is None:
+            notes.append("Ada anak tanpa NIK: beasiswanya belum dihitung, lengkapi NIK-nya.")
+            continue
+        day = claim.event_date
+        children.append(benefits.Child(day.year - born.year - ((day.month, day.day) < (born.month, born.day))))
+    if children:
+        notes.append("Beasiswa dihitung dari umur anak menurut NIK, dengan anggapan belum menikah dan belum bekerja.")
+    return children, notes
+
+
+def _injury(day: date, status, monthly: int) -> dict:
+    """A work accident the member survived: medical care has no ceiling and is paid by BPJS to the hospital;
+    the cash benefits (STMB, disability, transport) follow from the doctor's statement and the receipts
+    (``lindung benefit``). Frozen here: the coverage status and the rights it gives."""
+    rights = status.rights
+    return {
+        "benefit": "JKK kecelakaan kerja", "event_date": day.isoformat(), "status": status.state.value,
+        "components": {}, "total": 0, "payable_now": 0, "payable_after_arrears": 0,
+        "arrears_months": len(status.arrears), "arrears_amount": len(status.arrears) * monthly,
+        "rights": {"perawatan medis, perawatan di rumah, transportasi": rights.jkk_medical.value,
+                   "santunan uang (STMB, cacat)": rights.jkk_cash.value},
+        "notes": [status.explanation, "Biaya pengobatan dibayar BPJS langsung ke fasilitas kesehatan; STMB, cacat dan "
+                  "biaya transportasi dihitung dari surat dokter dan kuitansi."],
+        "rule_version": benefits.jkk_table(day).version,
+    }
+
+
+@transaction.atomic
+def decide(user, claim: Claim, *, approved: bool, reason: str = "") -> Claim:
+    """BPJS's decision on a submitted claim: approved, or rejected with its reason."""
+    _role_in(user, DECIDERS, "Hanya Admin Dinas atau Petugas BPJS yang mencatat keputusan klaim.")
+    claim = _locked(user, claim)
+    reason = (reason or "").strip()
+    claim.rejection_reason = "" if approved else reason
+    claim.decided_on = timezone.localdate()
+    _save(claim, user, S.APPROVED if approved else S.REJECTED, reason)
+    record_event(user, "claims.decided", target=f"claim:{claim.number}",
+                 # The reason is free text that may name people: it stays on the claim (and its history), not here.
+                 summary=f"Klaim {claim.number} " + ("disetujui BPJS." if approved else "ditolak BPJS; alasan pada klaim."))
+    return claim
+
+
+@transaction.atomic
+def record_paid(user, claim: Claim, *, amount: int, paid_on: date) -> Claim:
+    """BPJS paid an approved claim: the amount and the day, which say whether it was paid in time."""
+    _role_in(user, DECIDERS, "Hanya Admin Dinas atau Petugas BPJS yang mencatat pembayaran klaim.")
+    claim = _locked(user, claim)
+    if amount <= 0:
+        raise ValidationError("Jumlah yang dibayar harus lebih dari Rp0.")
+    if paid_on > timezone.localdate():
+        raise ValidationError("Tanggal pembayaran tidak boleh di masa depan.")
+    if claim.submitted_on and paid_on < claim.submitted_on:
+        raise ValidationError(f"Tanggal pembayaran sebelum klaim diajukan ({tanggal(claim.submitted_on)}).")
+    claim.paid_amount, claim.paid_on = amount, paid_on
+    _save(claim, user, S.PAID)
+    late = claim.payment_due is not None and paid_on > claim.payment_due
+    record_event(user, "claims.paid", target=f"claim:{claim.number}",
+                 summary=f"Klaim {claim.number} dibayar {format_rupiah(amount)} pada {tanggal(paid_on)}"
+                         + (f", terlambat (batas {tanggal(claim.payment_due)})." if late else "."))
+    return claim
+
+
+@transaction.atomic
+def mark_seen(user, claim: Claim) -> Claim:
+    """The office has seen a report from a kecamatan or a village: it leaves the office's alerts."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang menerima laporan klaim.")
+    claim = _locked(user, claim)
+    if claim.seen_by_office_at is None:
+        claim.seen_by_office_at = timezone.now()
+        claim._history_user = user
+        claim.save(update_fields=["seen_by_office_at", "updated"])
+        record_event(user, "claims.seen", target=f"claim:{claim.number}", summary=f"Laporan klaim {claim.number} diterima Dinas.")
+    return claim
