@@ -16,6 +16,8 @@ urlpatterns = [
     path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
     path("program/<slug:code>/iuran/", include("lindung.payments.urls")),
     path("kartu/", include("lindung.cards.urls")),
+    path("klaim/laporan/", include("lindung.claims.report_urls")),
+    path("klaim/", include("lindung.claims.urls")),
     path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
     path("api/", api.urls),
     path("admin/", admin.site.urls),

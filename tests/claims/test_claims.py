@@ -354,3 +354,36 @@ def test_a_claim_past_its_five_years_cannot_be_submitted(users, running, ahmad):
         services.submit(users["operator"], claim)
     claim.refresh_from_db()
     assert (claim.status, claim.benefit, claim.submitted_on) == (S.DOCUMENTS_COMPLETE, None, None)
+
+
+def test_an_approved_death_ends_the_membership_no_more_bills_no_self_pay_notice_and_the_card_is_not_valid(
+        users, running, ahmad):
+    from lindung.notify.models import Message
+    from lindung.payments import handover_selectors
+    from lindung.payments.models import BillLine
+
+    pay(users, running, "2025-01", date(2025, 1, 10))
+    claim = report(users["desa"], ahmad, event_date=date(2025, 2, 3))
+    neighbour = running.memberships.exclude(pk=ahmad.pk).first()
+    notice, other = (Message.objects.create(peserta=m.peserta, purpose="handover", about=running.code, channel="sms",
+                                            phone="081234567890", text="…") for m in (ahmad, neighbour))
+    complete_death_file(users["desa"], claim)
+    services.mark_documents_complete(users["operator"], claim)
+    services.submit(users["operator"], claim)
+    ahmad.refresh_from_db()
+    assert ahmad.ended_on is None  # a report or a submission is not yet BPJS's word
+    services.decide(users["bpjs"], claim, approved=True)
+    ahmad.refresh_from_db()
+    assert (ahmad.ended_on, ahmad.end_kind) == (date(2025, 2, 3), Membership.End.DEATH)
+    assert ahmad.history.first().history_user == users["bpjs"]
+    status = claim_status(membership_coverage(ahmad), date(2025, 3, 1))
+    assert status.state == State.ENDED
+    # February, the month he died in, is still billed; March is not; the others are.
+    for month in ("2025-02", "2025-03"):
+        payments.generate_bill(users["operator"], running, month)
+    billed = set(BillLine.objects.filter(membership=ahmad).values_list("month", flat=True))
+    assert billed == {date(2025, 1, 1), date(2025, 2, 1)}
+    assert BillLine.objects.filter(month=date(2025, 3, 1)).count() == running.memberships.count() - 1
+    assert not handover_selectors.memberships(users["admin"], running).filter(pk=ahmad.pk).exists()
+    assert Message.objects.get(pk=notice.pk).status == Message.Status.WITHDRAWN
+    assert Message.objects.get(pk=other.pk).status == Message.Status.QUEUED

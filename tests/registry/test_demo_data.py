@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from lindung.accounts.models import User
 from lindung.audit.models import Event
+from lindung.claims.models import Claim
 from lindung.registry.demo import COASTAL_KECAMATAN, KAUR_WORKERS, generate_workers, seed_workers, villages_of
 from lindung.registry.models import Peserta
 from lindung.rules.nik import check_against, parse_nik
@@ -94,3 +95,11 @@ def test_demo_command_is_idempotent_and_prints_the_logins(db, settings, tmp_path
         assert username in out
     assert User.objects.get(username="camat").area_id == "17.04.05"
     assert (tmp_path / "static" / "vendor" / "plotly.min.js").exists()
+    # The demo's claims, once: a JKM paid in full in February 2025 (the member's cover ended with it), a JKK with
+    # BPJS, and a death the village reported yesterday that the office has not seen.
+    paid, with_bpjs, reported = Claim.objects.order_by("pk")
+    assert (paid.kind, paid.status, paid.paid_amount, paid.paid_on) == ("jkm", "paid", 42_000_000, date(2025, 2, 21))
+    assert (paid.event_date, paid.membership.ended_on) == (date(2025, 2, 10), date(2025, 2, 10))
+    assert [c.number for c in (paid, with_bpjs)] == ["KLM-2025-0001", "KLM-2025-0002"]
+    assert (with_bpjs.kind, with_bpjs.status, with_bpjs.traffic_accident) == ("jkk_injury", "submitted", True)
+    assert (reported.status, reported.reported_by.username, reported.seen_by_office_at) == ("reported", "desa", None)

@@ -27,6 +27,7 @@ from lindung.audit.services import record_event
 from lindung.core.db import save_numbered
 from lindung.core.uploads import check_photo_or_pdf
 from lindung.enrolment.models import Membership
+from lindung.notify import services as notify
 from lindung.payments.selectors import membership_coverage
 from lindung.registry.models import Peserta
 from lindung.rules import benefits
@@ -335,10 +336,24 @@ def decide(user, claim: Claim, *, approved: bool, reason: str = "") -> Claim:
     claim.rejection_reason = "" if approved else reason
     claim.decided_on = timezone.localdate()
     _save(claim, user, S.APPROVED if approved else S.REJECTED, reason)
+    if approved and rules.Kind(claim.kind).death:
+        _end_memberships(user, claim)
     record_event(user, "claims.decided", target=f"claim:{claim.number}",
                  # The reason is free text that may name people: it stays on the claim (and its history), not here.
                  summary=f"Klaim {claim.number} " + ("disetujui BPJS." if approved else "ditolak BPJS; alasan pada klaim."))
     return claim
+
+
+def _end_memberships(user, claim: Claim) -> None:
+    """BPJS confirmed the death: the member's memberships end that day (coverage.ENDED, no more bills, no
+    self-pay notices; queued ones are withdrawn). A membership that only starts after the day is left for the
+    office to withdraw."""
+    for m in Membership.objects.select_for_update().filter(peserta_id=claim.membership.peserta_id, ended_on__isnull=True,
+                                                           first__lte=claim.event_date):
+        m.ended_on, m.end_kind = claim.event_date, Membership.End.DEATH
+        m._history_user = user
+        m.save(update_fields=["ended_on", "end_kind", "updated"])
+    notify.withdraw(claim.membership.peserta_id, f"Peserta meninggal (klaim {claim.number}).")
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.rules.coverage import EndKind
+
 
 class RegistrationBatch(models.Model):
     """One kecamatan's registration file sent to BPJS Ketenagakerjaan: which members, by whom, when."""
@@ -33,6 +35,10 @@ class Membership(models.Model):
         FIXED = "fixed", _("Fixed, to resubmit")
         RESUBMITTED = "resubmitted", _("Resubmitted")
 
+    class End(models.TextChoices):
+        DEATH = EndKind.DEATH.value, _("Died")
+        EXIT = EndKind.EXIT.value, _("Left the programme")
+
     programme = models.ForeignKey("programs.Programme", models.PROTECT, related_name="memberships")
     peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="memberships")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CANDIDATE)
@@ -42,6 +48,9 @@ class Membership(models.Model):
     last = models.DateField(_("last funded month"))
     batch = models.ForeignKey(RegistrationBatch, models.PROTECT, null=True, blank=True, related_name="memberships",
                               verbose_name=_("registration file"))
+    # The member died (an approved death claim) or left: coverage and billing stop on that day.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_kind = models.CharField(_("ended by"), max_length=10, blank=True, choices=End.choices)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -49,6 +58,8 @@ class Membership(models.Model):
         ordering = ["programme", "peserta__desa_id", "peserta__nama"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "peserta"], name="membership_once"),
+            models.CheckConstraint(condition=models.Q(ended_on__isnull=True, end_kind="")
+                                   | (models.Q(ended_on__isnull=False) & ~models.Q(end_kind="")), name="membership_end_whole"),
             # A KPJ is one person's number: two members of a programme cannot share it.
             models.UniqueConstraint(fields=["programme", "kpj"], condition=~models.Q(kpj=""), name="membership_kpj_once"),
         ]

@@ -14,6 +14,7 @@ class Message(models.Model):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # no longer to be sent: the person died
 
     peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="messages")
     purpose = models.CharField(_("purpose"), max_length=40)  # e.g. "handover"

@@ -24,6 +24,13 @@ def queue(purpose: str, about: str, messages: list[Message]) -> int:
     return Message.objects.filter(purpose=purpose, about=about).count() - before
 
 
+def withdraw(peserta_id: int, why: str) -> int:
+    """The person's queued messages are not to be sent (he died): kept, marked withdrawn with why. Called inside
+    the caller's transaction, which audits it. Returns how many."""
+    return Message.objects.filter(peserta_id=peserta_id, status=Message.Status.QUEUED).update(
+        status=Message.Status.WITHDRAWN, error=why[:255])
+
+
 @dataclass(frozen=True)
 class Sent:
     sent: int

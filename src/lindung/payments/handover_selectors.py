@@ -99,7 +99,8 @@ def bulan(month: Month) -> str:
 
 def memberships(user, programme) -> QuerySet[Membership]:
     """The programme's members with a KPJ (registered or active) in the user's area."""
-    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED)
+    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED,
+                                     ended_on__isnull=True)  # nobody asks the dead or those who left to pay on
 
 
 def handover_list(user, programme, desa: str | None = None, kecamatan: str | None = None,

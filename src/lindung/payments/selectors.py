@@ -45,7 +45,8 @@ def as_coverage(membership: Membership, paid_months) -> coverage.Membership:
     """The engine's membership from our rows. Coverage starts on the first funded month's first day: the
     registration date BPJS records is the start of the cooperation agreement's first month (DOMAIN.md §2)."""
     return coverage.Membership(registered=membership.first, payments=tuple(
-        coverage.Payment(Month.of(p.month), Payer(p.payer), p.paid_on) for p in paid_months))
+        coverage.Payment(Month.of(p.month), Payer(p.payer), p.paid_on) for p in paid_months),
+        ended_on=membership.ended_on, end_kind=coverage.EndKind(membership.end_kind) if membership.end_kind else None)
 
 
 PAYERS = {Payer.APBN: "APBN", Payer.APBD: "APBD", Payer.DANA_DESA: "Dana desa", Payer.CSR: "CSR",

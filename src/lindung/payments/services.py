@@ -70,7 +70,9 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
         bill = Bill(programme=programme, month=day, due_date=due_date(month), created_by=user)
         bill._history_user = user
         bill.save()
+    # The month a member died in is still owed; the months after it are not.
     candidates = (Membership.objects.filter(programme=programme, status__in=BILLED, first__lte=day, last__gte=day)
+                  .exclude(ended_on__lt=day)
                   .filter(~Exists(BillLine.objects.filter(peserta=OuterRef("peserta_id"), month=day))))
     lapsed = _lapsed(month, programme.first_month)
     gone = candidates.filter(lapsed).count()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lindung.accounts.demo import ensure_demo_users
 from lindung.accounts.models import User
 from lindung.cards.demo import run_demo_cards
+from lindung.claims.demo import run_demo_claims
 from lindung.programs.demo import run_demo_programme
 from lindung.registry.demo import KAUR_WORKERS, seed_workers
 from lindung.wilayah.services import load_regency
@@ -36,6 +37,9 @@ class Command(BaseCommand):
         programme = run_demo_programme(regency, operator, admin)
         self.stdout.write("    Kartu peserta: dicetak Desember 2024, diserahkan bupati ke camat 19 Desember 2024…")
         run_demo_cards(programme, operator, admin)
+        self.stdout.write("    Klaim: JKM dibayar Februari 2025, JKK di BPJS, satu laporan desa kemarin…")
+        run_demo_claims(programme, operator=operator, admin=admin, bpjs=User.objects.get(username="bpjs"),
+                        village_operator=User.objects.get(username="desa"))
         self.stdout.write("4/4 Menyiapkan berkas statis…")
         call_command("collectstatic", interactive=False, verbosity=0)
 
