@@ -11,6 +11,7 @@ from lindung.accounts.services import issue_token
 from lindung.cards import services as card_services
 from lindung.cards.models import Card
 from lindung.cards.verification import token_for
+from lindung.claims import services as claim_services
 from lindung.enrolment import services
 from lindung.enrolment.models import Membership
 from lindung.payments import handover_services
@@ -83,12 +84,16 @@ def world(users, three_workers):
             workers["village"].kecamatan_code)}):
         handovers.append(card_services.hand_over(users["camat"], [c for c in cards if c.membership.peserta.desa_id == desa],
                                                  "at_village", **PARTIES, happened_on=date.today()))
+    # A death reported for each worker: the claim pages (the outsider's only the office may see).
+    claims = [claim_services.report_claim(users["operator"], p, kind="jkm", event_date=date(2025, 1, 20), event_place="Rumah",
+                                          cause="Sakit", reporter_name="Kepala Desa", reporter_relationship="Kepala desa")
+              for p in workers.values()]
     values = {
         "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk] + list(
             reconciliation.differences.values_list("pk", flat=True)),
         "month": ["2025-01"],
         "number": sorted({batch.pk, programme.plan.number} | {b.number for b in registration}) + [h.number for h in handovers] + list(
-            Card.objects.values_list("number", flat=True)),
+            Card.objects.values_list("number", flat=True)) + [c.number for c in claims],
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
         "prefix": [t[4:10] for t in tokens.values()],

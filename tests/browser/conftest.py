@@ -28,3 +28,24 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_test_id("total-workers")).to_be_visible()
+
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """``open_as(username, **PHONE)``: a logged-in page (on a phone-sized screen with PHONE) that accepts the
+    confirmations; its context closed before the live server stops."""
+    contexts = []
+
+    def open_page(username, **device):
+        contexts.append(browser.new_context(**device))
+        page = contexts[-1].new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        log_in(page, live_server.url, username)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -20,6 +20,19 @@ from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
 S = Card.Status
 
 
+@pytest.fixture(autouse=True)
+def jobs_at_once(settings, tmp_path):
+    """The PDF job runs at once in the request (a worker runs it in production); files go to the test's folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def download(client, batch) -> bytes:
+    response = client.get(reverse("cards:batch_pdf", args=[batch.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf", response.status_code
+    return b"".join(response.streaming_content)
+
+
 def test_the_office_sees_who_waits_prints_a_kecamatan_and_downloads_its_pdf(client, users, planned, tmp_path):
     members = registered(planned)
     in_kecamatan = [m for m in members if m.peserta.desa_id.startswith(KAUR_SELATAN + ".")]
@@ -33,15 +46,17 @@ def test_the_office_sees_who_waits_prints_a_kecamatan_and_downloads_its_pdf(clie
                        follow=True)
     batch = PrintBatch.objects.get()
     assert batch.cards == len(in_kecamatan) and batch.layout == "card" and batch.created_by == users["operator"]
-    assert KAUR_SELATAN not in {r["kecamatan"] for r in done.context["waiting"]}
-    assert "Kaur Selatan" in done.content.decode() and reverse("cards:batch_pdf", args=[batch.pk]) in done.content.decode()
+    assert done.context["batch"] == batch and "Kaur Selatan" in done.content.decode()
+    batch.refresh_from_db()  # the job prepared the PDF
+    assert (batch.pdf_status, batch.pdf_progress) == (PrintBatch.Pdf.READY, 100)
+    assert reverse("cards:batch_pdf", args=[batch.pk]) in done.content.decode()
+    listed = client.get(reverse("cards:printing"))
+    assert KAUR_SELATAN not in {r["kecamatan"] for r in listed.context["waiting"]}
 
     again = client.post(reverse("cards:print_run"), {"programme": planned.code, "kecamatan": KAUR_SELATAN}, follow=True)
     assert "belum punya kartu" in again.content.decode() and PrintBatch.objects.count() == 1
 
-    pdf = client.get(reverse("cards:batch_pdf", args=[batch.pk]))
-    assert pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(tmp_path, pdf.content)
+    text = pdf_text(tmp_path, download(client, batch))
     assert all(m.peserta.nama in text for m in in_kecamatan)
     assert Event.objects.filter(action="cards.batch_downloaded", target_id=str(batch.pk)).count() == 1
 
@@ -52,8 +67,12 @@ def test_a_run_downloaded_again_leaves_out_the_voided_card_and_is_on_the_record(
     lost = batch.card_set.select_related("membership__peserta").first()
     services.replace_card(users["operator"], lost, Card.VoidReason.DAMAGED)
     client.force_login(users["admin"])
+    batch.refresh_from_db()
+    assert batch.pdf_status == PrintBatch.Pdf.NONE  # to prepare again, without the voided card
+    assert client.get(reverse("cards:batch_pdf", args=[batch.pk])).url == reverse("cards:batch", args=[batch.pk])
+    assert client.get(reverse("cards:batch", args=[batch.pk])).context["batch"].pdf_status == PrintBatch.Pdf.READY
     for _ in range(2):
-        text = pdf_text(tmp_path, client.get(reverse("cards:batch_pdf", args=[batch.pk])).content)
+        text = pdf_text(tmp_path, download(client, batch))
     assert lost.number not in text
     assert all(c.number in text for c in batch.card_set.exclude(pk=lost.pk))
     events = Event.objects.filter(action="cards.batch_downloaded", target_id=str(batch.pk)).order_by("pk")
@@ -69,6 +88,7 @@ def test_only_the_office_prints(client, users, planned, who):
     assert client.get(reverse("cards:printing")).status_code == 403
     assert client.post(reverse("cards:print_run"), {"programme": planned.code, "kecamatan": KAUR_SELATAN}).status_code == 403
     assert client.get(reverse("cards:batch_pdf", args=[batch.pk])).status_code == 403
+    assert client.get(reverse("cards:batch", args=[batch.pk])).status_code == 403
     assert PrintBatch.objects.count() == 1
 
 
@@ -137,3 +157,25 @@ def test_the_village_operator_is_shown_the_cards_he_holds_and_told_of_those_stil
     assert selectors.overdue_upstream(users["desa"], today) == 0
     home = client.get("/").content.decode()
     assert 'data-testid="home-overdue"' in home and 'data-testid="home-overdue-upstream"' not in home
+
+
+def test_the_run_page_shows_the_progress_and_refreshes_until_the_pdf_is_ready(client, users, planned, settings):
+    registered(planned)
+    batch = services.print_cards(users["operator"], planned, KAUR_SELATAN)
+    PrintBatch.objects.filter(pk=batch.pk).update(pdf_status=PrintBatch.Pdf.RUNNING, pdf_progress=40,
+                                                  pdf_started=timezone.now())
+    client.force_login(users["operator"])
+    page = client.get(reverse("cards:batch", args=[batch.pk])).content.decode()
+    assert 'value="40"' in page and 'http-equiv="refresh"' in page
+    assert client.get(reverse("cards:batch_pdf", args=[batch.pk])).status_code == 302  # not yet
+    # A job that died with its worker is queued again after a while; a running one is left alone.
+    client.post(reverse("cards:batch", args=[batch.pk]))
+    assert PrintBatch.objects.get(pk=batch.pk).pdf_progress == 40
+    PrintBatch.objects.filter(pk=batch.pk).update(pdf_started=timezone.now() - timedelta(hours=1))
+    client.post(reverse("cards:batch", args=[batch.pk]))
+    assert PrintBatch.objects.get(pk=batch.pk).pdf_status == PrintBatch.Pdf.READY
+    # A failure is shown with the button to try again, not retried by every refresh.
+    PrintBatch.objects.filter(pk=batch.pk).update(pdf_status=PrintBatch.Pdf.FAILED, pdf_error="OSError: disk full")
+    page = client.get(reverse("cards:batch", args=[batch.pk])).content.decode()
+    assert "disk full" in page and 'http-equiv="refresh"' not in page
+    assert PrintBatch.objects.get(pk=batch.pk).pdf_status == PrintBatch.Pdf.FAILED

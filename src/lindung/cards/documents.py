@@ -82,5 +82,18 @@ def card_sheet_html(cards, layout: str = "a4") -> str:
     })
 
 
-def card_sheet_pdf(cards, layout: str = "a4") -> bytes:
-    return HTML(string=card_sheet_html(cards, layout)).write_pdf()
+PAGES_PER_STEP = 5  # A4 pages rendered between two progress reports
+
+
+def card_sheet_pdf(cards, layout: str = "a4", progress=None) -> bytes:
+    """The cards as one PDF. Rendered a few pages at a time (WeasyPrint takes about a second per A4 page of ten
+    cards), calling ``progress(done, total)`` in between, so a long print run can show how far it is."""
+    cards = list(cards.select_related("membership__peserta", "membership__programme") if isinstance(cards, QuerySet)
+                 else cards)
+    step = PAGES_PER_STEP * (COLUMNS * ROWS if layout == "a4" else 1)
+    documents = []
+    for start in range(0, max(len(cards), 1), step):
+        documents.append(HTML(string=card_sheet_html(cards[start:start + step], layout)).render())
+        if progress:
+            progress(min(start + step, len(cards)), len(cards))
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()

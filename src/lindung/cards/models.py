@@ -18,6 +18,21 @@ class PrintBatch(models.Model):
     created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("made by"))
     created = models.DateTimeField(_("made"), auto_now_add=True)
 
+    class Pdf(models.TextChoices):
+        NONE = "", _("Not prepared")
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # The run's PDF, prepared in the background (a kecamatan's cards take minutes) and kept until a card of the
+    # run is voided; ``pdf_progress`` in percent, polled by the printing page.
+    pdf = models.FileField(_("PDF"), upload_to="kartu/", blank=True)
+    pdf_status = models.CharField(_("PDF"), max_length=8, choices=Pdf.choices, blank=True, default=Pdf.NONE)
+    pdf_progress = models.PositiveSmallIntegerField(default=0)
+    pdf_started = models.DateTimeField(null=True, blank=True)  # a job that died long after this is queued again
+    pdf_error = models.CharField(max_length=300, blank=True)
+
     class Meta:
         ordering = ["programme", "-number"]
         constraints = [models.UniqueConstraint(fields=["programme", "number"], name="print_batch_number_once")]

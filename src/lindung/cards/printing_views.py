@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from lindung.accounts.roles import can
 from lindung.programs.models import Programme
 
 from . import selectors, services
-from .documents import card_sheet_pdf
 from .models import Card, PrintBatch
 
 
@@ -62,21 +61,38 @@ def print_run(request):
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
         return redirect(reverse("cards:printing") + f"?programme={programme.code}")
-    messages.success(request, _("Print run %(batch)s: %(n)s cards for Kecamatan %(kecamatan)s. Download its PDF below.")
+    messages.success(request, _("Print run %(batch)s: %(n)s cards for Kecamatan %(kecamatan)s. Its PDF is being prepared.")
                      % {"batch": batch, "n": batch.cards, "kecamatan": batch.kecamatan.name})
-    return redirect(reverse("cards:printing") + f"?programme={programme.code}")
+    return redirect("cards:batch", pk=services.prepare_pdf(request.user, batch).pk)
 
 
-@login_required
-def batch_pdf(request, pk: int):
+def _batch(request, pk: int) -> PrintBatch:
     _office(request)
     batch = selectors.print_batches(request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404
-    response = HttpResponse(card_sheet_pdf(services.cards_to_print(request.user, batch), batch.layout),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="kartu-{batch.programme.code}-{batch.number}.pdf"'
-    return response
+    return batch
+
+
+@login_required
+def batch(request, pk: int):
+    """A print run and its PDF: prepared in the background, the page refreshes itself until it is ready."""
+    found = _batch(request, pk)
+    if request.method == "POST" or found.pdf_status == PrintBatch.Pdf.NONE:  # a failure waits for the button
+        found = services.prepare_pdf(request.user, found)
+    return render(request, "cards/batch.html", {
+        "batch": found, "working": found.pdf_status in (PrintBatch.Pdf.QUEUED, PrintBatch.Pdf.RUNNING),
+        "live": selectors.batch_cards(found).count()})
+
+
+@login_required
+def batch_pdf(request, pk: int):
+    found = _batch(request, pk)
+    if found.pdf_status != PrintBatch.Pdf.READY or not found.pdf:
+        return redirect("cards:batch", pk=found.pk)
+    services.record_download(request.user, found)
+    return FileResponse(found.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"kartu-{found.programme.code}-{found.number}.pdf")
 
 
 @login_required
@@ -95,6 +111,7 @@ def replace(request, number: str):
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
         return redirect("cards:card", number=number)
+    services.prepare_pdf(request.user, new.batch)
     messages.success(request, _("Card %(old)s voided; card %(new)s printed in run %(batch)s: download it from the "
                                 "printing page.") % {"old": number, "new": new.number, "batch": new.batch})
     return redirect("cards:card", number=new.number)

@@ -42,6 +42,12 @@ def awaiting_by_kecamatan(user, programme) -> list[dict]:
     return [{**r, "name": names.get(r["kecamatan"], "")} for r in rows]
 
 
+def batch_cards(batch) -> QuerySet[Card]:
+    """A print run's live cards in print order (by village and name)."""
+    return (batch.card_set.exclude(status=S.VOIDED).select_related("membership__peserta", "membership__programme")
+            .order_by("membership__peserta__desa_id", "membership__peserta__nama", "pk"))
+
+
 def print_batches(user, programme=None) -> QuerySet[PrintBatch]:
     """The print runs of the kecamatans in the user's area, newest first."""
     batches = (PrintBatch.objects.filter(within(user, "kecamatan__code"))

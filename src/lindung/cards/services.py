@@ -9,9 +9,10 @@ village operator for at_village → delivered/returned, which the camat may also
 many villages have no operator of their own. Printing and replacing cards is the office's (role ``plans``).
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
@@ -28,6 +29,7 @@ from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
 
 from . import selectors
+from .documents import card_sheet_pdf
 from .models import Card, CardMove, Handover, PrintBatch
 
 S = Card.Status
@@ -145,21 +147,68 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     return handover
 
 
-@transaction.atomic
-def cards_to_print(user, batch: PrintBatch) -> list[Card]:
-    """A print run's live cards, in print order, for its PDF: downloaded once after printing, again when a sheet
-    was spoiled. Every download is on the record (cards in people's hands get copies); a voided card is not
-    printed again — its replacement is in a batch of its own."""
+def _office_batch(user, batch: PrintBatch) -> None:
     require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
     if not selectors.print_batches(user).filter(pk=batch.pk).exists():
         raise PermissionDenied("Batch cetak ini bukan dari wilayah Anda.")
-    cards = list(batch.card_set.exclude(status=S.VOIDED).select_related("membership__peserta", "membership__programme")
-                 .order_by("membership__peserta__desa_id", "membership__peserta__nama", "pk"))
+
+
+@transaction.atomic
+def record_download(user, batch: PrintBatch) -> int:
+    """A print run's PDF goes out: once after printing, again when a sheet was spoiled. Every download is on the
+    record (cards in people's hands get copies). Returns how many cards it holds."""
+    _office_batch(user, batch)
+    cards = selectors.batch_cards(batch).count()
     before = Event.objects.filter(action="cards.batch_downloaded", target_type="printbatch", target_id=str(batch.pk)).count()
     record_event(user, "cards.batch_downloaded", target=f"printbatch:{batch.pk}",
-                 summary=f"PDF kartu {batch} diunduh (ke-{before + 1}): {len(cards)} kartu"
-                         + (f", {batch.cards - len(cards)} sudah dibatalkan tidak dicetak." if len(cards) < batch.cards else "."))
+                 summary=f"PDF kartu {batch} diunduh (ke-{before + 1}): {cards} kartu"
+                         + (f", {batch.cards - cards} sudah dibatalkan tidak dicetak." if cards < batch.cards else "."))
     return cards
+
+
+STALLED = timedelta(minutes=15)  # a PDF job still "running" after this died with its worker
+
+
+def prepare_pdf(user, batch: PrintBatch) -> PrintBatch:
+    """Queue the run's PDF in the background unless it is ready or on its way; the printing page shows how far."""
+    from .tasks import render_print_batch
+
+    _office_batch(user, batch)
+    with transaction.atomic():
+        batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
+        P = PrintBatch.Pdf
+        on_its_way = batch.pdf_status == P.QUEUED or (
+            batch.pdf_status == P.RUNNING and batch.pdf_started and timezone.now() - batch.pdf_started < STALLED)
+        if (batch.pdf_status == P.READY and batch.pdf) or on_its_way:
+            return batch
+        batch.pdf_status, batch.pdf_progress, batch.pdf_error = P.QUEUED, 0, ""
+        batch.save(update_fields=["pdf_status", "pdf_progress", "pdf_error"])
+        render_print_batch.enqueue(batch.pk)  # a database queue sees it once this commits
+    batch.refresh_from_db()
+    return batch
+
+
+def render_pdf(batch_id: int) -> str:
+    """The background job: the run's live cards (a voided card is not printed again — its replacement is in a run
+    of its own) as one PDF file, with the progress saved as it goes. A failure is kept for the page to show."""
+    P = PrintBatch.Pdf
+    batches = PrintBatch.objects.filter(pk=batch_id)
+    batches.update(pdf_status=P.RUNNING, pdf_progress=0, pdf_started=timezone.now(), pdf_error="")
+    batch = batches.get()
+
+    def progress(done: int, total: int) -> None:
+        batches.update(pdf_progress=min(99, done * 100 // max(total, 1)))
+
+    try:
+        content = card_sheet_pdf(selectors.batch_cards(batch), batch.layout, progress)
+    except Exception as exc:  # whatever broke, the office sees it and can prepare again
+        batches.update(pdf_status=P.FAILED, pdf_error=f"{type(exc).__name__}: {exc}"[:300])
+        raise
+    if batch.pdf:
+        batch.pdf.delete(save=False)
+    batch.pdf.save(f"kartu-{batch.programme.code}-{batch.number}.pdf", ContentFile(content), save=False)
+    batches.update(pdf=batch.pdf.name, pdf_status=P.READY, pdf_progress=100)
+    return P.READY
 
 
 @transaction.atomic
@@ -181,6 +230,8 @@ def replace_card(user, card: Card, reason: str, layout: str = PrintBatch.Layout.
     card.status, card.void_reason, card.since = S.VOIDED, reason, now
     card._history_user = user
     card.save()  # first: one live card per member
+    # The old run's PDF still holds the voided card: prepared again without it when next asked for.
+    PrintBatch.objects.filter(pk=card.batch_id).update(pdf_status=PrintBatch.Pdf.NONE, pdf_progress=0)
     programme = Programme.objects.select_for_update().get(pk=membership.programme_id)
     batch = PrintBatch.objects.create(
         programme=programme, kecamatan_id=card.batch.kecamatan_id, layout=layout, cards=1, created_by=user,

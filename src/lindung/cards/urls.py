@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("peringkat/", views.league, name="league"),
     path("cetak/", printing_views.printing, name="printing"),
     path("cetak/baru/", printing_views.print_run, name="print_run"),
+    path("cetak/<int:pk>/", printing_views.batch, name="batch"),
     path("cetak/<int:pk>/kartu.pdf", printing_views.batch_pdf, name="batch_pdf"),
     path("kartu/<str:number>/ganti/", printing_views.replace, name="replace"),
 ]

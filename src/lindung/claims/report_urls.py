@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 - the claims report fills urlpatterns
+from django.urls import path
+
+from . import report_views
 
 app_name = "claims_report"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", report_views.index, name="index"),
+    path("laporan.xlsx", report_views.xlsx, name="xlsx"),
+]

@@ -1,17 +1,24 @@
 """Reads of claims, always through the user's area (the member's village)."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from lindung.accounts.scoping import area_code, within
+from lindung.enrolment.models import Membership
 from lindung.rules import claims as rules
+from lindung.rules.contributions import Month, month_range
+from lindung.wilayah.models import Wilayah
 
+from .benefit import claim_benefit
 from .models import Claim, ClaimDocument
 
 AREA = "membership__peserta__desa__code"
+REGISTERED = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
 
 
 def claims_for(user) -> QuerySet[Claim]:
@@ -64,21 +71,28 @@ def alerts(user) -> QuerySet[Claim]:
     return claims_for(user).filter(seen_by_office_at__isnull=True).order_by("reported_on", "number")
 
 
-def counts(user, by: str) -> list[dict]:
-    """Claims counted by ``kind``, ``status``, ``kecamatan`` (code) or ``month`` (of the event), with the amount
-    paid: [{by: value, "claims": n, "paid": Rupiah}]."""
+def of_year(user, year: int | None = None) -> QuerySet[Claim]:
+    """The user's claims, of the events of one year when asked (the report's filter)."""
+    found = claims_for(user)
+    return found if year is None else found.filter(event_date__year=year)
+
+
+def counts(user, by: str, year: int | None = None) -> list[dict]:
+    """Claims counted by ``kind``, ``status``, ``kecamatan`` (code) or ``month`` (of the event), with the paid
+    ones and the amount paid: [{by: value, "claims": n, "paid_claims": n, "paid": Rupiah}]."""
     keys = {"kind": F("kind"), "status": F("status"), "kecamatan": Substr("membership__peserta__desa_id", 1, 8),
             "month": TruncMonth("event_date")}
     if by not in keys:
         raise ValueError(f"Tidak bisa menghitung klaim menurut {by!r}.")
-    return list(claims_for(user).order_by().annotate(key=keys[by]).values("key")
-                .annotate(claims=Count("pk"), paid=Sum("paid_amount")).order_by("key")
-                .values("key", "claims", "paid"))
+    return list(of_year(user, year).order_by().annotate(key=keys[by]).values("key")
+                .annotate(claims=Count("pk"), paid_claims=Count("pk", filter=Q(status=Claim.Status.PAID)),
+                          paid=Sum("paid_amount")).order_by("key")
+                .values("key", "claims", "paid_claims", "paid"))
 
 
-def amounts_paid(user) -> dict[str, int]:
+def amounts_paid(user, year: int | None = None) -> dict[str, int]:
     """The amount paid per kind of claim, and in all (key "total")."""
-    rows = dict(claims_for(user).filter(status=Claim.Status.PAID).order_by().values("kind")
+    rows = dict(of_year(user, year).filter(status=Claim.Status.PAID).order_by().values("kind")
                 .annotate(paid=Sum("paid_amount")).values_list("kind", "paid"))
     return {**{k: rows.get(k, 0) for k in Claim.Kind.values}, "total": sum(rows.values())}
 
@@ -91,9 +105,164 @@ class DaysToPayment:
     late: bool  # paid after the day BPJS had to pay by
 
 
-def days_to_payment(user) -> list[DaysToPayment]:
+def days_to_payment(user, year: int | None = None) -> list[DaysToPayment]:
     """For each paid claim: how long the family waited from the event, and whether BPJS paid late."""
-    rows = (claims_for(user).filter(status=Claim.Status.PAID).order_by("paid_on", "number")
+    rows = (of_year(user, year).filter(status=Claim.Status.PAID).order_by("paid_on", "number")
             .values_list("number", "kind", "event_date", "paid_on", "payment_due"))
     return [DaysToPayment(number, kind, (paid - event).days, due is not None and paid > due)
             for number, kind, event, paid, due in rows]
+
+
+# --- the claims pages -----------------------------------------------------------------------------
+
+REPORT_SEARCH_LIMIT = 20
+
+
+def _reportable(user) -> QuerySet[Membership]:
+    """Memberships of the user's area BPJS registered (KPJ known): the only ones a claim can be made on."""
+    return (Membership.objects.filter(within(user, "peserta__desa__code"), status__in=REGISTERED).exclude(kpj="")
+            .select_related("peserta__desa", "programme"))
+
+
+def members_to_report(user, q: str) -> list[Membership]:
+    """Members of the user's area a death or an accident can be reported for, found by a whole NIK (16 digits),
+    a whole KPJ or every word of the name (3+ letters); one row per person (the latest membership). A shorter
+    query finds nobody: the page never lists the area's members wholesale."""
+    q = " ".join((q or "").split())
+    found = _reportable(user)
+    if q.isdigit():
+        found = found.filter(peserta__nik=q) if len(q) == 16 else found.filter(kpj=q)
+    elif len(q.replace(" ", "")) >= 3:
+        for word in q.split():
+            found = found.filter(peserta__nama__icontains=word)
+    else:
+        return []
+    rows, seen = [], set()
+    for m in found.order_by("peserta__nama", "peserta_id", "-first")[:REPORT_SEARCH_LIMIT * 3]:
+        if m.peserta_id not in seen:
+            seen.add(m.peserta_id)
+            rows.append(m)
+    return rows[:REPORT_SEARCH_LIMIT]
+
+
+def member_to_report(user, pk) -> Membership:
+    """One membership a claim can be reported on by the user; Membership.DoesNotExist otherwise."""
+    return _reportable(user).get(pk=pk)
+
+
+def claim_list(user, *, status: str = "", kind: str = "", kecamatan: str = "") -> QuerySet[Claim]:
+    """The user's claims, of one status, kind or kecamatan (code) when asked."""
+    found = claims_for(user)
+    if status:
+        found = found.filter(status=status)
+    if kind:
+        found = found.filter(kind=kind)
+    if kecamatan:
+        found = found.filter(membership__peserta__desa__code__startswith=kecamatan + ".")
+    return found
+
+
+def benefit_preview(claim: Claim) -> tuple[dict, str] | None:
+    """What submission would freeze if it ran now (services' own computation; nothing is written): the benefit
+    (rules.benefits' as_dict) and the coverage status on the event day as a text. None when it cannot be
+    computed yet: the office computes it when it submits the claim."""
+    try:
+        result, status = claim_benefit(claim)
+    except ValidationError:
+        return None
+    return result, f"{status.label}. {status.explanation}"
+
+
+# --- the claims report ----------------------------------------------------------------------------
+
+# How long families waited from the event to the payment, as the report groups it: (label, last day of it).
+WAIT_GROUPS = (("0–14", 14), ("15–30", 30), ("31–60", 60), ("61–90", 90), ("91–180", 180), ("> 180", None))
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """The figures of the user's area, of the events of one year (or of every year): counts and sums only."""
+
+    year: int | None
+    by_kind: list[dict]  # every kind: key, claims, paid_claims, paid (Rupiah)
+    by_status: list[dict]  # every status: key, claims
+    by_kecamatan: list[dict]  # the kecamatans with claims: key (code), name, claims, paid_claims, paid
+    by_month: list[dict]  # every month from the first event to the last: key (Month), claims, paid, kinds {kind: n}
+    waits: list[DaysToPayment]  # the paid claims, in the order paid
+
+    @property
+    def claims(self) -> int:
+        return sum(r["claims"] for r in self.by_kind)
+
+    @property
+    def paid_claims(self) -> int:
+        return len(self.waits)
+
+    @property
+    def paid(self) -> int:
+        return sum(r["paid"] for r in self.by_kind)
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(w.days for w in self.waits) if self.waits else None
+
+    @property
+    def average_days(self) -> float | None:
+        return round(statistics.fmean(w.days for w in self.waits), 1) if self.waits else None
+
+    @property
+    def slowest(self) -> DaysToPayment | None:
+        return max(self.waits, key=lambda w: w.days, default=None)
+
+    @property
+    def late(self) -> int:
+        return sum(w.late for w in self.waits)
+
+    @property
+    def distribution(self) -> list[tuple[str, int]]:
+        found, start = [], 0
+        for label, last in WAIT_GROUPS:
+            found.append((label, sum(start <= w.days and (last is None or w.days <= last) for w in self.waits)))
+            start = (last or 0) + 1
+        return found
+
+
+def _figures(key, found: dict | None) -> dict:
+    found = found or {}
+    return {"key": key, **{f: found.get(f) or 0 for f in ("claims", "paid_claims", "paid")}}
+
+
+def report(user, year: int | None = None) -> ClaimReport:
+    """The claims report: by kind, status, kecamatan and month of the event, the amounts paid, the waits."""
+    by = {key: {r["key"]: r for r in counts(user, key, year)} for key in ("kind", "status", "kecamatan")}
+    names = dict(Wilayah.objects.filter(code__in=by["kecamatan"]).values_list("code", "name"))
+    months = {Month.of(r["key"]): r for r in counts(user, "month", year)}
+    kinds: dict[Month, dict[str, int]] = {m: dict.fromkeys(Claim.Kind.values, 0) for m in months}
+    stacked = (of_year(user, year).order_by().annotate(month=TruncMonth("event_date")).values("month", "kind")
+               .annotate(n=Count("pk")).values_list("month", "kind", "n"))
+    for month, kind, n in stacked:
+        kinds[Month.of(month)][kind] = n
+    return ClaimReport(
+        year=year,
+        by_kind=[_figures(k, by["kind"].get(k)) for k in Claim.Kind.values],
+        by_status=[_figures(s, by["status"].get(s)) for s in Claim.Status.values],
+        by_kecamatan=[{**_figures(code, found), "name": names.get(code, code)} for code, found in by["kecamatan"].items()],
+        by_month=[{**_figures(m, months.get(m)), "kinds": kinds.get(m, dict.fromkeys(Claim.Kind.values, 0))}
+                  for m in (month_range(min(months), max(months)) if months else [])],
+        waits=days_to_payment(user, year),
+    )
+
+
+def report_years(user) -> list[int]:
+    """The years of the events of the user's claims, for the report's filter."""
+    return [day.year for day in claims_for(user).dates("event_date", "year")]
+
+
+def report_claims(user, year: int | None = None) -> list[dict]:
+    """The user's claims as the report lists them: steps, places and money, no names and no NIK."""
+    rows = (of_year(user, year).order_by("event_date", "number")
+            .values("number", "kind", "status", "event_date", "reported_on", "submitted_on", "paid_on", "paid_amount",
+                    "payment_due", kecamatan=F("membership__peserta__desa__parent__name"),
+                    desa=F("membership__peserta__desa__name")))
+    return [{**r, "days": (r["paid_on"] - r["event_date"]).days if r["paid_on"] else None,
+             "late": bool(r["paid_on"] and r["payment_due"] and r["paid_on"] > r["payment_due"])} for r in rows]

@@ -28,21 +28,19 @@ from lindung.core.db import save_numbered
 from lindung.core.uploads import check_photo_or_pdf
 from lindung.enrolment.models import Membership
 from lindung.notify import services as notify
-from lindung.payments.selectors import membership_coverage
 from lindung.registry.models import Peserta
-from lindung.rules import benefits
 from lindung.rules import claims as rules
-from lindung.rules.contributions import Month, UnknownTier, contribution, tanggal
-from lindung.rules.coverage import claim_status
+from lindung.rules.contributions import tanggal
 from lindung.rules.nik import parse_nik
 
+from .benefit import claim_benefit
 from .models import Claim, ClaimDocument, Heir
+from .selectors import REGISTERED
 
 S = Claim.Status
 OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 REPORTERS = OFFICE | {CAMAT.name, OPERATOR_DESA.name}
 DECIDERS = {ADMIN_DINAS.name, PETUGAS_BPJS.name}
-REGISTERED = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
 DOCUMENT_MAX_MB = 10
 AREA = "membership__peserta__desa__code"
 
@@ -251,7 +249,7 @@ def submit(user, claim: Claim) -> Claim:
         rules.check_claim_deadline(claim.kind, claim.event_date, today)
     except ValueError as refusal:
         raise _refused(refusal)
-    frozen, status = _benefit(claim)
+    frozen, status = claim_benefit(claim)
     claim.benefit, claim.benefit_total, claim.payable_now = frozen, frozen["total"], frozen["payable_now"]
     claim.rule_version = frozen["rule_version"]
     claim.coverage_status = f"{status.label}. {status.explanation}"[:500]
@@ -263,68 +261,6 @@ def submit(user, claim: Claim) -> Claim:
                          f"{format_rupiah(claim.benefit_total)}, dibayar segera {format_rupiah(claim.payable_now)}; "
                          f"dibayar paling lambat {tanggal(claim.payment_due)}.")
     return claim
-
-
-def _benefit(claim: Claim) -> tuple[dict, object]:
-    """rules.benefits' result for the claim (as_dict) and the coverage status on the event day."""
-    membership = Membership.objects.select_related("programme", "peserta__pekerjaan_1").get(pk=claim.membership_id)
-    engine = membership_coverage(membership)
-    day, programme = claim.event_date, membership.programme
-    status = claim_status(engine, day)
-    occupation = membership.peserta.pekerjaan_1.code if membership.peserta.pekerjaan_1 else ""
-    try:
-        # What one month in arrears costs the heirs: the programme's rate of the event month (JHT is not owed for it).
-        monthly = (contribution(Month.of(day), programme.funding_source, occupation, programme.income_tier).total
-                   if status.arrears else 0)
-    except UnknownTier as exc:
-        raise ValidationError(str(exc))
-    children, notes = _children(claim)
-    try:
-        match rules.Kind(claim.kind):
-            case rules.Kind.JKM:
-                result = benefits.jkm(day, status, contribution_months=benefits.contribution_months(engine, day),
-                                      monthly_contribution=monthly, children=children).as_dict()
-            case rules.Kind.JKK_DEATH:
-                result = benefits.jkk_death(day, status, income=programme.income_tier, monthly_contribution=monthly,
-                                            children=children).as_dict()
-            case _:
-                result = _injury(day, status, monthly)
-    except ValueError as refusal:
-        raise _refused(refusal)
-    result["notes"] += notes
-    return result, status
-
-
-def _children(claim: Claim) -> tuple[list[benefits.Child], list[str]]:
-    """The children named as heirs, for the scholarship, in the order named; their age from the NIK's birth date."""
-    children, notes = [], []
-    for heir in claim.heirs.filter(relationship=rules.Relationship.CHILD).order_by("pk"):
-        born = parse_nik(heir.nik).birth_date if heir.nik else None
-        if born is None:
-            notes.append("Ada anak tanpa NIK: beasiswanya belum dihitung, lengkapi NIK-nya.")
-            continue
-        day = claim.event_date
-        children.append(benefits.Child(day.year - born.year - ((day.month, day.day) < (born.month, born.day))))
-    if children:
-        notes.append("Beasiswa dihitung dari umur anak menurut NIK, dengan anggapan belum menikah dan belum bekerja.")
-    return children, notes
-
-
-def _injury(day: date, status, monthly: int) -> dict:
-    """A work accident the member survived: medical care has no ceiling and is paid by BPJS to the hospital;
-    the cash benefits (STMB, disability, transport) follow from the doctor's statement and the receipts
-    (``lindung benefit``). Frozen here: the coverage status and the rights it gives."""
-    rights = status.rights
-    return {
-        "benefit": "JKK kecelakaan kerja", "event_date": day.isoformat(), "status": status.state.value,
-        "components": {}, "total": 0, "payable_now": 0, "payable_after_arrears": 0,
-        "arrears_months": len(status.arrears), "arrears_amount": len(status.arrears) * monthly,
-        "rights": {"perawatan medis, perawatan di rumah, transportasi": rights.jkk_medical.value,
-                   "santunan uang (STMB, cacat)": rights.jkk_cash.value},
-        "notes": [status.explanation, "Biaya pengobatan dibayar BPJS langsung ke fasilitas kesehatan; STMB, cacat dan "
-                  "biaya transportasi dihitung dari surat dokter dan kuitansi."],
-        "rule_version": benefits.jkk_table(day).version,
-    }
 
 
 @transaction.atomic

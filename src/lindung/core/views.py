@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lindung.accounts.roles import CAMAT, OPERATOR_DESA
+from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.cards.selectors import overdue_cards, overdue_upstream
+from lindung.claims.selectors import alerts as claim_alerts
 from lindung.registry.selectors import summary
 
 
@@ -15,7 +16,8 @@ def home(request):
     """The programme at a glance, for the user's area."""
     data = summary(request.user)
     overdue = None
-    if request.user.role is not None and request.user.role.name in (CAMAT.name, OPERATOR_DESA.name):
+    near_families = request.user.role is not None and request.user.role.name in (CAMAT.name, OPERATOR_DESA.name)
+    if near_families:
         # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
         overdue = overdue_cards(request.user, timezone.localdate())
     sex_labels = {"L": _("Male"), "P": _("Female")}
@@ -35,6 +37,9 @@ def home(request):
             "overdue": overdue[:5] if overdue is not None else [],
             "overdue_count": overdue.count() if overdue is not None else 0,
             "overdue_upstream": overdue_upstream(request.user, timezone.localdate()),
+            # The office is told of deaths and accidents the villages report; the villages report them from here.
+            "claim_alerts": claim_alerts(request.user).count() if can(request.user, "plans") else 0,
+            "reports_claims": near_families,
         },
     )
 

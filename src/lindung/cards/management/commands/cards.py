@@ -49,11 +49,11 @@ class Command(BaseCommand):
             raise CommandError(f"Folder {out.parent} tidak ada.")
         try:
             batch = self._replace(actor, options) if action == "replace" else self._batch(actor, options)
-            cards = services.cards_to_print(actor, batch)
+            cards = services.record_download(actor, batch)
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)])) or "Tidak diizinkan.") from None
-        out.write_bytes(card_sheet_pdf(cards, batch.layout))
-        self.stdout.write(f"Cetak kartu {batch}, Kecamatan {batch.kecamatan.name}: {len(cards)} kartu → {out}")
+        out.write_bytes(card_sheet_pdf(selectors.batch_cards(batch), batch.layout))
+        self.stdout.write(f"Cetak kartu {batch}, Kecamatan {batch.kecamatan.name}: {cards} kartu → {out}")
 
     def _batch(self, actor, options) -> PrintBatch:
         programme = cli_programme(options["programme"])
