@@ -104,6 +104,20 @@ def test_the_card_printer_layout_is_one_card_a_page_of_card_size(printed, tmp_pa
     assert printed[0].membership.peserta.nama in pdf_text(path).split("\f")[0]
 
 
+def test_a_run_rendered_in_parts_joins_them_in_order_and_reports_each(printed, tmp_path, monkeypatch):
+    monkeypatch.setattr(documents, "PAGES_PER_STEP", 1)  # one card a part on the card printer's layout
+    reports = []
+    path = tmp_path / "kartu.pdf"
+    path.write_bytes(documents.card_sheet_pdf(printed, "card", lambda done, total: reports.append((done, total))))
+    n = len(printed)
+    assert reports == [(i, n) for i in range(1, n + 1)]
+    pages = pdf_text(path).split("\f")
+    assert page_count_and_size(path)[0] == n
+    for page, card in zip(pages, printed, strict=False):
+        assert card.number in page and card.membership.peserta.nama in page
+        assert all(other.number not in page for other in printed if other != card)
+
+
 def test_an_unknown_layout_is_refused(printed):
     with pytest.raises(ValueError):
         documents.card_sheet_pdf(printed, "a3")
