@@ -23,29 +23,22 @@ import os
 import resource
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from io import BytesIO
-from multiprocessing import get_context
 from types import SimpleNamespace
+
+from billing_bench import in_process, setup
 
 
 def measure(way: str, size: int, layout: str) -> tuple[float, float, float, int, int]:
     """(seconds, CPU seconds, peak MB, PDF bytes, pages) of one way on ``size`` made-up cards."""
     with tempfile.TemporaryDirectory() as data_dir:
-        os.environ["LINDUNG_DATA_DIR"] = data_dir
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+        setup(None, data_dir)
         from pypdf import PdfReader
         from weasyprint import HTML
 
         from lindung.cards import documents
         from lindung.rules.contributions import Month
 
-        call_command("migrate", verbosity=0)
         programme = SimpleNamespace(name="Perlindungan Pekerja Rentan Kaur 2025")
         cards = [SimpleNamespace(number=f"KAUR25-{i:06d}", membership=SimpleNamespace(
             peserta=SimpleNamespace(nama=f"PESERTA CONTOH NOMOR {i}"), kpj=f"25{i:09d}", programme=programme,
@@ -58,11 +51,6 @@ def measure(way: str, size: int, layout: str) -> tuple[float, float, float, int,
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         pages = len(PdfReader(BytesIO(pdf)).pages)
         return seconds, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(pdf), pages
-
-
-def in_process(fn, *args):
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def main() -> None:

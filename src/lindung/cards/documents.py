@@ -74,8 +74,6 @@ def _mm(length: float) -> str:
 def card_sheet_html(cards, layout: str = "a4") -> str:
     if layout not in ("a4", "card"):
         raise ValueError(f"Tata letak kartu tidak dikenal: {layout!r} (a4 atau card).")
-    if isinstance(cards, QuerySet):
-        cards = cards.select_related("membership__peserta", "membership__programme")
     faces = card_faces(cards, settings.LINDUNG_PUBLIC_URL)
     regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
     return render_to_string("cards/card_sheet.html", {
@@ -85,7 +83,7 @@ def card_sheet_html(cards, layout: str = "a4") -> str:
     })
 
 
-PAGES_PER_STEP = 5  # A4 pages rendered between two progress reports
+PAGES_PER_STEP = 5  # A4 pages of a part: laid out, written and reported at once
 
 
 def card_sheet_pdf(cards, layout: str = "a4", progress=None) -> bytes:
