@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lindung.notify",
     "lindung.cards",
     "lindung.claims",
+    "lindung.life",
 ]
 
 MIDDLEWARE = [

@@ -82,7 +82,7 @@ def test_kaur_texts_for_the_clerk():
         "dan semua hak atas manfaat hilang."
     )
     lapsed = status_on(KAUR, date(2025, 6, 1))
-    assert lapsed.label == "Nonaktif"
+    assert lapsed.label == "Nonaktif sejak 1 Juni 2025"
     assert lapsed.explanation == (
         "Nonaktif sejak 1 Juni 2025: iuran 2025-03 sampai 2025-05 tidak dibayar tepat waktu, lebih dari 3 "
         "bulan berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM."
@@ -96,7 +96,7 @@ def test_kaur_timeline():
     assert [r.payer for r in rows] == [None, APBD, APBD, APBD, None, None, None, None]
     assert [r.status.label for r in rows] == [
         "Belum terdaftar", "Aktif", "Aktif", "Aktif", "Menunggak 1 bulan", "Menunggak 2 bulan",
-        "Menunggak 3 bulan", "Nonaktif"]
+        "Menunggak 3 bulan", "Nonaktif sejak 1 Juni 2025"]
     assert [r.day for r in rows[-2:]] == [date(2025, 5, 31), date(2025, 6, 30)]
     assert not any(r.late for r in rows)
     assert rows[1].due == date(2024, 12, 16)  # the 15th was a Sunday
@@ -150,7 +150,7 @@ def test_death_ends_the_membership_and_a_claim_sees_the_day_of_death():
     assert status_on(died, date(2025, 4, 19)).arrears == (APR,)
     assert status_on(died, date(2025, 4, 20)) == ended
     assert status_on(died, date(2026, 1, 1)) == ended and ended.rights.jkm_funeral is Right.NONE
-    assert ended.label == "Berakhir (meninggal dunia)"
+    assert ended.label == "Meninggal 20 April 2025"
     assert ended.explanation == "Kepesertaan berakhir pada 20 April 2025 karena peserta meninggal dunia."
     # In arrears when he died: the funeral cost at once, the rest after the heirs pay April.
     at_death = claim_status(died, date(2025, 4, 20))
@@ -165,7 +165,7 @@ def test_death_ends_the_membership_and_a_claim_sees_the_day_of_death():
     assert claim_status(too_late, date(2025, 7, 3)).rights.jkm_funeral is Right.NONE
     assert lapses_on(too_late) == date(2025, 6, 1)
     left = replace(KAUR, ended_on=date(2025, 2, 1), end_kind=EndKind.EXIT)
-    assert status_on(left, date(2025, 2, 1)).label == "Berakhir (keluar)"
+    assert status_on(left, date(2025, 2, 1)).label == "Berakhir 1 Februari 2025 (keluar)"
 
 
 def test_a_due_date_moved_by_holidays():

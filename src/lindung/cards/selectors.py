@@ -28,8 +28,9 @@ def limits() -> rules.Limits:
 
 
 def awaiting_card(programme) -> QuerySet[Membership]:
-    """The programme's registered members (KPJ known) who have no live card: whom the next print run is for."""
-    return (Membership.objects.filter(programme=programme, status__in=PRINTABLE).exclude(kpj="")
+    """The programme's registered members (KPJ known) who have no live card: whom the next print run is for. Not
+    the dead, nor anyone whose membership ended (life.services)."""
+    return (Membership.objects.filter(programme=programme, status__in=PRINTABLE, ended_on__isnull=True).exclude(kpj="")
             .filter(~Exists(Card.objects.filter(membership=OuterRef("pk")).exclude(status=S.VOIDED))))
 
 

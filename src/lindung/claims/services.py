@@ -27,7 +27,8 @@ from lindung.audit.services import record_event
 from lindung.core.db import save_numbered
 from lindung.core.uploads import check_photo_or_pdf
 from lindung.enrolment.models import Membership
-from lindung.notify import services as notify
+from lindung.life import services as life
+from lindung.life.models import LifeEvent
 from lindung.registry.models import Peserta
 from lindung.rules import claims as rules
 from lindung.rules.contributions import tanggal
@@ -97,6 +98,10 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
                   seen_by_office_at=timezone.now() if user.role.name in OFFICE else None, **text)
     claim._history_user = user
     save_numbered(claim, f"KLM-{today.year}-")
+    if kind.death:  # out of new plans and notices at once; his memberships end when the death is verified
+        life.record(user, peserta, kind=LifeEvent.Kind.DIED, happened_on=event_date,
+                    source=LifeEvent.Source.TYPED if user.role.name in OFFICE else LifeEvent.Source.VILLAGE,
+                    evidence=f"laporan klaim {claim.number}", verified=False)
     late = f"; laporan tahap I terlambat (batas {tanggal(due.stage_one)})" if due.stage_one and today > due.stage_one else ""
     record_event(user, "claims.reported", target=f"claim:{claim.number}",
                  summary=f"Klaim {claim.number} ({rules.KIND_LABELS[kind]}) dilaporkan: peristiwa {tanggal(event_date)}, "
@@ -281,15 +286,10 @@ def decide(user, claim: Claim, *, approved: bool, reason: str = "") -> Claim:
 
 
 def _end_memberships(user, claim: Claim) -> None:
-    """BPJS confirmed the death: the member's memberships end that day (coverage.ENDED, no more bills, no
-    self-pay notices; queued ones are withdrawn). A membership that only starts after the day is left for the
-    office to withdraw."""
-    for m in Membership.objects.select_for_update().filter(peserta_id=claim.membership.peserta_id, ended_on__isnull=True,
-                                                           first__lte=claim.event_date):
-        m.ended_on, m.end_kind = claim.event_date, Membership.End.DEATH
-        m._history_user = user
-        m.save(update_fields=["ended_on", "end_kind", "updated"])
-    notify.withdraw(claim.membership.peserta_id, f"Peserta meninggal (klaim {claim.number}).")
+    """BPJS confirmed the death: recorded (or the village's report verified) as a life event, which ends every
+    membership of his from that day (coverage.ENDED, no more bills, no card, no self-pay notice)."""
+    life.record_death(user, claim.membership.peserta, died_on=claim.event_date, source=LifeEvent.Source.CLAIM,
+                      evidence=f"klaim {claim.number} disetujui BPJS")
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
 from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.life.selectors import live_events
 from lindung.pipeline.kpj import read_answer
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 
@@ -56,7 +57,10 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
     programme = type(programme).objects.select_for_update().get(pk=programme.pk)
     if programme.status not in (programme.Status.APPROVED, programme.Status.RUNNING):
         raise ValidationError("Pendaftaran dibuat dari rencana yang sudah disetujui.")
-    pending = Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=list(TO_SEND))
+    # Not who died, moved or is covered elsewhere, even when only reported (life.services): BPJS would register them.
+    pending = (Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=list(TO_SEND),
+                                         ended_on__isnull=True)
+               .exclude(peserta__in=live_events().values("peserta")))
     if kecamatan:
         pending = pending.filter(peserta__desa__parent_id=kecamatan)
     by_kecamatan: dict[str, list[Membership]] = {}

@@ -103,6 +103,12 @@ def memberships(user, programme) -> QuerySet[Membership]:
                                      ended_on__isnull=True)  # nobody asks the dead or those who left to pay on
 
 
+def ended_members(user, programme) -> list[tuple[int, str, str]]:
+    """(person id, KPJ, NIK) of the programme's members in the user's area whose membership ended (died, left)."""
+    return list(Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED,
+                                          ended_on__isnull=False).values_list("peserta_id", "kpj", "peserta__nik"))
+
+
 def handover_list(user, programme, desa: str | None = None, kecamatan: str | None = None,
                   today: date | None = None) -> Handover:
     """Every member of the programme in the user's area (or in one of its villages / kecamatan), in village and

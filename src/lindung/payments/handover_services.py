@@ -1,7 +1,7 @@
 """Writes of the hand-over to self-paid membership: the notice to every member with a phone, and BPJS's status
 file, whose months paid by the members themselves go into PaidMonth for the coverage engine."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -14,13 +14,18 @@ from lokal import format_rupiah
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.life import services as life
+from lindung.life.models import LifeEvent
+from lindung.life.selectors import recorded_deaths
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
 from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
 
-from .handover_selectors import PURPOSE, Member, handover_list, regency_payer
+from lindung.registry.models import Peserta
+
+from .handover_selectors import PURPOSE, Member, ended_members, handover_list, regency_payer
 from .models import PaidMonth
 
 NAME_MAX = 30  # characters of the name in a text, so the notice fits two SMS (306 characters)
@@ -73,6 +78,7 @@ class StatusOutcome:
     stopped: int = 0  # last month paid within the funded months, or none
     died: int = 0  # reported dead (the months paid are still recorded; the claim is another matter)
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
+    deaths: list[tuple[int, date | None]] = field(default_factory=list)  # (peserta id, date of death if given)
     findings: pl.DataFrame | None = None  # with any error nothing was changed
 
     @property
@@ -96,6 +102,7 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
         before = PaidMonth.objects.filter(membership__programme=programme).count()
         PaidMonth.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         outcome.months_added = PaidMonth.objects.filter(membership__programme=programme).count() - before
+        _record_deaths(user, outcome.deaths, file_name)
         record_event(user, "payments.status_imported", target=f"programme:{programme.pk}",
                      summary=f"Status peserta BPJS untuk program {programme.code} dari berkas {file_name[:80]}: "
                              f"{outcome.rows} baris, {outcome.continuing} membayar mandiri, {outcome.stopped} tidak, "
@@ -110,18 +117,33 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     found = {m.membership_id: m for m in handover_list(user, programme).members}
     by_kpj = {m.kpj: m for m in found.values() if m.kpj}
     by_nik = {m.nik: m for m in found.values()}
+    # Who died or left is off the hand-over list, but BPJS still lists him: his row is read, not refused.
+    ended = ended_members(user, programme)
+    ended_by_kpj = {kpj: pk for pk, kpj, _ in ended if kpj}
+    ended_by_nik = {nik: pk for pk, _, nik in ended}
+    deaths = recorded_deaths([pk for pk, *_ in ended] + [m.peserta_id for m in found.values()])
     latest = Month.of(timezone.localdate()).shift(MONTHS_AHEAD)
     kpj_col, nik_col = status.headers.get("kpj", "No. KPJ"), status.headers.get("nik", "NIK")
     month_col = status.headers.get("last_paid", "")
+    died_col = status.headers.get("died_on", "Tanggal Meninggal")
     outcome, rows, problems, seen = StatusOutcome(rows=frame.height), [], [], {}
 
     def refuse(sheet, row, column, code, message):
         where = f"Lembar {sheet}: " if sheet else ""
         problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": where + message})
 
-    for sheet, row, kpj, nik, state, last_paid in frame.filter(pl.col("valid")).select(
-            "sheet", "row", "kpj", "nik", "status", "last_paid").iter_rows():
+    for sheet, row, kpj, nik, state, last_paid, died_on in frame.filter(pl.col("valid")).select(
+            "sheet", "row", "kpj", "nik", "status", "last_paid", "died_on").iter_rows():
         member = by_kpj.get(kpj) if kpj else by_nik.get(nik)
+        gone = ended_by_kpj.get(kpj) if kpj else ended_by_nik.get(nik)
+        if member is None and gone is not None:
+            if state == "meninggal":
+                outcome.died += 1
+                if died_on and deaths.get(gone, died_on) != died_on:
+                    refuse(sheet, row, died_col, "death_date_differs", _differs(deaths[gone], died_on))
+                elif died_on:
+                    outcome.deaths.append((gone, died_on))
+            continue
         if member is None:
             refuse(sheet, row, kpj_col if kpj else nik_col, "not_member",
                    f"{'KPJ ' + kpj if kpj else 'NIK ' + nik} bukan peserta program {programme.code} di wilayah Anda.")
@@ -141,6 +163,10 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
             continue
         if state == "meninggal":
             outcome.died += 1
+            if died_on and deaths.get(member.peserta_id, died_on) != died_on:
+                refuse(sheet, row, died_col, "death_date_differs", _differs(deaths[member.peserta_id], died_on))
+                continue
+            outcome.deaths.append((member.peserta_id, died_on))
         if last and last > member.funded_last:
             outcome.continuing += 1
             rows += _self_paid(member, month_range(member.first_unfunded, last))
@@ -149,6 +175,26 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     outcome.findings = pl.concat([status.findings.select(list(FINDINGS_SCHEMA)),
                                   pl.DataFrame(problems, schema=FINDINGS_SCHEMA)]).sort("row")
     return outcome, rows
+
+
+def _differs(recorded: date, reported: date) -> str:
+    return (f"Peserta ini sudah tercatat meninggal pada {tanggal(recorded)}, berkas BPJS menyebut {tanggal(reported)}. "
+            "Periksa akta kematian, lalu Admin Dinas mengoreksi tanggalnya pada halaman peserta.")
+
+
+def _record_deaths(user, deaths: list[tuple[int, date | None]], file_name: str) -> None:
+    """BPJS's word that a member died: a verified death on the date the file gives (ending his memberships from
+    it); without a date, a report for the office to verify with the date from the death certificate, dated today
+    meanwhile (it keeps him out of new plans and notices, and ends nothing)."""
+    people = Peserta.objects.in_bulk([pk for pk, _ in deaths])
+    for pk, died_on in deaths:
+        evidence = f"berkas status BPJS {file_name[:100]}"
+        if died_on is None:
+            life.record(user, people[pk], kind=LifeEvent.Kind.DIED, happened_on=timezone.localdate(),
+                        source=LifeEvent.Source.BPJS_STATUS, verified=False,
+                        evidence=evidence + ", tanpa tanggal meninggal: isi tanggal dari akta kematian")
+        else:
+            life.record_death(user, people[pk], died_on=died_on, source=LifeEvent.Source.BPJS_STATUS, evidence=evidence)
 
 
 def _self_paid(member: Member, months: list[Month]) -> list[PaidMonth]:

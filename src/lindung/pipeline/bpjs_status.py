@@ -38,6 +38,7 @@ SPELLINGS = {
     "last_paid": ["Bulan Terakhir Dibayar", "Bulan Iuran Terakhir", "Iuran Terakhir", "Periode Iuran Terakhir",
                   "Periode Terakhir", "Bulan Terakhir Bayar", "Terakhir Bayar", "Blth Terakhir", "Tgl Iuran Terakhir",
                   "Tanggal Iuran Terakhir", "Bulan Terakhir"],
+    "died_on": ["Tanggal Meninggal", "Tgl Meninggal", "Tanggal Kematian", "Tanggal Wafat"],
 }
 KNOWN = frozenset(key(s) for variants in SPELLINGS.values() for s in variants)
 ACTIVE, LAPSED, DIED = "aktif", "nonaktif", "meninggal"
@@ -82,6 +83,36 @@ def parse_month(text: str) -> Month:
                      "Mei 2025 atau 05/2025.")
 
 
+_DAY_FORMATS = [  # (pattern, groups -> (year, month, day)) of a day, tried in order on the lower-cased, trimmed text
+    (r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", lambda y, m, d: (y, m, d)),  # date cell
+    (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", lambda d, m, y: (y, m, d)),  # 10/02/2025, day first as in Indonesia
+]
+_NAMED_DAY = re.compile(r"(\d{1,2})[\s\-./,]*([a-z]+)[\s\-./,]*(\d{4})")  # 10 Februari 2025
+
+
+def parse_day(text: str) -> date:
+    """The day a cell names (10-02-2025, 2025-02-10, 10 Februari 2025, an Excel date cell or serial); raises
+    ValueError with an Indonesian message saying how to write it."""
+    t = " ".join(text.strip().lower().split())
+    parts = None
+    for pattern, pick in _DAY_FORMATS:
+        if m := re.fullmatch(pattern, t):
+            parts = pick(*map(int, m.groups()))
+    if parts is None and (m := _NAMED_DAY.fullmatch(t)) and m[2] in MONTHS:
+        parts = int(m[3]), MONTHS[m[2]], int(m[1])
+    if parts is None and (m := _SERIAL.fullmatch(t)):
+        day = EXCEL_EPOCH + timedelta(days=int(m[1]))
+        parts = day.year, day.month, day.day
+    try:
+        day = date(*parts) if parts else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"Tanggal '{text[:SHOWN_MAX]}' tidak dikenali. Tulis tanggal misalnya 10-02-2025 atau "
+                         "10 Februari 2025.")
+    return day
+
+
 def _checked(year: int, month: int, text: str) -> Month:
     if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(f"Bulan '{text[:SHOWN_MAX]}' tidak mungkin (bulan 1-12, tahun {FIRST_YEAR}-{LAST_YEAR}). "
@@ -95,7 +126,8 @@ class StatusFile:
 
     # sheet (Utf8, null for CSV), row (Int64, as in Excel), kpj (11 digits when valid, else the cell's text),
     # nik (16 digits when valid, else the cell's text), nama, status (ACTIVE, LAPSED, DIED or null when empty),
-    # last_paid ("YYYY-MM" or null when empty), valid (no error finding on the row).
+    # last_paid ("YYYY-MM" or null when empty), died_on (Date or null: the date of death, when the file gives it),
+    # valid (no error finding on the row).
     frame: pl.DataFrame
     findings: pl.DataFrame  # schema.FINDINGS_SCHEMA; with several sheets the message names the sheet
     headers: dict[str, str]  # field -> the file's header text (first sheet read)
@@ -145,6 +177,17 @@ def _months(values: pl.Series) -> pl.DataFrame:
                         orient="row")
 
 
+def _days(values: pl.Series) -> pl.DataFrame:
+    """died_on text -> (the day or null, the error or null), parsed once per distinct text."""
+    parsed = []
+    for text in values.drop_nulls().unique():
+        try:
+            parsed.append((text, parse_day(text), None))
+        except ValueError as e:
+            parsed.append((text, None, str(e)))
+    return pl.DataFrame(parsed, schema={"died_on": pl.Utf8, "_day": pl.Date, "_day_error": pl.Utf8}, orient="row")
+
+
 def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     valid_niks, nik_errors = nik_results(frame.filter(pl.col("nik").is_not_null()))
     keys = ["nik", "_number_cell"]
@@ -153,6 +196,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     d = (
         frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left")
         .join(_months(frame["last_paid"]), on="last_paid", how="left", maintain_order="left")
+        .join(_days(frame["died_on"]), on="died_on", how="left", maintain_order="left")
         .with_columns(
             safe_text(pl.col("nama"), 200).alias("nama"),
             *kpj_state(kpj),
@@ -179,6 +223,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
         ("status_unknown", "_h_status", pl.col("status").is_not_null() & pl.col("_status").is_null(),
          pl.format("Status '{}' tidak dikenal. Tulis Aktif, Non Aktif atau Meninggal.", shown(pl.col("status")))),
         ("month_invalid", "_h_last_paid", pl.col("_month_error").is_not_null(), pl.col("_month_error")),
+        ("died_on_invalid", "_h_died_on", pl.col("_day_error").is_not_null(), pl.col("_day_error")),
     ]
     lazy = d.lazy()
     nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
@@ -197,5 +242,6 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     errors = found.select("_sheet_index", ROW).unique().with_columns(pl.lit(False).alias("valid"))
     status = d.join(errors, on=["_sheet_index", ROW], how="left", maintain_order="left").select(
         "sheet", ROW, pl.coalesce("_kpj", "kpj").alias("kpj"), pl.coalesce("_nik", "nik").alias("nik"), "nama",
-        pl.col("_status").alias("status"), pl.col("_month").alias("last_paid"), pl.col("valid").fill_null(True))
+        pl.col("_status").alias("status"), pl.col("_month").alias("last_paid"), pl.col("_day").alias("died_on"),
+        pl.col("valid").fill_null(True))
     return status, findings

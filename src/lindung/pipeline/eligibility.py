@@ -28,6 +28,8 @@ class Rules:
     require_extreme_poverty: bool = False
     excluded: frozenset[str] = frozenset()  # NIKs to exclude (e.g. BPJS wage-earner members)
     enrolled: frozenset[str] = frozenset()  # NIKs already enrolled in another programme
+    # NIK -> why a life event keeps him out (died, even if only reported; moved out; covered by another payer)
+    life_events: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def _reasons(rules: Rules) -> pl.Expr:
         pl.when(pl.col("nik").is_in(list(rules.enrolled)).fill_null(False)).then(
             pl.lit("Sudah terdaftar di program lain")
         ),
+        pl.col("nik").replace_strict(dict(rules.life_events), default=None, return_dtype=pl.Utf8),
     ]
     if rules.require_extreme_poverty:
         sentences.append(

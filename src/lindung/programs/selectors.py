@@ -9,6 +9,7 @@ from django.db.models import Max, QuerySet
 
 from lindung.accounts.scoping import area_code, sees_code, within
 from lindung.enrolment.models import Membership
+from lindung.life.selectors import excluded_reasons
 from lindung.pipeline import eligibility
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.selectors import peserta_for
@@ -33,6 +34,7 @@ def rules_of(programme: Programme) -> tuple[eligibility.Rules, eligibility.Weigh
         start=programme.start, min_age=programme.min_age, max_age=programme.max_age, occupations=allowed,
         desil_max=programme.desil_max, require_extreme_poverty=programme.require_extreme_poverty,
         excluded=frozenset(programme.exclusions.values_list("nik", flat=True)),
+        life_events=tuple(excluded_reasons().items()),
     )
     weights = eligibility.Weights(
         desil=programme.weight_desil, extreme_poverty=programme.weight_extreme_poverty,

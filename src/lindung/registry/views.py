@@ -6,8 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.accounts.roles import ADMIN_DINAS
 from lindung.enrolment import selectors as enrolment
+from lindung.life import selectors as life
+from lindung.life.forms import EventForm
+from lindung.life.models import LifeEvent
+from lindung.life.services import OFFICE, RECORDERS
 from lindung.payments import selectors as payments
+from lindung.rules import coverage
 
 from . import selectors, services
 from .forms import PesertaForm
@@ -37,12 +43,20 @@ def peserta_detail(request, pk: int):
     history = selectors.peserta_history(request.user, peserta)
     memberships = list(enrolment.memberships_of(request.user, peserta))
     role = request.user.role
+    name = getattr(role, "name", None)
+    today = timezone.localdate()
+    # Beside each membership's workflow state, what the coverage engine says of it today (the one truth).
+    protection = [(m, coverage.status_on(payments.coverage_of(request.user, m), today) if m.kpj else None)
+                  for m in memberships]
     return render(
         request,
         "registry/peserta_detail.html",
         {"p": peserta, "history": history, "can_edit": bool(role and role.edits_registry),
-         "memberships": memberships, "timelines": [
-             (m, payments.timeline_of(request.user, m, timezone.localdate())) for m in memberships if m.kpj]},
+         "memberships": protection, "today": today, "timelines": [
+             (m, payments.timeline_of(request.user, m, today)) for m in memberships if m.kpj],
+         "events": life.events_of(request.user, peserta), "event_form": EventForm(deaths_only=name not in OFFICE),
+         "may_record": name in RECORDERS[LifeEvent.Source.VILLAGE], "office": name in OFFICE,
+         "admin": name == ADMIN_DINAS.name},
     )
 
 

@@ -128,8 +128,10 @@ class Status:
             case State.ARREARS:
                 return f"Menunggak {len(self.arrears)} bulan"
             case State.LAPSED:
-                return "Nonaktif"
-        return "Berakhir (meninggal dunia)" if self.end_kind is EndKind.DEATH else "Berakhir (keluar)"
+                return f"Nonaktif sejak {tanggal(self.lapse)}"
+        if self.end_kind is EndKind.DEATH:
+            return f"Meninggal {tanggal(self.ended_on)}"
+        return f"Berakhir {tanggal(self.ended_on)} (keluar)"
 
     @property
     def explanation(self) -> str:

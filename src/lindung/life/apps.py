@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LifeConfig(AppConfig):
+    name = "lindung.life"
+    verbose_name = "Peristiwa peserta"

@@ -1,0 +1,52 @@
+"""Forms of the life-event pages: they check the input's shape; services decide what may be done."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import LifeEvent
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date", "max": timezone.localdate().isoformat()}, format="%Y-%m-%d")
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=LifeEvent.Kind.choices, initial=LifeEvent.Kind.DIED)
+    happened_on = forms.DateField(label=_("Date"), widget=_date_input)
+    evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False,
+                               help_text=_("e.g. death certificate no., letter of the village head, BPJS statement"))
+
+    def __init__(self, *args, deaths_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].widget = _date_input()
+        if deaths_only:  # a village or a camat reports deaths; the office records the rest
+            self.fields["kind"].choices = [(LifeEvent.Kind.DIED, LifeEvent.Kind.DIED.label)]
+
+
+class VerifyForm(forms.Form):
+    happened_on = forms.DateField(label=_("Date of death"), widget=_date_input)
+    evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].widget = _date_input()
+
+
+class CorrectForm(forms.Form):
+    happened_on = forms.DateField(label=_("Correct date"), widget=_date_input)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].widget = _date_input()
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("What was wrong, and how it is known (e.g. the person came to the office)."))
+
+
+class DeathListForm(forms.Form):
+    file = forms.FileField(label=_("Death list from the civil registry (xlsx or csv)"),
+                           help_text=_("Columns NIK and Tanggal Meninggal; optionally Nama and No. Akta Kematian."))

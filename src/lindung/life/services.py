@@ -1,0 +1,331 @@
+"""Writes of a person's life events (died, moved out, wage-earner member elsewhere, paid by another payer).
+
+What an event does to his protection, in one place:
+- a *verified* event ends every membership of his that has not ended, from the event's day (a membership that
+  only starts later ends on its first day: nothing of it is owed): no bill after that month, no card printed, off
+  the self-pay hand-over (coverage.ENDED for a death, "keluar" otherwise);
+- any live event, a death only *reported* by a village too, keeps him out of new plans (programs.selectors asks
+  ``selectors.excluded_reasons``) and withdraws his queued notices;
+- a reversal puts back exactly what the event changed (the memberships it ended, the notices it withdrew) and
+  says so; a correction of the date ends the memberships again from the new day.
+
+Each write checks who may do it, keeps history and leaves an audit event without names or NIKs.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS
+from lindung.accounts.scoping import within
+from lindung.audit.services import record_event
+from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.enrolment.models import Membership
+from lindung.notify.models import Message
+from lindung.pipeline.deaths import read_deaths
+from lindung.pipeline.schema import FINDINGS_SCHEMA
+from lindung.registry.models import Peserta
+from lindung.rules.contributions import tanggal
+
+from .models import LifeEvent
+
+K, Src, S = LifeEvent.Kind, LifeEvent.Source, LifeEvent.Status
+LIVE = (S.REPORTED, S.VERIFIED)
+END_KIND = {K.DIED: Membership.End.DEATH, K.MOVED_OUT: Membership.End.EXIT, K.WAGE_EARNER: Membership.End.EXIT,
+            K.OTHER_PAYER: Membership.End.EXIT}
+WORDS = {K.DIED: "meninggal dunia", K.MOVED_OUT: "pindah ke luar kabupaten",
+         K.WAGE_EARNER: "menjadi peserta penerima upah di tempat lain", K.OTHER_PAYER: "dibayar pemberi iuran lain"}
+OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
+# Who may record from which source: the village and the camat report deaths; the office records the rest;
+# a claim's death comes with BPJS's approval (Admin Dinas or Petugas BPJS, checked by claims.services).
+RECORDERS = {Src.VILLAGE: OFFICE | {CAMAT.name, OPERATOR_DESA.name}, Src.CLAIM: {ADMIN_DINAS.name, PETUGAS_BPJS.name},
+             Src.DEATH_LIST: OFFICE, Src.BPJS_STATUS: OFFICE, Src.TYPED: OFFICE}
+EVIDENCE_MAX, REASON_MAX = 300, 500
+
+
+def _role_in(user, roles: set[str], message: str) -> None:
+    if getattr(user, "role", None) is None or user.role.name not in roles:
+        raise PermissionDenied(message)
+
+
+def _admin(user, message: str) -> None:
+    _role_in(user, {ADMIN_DINAS.name}, message)
+
+
+def _in_area(user, peserta: Peserta) -> Peserta:
+    found = Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).first()
+    if found is None:
+        raise PermissionDenied("Peserta ini di luar wilayah Anda.")
+    return found
+
+
+def _checked_day(peserta: Peserta, day: date | None) -> date:
+    if day is None:
+        raise ValidationError("Tanggal peristiwa wajib diisi.")
+    if day > timezone.localdate():
+        raise ValidationError(f"Tanggal peristiwa ({tanggal(day)}) tidak boleh di masa depan.")
+    if day < peserta.tanggal_lahir:
+        raise ValidationError(f"Tanggal peristiwa ({tanggal(day)}) sebelum tanggal lahir peserta.")
+    return day
+
+
+def _text(value: str, limit: int) -> str:
+    return " ".join((value or "").split())[:limit]
+
+
+@transaction.atomic
+def record(user, peserta: Peserta, *, kind: str, happened_on: date, source: str, evidence: str = "",
+           verified: bool = True) -> LifeEvent:
+    """Records that ``peserta`` died, moved out, became a wage-earner member elsewhere or is paid by another payer.
+    A village's report of a death is recorded unverified ("reported, to verify"); every other source verified. The
+    same person's live event of the same kind is not recorded twice: a verified record confirms a reported death
+    (with this source's date), a second record of the same day changes nothing, another day is refused (correct
+    the event instead)."""
+    kind, source = K(kind), Src(source)
+    _role_in(user, RECORDERS[source], "Anda tidak berwenang mencatat peristiwa ini.")
+    peserta = _in_area(user, peserta)
+    happened_on = _checked_day(peserta, happened_on)
+    if source is Src.VILLAGE and kind is not K.DIED:
+        raise ValidationError("Desa melaporkan kematian; peristiwa lain dicatat Dinas.")
+    existing = (LifeEvent.objects.select_for_update().filter(peserta=peserta, kind=kind, status__in=LIVE)
+                .order_by("pk").first())
+    if existing is not None:
+        if existing.status == S.REPORTED and verified:
+            return _verify(user, existing, happened_on, source=source, evidence=evidence)
+        if existing.happened_on != happened_on:
+            raise ValidationError(f"Peserta ini sudah tercatat {WORDS[kind]} pada {tanggal(existing.happened_on)}. "
+                                  "Bila tanggalnya keliru, Admin Dinas mengoreksinya pada halaman peserta.")
+        return existing
+    event = LifeEvent(peserta=peserta, kind=kind, source=source, happened_on=happened_on,
+                      evidence=_text(evidence, EVIDENCE_MAX), recorded_by=user,
+                      status=S.VERIFIED if verified else S.REPORTED)
+    if verified:
+        event.verified_by, event.verified_at = user, timezone.now()
+    event._history_user = user
+    event.save()
+    _apply(event, user)
+    record_event(user, "life.recorded", target=f"life_event:{event.pk}",
+                 summary=f"Peristiwa peserta #{peserta.pk} ({event.get_kind_display()}, {tanggal(happened_on)}) dicatat "
+                         f"dari {event.get_source_display()}" + ("" if verified else ", menunggu verifikasi") +
+                         f": {_effects(event)}.")
+    return event
+
+
+def record_death(user, peserta: Peserta, *, died_on: date, source: str, evidence: str = "") -> LifeEvent:
+    return record(user, peserta, kind=K.DIED, happened_on=died_on, source=source, evidence=evidence)
+
+
+def report_death(user, peserta: Peserta, *, died_on: date, evidence: str = "") -> LifeEvent:
+    """A village's report: the person is kept out of new plans and notices at once; his memberships end only when
+    the office verifies the death."""
+    return record(user, peserta, kind=K.DIED, happened_on=died_on, source=Src.VILLAGE, evidence=evidence,
+                  verified=False)
+
+
+@transaction.atomic
+def verify(user, event: LifeEvent, *, happened_on: date | None = None, evidence: str = "") -> LifeEvent:
+    """The office confirmed a reported death (e.g. saw the death certificate): its memberships end from the day."""
+    _role_in(user, OFFICE, "Hanya Admin/Operator Dinas yang memverifikasi laporan kematian.")
+    event = _locked(user, event)
+    if event.status != S.REPORTED:
+        raise ValidationError("Hanya laporan yang belum diverifikasi yang dapat diverifikasi.")
+    return _verify(user, event, _checked_day(event.peserta, happened_on or event.happened_on), evidence=evidence)
+
+
+def _verify(user, event: LifeEvent, happened_on: date, *, source: str | None = None, evidence: str = "") -> LifeEvent:
+    _unapply(event, user)  # the report withdrew notices; applying it verified does that and ends the memberships
+    reported = event.happened_on
+    event.happened_on, event.status = happened_on, S.VERIFIED
+    if source:  # the verifying source is the one that counts; the report stays in the evidence and the history
+        event.source = source
+    event.verified_by, event.verified_at = user, timezone.now()
+    if evidence:
+        event.evidence = _text(f"{event.evidence}; {evidence}" if event.evidence else evidence, EVIDENCE_MAX)
+    event._history_user = user
+    event.save()
+    _apply(event, user)
+    via = f" dari {Src(source).label}" if source else ""
+    moved = f" (dilaporkan {tanggal(reported)})" if reported != happened_on else ""
+    record_event(user, "life.verified", target=f"life_event:{event.pk}",
+                 summary=f"Kematian peserta #{event.peserta_id} diverifikasi{via}: {tanggal(happened_on)}{moved}; "
+                         f"{_effects(event)}.")
+    return event
+
+
+@transaction.atomic
+def correct(user, event: LifeEvent, *, happened_on: date, reason: str) -> LifeEvent:
+    """Admin Dinas corrects the date of an event: what it changed is put back and applied again from the new day."""
+    _admin(user, "Hanya Admin Dinas yang boleh mengoreksi peristiwa peserta.")
+    reason = _reason(reason)
+    event = _locked(user, event)
+    if event.status == S.REVERSED:
+        raise ValidationError("Peristiwa yang sudah dibatalkan tidak dapat dikoreksi.")
+    happened_on = _checked_day(event.peserta, happened_on)
+    before = event.happened_on
+    _unapply(event, user)
+    event.happened_on = happened_on
+    event._history_user, event._change_reason = user, reason
+    event.save()
+    _apply(event, user)
+    record_event(user, "life.corrected", target=f"life_event:{event.pk}",
+                 summary=f"Tanggal peristiwa peserta #{event.peserta_id} dikoreksi dari {tanggal(before)} menjadi "
+                         f"{tanggal(happened_on)} (alasan pada peristiwa); {_effects(event)}.")
+    return event
+
+
+@dataclass(frozen=True)
+class Reversal:
+    event: LifeEvent
+    memberships: int  # memberships running again
+    messages: int  # notices back in the outbox
+
+    @property
+    def message(self) -> str:
+        return (f"Peristiwa dibatalkan. Dipulihkan: {self.memberships} kepesertaan berjalan lagi, "
+                f"{self.messages} pesan kembali ke antrean.")
+
+
+@transaction.atomic
+def reverse(user, event: LifeEvent, reason: str) -> Reversal:
+    """Admin Dinas reverses an event recorded in error (he is alive, did not move, …): the memberships it ended run
+    again and the notices it withdrew are queued again. The event stays on record, marked reversed with the reason."""
+    _admin(user, "Hanya Admin Dinas yang boleh membatalkan peristiwa peserta.")
+    reason = _reason(reason)
+    event = _locked(user, event)
+    if event.status == S.REVERSED:
+        raise ValidationError("Peristiwa ini sudah dibatalkan.")
+    memberships, messages = _unapply(event, user)
+    event.status, event.reversed_by, event.reversed_at, event.reversal_reason = S.REVERSED, user, timezone.now(), reason
+    event._history_user = user
+    event.save()
+    done = Reversal(event, memberships, messages)
+    record_event(user, "life.reversed", target=f"life_event:{event.pk}",
+                 summary=f"Peristiwa peserta #{event.peserta_id} ({event.get_kind_display()}, "
+                         f"{tanggal(event.happened_on)}) dibatalkan (alasan pada peristiwa). {done.message}")
+    return done
+
+
+def _reason(reason: str) -> str:
+    reason = _text(reason, REASON_MAX + 1)
+    if not reason:
+        raise ValidationError("Tulis alasannya: apa yang keliru dan dari mana diketahui.")
+    if len(reason) > REASON_MAX:
+        raise ValidationError(f"Alasan paling banyak {REASON_MAX} karakter.")
+    return reason
+
+
+def _locked(user, event: LifeEvent) -> LifeEvent:
+    found = (LifeEvent.objects.select_for_update().select_related("peserta")
+             .filter(within(user, "peserta__desa__code"), pk=event.pk).first())
+    if found is None:
+        raise PermissionDenied("Peristiwa ini di luar wilayah Anda.")
+    return found
+
+
+def _apply(event: LifeEvent, user) -> None:
+    """Withdraws the person's queued notices (any live event); a verified event also ends his running memberships
+    from its day. Remembers both in ``event.undo``."""
+    why = f"Peserta {WORDS[K(event.kind)]} ({event.get_status_display().lower()}, {tanggal(event.happened_on)})."
+    queued = Message.objects.filter(peserta_id=event.peserta_id, status=Message.Status.QUEUED)
+    messages = list(queued.values_list("pk", flat=True))
+    queued.update(status=Message.Status.WITHDRAWN, error=why[:255])
+    ended = []
+    if event.status == S.VERIFIED:
+        for m in Membership.objects.select_for_update().filter(peserta_id=event.peserta_id, ended_on__isnull=True):
+            m.ended_on, m.end_kind = max(event.happened_on, m.first), END_KIND[K(event.kind)]
+            m._history_user = user
+            m.save(update_fields=["ended_on", "end_kind", "updated"])
+            ended.append(m.pk)
+    event.undo = {"memberships": ended, "messages": messages}
+    LifeEvent.objects.filter(pk=event.pk).update(undo=event.undo)
+
+
+def _unapply(event: LifeEvent, user) -> tuple[int, int]:
+    """Puts back what ``_apply`` changed and is still as it left it: the memberships it ended (not ended since by
+    something else), the notices it withdrew (still withdrawn). Returns how many of each."""
+    undo = event.undo or {}
+    restored = 0
+    for m in Membership.objects.select_for_update().filter(pk__in=undo.get("memberships", []),
+                                                           end_kind=END_KIND[K(event.kind)]):
+        m.ended_on, m.end_kind = None, ""
+        m._history_user = user
+        m.save(update_fields=["ended_on", "end_kind", "updated"])
+        restored += 1
+    messages = Message.objects.filter(pk__in=undo.get("messages", []), status=Message.Status.WITHDRAWN).update(
+        status=Message.Status.QUEUED, error="")
+    event.undo = {}
+    LifeEvent.objects.filter(pk=event.pk).update(undo={})
+    return restored, messages
+
+
+def _effects(event: LifeEvent) -> str:
+    undo = event.undo or {}
+    return (f"{len(undo.get('memberships', []))} kepesertaan diakhiri, "
+            f"{len(undo.get('messages', []))} pesan dalam antrean ditarik")
+
+
+# The civil registry's death list (Dukcapil): NIK, name, date of death, optionally the certificate's number.
+
+@dataclass
+class DeathListOutcome:
+    rows: int = 0
+    recorded: int = 0  # deaths recorded or confirmed by this file
+    already: int = 0  # already recorded on that day
+    not_registered: int = 0  # NIKs not in the register of the user's area: nothing to do, counted
+    findings: list[dict] = field(default_factory=list)  # FINDINGS_SCHEMA rows; with any error nothing changed
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f["severity"] == "error")
+
+
+def import_death_list(user, file_name: str, data) -> DeathListOutcome:
+    """Every row of the civil registry's death list whose NIK is on the register (in the user's area) records that
+    person's verified death on the row's date. All or nothing: a wrong row (bad NIK, unreadable or future date, a
+    date before the person's birth or one that contradicts a death already recorded) changes nothing and is named
+    by row and column. Raises ReadError for a file that cannot be read."""
+    _role_in(user, OFFICE, "Hanya Admin/Operator Dinas yang mengimpor daftar kematian.")
+    with saved_upload(data, prefix="kematian-") as path:
+        deaths = read_deaths(path, max_bytes=max_upload_bytes())
+    outcome = DeathListOutcome(rows=deaths.frame.height, findings=deaths.findings.select(list(FINDINGS_SCHEMA))
+                               .rows(named=True))
+    valid = deaths.frame.filter(deaths.frame["valid"])
+    register = {p.nik: p for p in Peserta.objects.filter(within(user, "desa__code"), nik__in=valid["nik"].to_list())}
+    recorded = {e.peserta_id: e for e in LifeEvent.objects.filter(peserta__in=register.values(), kind=K.DIED,
+                                                                  status=S.VERIFIED)}
+    today = timezone.localdate()
+    todo = []
+    for row, nik, died_on, certificate in valid.select("row", "nik", "died_on", "certificate").iter_rows():
+        peserta = register.get(nik)
+        if peserta is None:
+            outcome.not_registered += 1
+            continue
+        problem = (f"Tanggal meninggal {tanggal(died_on)} di masa depan." if died_on > today else
+                   f"Tanggal meninggal {tanggal(died_on)} sebelum tanggal lahir peserta." if died_on < peserta.tanggal_lahir
+                   else None)
+        if (event := recorded.get(peserta.pk)) and event.happened_on != died_on:
+            problem = (f"Peserta ini sudah tercatat meninggal pada {tanggal(event.happened_on)}; daftar menyebut "
+                       f"{tanggal(died_on)}. Periksa dengan Dukcapil, lalu koreksi pada halaman peserta.")
+        if problem:
+            outcome.findings.append({"row": row, "column": deaths.headers.get("died_on", "Tanggal Meninggal"),
+                                     "code": "death_date", "severity": "error", "message": problem})
+        elif event:
+            outcome.already += 1
+        else:
+            todo.append((peserta, died_on, certificate))
+    outcome.findings.sort(key=lambda f: f["row"])
+    if outcome.errors:
+        return outcome
+    with transaction.atomic():
+        for peserta, died_on, certificate in todo:
+            record_death(user, peserta, died_on=died_on, source=Src.DEATH_LIST,
+                         evidence=f"{file_name[:120]}" + (f", akta {certificate}" if certificate else ""))
+        outcome.recorded = len(todo)
+        record_event(user, "life.death_list_imported", target="death_list:",
+                     summary=f"Daftar kematian Dukcapil {file_name[:80]}: {outcome.rows} baris, {outcome.recorded} "
+                             f"kematian dicatat, {outcome.already} sudah tercatat, {outcome.not_registered} tidak ada "
+                             "di register.")
+    return outcome
