@@ -90,7 +90,7 @@ def test_death_in_the_second_unpaid_month_pays_10m_now_and_32m_after_the_arrears
                                            "Biaya pemakaman": 10_000_000}
     assert (claim.benefit["arrears_months"], claim.benefit["arrears_amount"]) == (2, 2 * 16_800)
     assert claim.rule_version == "JKM PP 82/2019 sejak 2019-12-02" == claim.benefit["rule_version"]
-    assert claim.coverage_status.startswith("Menunggak 2 bulan. Menunggak 2 bulan (2025-03, 2025-04)")
+    assert claim.coverage_status.startswith("Menunggak 2 bulan (2025-03, 2025-04). JKK")
     assert claim.payment_due > claim.submitted_on
 
 
@@ -125,7 +125,7 @@ def test_an_active_member_gets_everything_now_and_a_lapsed_one_nothing(users, ru
         claim.refresh_from_db()
     assert (active.benefit_total, active.payable_now) == (42_000_000, 42_000_000)
     assert (lapsed.benefit_total, lapsed.payable_now, lapsed.benefit["status"]) == (0, 0, "nonaktif")
-    assert lapsed.coverage_status.startswith("Nonaktif. Nonaktif sejak 1 Agustus 2025")
+    assert lapsed.coverage_status.startswith("Nonaktif sejak 1 Agustus 2025: iuran 2025-05 sampai 2025-07 tidak")
 
 
 def test_a_sibling_while_a_widow_exists_is_refused_with_the_reason(users, running, ahmad):

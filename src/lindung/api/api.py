@@ -287,16 +287,31 @@ def scenario_approve(request, code: str, number: int):
 def enrolment_status(request, code: str):
     """Members per kecamatan of the user's area, counted by status."""
     rows = enrolment.status_by_kecamatan(request.user, _programme(request, code))
-    return [{**r, "counts": dict(zip(enrolment.STATUSES, r["counts"], strict=True))} for r in rows]
+    return [{**r, "counts": dict(zip(enrolment.STATUSES, r["counts"], strict=True)),
+             "protection": {s.value: n for s, n in zip(enrolment.PROTECTION, r["protection"], strict=True)}}
+            for r in rows]
 
 
 @api.get("/programmes/{code}/members", response=list[MemberOut], tags=["enrolment"])
-def member_list(request, code: str, kecamatan: str = "", status: str = "", offset: int = 0, limit: int = 100):
-    found = enrolment.members(request.user, _programme(request, code), kecamatan=kecamatan, status=status)
+def member_list(request, code: str, kecamatan: str = "", status: str = "", protection: str = "", offset: int = 0,
+                limit: int = 100):
+    """The programme's members; ``protection`` (aktif, menunggak, nonaktif, berakhir) keeps the registered members
+    in that state today."""
+    today = timezone.localdate()
+    found = enrolment.members(request.user, _programme(request, code), kecamatan=kecamatan, status=status,
+                              protection=protection, today=today)
     start = max(offset, 0)
     return [{"nik": m.peserta.nik, "nama": m.peserta.nama, "desa": m.peserta.desa_id, "status": m.status, "kpj": m.kpj,
-             "rejection_reason": m.rejection_reason, "first": m.first, "last": m.last}
-            for m in found[start:start + min(max(limit, 1), 1000)]]
+             "rejection_reason": m.rejection_reason, "first": m.first, "last": m.last,
+             **_protection(m, today)} for m in found[start:start + min(max(limit, 1), 1000)]]
+
+
+def _protection(m, today) -> dict:
+    if not m.kpj:
+        return {"protection": None, "protection_label": None, "arrears_months": 0, "lapse": None, "ended_on": None}
+    status = payments.status_of(m, today)
+    return {"protection": status.state.value, "protection_label": status.label, "arrears_months": len(status.arrears),
+            "lapse": status.lapse, "ended_on": status.ended_on}
 
 
 def _bill(request, code: str, month: str) -> Bill:

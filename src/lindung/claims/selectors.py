@@ -170,7 +170,7 @@ def benefit_preview(claim: Claim) -> tuple[dict, str] | None:
         result, status = claim_benefit(claim)
     except ValidationError:
         return None
-    return result, f"{status.label}. {status.explanation}"
+    return result, status.summary
 
 
 # --- the claims report ----------------------------------------------------------------------------

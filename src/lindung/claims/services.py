@@ -257,7 +257,7 @@ def submit(user, claim: Claim) -> Claim:
     frozen, status = claim_benefit(claim)
     claim.benefit, claim.benefit_total, claim.payable_now = frozen, frozen["total"], frozen["payable_now"]
     claim.rule_version = frozen["rule_version"]
-    claim.coverage_status = f"{status.label}. {status.explanation}"[:500]
+    claim.coverage_status = status.summary[:500]
     claim.submitted_on = today
     claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today).payment
     _save(claim, user, S.SUBMITTED)

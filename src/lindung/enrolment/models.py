@@ -30,7 +30,7 @@ class Membership(models.Model):
         CANDIDATE = "candidate", _("Candidate")
         SUBMITTED = "submitted", _("Submitted to BPJS")
         REGISTERED = "registered", _("Registered (KPJ)")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("Running (PKS)")  # the workflow step, not protection: see payments.protection
         REJECTED = "rejected", _("Rejected")
         FIXED = "fixed", _("Fixed, to resubmit")
         RESUBMITTED = "resubmitted", _("Resubmitted")

@@ -3,10 +3,15 @@
 import io
 from collections import defaultdict
 
+from datetime import date
+
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scoping import within
+from lindung.payments.protection import registered, with_protection
+from lindung.rules.coverage import State
 from lindung.wilayah.models import Wilayah
 
 from .models import Membership, RegistrationBatch
@@ -25,24 +30,43 @@ def memberships_of(user, peserta) -> QuerySet[Membership]:
             .select_related("programme").order_by("-programme__year", "programme__code"))
 
 
-def members(user, programme, *, kecamatan: str = "", status: str = "") -> QuerySet[Membership]:
+# What the coverage engine says of a registered member today, beside the workflow state (payments.protection).
+PROTECTION = [State.ACTIVE, State.ARREARS, State.LAPSED, State.ENDED]
+PROTECTION_LABELS = {State.ACTIVE: _("Protected today"), State.ARREARS: _("In arrears"), State.LAPSED: _("Lapsed"),
+                     State.ENDED: _("Ended (died, left)")}
+
+
+def members(user, programme, *, kecamatan: str = "", status: str = "", protection: str = "",
+            today: date | None = None) -> QuerySet[Membership]:
+    """The programme's members of the user's area, each with ``protection_state`` (and arrears, lapse) today."""
     found = memberships_for(user, programme).select_related("peserta", "peserta__desa", "peserta__pekerjaan_1")
     if kecamatan:
         found = found.filter(peserta__desa__parent_id=kecamatan)
     if status:
         found = found.filter(status=status)
+    found = with_protection(found, today or timezone.localdate())
+    if protection:
+        found = found.filter(registered(), protection_state=protection)
     return found
 
 
-def status_by_kecamatan(user, programme) -> list[dict]:
-    """Per kecamatan of the user's area: its code, name, count per status (in STATUSES order) and total."""
+def status_by_kecamatan(user, programme, today: date | None = None) -> list[dict]:
+    """Per kecamatan of the user's area: its code, name, count per workflow status (in STATUSES order), total, and
+    its registered members by their protection today (in PROTECTION order)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for kecamatan, status, n in (memberships_for(user, programme).values_list("peserta__desa__parent_id", "status")
                                  .annotate(n=Count("pk")).order_by()):
         counts[kecamatan][status] = n
+    protected: dict[str, dict[str, int]] = defaultdict(dict)
+    today_ = today or timezone.localdate()
+    for kecamatan, state, n in (with_protection(memberships_for(user, programme).filter(registered()), today_)
+                                .values_list("peserta__desa__parent_id", "protection_state")
+                                .annotate(n=Count("pk")).order_by()):
+        protected[kecamatan][state] = n
     names = dict(Wilayah.objects.filter(code__in=list(counts)).values_list("code", "name"))
     return [{"code": code, "name": names.get(code, code), "counts": [counts[code].get(s, 0) for s in STATUSES],
-             "total": sum(counts[code].values())} for code in sorted(counts)]
+             "total": sum(counts[code].values()),
+             "protection": [protected[code].get(s.value, 0) for s in PROTECTION]} for code in sorted(counts)]
 
 
 def batches_for(user, programme) -> QuerySet[RegistrationBatch]:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,10 +27,17 @@ def _programme(user, code) -> Programme:
 
 def _page(request, programme, form=None, findings=None):
     kecamatan, status = request.GET.get("kecamatan", ""), request.GET.get("status", "")
-    found = selectors.members(request.user, programme, kecamatan=kecamatan, status=status)
+    protection = request.GET.get("perlindungan", "")
+    if protection not in {s.value for s in selectors.PROTECTION}:
+        protection = ""
+    found = selectors.members(request.user, programme, kecamatan=kecamatan, status=status, protection=protection)
+    rows = selectors.status_by_kecamatan(request.user, programme)
     return render(request, "enrolment/members.html", {
-        "programme": programme, "rows": selectors.status_by_kecamatan(request.user, programme),
-        "statuses": selectors.STATUSES, "kecamatan": kecamatan, "status": status,
+        "programme": programme, "rows": rows, "statuses": selectors.STATUSES, "kecamatan": kecamatan, "status": status,
+        "protection": protection, "protection_states": [(s.value, selectors.PROTECTION_LABELS[s])
+                                                        for s in selectors.PROTECTION],
+        "protection_totals": [(s.value, sum(r["protection"][i] for r in rows))
+                              for i, s in enumerate(selectors.PROTECTION)], "today": timezone.localdate(),
         "page": Paginator(found, 50).get_page(request.GET.get("page")),
         "batches": selectors.batches_for(request.user, programme)[:50],
         "can_enrol": can(request.user, "plans"), "form": form or AnswerForm(), "findings": findings,

@@ -1,6 +1,7 @@
 """Reads of the money cycle, always through the user's area."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
@@ -13,6 +14,7 @@ from lindung.rules.contributions import Month, Payer, month_range
 from lindung.wilayah.models import Wilayah
 
 from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
+from .protection import latest_due_month
 
 
 def bills_for(user, programme) -> QuerySet[Bill]:
@@ -47,6 +49,18 @@ def as_coverage(membership: Membership, paid_months) -> coverage.Membership:
     return coverage.Membership(registered=membership.first, payments=tuple(
         coverage.Payment(Month.of(p.month), Payer(p.payer), p.paid_on) for p in paid_months),
         ended_on=membership.ended_on, end_kind=coverage.EndKind(membership.end_kind) if membership.end_kind else None)
+
+
+def status_of(membership: Membership, day: date) -> coverage.Status:
+    """The engine's Status of a membership annotated by ``protection.with_protection`` on ``day``: its label and
+    explanation for a list, without reading its payments again."""
+    state = coverage.State(membership.protection_state)
+    latest = latest_due_month(day)
+    arrears = tuple(latest.shift(-i) for i in reversed(range(membership.protection_arrears)))
+    ended = state is coverage.State.ENDED
+    return coverage.Status(state, arrears=arrears, lapse=membership.protection_lapse,
+                           end_kind=coverage.EndKind(membership.end_kind) if ended else None,
+                           ended_on=membership.ended_on if ended else None)
 
 
 PAYERS = {Payer.APBN: "APBN", Payer.APBD: "APBD", Payer.DANA_DESA: "Dana desa", Payer.CSR: "CSR",

@@ -134,6 +134,12 @@ class Status:
         return f"Berakhir {tanggal(self.ended_on)} (keluar)"
 
     @property
+    def summary(self) -> str:
+        """Label and explanation in one text, the label said once."""
+        said = self.explanation
+        return said if said.startswith(self.label) else f"{self.label}. {said}"
+
+    @property
     def explanation(self) -> str:
         if_nobody_pays = (f" Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai {tanggal(self.lapse)} "
                           "dan semua hak atas manfaat hilang.") if self.lapse else ""

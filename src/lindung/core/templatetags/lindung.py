@@ -1,5 +1,7 @@
 from django import template
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -25,3 +27,13 @@ def angka(value) -> str:
 @register.filter
 def percent_of(part, whole) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+@register.simple_tag(takes_context=True)
+def protection(context, membership) -> str:
+    """A member's protection today as the coverage engine says it, from payments.protection's annotations."""
+    from lindung.payments.selectors import status_of
+
+    status = status_of(membership, context.get("today") or timezone.localdate())
+    return format_html('<span class="status {}" title="{}" data-testid="protection">{}</span>', status.state.value,
+                       status.explanation, status.label)
