@@ -12,6 +12,7 @@ from django.utils import timezone
 from lindung.accounts.roles import OPERATOR_DESA
 from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
+from lindung.payments.protection import with_protection
 from lindung.programs.selectors import kecamatan_names
 from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
@@ -79,6 +80,16 @@ def card_list(user, status: str = "", area: str = "", q: str = "") -> QuerySet[C
         cards = cards.exclude(status=S.VOIDED)
     if area:
         cards = cards.filter(Q(**{AREA: area}) | Q(**{f"{AREA}__startswith": area + "."}))
+    return cards
+
+
+def with_protection_today(cards, day: date) -> list[Card]:
+    """The cards (a page of them: a list) each with ``protection``: its membership annotated by the coverage engine on
+    ``day`` (payments.protection), so a card's holder shows as paid up, in arrears, lapsed or dead."""
+    cards = list(cards)
+    found = {m.pk: m for m in with_protection(Membership.objects.filter(pk__in={c.membership_id for c in cards}), day)}
+    for c in cards:
+        c.protection = found[c.membership_id]
     return cards
 
 

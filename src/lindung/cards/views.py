@@ -92,12 +92,15 @@ class ScanForm(forms.Form):
 def _list(request, form=None, status=200, scan=None, extra=None):
     status_filter, q, desa = request.GET.get("status", ""), request.GET.get("q", ""), request.GET.get("desa", "")
     cards = selectors.card_list(request.user, status=status_filter, area=desa, q=q)
-    overdue = selectors.overdue_cards(request.user, timezone.localdate())
+    today = timezone.localdate()
+    overdue = selectors.overdue_cards(request.user, today)
+    page = Paginator(cards, 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_protection_today(page.object_list, today)
     return render(request, "cards/list.html", {
-        "page": Paginator(cards, 100).get_page(request.GET.get("page")), "statuses": S.choices,
+        "page": page, "statuses": S.choices, "today": today,
         "status": status_filter, "q": q, "desa": desa, "villages": selectors.villages_with_cards(request.user),
         "form": form or HandoverForm(user=request.user), "scan": scan or ScanForm(),
-        "overdue": overdue[:50], "overdue_count": overdue.count(),
+        "overdue": selectors.with_protection_today(overdue[:50], today), "overdue_count": overdue.count(),
         "handovers": selectors.handovers_for(request.user)[:20], "can_print": can(request.user, "plans"), **(extra or {}),
     }, status=status)
 
@@ -144,8 +147,9 @@ def card(request, number: str, form=None, status=200):
         form = DeliverForm(initial={"giver_name": request.user.get_full_name(), "happened_on": timezone.localdate(),
                                     "giver_role": request.user.role.label if request.user.role else "",
                                     "place": found.membership.peserta.desa.name})
+    today = timezone.localdate()
     return render(request, "cards/card.html", {
-        "card": found, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
+        "card": selectors.with_protection_today([found], today)[0], "today": today, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
         "can_replace": can(request.user, "plans") and found.status != S.VOIDED, "replace_form": ReplaceForm(),
         "moves": found.moves.select_related("handover").order_by("-handover__happened_on", "-pk"),
     }, status=status)
