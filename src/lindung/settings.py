@@ -254,6 +254,9 @@ LINDUNG_OFFICE_CITY = os.environ.get("LINDUNG_OFFICE_CITY", "")  # where letters
 LINDUNG_MESSAGE_SENDER = os.environ.get("LINDUNG_MESSAGE_SENDER", "lindung.notify.senders.FileSender")
 LINDUNG_MESSAGE_CHANNELS = os.environ.get("LINDUNG_MESSAGE_CHANNELS", "sms")  # sms, whatsapp, or "sms,whatsapp"
 LINDUNG_OUTBOX_FILE = Path(os.environ.get("LINDUNG_OUTBOX_FILE", DATA_DIR / "outbox.jsonl"))
+# A queued notice older than this many days is not sent without review: it is held for an office user to send or
+# withdraw (its facts may have changed in ways no check sees).
+LINDUNG_NOTICE_MAX_AGE_DAYS = int(os.environ.get("LINDUNG_NOTICE_MAX_AGE_DAYS", "30"))
 LINDUNG_DEMO_PASSWORD = os.environ.get("LINDUNG_DEMO_PASSWORD", "kaur-lindung-2024")
 
 # Membership cards: working days a card may stay at one level before it is overdue, and at the village,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
     path("program/<slug:code>/iuran/", include("lindung.payments.urls")),
     path("kartu/", include("lindung.cards.urls")),
+    path("pesan/", include("lindung.notify.urls")),
     path("klaim/laporan/", include("lindung.claims.report_urls")),
     path("klaim/", include("lindung.claims.urls")),
     path("peristiwa/", include("lindung.life.urls")),

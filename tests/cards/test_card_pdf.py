@@ -69,8 +69,9 @@ def qr_codes_on_page_1(path, tmp_path) -> list[str]:
 
 
 def test_an_a4_sheet_shows_names_and_kpj_no_nik_and_qr_codes_that_open_the_public_page(client, printed, today, tmp_path):
-    pdf = documents.card_sheet_pdf(Card.objects.filter(pk__in=[c.pk for c in printed]), "a4")
-    assert pdf == documents.card_sheet_pdf(Card.objects.filter(pk__in=[c.pk for c in printed]), "a4")  # deterministic
+    pdf = documents.card_sheet_pdf(Card.objects.filter(pk__in=[c.pk for c in printed]), "a4", day=today.value)
+    assert pdf == documents.card_sheet_pdf(Card.objects.filter(pk__in=[c.pk for c in printed]), "a4",
+                                           day=today.value)  # deterministic
     path = tmp_path / "kartu.pdf"
     path.write_bytes(pdf)
     assert page_count_and_size(path) == (1, "595.276 x 841.89 pts (A4)")
@@ -80,7 +81,10 @@ def test_an_a4_sheet_shows_names_and_kpj_no_nik_and_qr_codes_that_open_the_publi
         peserta = card.membership.peserta
         assert peserta.nama in text and card.membership.kpj in text and card.number in text
         assert peserta.nik not in text.replace(" ", "")
-    assert "Desember 2025" in text  # berlaku s.d. the last funded month
+    # Printed on 10 March 2025: January and February paid, the programme funds him until December.
+    assert text.count("Iuran dibayar s.d.") == len(printed) and text.count("Februari 2025") == len(printed)
+    assert text.count("Didanai program s.d.") == len(printed) and "Desember 2025" in text
+    assert "Berlaku s.d." not in text and "Pindai QR untuk status" in text
 
     urls = qr_codes_on_page_1(path, tmp_path)
     expected = {verification_url(settings.LINDUNG_PUBLIC_URL, c): c for c in printed}

@@ -85,8 +85,11 @@ def test_a_cards_face_from_plain_objects_has_no_nik_and_is_always_the_same():
     faces = documents.card_faces(cards, "https://lindung.kaurkab.go.id")
     assert faces == documents.card_faces(cards, "https://lindung.kaurkab.go.id")
     first = faces[0]
-    assert (first["name"], first["kpj"], first["valid_until"], first["number"]) == (
-        "Ahmad Nelayan", "25000000001", "Desember 2025", "25000000001-1")
+    # A made-up card knows no months paid: it states none, and the programme's last funded month.
+    assert (first["name"], first["kpj"], first["validity"], first["number"]) == (
+        "Ahmad Nelayan", "25000000001", [("Iuran dibayar s.d.", "belum ada", True), ("Didanai program s.d.", "Desember 2025", False)],
+        "25000000001-1")
+    assert first["qr_line"] == "Pindai QR untuk status terkini"
     assert first["url"] == f"https://lindung.kaurkab.go.id/v/{token_for('25000000001-1')}/"
     assert first["qr"].startswith("data:image/svg+xml")
     assert not any("1704051705800011" in str(v) for face in faces for v in face.values())

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
+from lindung.notify import services as notify
 from lindung.notify.models import Message
 from lindung.payments import handover_selectors as selectors
 from lindung.payments import handover_services as services
@@ -84,19 +85,17 @@ def test_the_outbox_holds_one_message_per_member_with_a_phone_and_the_file_sende
     expected = with_phone(funded)
     assert (first, again) == (expected, 0) and Message.objects.count() == expected
     message = Message.objects.select_related("peserta").first()
-    assert message.text.startswith(f"Yth. {message.peserta.nama}: iuran BPJS Ketenagakerjaan Anda (KPJ ")
-    assert "dibayar Pemkab Kaur s.d. Februari 2025" in message.text
-    assert "bayar mandiri Rp16.800/bulan mulai Maret 2025" in message.text
-    assert "kepesertaan berakhir 1 Juni 2025" in message.text
-    assert message.peserta.nik not in message.text and len(message.text) <= 306  # two SMS at most
+    assert message.text == (f"Yth. {message.peserta.nama}, iuran BPJS TK Anda ditanggung Pemkab Kaur s.d. Feb 2025. "
+                            "Bayar mandiri Rp16.800/bln mulai Mar 2025 agar tidak nonaktif 1 Jun 2025.")
+    assert message.peserta.nik not in message.text and len(message.text) <= 160  # one SMS
 
-    done = services.send_messages(users["operator"], funded)
+    done = services.send_messages(users["operator"], funded, today=date(2025, 3, 20))  # before the lapse date
     assert (done.sent, done.failed) == (expected, 0)
     lines = [json.loads(line) for line in settings.LINDUNG_OUTBOX_FILE.read_text().splitlines()]
     assert sorted(line["id"] for line in lines) == sorted(Message.objects.values_list("pk", flat=True))
     assert {line["channel"] for line in lines} == {"sms"} and {line["phone"] for line in lines} == {"081234567890"}
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
-    assert services.send_messages(users["operator"], funded).sent == 0  # nothing is sent twice
+    assert services.send_messages(users["operator"], funded, today=date(2025, 3, 20)).sent == 0  # nothing twice
     assert len(settings.LINDUNG_OUTBOX_FILE.read_text().splitlines()) == expected
     for event in Event.objects.filter(action__startswith="notify."):
         assert not any(p.nama in event.summary or p.nik in event.summary for p in Peserta.objects.all())
@@ -211,14 +210,15 @@ def test_the_village_head_gets_a_pdf(client, users, funded, tmp_path):
     assert client.get(reverse("payments:handover_pdf", args=[funded.code])).status_code == 404
 
 
-def test_the_page_prepares_and_sends_and_the_outbox_lists_them(client, users, funded, settings, tmp_path):
+def test_the_page_prepares_and_sends_and_the_outbox_lists_them(client, users, funded, settings, tmp_path, monkeypatch):
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
+    monkeypatch.setattr(notify, "current_day", lambda: date(2025, 3, 20))  # sent before the lapse date
     client.force_login(users["operator"])
     page = client.get(reverse("payments:handover", args=[funded.code])).content.decode()
     assert 'data-chart="chart-cohort"' in page and "confirm(" in page
     client.post(reverse("payments:prepare_messages", args=[funded.code]))
     client.post(reverse("payments:send_messages", args=[funded.code]))
-    outbox = client.get(reverse("payments:outbox", args=[funded.code]), {"status": "sent"}).content.decode()
+    outbox = client.get(reverse("payments:outbox", args=[funded.code]), {"status": "sent"}, follow=True).content.decode()
     assert outbox.count("Yth. ") == with_phone(funded)
 
 

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import membership_coverage
 from lindung.rules.contributions import tanggal
 from lindung.rules.coverage import MAX_ARREARS, State, status_on
 
 from .models import Card
 from .selectors import card_for_public
+from .validity import printed
 from .verification import card_number_from
 
 # Lookups per client address and window (seconds): plenty for a clinic checking its patients, far too few
@@ -97,7 +99,9 @@ def verify(request, token: str):
     except (signing.BadSignature, Card.DoesNotExist):
         return render(request, "cards/verify.html", {}, status=404)
     today = timezone.localdate()
+    statement = printed(card.membership, PaidMonth.objects.filter(membership=card.membership), today)
     return render(request, "cards/verify.html", {
         "number": card.number, "name": masked_name(card.membership.peserta.nama),
         "programme": card.membership.programme.name, "today": tanggal(today), "validity": validity(card, today),
+        "paid": statement.public_lines(),
     })

@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 
-from . import selectors, services
+from . import selectors, services, validity
 from .minutes import minutes_pdf as render_minutes
 from .models import Card, Handover
 from .printing_views import ReplaceForm
@@ -152,6 +152,7 @@ def card(request, number: str, form=None, status=200):
         "card": selectors.with_protection_today([found], today)[0], "today": today, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
         "can_replace": can(request.user, "plans") and found.status != S.VOIDED, "replace_form": ReplaceForm(),
         "moves": found.moves.select_related("handover").order_by("-handover__happened_on", "-pk"),
+        "statement": validity.printed_for([found.membership], today)[found.membership_id].lines(),  # as on a card
     }, status=status)
 
 

@@ -1,6 +1,7 @@
 """Writes of the hand-over to self-paid membership: the notice to every member with a phone, and BPJS's status
 file, whose months paid by the members themselves go into PaidMonth for the coverage engine."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -14,6 +15,7 @@ from lokal import format_rupiah
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.enrolment.models import Membership
 from lindung.life import services as life
 from lindung.life.models import LifeEvent
 from lindung.life.selectors import recorded_deaths
@@ -21,28 +23,106 @@ from lindung.notify import services as outbox
 from lindung.notify.models import Message
 from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
-from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
+from lindung.programs.models import Programme
+from lindung.rules import sms
+from lindung.rules.contributions import Month, Payer, contribution, due_date, month_range, tanggal
 
 from lindung.registry.models import Peserta
 
-from .handover_selectors import PURPOSE, Member, ended_members, handover_list, regency_payer
+from .handover_selectors import PURPOSE, Member, bulan, ended_members, handover_list, memberships, regency_payer
 from .models import PaidMonth
+from .services import BILLED
 
-NAME_MAX = 30  # characters of the name in a text, so the notice fits two SMS (306 characters)
 MONTHS_AHEAD = 12  # a status file may report months paid ahead, at most this many after the current month
+SMS_LENGTH = sms.SINGLE[sms.Encoding.GSM7]  # the notice is written to fit one SMS
+NAME_MIN = 8  # characters of a shortened name at the least, where they fit
+BULAN_PENDEK = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
 
 
 def _may_hand_over(user) -> None:
     require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengurus serah terima ke kepesertaan mandiri.")
 
 
-def notice(member: Member, payer: str) -> str:
-    """The hand-over text for one member, in Indonesian; no NIK."""
-    nama = member.nama if len(member.nama) <= NAME_MAX else member.nama[:NAME_MAX - 1].rstrip() + "."
-    return (f"Yth. {nama}: iuran BPJS Ketenagakerjaan Anda (KPJ {member.kpj}) dibayar {payer} s.d. "
-            f"{member.funded_until}. Agar tetap terlindungi, bayar mandiri {format_rupiah(member.self_pay)}/bulan "
-            f"mulai {member.pays_from}. Bila tidak dibayar, kepesertaan berakhir {tanggal(member.lapse)}. "
-            "Info: kantor desa.")
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What a hand-over notice states: the contributions are paid until ``paid_until`` (by the programme, or with
+    months the member paid himself after it), he pays ``monthly`` himself from ``pays_from``, or he lapses on
+    ``lapse``."""
+
+    paid_until: Month
+    by_programme: bool  # the months until paid_until are the programme's (else he paid some himself)
+    pays_from: Month
+    monthly: int
+    lapse: date
+
+    def as_json(self) -> dict:
+        return {"paid_until": str(self.paid_until), "by_programme": self.by_programme, "pays_from": str(self.pays_from),
+                "monthly": self.monthly, "lapse": self.lapse.isoformat()}
+
+
+def notice_facts(member: Member, programme=None, rates: dict | None = None) -> NoticeFacts:
+    """The member's facts today: every month paid counts (the programme's, and those BPJS reports he paid
+    himself), so the first month he still has to pay is the first unpaid one after the programme's months. Its
+    contribution is the member's rate for that month (with ``programme``; else the first unfunded month's)."""
+    paid = {p.month for p in member.history.payments}
+    pays_from = member.first_unfunded
+    while pays_from in paid:
+        pays_from = pays_from.next()
+    monthly = member.self_pay
+    if pays_from != member.first_unfunded and programme is not None:
+        rates = {} if rates is None else rates
+        if (pays_from, member.occupation) not in rates:
+            rates[(pays_from, member.occupation)] = contribution(
+                pays_from, Payer.MANDIRI, member.occupation, programme.income_tier, jht=programme.include_jht).total
+        monthly = rates[(pays_from, member.occupation)]
+    return NoticeFacts(paid_until=pays_from.shift(-1), by_programme=pays_from == member.first_unfunded,
+                       pays_from=pays_from, monthly=monthly, lapse=member.lapse)
+
+
+def _short_month(month: Month) -> str:
+    return f"{BULAN_PENDEK[month.month - 1]} {month.year}"
+
+
+def _short_day(day: date) -> str:
+    return f"{day.day} {BULAN_PENDEK[day.month - 1]} {day.year}"
+
+
+def notice(member: Member, payer: str, facts: NoticeFacts | None = None) -> str:
+    """The hand-over text for one member, in Indonesian, written to fit one SMS (160 GSM-7 characters): no NIK
+    nor KPJ, months and dates short ("Feb 2025", "1 Jun 2025"), the name in the GSM alphabet. A name too long for
+    what is left is kept whole by dropping the greeting, else by shortening the payer's name to its first word
+    ("Pemkab"); else it is shortened itself (later words to initials, then cut) after the greeting, or where
+    NAME_MIN characters of it fit."""
+    facts = facts or notice_facts(member)
+    nama = sms.to_gsm7(" ".join(member.nama.split()))
+    payer = sms.to_gsm7(payer)
+    options = []
+    for greeting, who in (("Yth. ", payer), ("", payer), ("Yth. ", payer.split(" ")[0]), ("", payer.split(" ")[0])):
+        body = _notice_body(facts, who)
+        options.append((SMS_LENGTH - len(greeting) - len(body), greeting, body))
+    room, greeting, body = next((o for o in options if o[0] >= len(nama)), None) or next(
+        (o for o in options if o[0] >= NAME_MIN), max(options, key=lambda o: o[0]))
+    return greeting + _fit_name(nama, room) + body
+
+
+def _notice_body(facts: NoticeFacts, payer: str) -> str:
+    who = f"ditanggung {payer}" if facts.by_programme else "dibayar"
+    return (f", iuran BPJS TK Anda {who} s.d. {_short_month(facts.paid_until)}. Bayar mandiri "
+            f"{format_rupiah(facts.monthly)}/bln mulai {_short_month(facts.pays_from)} agar tidak nonaktif "
+            f"{_short_day(facts.lapse)}.")
+
+
+def _fit_name(nama: str, room: int) -> str:
+    """``nama`` in at most ``room`` characters: whole, else later words as initials from the last one on
+    ("Muhammad Abdurrahman W."), else cut with a full stop. At least its first letter."""
+    if len(nama) <= room:
+        return nama
+    words = nama.split(" ")
+    for i in range(len(words) - 1, 0, -1):
+        words[i] = words[i][0] + "."
+        if len(" ".join(words)) <= room:
+            return " ".join(words)
+    return nama[:max(room - 1, 1)].rstrip() + "."
 
 
 def _channels() -> list[str]:
@@ -54,21 +134,104 @@ def _channels() -> list[str]:
 @transaction.atomic
 def prepare_messages(user, programme) -> int:
     """Queues the hand-over notice for every member in the user's area with a phone, once per channel: preparing
-    again adds none (a message already queued or sent keeps its text). Returns how many were added."""
+    again adds none (a message already queued or sent keeps its text; its facts are checked again when it is
+    sent). Nobody reported or recorded dead is sent one. Returns how many were added."""
     _may_hand_over(user)
     payer = regency_payer()
     members = [m for m in handover_list(user, programme).members if m.phone]
-    made = [Message(peserta_id=m.peserta_id, purpose=PURPOSE, about=programme.code, channel=channel, phone=m.phone,
-                    text=notice(m, payer)) for m in members for channel in _channels()]
+    dead = outbox.deaths(memberships(user, programme).values("peserta_id"))
+    skipped = sum(1 for m in members if m.peserta_id in dead)
+    members = [m for m in members if m.peserta_id not in dead]
+    rates: dict = {}
+    made = []
+    for m in members:
+        facts = notice_facts(m, programme, rates)
+        text = notice(m, payer, facts)
+        made += [Message(peserta_id=m.peserta_id, purpose=PURPOSE, about=programme.code, channel=channel, phone=m.phone,
+                         text=text, facts=facts.as_json()) for channel in _channels()]
     added = outbox.queue(PURPOSE, programme.code, made)
     record_event(user, "notify.prepared", target=f"programme:{programme.pk}",
                  summary=f"Pesan serah terima program {programme.code}: {added} ditambahkan ke antrean "
-                         f"({len(members)} peserta bertelepon).")
+                         f"({len(members)} peserta bertelepon; {skipped} dilaporkan meninggal, tanpa pesan).")
     return added
 
 
-def send_messages(user, programme) -> outbox.Sent:
-    return outbox.send_queued(user, PURPOSE, programme.code)
+def send_messages(user, programme, *, today: date | None = None) -> outbox.Sent:
+    """Sends the programme's queued notices in the user's area, each checked again first (check_notices)."""
+    return outbox.send_queued(user, PURPOSE, programme.code, today=today)
+
+
+def check_notices(user, messages: list[Message], today: date) -> dict[int, outbox.Verdict]:
+    """The hand-over notices among ``messages`` that are no longer true on ``today`` (notify.services.CHECKS),
+    from the hand-over list of their programme as it is now:
+
+    - the member's membership ended, or he is no longer a member: withdrawn;
+    - his lapse date has passed: withdrawn (telling a lapsed person he *will* lapse is false; he needs another
+      message);
+    - another programme funds him from the month he would start paying: withdrawn, no longer due;
+    - the text the notice would have today differs (he paid, the programme paid more months, the rate or the
+      name changed): rewritten with today's facts."""
+    verdicts: dict[int, outbox.Verdict] = {}
+    by_programme: dict[str, list[Message]] = defaultdict(list)
+    for m in messages:
+        by_programme[m.about].append(m)
+    payer = regency_payer()
+    for code, found in by_programme.items():
+        programme = Programme.objects.filter(code=code).first()
+        if programme is None:
+            verdicts.update({m.pk: outbox.withdrawal("not_member", f"Program {code} tidak ada.") for m in found})
+            continue
+        members = {m.peserta_id: m for m in handover_list(user, programme, today=today).members}
+        ended = dict(Membership.objects.filter(programme=programme, ended_on__isnull=False,
+                                               peserta_id__in=[m.peserta_id for m in found if m.peserta_id not in members])
+                     .values_list("peserta_id", "ended_on"))
+        elsewhere = _funded_elsewhere(programme, [m.peserta_id for m in found if m.peserta_id in members])
+        rates: dict = {}
+        for message in found:
+            verdict = _verdict(message, members.get(message.peserta_id), ended, elsewhere, programme, payer, rates,
+                               today)
+            if verdict is not None:
+                verdicts[message.pk] = verdict
+    return verdicts
+
+
+def _verdict(message: Message, member: Member | None, ended: dict, elsewhere: dict, programme, payer: str,
+             rates: dict, today: date) -> outbox.Verdict | None:
+    if member is None:
+        if message.peserta_id in ended:
+            return outbox.withdrawal("ended", f"Kepesertaan program {programme.code} berakhir "
+                                              f"{tanggal(ended[message.peserta_id])}: pesan ditarik.")
+        return outbox.withdrawal("not_member", f"Bukan lagi peserta serah terima program {programme.code}: pesan ditarik.")
+    if member.lapse <= today:
+        return outbox.withdrawal("lapsed", f"Tanggal nonaktif {tanggal(member.lapse)} sudah lewat: peserta sudah "
+                                           "nonaktif, pesan ini tidak benar lagi (perlu pesan lain).")
+    facts = notice_facts(member, programme, rates)
+    for other, first, last in elsewhere.get(message.peserta_id, ()):
+        if first <= facts.pays_from.first_day <= last:
+            return outbox.withdrawal("funded", f"Dibiayai lagi oleh program {other} s.d. {bulan(Month.of(last))}: "
+                                               "belum perlu membayar mandiri, pesan ditarik.")
+    text = notice(member, payer, facts)
+    if text == message.text:
+        return None
+    before = message.facts.get("lapse", "")
+    if before and before != facts.lapse.isoformat():
+        return outbox.rewrite("paid", f"Iuran kini dibayar s.d. {bulan(facts.paid_until)}: tanggal nonaktif bergeser "
+                                      f"dari {tanggal(date.fromisoformat(before))} ke {tanggal(facts.lapse)}; pesan "
+                                      "ditulis ulang.", text, facts.as_json())
+    return outbox.rewrite("refreshed", f"Ditulis ulang dengan data hari ini (nonaktif {tanggal(facts.lapse)} bila "
+                                       "tidak dibayar).", text, facts.as_json())
+
+
+def _funded_elsewhere(programme, peserta_ids: list[int]) -> dict[int, list[tuple[str, date, date]]]:
+    """Person id -> (code, first, last month) of his running memberships of other programmes."""
+    found: dict[int, list] = defaultdict(list)
+    for i in range(0, len(peserta_ids), 900):  # within every database's limit of query parameters
+        for pk, code, first, last in (Membership.objects.filter(peserta_id__in=peserta_ids[i:i + 900],
+                                                                status__in=BILLED, ended_on__isnull=True)
+                                      .exclude(programme=programme)
+                                      .values_list("peserta_id", "programme__code", "first", "last")):
+            found[pk].append((code, first, last))
+    return found
 
 
 @dataclass

@@ -2,6 +2,7 @@
 pay, the village lists (xlsx, PDF for the village head), the outbox of notices, BPJS's status file, the cohort."""
 
 import io
+from urllib.parse import urlencode
 
 import weasyprint
 import xlsxwriter
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from lindung.accounts.roles import can
 from lindung.accounts.scoping import area_code
 from lindung.core.forms import UploadField
 from lindung.core.xlsx import write_table
-from lindung.notify.models import Message
+from lindung.notify.views import sent_message
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme
@@ -126,21 +128,16 @@ def prepare(request, code: str):
 def send(request, code: str):
     programme = _programme(request.user, code)
     done = services.send_messages(request.user, programme)
-    (messages.success if not done.failed else messages.warning)(
-        request, _("%(sent)s messages sent, %(failed)s failed.") % {"sent": done.sent, "failed": done.failed})
+    (messages.success if not (done.failed or done.held) else messages.warning)(request, sent_message(done))
     return redirect("payments:outbox", code=code)
 
 
 @login_required
 def outbox(request, code: str):
+    """The programme's notices on the office's outbox page (notify), which checks and reviews them."""
     programme = _programme(request.user, code)
-    status = request.GET.get("status", "")
-    found = selectors.outbox(request.user, programme, status).select_related("peserta__desa").order_by("pk")
-    return render(request, "payments/outbox.html", {
-        "programme": programme, "counts": selectors.outbox_counts(request.user, programme),
-        "statuses": Message.Status.choices, "status": status,
-        "page": Paginator(found, 50).get_page(request.GET.get("page")), "can_hand_over": can(request.user, "plans"),
-    })
+    query = {"topic": f"{selectors.PURPOSE}:{programme.code}", "status": request.GET.get("status", "")}
+    return redirect(reverse("notify:outbox") + "?" + urlencode({k: v for k, v in query.items() if v}))
 
 
 @login_required

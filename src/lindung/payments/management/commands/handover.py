@@ -54,7 +54,8 @@ class Command(BaseCommand):
         if queued is not None:
             self.stdout.write(f"{queued} pesan ditambahkan ke antrean.")
         if sent is not None:
-            self.stdout.write(f"{sent.sent} pesan terkirim, {sent.failed} gagal.")
+            self.stdout.write(f"{sent.sent} pesan terkirim, {sent.failed} gagal, {sent.withdrawn} ditarik, "
+                              f"{sent.rewritten} ditulis ulang, {sent.held} ditahan untuk ditinjau.")
 
     def _status(self, actor, programme, path: Path, *, quiet: bool):
         if not path.is_file():
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             "messages_queued": queued,
             "messages_sent": sent.sent if sent else None,
             "messages_failed": sent.failed if sent else None,
+            "messages_withdrawn": sent.withdrawn if sent else None,
+            "messages_held": sent.held if sent else None,
             "villages": [{"desa": v.code, "name": v.name, "members": v.members, "with_phone": v.with_phone,
                           "paying": v.paying, "lapsed": v.lapsed} for v in handover.villages],
             "list": [{"kpj": m.kpj, "nama": m.nama, "desa": m.desa_code, "first_unfunded": str(m.first_unfunded),
