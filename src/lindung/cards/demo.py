@@ -1,10 +1,12 @@
-"""The demo programme's cards, the way Kaur's went: printed at the start of December 2024, received by the office,
-handed by the regent to every camat on 19 December 2024 — and, in the demo village, on to the village in January
-2025. Nothing has moved since, so today the camat and the village operator open Lindung to their overdue cards.
+"""The cards of Kaur's December 2024 programme, the way they went: printed at the start of December 2024, received by
+the office, handed by the regent to every camat on 19 December 2024 — and, in the demo village, on to the village in
+January 2025, where the village operator gave most of them to their owners in the second half of January, checking
+each one's KTP. Nothing has moved since, so today the camat and the village operator open Lindung to their overdue
+cards (the camat's all of them, the village's the ones nobody came for).
 
 Each step through cards.services; a step already taken is skipped, so running the demo again changes nothing."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,10 +21,12 @@ from .models import Card, PrintBatch
 
 S = Card.Status
 PRINTED, AT_DINAS, AT_CAMAT, AT_VILLAGE = date(2024, 12, 2), date(2024, 12, 5), date(2024, 12, 19), date(2025, 1, 14)
+DELIVERED_FROM = date(2025, 1, 15)
+DELIVERED_SHARE = 0.6  # of the demo village's cards, given out one by one in the two weeks after they came
 
 
 @transaction.atomic
-def run_demo_cards(programme, operator, admin) -> None:
+def run_demo_cards(programme, operator, admin, village_operator=None) -> None:
     kecamatan_codes = sorted({code[:8] for code in programme.memberships.exclude(kpj="")
                               .values_list("peserta__desa__code", flat=True).distinct()})
     names = kecamatan_names(kecamatan_codes)
@@ -50,6 +54,26 @@ def run_demo_cards(programme, operator, admin) -> None:
               S.AT_VILLAGE, AT_VILLAGE, {"giver_name": f"Camat {names.get(camat_area, '')}", "giver_role": "Camat",
                                          "receiver_name": f"Kepala {village.name}", "receiver_role": f"Kepala {village.name}",
                                          "place": f"Kantor Camat {names.get(camat_area, '')}"})
+    if village_operator is not None:
+        _deliver(village_operator, programme, village)
+
+
+def _deliver(user, programme, village: Wilayah) -> None:
+    """The first of the village's cards in print order (village, name) handed to their owners, one berita acara
+    each, on working days from 15 January 2025; a card already delivered is skipped."""
+    cards = list(Card.objects.filter(batch__programme=programme, membership__peserta__desa_id=village.code)
+                 .exclude(status=S.VOIDED).order_by("membership__peserta__nama", "pk")
+                 .values_list("pk", "status", "membership__peserta__nama"))
+    day = DELIVERED_FROM
+    for i, (pk, status, name) in enumerate(cards[:round(len(cards) * DELIVERED_SHARE)]):
+        if i and i % 3 == 0:  # three a day
+            day += timedelta(days=1)
+            while day.weekday() >= 5:
+                day += timedelta(days=1)
+        if status == S.AT_VILLAGE:
+            services.hand_over(user, [pk], S.DELIVERED, happened_on=day, giver_name=user.get_full_name(),
+                               giver_role=f"Operator {village.name}", receiver_name=name, receiver_role="Peserta",
+                               place=f"Kantor {village.name}", id_checked=True)
 
 
 def _move(user, cards, from_status, to_status, on: date, parties: dict) -> None:

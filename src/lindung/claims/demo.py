@@ -1,10 +1,10 @@
-"""The demo's claims, the way they come to a regency in its first year:
+"""The demo's claims, the way they come to a regency:
 
 - a fisher of Kaur Selatan died of a stroke at home on 10 February 2025 while covered: his widow was paid
-  Rp42,000,000 eleven days later;
+  Rp42,000,000 eleven days later (BPJS's approval records his death: his memberships end that day);
 - an ojek driver of Kinal was hurt on the road on 14 February 2025: the claim is with BPJS;
-- yesterday the operator of Bandar Bintuhan reported a death: the office has not looked at it yet, and the
-  member's cover lapsed in June 2025 — what the hand-over to self-paid membership is about.
+- yesterday the operator of Bandar Bintuhan reported the death of a member protected by this year's programme: the
+  office has not looked at it yet, and he is "reported dead, to verify" — out of new plans and notices at once.
 
 Each step through claims.services; the dates of the 2025 claims are then set to when they happened (the demo
 replays history). A claim already there is skipped, so running the demo again changes nothing."""
@@ -28,9 +28,10 @@ REPORT = {"reporter_name": "Kepala Desa", "reporter_relationship": "Kepala desa"
 
 
 @transaction.atomic
-def run_demo_claims(programme, *, operator, admin, bpjs, village_operator) -> None:
+def run_demo_claims(programme, *, operator, admin, bpjs) -> None:
+    """The two claims of February 2025, on members of the 2025 programme."""
     members = programme.memberships.exclude(kpj="").select_related("peserta").order_by("pk")
-    if Claim.objects.filter(membership__programme=programme).exists():
+    if Claim.objects.filter(event_date__in=[FISHER_DIED, DRIVER_HURT]).exists():
         return
     kecamatan, village = demo_areas(operator.area_id)
     scan = HTML(string="<p>Salinan dokumen (contoh untuk demo Lindung)</p>").write_pdf()
@@ -59,10 +60,25 @@ def run_demo_claims(programme, *, operator, admin, bpjs, village_operator) -> No
     _dated(claim, reported_on=DRIVER_HURT + timedelta(days=1), documents_complete_on=DRIVER_HURT + timedelta(days=20),
            submitted_on=DRIVER_HURT + timedelta(days=21))
 
-    neighbour = members.filter(peserta__desa_id=village).exclude(peserta=fisher.peserta).last()
-    services.report_claim(village_operator, neighbour.peserta, kind=rules.Kind.JKM,
-                          event_date=timezone.localdate() - timedelta(days=1), event_place=f"Rumah, {neighbour.peserta.desa.name}",
-                          cause="Sakit", **REPORT)
+
+
+@transaction.atomic
+def report_demo_death(programme, *, village_operator) -> Claim | None:
+    """The village's report of yesterday: a member of ``programme`` (this year's) in the demo village, the last in
+    membership order with no claim and no life event. Once: skipped when the village has reported a claim."""
+    from lindung.life.models import LifeEvent
+
+    if Claim.objects.filter(reported_by=village_operator).exists():
+        return None
+    neighbour = (programme.memberships.exclude(kpj="").filter(peserta__desa_id=village_operator.area_id)
+                 .exclude(peserta__memberships__claims__isnull=False)
+                 .exclude(peserta__in=LifeEvent.objects.values("peserta")).select_related("peserta__desa")
+                 .order_by("pk").last())
+    if neighbour is None:
+        return None
+    return services.report_claim(village_operator, neighbour.peserta, kind=rules.Kind.JKM,
+                                 event_date=timezone.localdate() - timedelta(days=1),
+                                 event_place=f"Rumah, {neighbour.peserta.desa.name}", cause="Sakit", **REPORT)
 
 
 def _documents(user, claim, scan: bytes) -> None:

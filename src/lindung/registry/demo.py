@@ -39,8 +39,11 @@ class Village:
 
 
 def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecamatan: list[str],
-                     start: date = date(2025, 1, 1)) -> list[dict]:
+                     start: date = date(2025, 1, 1), enrolled: date = date(2024, 12, 1)) -> list[dict]:
     """n worker rows. Same villages, n and seed → the same rows, so seeding twice adds nothing.
+
+    Everyone is 18–64 on ``start`` (the 2025 programme's first day) and already 18 on ``enrolled`` (Kaur enrolled
+    them all in December 2024).
 
     Villages are drawn uniformly, so each kecamatan gets people in proportion to its villages.
     A NIK carries the kecamatan of first registration: mostly the home one, some another Kaur
@@ -58,6 +61,8 @@ def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecama
         age = rnd.randint(18, 64)
         latest = start.replace(year=start.year - age)  # exactly `age` on the programme start
         born = latest - timedelta(days=rnd.randint(0, 364))
+        if born > enrolled.replace(year=enrolled.year - 18):  # 18 on the start but still 17 when enrolled
+            born -= timedelta(days=(start - enrolled).days)
         roll = rnd.random()
         nik_kecamatan = (rnd.choice(other_kecamatan) if roll < 0.035 and other_kecamatan
                          else rnd.choice(kaur_kecamatan) if roll < 0.085 else v.kecamatan_code)
@@ -126,3 +131,53 @@ def seed_workers(regency: str, n: int = KAUR_WORKERS, seed: int = 2024, *, actor
         record_event(actor, "registry.demo_seeded", target=f"wilayah:{regency}",
                      summary=f"{len(new)} peserta demo ditambahkan (seed {seed}, diminta {n}).")
     return len(new)
+
+
+# The civil registry's (Dukcapil's) death list the office read in November 2025: the whole regency's deaths of
+# July–October, three of them people of the register — one died in arrears in May (his heirs could still claim
+# once they pay the arrears), two after their cover lapsed — and two who were never in the programme.
+DEATH_LIST = "daftar-kematian-dukcapil-kaur-2025-10.csv"
+DEATH_LIST_DAYS = (date(2025, 5, 8), date(2025, 7, 21), date(2025, 10, 3))
+DEATH_LIST_KECAMATAN = ("17.04.05", "17.04.01", "17.04.10")
+NOT_IN_REGISTER = (("17.04.02", date(1941, 3, 9), "P", "Siti Aminah"), ("17.04.13", date(1950, 8, 30), "L", "Abdul Karim"))
+
+
+def death_list_rows(regency: str) -> list[tuple[str, str, date, str]]:
+    """(NIK, name, date of death, certificate number): in each of three kecamatan, the oldest worker of the register
+    with no claim and no life event (outside the demo village), then the two not on the register."""
+    from lindung.accounts.demo import demo_areas
+    from lindung.life.models import LifeEvent
+
+    _, village = demo_areas(regency)
+    rows = []
+    kecamatans = DEATH_LIST_KECAMATAN if regency == "17.04" else tuple(
+        Wilayah.objects.filter(parent_id=regency, level=Level.KECAMATAN).order_by("code").values_list("code", flat=True)[:3])
+    for kecamatan, died in zip(kecamatans, DEATH_LIST_DAYS):
+        person = (Peserta.objects.filter(desa__code__startswith=kecamatan + ".").exclude(desa_id=village)
+                  .exclude(memberships__claims__isnull=False).exclude(pk__in=LifeEvent.objects.values("peserta"))
+                  .order_by("tanggal_lahir", "nik").first())
+        if person is not None:
+            rows.append((person.nik, person.nama, died, f"{regency.replace('.', '')}-KM-{died:%d%m%Y}-{len(rows) + 1:04d}"))
+    for i, (kecamatan, born, sex, name) in enumerate(NOT_IN_REGISTER if regency == "17.04" else ()):
+        serial = 9000 + i
+        while Peserta.objects.filter(nik=(nik := make_nik(kecamatan, born, sex, serial))).exists():
+            serial += 1
+        died = date(2025, 8 + i, 14)
+        rows.append((nik, name, died, f"1704-KM-{died:%d%m%Y}-{len(rows) + 1:04d}"))
+    return rows
+
+
+def import_demo_death_list(regency: str, operator):
+    """Dukcapil's list read once through life.services (a second reading would change nothing, but the demo does not
+    read it twice). Returns the outcome, or None when it was read before."""
+    from lindung.audit.models import Event
+    from lindung.life.services import import_death_list
+
+    if Event.objects.filter(action="life.death_list_imported").exists():
+        return None
+    lines = ["NIK,Nama,Tanggal Meninggal,No. Akta Kematian"]
+    lines += [f"{nik},{name},{died:%d-%m-%Y},{certificate}" for nik, name, died, certificate in death_list_rows(regency)]
+    outcome = import_death_list(operator, DEATH_LIST, ("\n".join(lines) + "\n").encode())
+    if outcome.errors:
+        raise RuntimeError(f"Demo death list refused: {outcome.findings}")
+    return outcome
