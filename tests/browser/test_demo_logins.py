@@ -31,7 +31,7 @@ def test_admin_sees_kaur_and_camat_sees_only_kaur_selatan(page: Page, live_serve
     # Admin Dinas, in Indonesian: 7.130 workers in 15 kecamatan.
     log_in(page, live_server.url, "admin")
     expect(page.locator("html")).to_have_attribute("lang", "id")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ringkasan program")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Perlindungan hari ini")
     expect(page.get_by_test_id("total-workers")).to_have_text("7.130")
     expect(page.get_by_test_id("kecamatan-count")).to_have_text("15")
     rows = page.get_by_test_id("by-kecamatan").locator("tbody tr")
@@ -57,6 +57,6 @@ def test_admin_sees_kaur_and_camat_sees_only_kaur_selatan(page: Page, live_serve
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="EN").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Programme at a glance")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Protection today")
     expect(page.get_by_test_id("total-workers")).to_have_text(f"{in_kaur_selatan:,}")
     expect(page.get_by_role("link", name="Workers")).to_be_visible()

@@ -22,6 +22,9 @@ from .models import Card, CardMove, Handover, PrintBatch
 S = Card.Status
 AREA = "membership__peserta__desa__code"
 PRINTABLE = (Membership.Status.REGISTERED, Membership.Status.ACTIVE)
+# Cards the office holds: printed, at the office, returned to it (the regent's page's "office"; card_list's status).
+AT_OFFICE = (S.PRINTED, S.AT_DINAS, S.RETURNED)
+OFFICE = "office"
 
 
 def limits() -> rules.Limits:
@@ -73,9 +76,11 @@ def cards_for(user, programme=None, status: str | None = None, q: str | None = N
 
 
 def card_list(user, status: str = "", area: str = "", q: str = "") -> QuerySet[Card]:
-    """The cards a page or the API lists: of one status, or every live one (voided cards only when asked
-    for); ``area``: a kecamatan or village code inside the user's area; ``q`` as in cards_for."""
-    cards = cards_for(user, status=status or None, q=q)
+    """The cards a page or the API lists: of one status (or "office": AT_OFFICE), or every live one (voided cards
+    only when asked for); ``area``: a kecamatan or village code inside the user's area; ``q`` as in cards_for."""
+    cards = cards_for(user, status=None if status in ("", OFFICE) else status, q=q)
+    if status == OFFICE:
+        cards = cards.filter(status__in=AT_OFFICE)
     if not status:
         cards = cards.exclude(status=S.VOIDED)
     if area:

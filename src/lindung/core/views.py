@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,23 +10,28 @@ from django.views.decorators.http import require_GET
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.cards.selectors import overdue_cards, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
+from lindung.payments.protection import LAPSE_HORIZONS
 from lindung.registry.selectors import summary
+
+from . import dashboard as figures
+from .dashboard_pdf import dashboard_pdf
 
 
 @login_required
 def home(request):
-    """The programme at a glance, for the user's area."""
+    """The regent's figures for the roles that lead with them, then the register at a glance, for the user's area."""
+    today = timezone.localdate()
     data = summary(request.user)
     overdue = None
     near_families = request.user.role is not None and request.user.role.name in (CAMAT.name, OPERATOR_DESA.name)
     if near_families:
         # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
-        overdue = overdue_cards(request.user, timezone.localdate())
+        overdue = overdue_cards(request.user, today)
     sex_labels = {"L": _("Male"), "P": _("Female")}
     chart = {
         "x": [name for _, name, _ in data["kecamatan"]],
         "y": [n for _, _, n in data["kecamatan"]],
-        "title": _("Workers by kecamatan"),
+        "title": _("People in the register by kecamatan"),
     }
     return render(
         request,
@@ -36,12 +43,47 @@ def home(request):
             "chart": chart,
             "overdue": overdue[:5] if overdue is not None else [],
             "overdue_count": overdue.count() if overdue is not None else 0,
-            "overdue_upstream": overdue_upstream(request.user, timezone.localdate()),
+            "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.
             "claim_alerts": claim_alerts(request.user).count() if can(request.user, "plans") else 0,
             "reports_claims": near_families,
+            "dash": figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None,
+            "horizons": LAPSE_HORIZONS,
         },
     )
+
+
+def _dashboard_user(request):
+    if not figures.shows_dashboard(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def protection_list(request):
+    """The people behind a figure of the regent's page: current members of one state (``keadaan``), of a kecamatan
+    when asked, or those protected today who lapse within ``hari`` days (keadaan=berisiko)."""
+    user, today = _dashboard_user(request), timezone.localdate()
+    state, kecamatan = request.GET.get("keadaan", ""), request.GET.get("kecamatan", "")
+    if state not in (*figures.STATES, figures.AT_RISK, ""):
+        raise Http404
+    days = request.GET.get("hari", "")
+    within_days = int(days) if days.isdigit() and 0 < int(days) <= 366 else LAPSE_HORIZONS[0]
+    found = figures.protection_list(user, today, state=state, kecamatan=kecamatan, within_days=within_days)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(request, "core/protection_list.html", {
+        "page": page, "state": state, "kecamatan": kecamatan, "days": within_days, "today": today,
+        "at_risk": state == figures.AT_RISK, "kecamatan_name": figures.kecamatan_name(kecamatan),
+    })
+
+
+@login_required
+def dashboard_document(request):
+    """The regent's page as a one-page PDF for the monthly meeting."""
+    user, today = _dashboard_user(request), timezone.localdate()
+    response = HttpResponse(dashboard_pdf(figures.dashboard(user, today)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ringkasan-perlindungan-{today:%Y-%m-%d}.pdf"'
+    return response
 
 
 @require_GET

@@ -1,0 +1,136 @@
+"""The regent's figures (issue 14): who is protected today, the year's budget, where the cards are, the claims
+and who loses protection soon — for the user's area, set-based (a few queries whatever the number of members).
+
+The same figures make the home page of the Pimpinan and the Admin Dinas, its one-page PDF and
+``lindung dashboard --json``. Each count says what it counts: people (each counted once, by his current
+membership: payments.protection.current_memberships), cards, claims, Rupiah.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from lindung.accounts.roles import ADMIN_DINAS, AUDITOR, CAMAT, OPERATOR_DINAS, PIMPINAN
+from lindung.accounts.scoping import area_code, within
+from lindung.cards import selectors as cards
+from lindung.claims import selectors as claims
+from lindung.enrolment.models import Membership
+from lindung.payments.protection import (
+    LAPSE_HORIZONS, ProtectionCounts, current_memberships, protection_counts, with_protection,
+)
+from lindung.payments.selectors import realisation
+from lindung.programs.models import Programme
+from lindung.programs.selectors import programmes_for
+from lindung.rules.coverage import State
+from lindung.wilayah.models import Wilayah
+
+# The homes that lead with the regent's figures (a camat's shows his kecamatan's); a village operator's home is
+# about the cards and reports of his village.
+ROLES = (PIMPINAN.name, ADMIN_DINAS.name, OPERATOR_DINAS.name, CAMAT.name, AUDITOR.name)
+
+# Where the office holds cards: printed, at the office, or returned to it (cards.selectors.card_list's "office").
+CARD_PLACES = {"office": cards.AT_OFFICE, "camat": (cards.S.AT_CAMAT,), "village": (cards.S.AT_VILLAGE,),
+               "delivered": (cards.S.DELIVERED,)}
+
+# The protection list's filter (``keadaan``): a state, or "berisiko": protected today and lapsing within ``hari`` days.
+AT_RISK = "berisiko"
+STATES = (State.ACTIVE.value, State.ARREARS.value, State.LAPSED.value, State.ENDED.value)
+
+
+@dataclass(frozen=True)
+class ProgrammeBudget:
+    programme: Programme
+    ceiling: int
+    committed: int  # approved bills, paid or not
+    paid: int
+
+    @property
+    def remaining(self) -> int:
+        return self.ceiling - self.committed
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    day: date
+    area: str  # the user's area code
+    protection: ProtectionCounts
+    budgets: list[ProgrammeBudget]  # this year's programmes
+    cards: dict[str, int]  # office, camat, village, delivered, overdue
+    claims: dict  # reported, paid, paid_rupiah, median_days (None: nothing paid)
+
+    @property
+    def budget(self) -> dict[str, int]:
+        total = {k: sum(getattr(b, k) for b in self.budgets) for k in ("ceiling", "committed", "paid")}
+        return {**total, "remaining": total["ceiling"] - total["committed"]}
+
+    def as_json(self) -> dict:
+        """The figures ``lindung dashboard --json`` prints, with exactly these keys."""
+        total = self.protection.total
+        return {
+            "protected_today": total.aktif, "in_arrears": total.menunggak, "lapsed": total.nonaktif,
+            "ended": total.berakhir, "budget": self.budget, "cards": self.cards, "claims": self.claims,
+            **{f"lapse_next_{n}": total.lapse_next[n] for n in LAPSE_HORIZONS},
+        }
+
+
+def shows_dashboard(user) -> bool:
+    return getattr(user.role, "name", None) in ROLES and area_code(user) is not None
+
+
+def dashboard(user, day: date) -> Dashboard:
+    """The regent's figures of the user's area on ``day``."""
+    return Dashboard(day=day, area=area_code(user) or "", protection=protection_counts(user, day),
+                     budgets=budgets(user, day.year), cards=card_places(user, day), claims=claim_figures(user))
+
+
+def budgets(user, year: int) -> list[ProgrammeBudget]:
+    """Each programme of ``year``: its ceiling and what its bills committed and paid (payments.selectors.realisation).
+    The budget is the regency's: the same for everyone with an area."""
+    found = []
+    for programme in programmes_for(user).filter(year=year).order_by("start", "code"):
+        r = realisation(user, programme)
+        found.append(ProgrammeBudget(programme, r.ceiling, r.committed, r.paid))
+    return found
+
+
+def card_places(user, day: date) -> dict[str, int]:
+    """Live cards of the user's area by where they are, and those held too long (cards.selectors.overdue_cards)."""
+    counted = cards.card_list(user).order_by().aggregate(
+        **{place: Count("pk", filter=Q(status__in=statuses)) for place, statuses in CARD_PLACES.items()})
+    return {**counted, "overdue": cards.overdue_cards(user, day).count()}
+
+
+def claim_figures(user) -> dict:
+    """Every claim of the user's area: reported (all), paid, Rupiah paid to families, median days from the event to
+    the payment (claims.selectors.report, all years)."""
+    report = claims.report(user)
+    median = report.median_days
+    return {"reported": report.claims, "paid": report.paid_claims, "paid_rupiah": report.paid,
+            "median_days": None if median is None else (int(median) if median == int(median) else median)}
+
+
+def protection_list(user, day: date, *, state: str = "", kecamatan: str = "", within_days: int | None = None
+                    ) -> QuerySet[Membership]:
+    """The people behind a protection figure: each person's current membership on ``day`` in the user's area (of
+    ``kecamatan`` when given), of one state, or protected today and lapsing within ``within_days`` days (AT_RISK),
+    annotated by payments.protection; by village and name."""
+    found = current_memberships(day, Membership.objects.filter(within(user, "peserta__desa__code")))
+    if kecamatan:
+        found = found.filter(peserta__desa__code__startswith=kecamatan + ".")
+    found = with_protection(found.select_related("peserta__desa", "programme"), day)
+    if state == AT_RISK:
+        horizon = day.toordinal() + (within_days or LAPSE_HORIZONS[0])
+        found = found.filter(protection_state__in=[State.ACTIVE.value, State.ARREARS.value],
+                             protection_lapse__lte=date.fromordinal(horizon))
+    elif state:
+        found = found.filter(protection_state=state)
+    return found.order_by("peserta__desa_id", "peserta__nama", "pk")
+
+
+def kecamatan_name(code: str) -> str:
+    if not code:
+        return ""
+    return Wilayah.objects.filter(code=code).values_list("name", flat=True).first() or code

@@ -1,0 +1,25 @@
+"""The regent's page as a one-page PDF (A4) for the monthly meeting: the same figures as the home page, in
+Indonesian whatever the page language, with the day they are true on."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from lindung.rules.contributions import tanggal
+from lindung.wilayah.models import Wilayah
+
+from .dashboard import Dashboard
+
+
+def dashboard_pdf(found: Dashboard) -> bytes:
+    return HTML(string=dashboard_html(found)).write_pdf()
+
+
+def dashboard_html(found: Dashboard) -> str:
+    names = dict(Wilayah.objects.filter(code__in=[found.area, settings.LINDUNG_REGENCY]).values_list("code", "name"))
+    context = {"d": found, "t": found.protection.total, "date": tanggal(found.day),
+               "area": names.get(found.area, found.area), "regency": names.get(settings.LINDUNG_REGENCY, ""),
+               "office": settings.LINDUNG_OFFICE_NAME}
+    with translation.override("id"):
+        return render_to_string("core/dashboard_pdf.html", context)
