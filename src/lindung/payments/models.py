@@ -88,8 +88,10 @@ class PaidMonth(models.Model):
     lines by record_payment (``payment`` set), or from BPJS's status file for months the member paid himself
     (payer mandiri, no payment of ours); hence no database-level foreign keys (see BillLine)."""
 
+    # Indexed with its months and days paid (Meta.indexes): payments.protection reads a member's months from the
+    # index alone.
     membership = models.ForeignKey("enrolment.Membership", models.PROTECT, related_name="paid_months",
-                                   db_constraint=False)
+                                   db_index=False, db_constraint=False)
     peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     month = models.DateField()
     payer = models.CharField(max_length=10)  # a rules.contributions.Payer: the programme's funding source, or mandiri
@@ -100,6 +102,7 @@ class PaidMonth(models.Model):
     class Meta:
         ordering = ["membership", "month"]
         constraints = [models.UniqueConstraint(fields=["peserta", "month"], name="paid_month_once")]
+        indexes = [models.Index(fields=["membership", "month", "paid_on"], name="paid_month_coverage")]
 
 
 class Reconciliation(models.Model):
