@@ -38,7 +38,8 @@ def test_the_regent_follows_each_figure_to_its_list_on_his_phone(open_as, users)
             page.goto(home)
 
         # A kecamatan's figure in the table: Kinal's dead.
-        page.get_by_test_id("protection-by-kecamatan").locator("tr", has_text="Kinal").get_by_role("link").nth(3).click()
+        kinal = page.get_by_test_id("protection-by-kecamatan").locator("tr", has_text="Kinal")
+        kinal.get_by_role("link").nth(3).click()  # the ended
         expect(page.get_by_test_id("protection-people")).to_contain_text("Joko Wafat")
         expect(page.get_by_test_id("protection-people")).to_contain_text("Meninggal")
         page.goto(home)

@@ -74,7 +74,8 @@ def test_each_protection_figure_lists_as_many_people(client, world, users):
         for testid, names in (("fig-aktif", {"Ahmad Lunas", "Siti Lunas"}),
                               ("fig-menunggak", {"Budi Nunggak", "Wati Tahunlalu"}),
                               ("fig-nonaktif", {"Rudi Lama"}), ("fig-berakhir", {"Joko Wafat"}),
-                              ("fig-lapse-30", {"Wati Tahunlalu"}), ("fig-lapse-60", {"Wati Tahunlalu", "Budi Nunggak"}),
+                              ("fig-lapse-30", {"Wati Tahunlalu"}),
+                              ("fig-lapse-60", {"Wati Tahunlalu", "Budi Nunggak"}),
                               ("fig-lapse-90", {"Wati Tahunlalu", "Budi Nunggak", "Siti Lunas"})):
             link, n = figure(page, testid)
             listed = client.get(link)

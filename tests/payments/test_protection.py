@@ -59,13 +59,14 @@ def build(world, drawn) -> list[Membership]:
             row = Membership.objects.create(
                 programme=programme, peserta=who, status=m["status"], kpj=str(kpj) if m["kpj"] else "",
                 first=first, last=first, ended_on=ended and ended[0], end_kind=ended[1] if ended else "")
+            earliest = first - timedelta(days=30)  # paid ahead, at most a month before joining
             for after, late in m["payments"]:
                 paid_month = month.shift(after)
                 if paid_month in taken:  # a person's month is paid once, whichever membership
                     continue
                 taken.add(paid_month)
                 paid.append(PaidMonth(membership=row, peserta=who, month=paid_month.first_day, payer="apbd",
-                                      paid_on=max(paid_month.first_day + timedelta(days=late), first - timedelta(days=30))))
+                                      paid_on=max(paid_month.first_day + timedelta(days=late), earliest)))
             made.append(row)
     PaidMonth.objects.bulk_create(paid)
     return made

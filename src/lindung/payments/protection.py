@@ -34,7 +34,7 @@ from datetime import date, timedelta
 
 from django.db import NotSupportedError, connection
 from django.db.models import (
-    Case, CharField, Count, DateField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value,
+    Case, CharField, DateField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value,
     When,
 )
 from django.db.models.functions import Coalesce, Substr

@@ -33,7 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = cli_user(options["user"])
         if area_code(user) is None:
-            raise CommandError(f"Pengguna {user.username!r} tidak punya wilayah: tidak ada angka yang boleh dilihatnya.")
+            raise CommandError(f"Pengguna {user.username!r} tidak punya wilayah: tidak ada angka yang boleh "
+                               "dilihatnya.")
         try:
             day = date.fromisoformat(options["day"]) if options["day"] else timezone.localdate()
         except ValueError as exc:
