@@ -235,3 +235,21 @@ def test_the_death_list_page_shows_the_refused_rows_and_only_the_office_may_use_
     good = xlsx(["NIK", "Tanggal Meninggal"], [[ahmad.peserta.nik, "10 Februari 2025"]])
     response = client.post(reverse("life:death_list"), {"file": SimpleUploadedFile("k.xlsx", good)})
     assert response.status_code == 200 and LifeEvent.objects.get().happened_on == DIED
+
+
+def test_a_card_of_an_earlier_programme_checks_against_the_programme_that_protects_him_now(users, running, ahmad):
+    """A KPJ is a person's for life: Ahmad's 2025 card is valid in 2026 while the 2026 programme pays for him."""
+    from lindung.cards.public_views import validity
+    from lindung.cards.services import print_cards
+    from lindung.payments.models import PaidMonth
+
+    card = print_cards(users["operator"], running, ahmad.peserta.kecamatan_code).card_set.get(membership=ahmad)
+    assert not validity(card, date(2025, 12, 1)).valid  # 2025: January and February paid, lapsed 1 June
+    later = Membership.objects.create(programme=Programme.objects.get(code="kaur-2026"), peserta=ahmad.peserta,
+                                      status=Membership.Status.ACTIVE, kpj=ahmad.kpj, first=date(2026, 1, 1),
+                                      last=date(2026, 12, 1))
+    PaidMonth.objects.create(membership=later, peserta=ahmad.peserta, month=date(2026, 1, 1), payer="apbd",
+                             paid_on=date(2026, 1, 12))
+    assert validity(card, date(2026, 1, 20)).valid
+    services.record_death(users["operator"], ahmad.peserta, died_on=date(2026, 1, 25), source="typed")
+    assert validity(card, date(2026, 1, 26)).reason == "Kepesertaan sudah berakhir."

@@ -159,9 +159,12 @@ def test_death_ends_the_membership_and_a_claim_sees_the_day_of_death():
     assert lapses_on(died) is None
     # April was due on the 15th, before he died; May is not owed.
     assert owed_months(died, DEC_2024, JUN, today=date(2025, 12, 31)) == [DEC_2024, JAN, FEB, MAR, APR]
-    # Died after the lapse: no right, he stays lapsed.
+    # Died after the lapse: no right when he died.
     too_late = replace(KAUR, ended_on=date(2025, 7, 3), end_kind=EndKind.DEATH)
-    assert status_on(too_late, date(2025, 7, 3)) == Status(State.LAPSED, lapse=date(2025, 6, 1))
+    # Died after the lapse: "Meninggal" from that day, keeping the day his rights ended.
+    assert status_on(too_late, date(2025, 7, 2)) == Status(State.LAPSED, lapse=date(2025, 6, 1))
+    assert status_on(too_late, date(2025, 7, 3)) == Status(State.ENDED, end_kind=EndKind.DEATH,
+                                                           ended_on=date(2025, 7, 3), lapse=date(2025, 6, 1))
     assert claim_status(too_late, date(2025, 7, 3)).rights.jkm_funeral is Right.NONE
     assert lapses_on(too_late) == date(2025, 6, 1)
     left = replace(KAUR, ended_on=date(2025, 2, 1), end_kind=EndKind.EXIT)
@@ -290,17 +293,17 @@ def test_arrears_and_lapse_follow_the_3_month_rule(membership):
 
 @settings(max_examples=40, deadline=None)
 @given(memberships())
-def test_lapsed_and_ended_are_final_and_the_first_one_wins(membership):
+def test_a_lapse_lasts_until_the_end_and_the_end_is_final(membership):
     lapse, _ = brute_lapse(membership)
     end, final = membership.ended_on, None
     for day in days_of(membership):
         status = status_on(membership, day)
-        if final is not None:
+        if final is not None and (end is None or day < end or final.state is State.ENDED):
             assert status == final
         elif status.state in (State.LAPSED, State.ENDED):
             final = status
-        if end is not None and day >= end:
-            assert status.state is (State.LAPSED if lapse <= end else State.ENDED)
+        if end is not None and day >= end:  # ended, keeping the day the rights went when he had lapsed first
+            assert (status.state, status.lapse) == (State.ENDED, lapse if lapse <= end else None)
     assert lapses_on(membership) == (lapse if end is None or lapse <= end else None)
 
 

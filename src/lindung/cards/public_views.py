@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lindung.payments.models import PaidMonth
+from lindung.payments.protection import current_membership
 from lindung.payments.selectors import membership_coverage
 from lindung.rules.contributions import tanggal
 from lindung.rules.coverage import MAX_ARREARS, State, status_on
@@ -47,7 +48,7 @@ def validity(card: Card, day: date) -> Validity:
         return Validity(False, f"Kartu ini sudah dibatalkan{replaced}.")
     if card.status == Card.Status.RETURNED:
         return Validity(False, "Kartu ini dikembalikan ke kantor dan tidak diserahkan kepada peserta.")
-    membership = card.membership
+    membership = protected_by(card, day)
     status = status_on(membership_coverage(membership), day)
     match status.state:
         case State.ACTIVE | State.ARREARS:
@@ -59,6 +60,13 @@ def validity(card: Card, day: date) -> Validity:
                                    f"lebih dari {MAX_ARREARS} bulan berturut-turut.")
     # Death or exit: the public learns only that it ended.
     return Validity(False, "Kepesertaan sudah berakhir.")
+
+
+def protected_by(card: Card, day: date):
+    """The membership the card's holder is protected by on ``day``: a KPJ is a person's for life, so a card printed in
+    an earlier programme counts for the programme that pays for him now (payments.protection.current_membership);
+    the card's own before he has any."""
+    return current_membership(card.membership.peserta, day) or card.membership
 
 
 def masked_name(name: str) -> str:
@@ -99,9 +107,10 @@ def verify(request, token: str):
     except (signing.BadSignature, Card.DoesNotExist):
         return render(request, "cards/verify.html", {}, status=404)
     today = timezone.localdate()
-    statement = printed(card.membership, PaidMonth.objects.filter(membership=card.membership), today)
+    membership = protected_by(card, today)
+    statement = printed(membership, PaidMonth.objects.filter(membership=membership), today)
     return render(request, "cards/verify.html", {
         "number": card.number, "name": masked_name(card.membership.peserta.nama),
-        "programme": card.membership.programme.name, "today": tanggal(today), "validity": validity(card, today),
+        "programme": membership.programme.name, "today": tanggal(today), "validity": validity(card, today),
         "paid": statement.public_lines(),
     })

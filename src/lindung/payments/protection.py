@@ -143,12 +143,11 @@ def _arrears(day: date) -> Case:
 
 def _state(day: date, lapse, arrears) -> Case:
     """The state on ``day`` from the lapse date (ignoring the end) and the arrears of a running membership."""
-    # Lapsed if the lapse came by the day and, for a member who ended, by the end: he had no right when he died.
-    end_or_day = Case(When(ended_on__lt=day, then=F("ended_on")), default=Value(day), output_field=DateField())
+    # Ended from the end date on, even after a lapse (rules.coverage.status_on); lapsed if the lapse came by the day.
     return Case(
         When(first__gt=day, then=Value(State.NOT_YET.value)),
-        When(LessThanOrEqual(lapse, end_or_day), then=Value(State.LAPSED.value)),
         When(ended_on__lte=day, then=Value(State.ENDED.value)),
+        When(LessThanOrEqual(lapse, Value(day)), then=Value(State.LAPSED.value)),
         When(GreaterThan(arrears, Value(0)), then=Value(State.ARREARS.value)),
         default=Value(State.ACTIVE.value), output_field=CharField(),
     )
@@ -241,15 +240,15 @@ def protection_counts(user, day: date, memberships: QuerySet[Membership] | None 
     query = f"""
         SELECT kec, {states}, {cliff} FROM (
             SELECT kec,
-                   CASE WHEN lapse <= (CASE WHEN end_day < %s THEN end_day ELSE %s END) THEN 'nonaktif'
-                        WHEN end_day <= %s THEN 'berakhir'
+                   CASE WHEN end_day <= %s THEN 'berakhir'
+                        WHEN lapse <= %s THEN 'nonaktif'
                         WHEN arrears > 0 THEN 'menunggak'
                         ELSE 'aktif' END AS st,
                    CASE WHEN end_day < lapse THEN NULL ELSE lapse END AS lapse
             FROM ({sql}{fence}) AS members
         ) AS states GROUP BY kec ORDER BY kec"""
     with connection.cursor() as cursor:
-        cursor.execute(query, [*horizons, d, d, d, *params])
+        cursor.execute(query, [*horizons, d, d, *params])
         rows = cursor.fetchall()
     names = dict(Wilayah.objects.filter(code__in=[r[0] for r in rows], level=Level.KECAMATAN)
                  .values_list("code", "name"))

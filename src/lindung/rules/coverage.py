@@ -22,8 +22,8 @@ The rules, precisely:
   date does not revive the membership, unless ``Membership.reactivation`` is set (an open question,
   DOMAIN.md section 8): then the first payment made on or after the lapse date starts the membership
   again on its day, like a new registration, and the months of the gap are not owed.
-- Whichever comes first ends the membership: a lapse, or the end date (death, exit). A member who
-  lapsed and died later stays lapsed: he had no right when he died.
+- A lapse ends the rights; the end date (death, exit) ends the membership: from that day the status is ended,
+  also for a member who lapsed before (he had no right when he died; ``claim_status`` on the day says so).
 
 Messages are Indonesian because they are shown to the clerk.
 """
@@ -183,10 +183,11 @@ def status_on(membership: Membership, day: date) -> Status:
         return Status(State.NOT_YET)
     end = membership.ended_on
     if end is not None and day >= end:
+        # Ended, whatever came before: a member who lapsed and died later is "Meninggal" on every page (his
+        # rights were already gone: ENDED gives none, and ``lapse`` keeps the day he lost them).
         at_end = _running(membership, end)
-        if at_end.state is State.LAPSED:
-            return at_end
-        return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end)
+        lapsed = at_end.lapse if at_end.state is State.LAPSED else None
+        return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end, lapse=lapsed)
     return _running(membership, day)
 
 
