@@ -253,3 +253,18 @@ def test_a_card_of_an_earlier_programme_checks_against_the_programme_that_protec
     assert validity(card, date(2026, 1, 20)).valid
     services.record_death(users["operator"], ahmad.peserta, died_on=date(2026, 1, 25), source="typed")
     assert validity(card, date(2026, 1, 26)).reason == "Kepesertaan sudah berakhir."
+
+
+def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_stops_paying(users, running, ahmad):
+    data = xlsx(["No. KPJ", "NIK", "Status", "Bulan Terakhir Dibayar", "TMT"], [
+        [ahmad.kpj, ahmad.peserta.nik, "Penerima Upah", "2025-02", "01-03-2025"]])
+    outcome = handover_services.import_status(users["operator"], running, "status.xlsx", data)
+    assert outcome.errors == 0
+    ahmad.refresh_from_db()
+    assert (ahmad.ended_on, ahmad.end_kind) == (date(2025, 3, 1), Membership.End.EXIT)
+    assert LifeEvent.objects.get(peserta=ahmad.peserta).kind == LifeEvent.Kind.WAGE_EARNER
+    assert ahmad.peserta.nik not in next_years_candidates(users)
+    undated = xlsx(["No. KPJ", "Status", "Bulan Terakhir Dibayar"], [
+        [running.memberships.exclude(pk=ahmad.pk).first().kpj, "Dibayar Pihak Lain", "2025-02"]])
+    refused = handover_services.import_status(users["operator"], running, "status2.xlsx", undated)
+    assert refused.errors == 1 and LifeEvent.objects.count() == 1

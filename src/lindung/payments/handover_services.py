@@ -242,6 +242,8 @@ class StatusOutcome:
     died: int = 0  # reported dead (the months paid are still recorded; the claim is another matter)
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
     deaths: list[tuple[int, date | None]] = field(default_factory=list)  # (peserta id, date of death if given)
+    # (peserta id, LifeEvent.Kind, since): a wage-earner member now, or paid by another payer
+    elsewhere: list[tuple[int, str, date]] = field(default_factory=list)
     findings: pl.DataFrame | None = None  # with any error nothing was changed
 
     @property
@@ -266,6 +268,7 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
         PaidMonth.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         outcome.months_added = PaidMonth.objects.filter(membership__programme=programme).count() - before
         _record_deaths(user, outcome.deaths, file_name)
+        _record_elsewhere(user, outcome.elsewhere, file_name)
         record_event(user, "payments.status_imported", target=f"programme:{programme.pk}",
                      summary=f"Status peserta BPJS untuk program {programme.code} dari berkas {file_name[:80]}: "
                              f"{outcome.rows} baris, {outcome.continuing} membayar mandiri, {outcome.stopped} tidak, "
@@ -288,7 +291,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     latest = Month.of(timezone.localdate()).shift(MONTHS_AHEAD)
     kpj_col, nik_col = status.headers.get("kpj", "No. KPJ"), status.headers.get("nik", "NIK")
     month_col = status.headers.get("last_paid", "")
-    died_col = status.headers.get("died_on", "Tanggal Meninggal")
+    died_col = status.headers.get("since", "Tanggal Meninggal")
     outcome, rows, problems, seen = StatusOutcome(rows=frame.height), [], [], {}
 
     def refuse(sheet, row, column, code, message):
@@ -296,7 +299,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
         problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": where + message})
 
     for sheet, row, kpj, nik, state, last_paid, died_on in frame.filter(pl.col("valid")).select(
-            "sheet", "row", "kpj", "nik", "status", "last_paid", "died_on").iter_rows():
+            "sheet", "row", "kpj", "nik", "status", "last_paid", "since").iter_rows():
         member = by_kpj.get(kpj) if kpj else by_nik.get(nik)
         gone = ended_by_kpj.get(kpj) if kpj else ended_by_nik.get(nik)
         if member is None and gone is not None:
@@ -324,6 +327,15 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
             refuse(sheet, row, month_col, "month_ahead", f"Bulan {last} lebih dari {MONTHS_AHEAD} bulan ke depan: "
                                                           "periksa tahun bulan iuran terakhir.")
             continue
+        if state in COVERED_ELSEWHERE:
+            if died_on is None:
+                refuse(sheet, row, died_col, "status_date_missing", "Isi tanggal mulai status ini (TMT): sejak kapan "
+                                                                    "peserta tidak lagi dibayar Pemkab.")
+                continue
+            if died_on > timezone.localdate():
+                refuse(sheet, row, died_col, "status_date_future", f"Tanggal {tanggal(died_on)} di masa depan.")
+                continue
+            outcome.elsewhere.append((member.peserta_id, COVERED_ELSEWHERE[state], died_on))
         if state == "meninggal":
             outcome.died += 1
             if died_on and deaths.get(member.peserta_id, died_on) != died_on:
@@ -343,6 +355,17 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
 def _differs(recorded: date, reported: date) -> str:
     return (f"Peserta ini sudah tercatat meninggal pada {tanggal(recorded)}, berkas BPJS menyebut {tanggal(reported)}. "
             "Periksa akta kematian, lalu Admin Dinas mengoreksi tanggalnya pada halaman peserta.")
+
+
+COVERED_ELSEWHERE = {"penerima_upah": LifeEvent.Kind.WAGE_EARNER, "pihak_lain": LifeEvent.Kind.OTHER_PAYER}
+
+
+def _record_elsewhere(user, found: list[tuple[int, str, date]], file_name: str) -> None:
+    """BPJS's word that a member is covered elsewhere from a day: recorded, so his memberships end from it."""
+    people = Peserta.objects.in_bulk([pk for pk, *_ in found])
+    for pk, kind, since in found:
+        life.record(user, people[pk], kind=kind, happened_on=since, source=LifeEvent.Source.BPJS_STATUS,
+                    evidence=f"berkas status BPJS {file_name[:100]}")
 
 
 def _record_deaths(user, deaths: list[tuple[int, date | None]], file_name: str) -> None:

@@ -38,14 +38,19 @@ SPELLINGS = {
     "last_paid": ["Bulan Terakhir Dibayar", "Bulan Iuran Terakhir", "Iuran Terakhir", "Periode Iuran Terakhir",
                   "Periode Terakhir", "Bulan Terakhir Bayar", "Terakhir Bayar", "Blth Terakhir", "Tgl Iuran Terakhir",
                   "Tanggal Iuran Terakhir", "Bulan Terakhir"],
-    "died_on": ["Tanggal Meninggal", "Tgl Meninggal", "Tanggal Kematian", "Tanggal Wafat"],
+    # The day the status began: the date of death, or when he became a wage-earner member or another payer took over.
+    "since": ["Tanggal Meninggal", "Tgl Meninggal", "Tanggal Kematian", "Tanggal Wafat", "TMT", "TMT Status",
+              "Tanggal Status", "Sejak Tanggal", "Sejak"],
 }
 KNOWN = frozenset(key(s) for variants in SPELLINGS.values() for s in variants)
 ACTIVE, LAPSED, DIED = "aktif", "nonaktif", "meninggal"
+WAGE_EARNER, OTHER_PAYER = "penerima_upah", "pihak_lain"  # covered elsewhere: the regency should stop paying
 STATUSES = {key(s): status for status, spellings in {
     ACTIVE: ["Aktif", "Active", "A"],
     LAPSED: ["Non Aktif", "Nonaktif", "Non-Aktif", "Tidak Aktif", "NA", "Non Active", "Inactive"],
     DIED: ["Meninggal", "Meninggal Dunia", "MD", "Wafat"],
+    WAGE_EARNER: ["Penerima Upah", "PU", "Peserta PU", "Pindah PU", "Pindah ke PU"],
+    OTHER_PAYER: ["Dibayar Pihak Lain", "Pemberi Iuran Lain", "Wadah Lain", "Pindah Wadah"],
 }.items() for s in spellings}
 
 MONTHS = {name: i for i, names in enumerate([
@@ -126,7 +131,7 @@ class StatusFile:
 
     # sheet (Utf8, null for CSV), row (Int64, as in Excel), kpj (11 digits when valid, else the cell's text),
     # nik (16 digits when valid, else the cell's text), nama, status (ACTIVE, LAPSED, DIED or null when empty),
-    # last_paid ("YYYY-MM" or null when empty), died_on (Date or null: the date of death, when the file gives it),
+    # last_paid ("YYYY-MM" or null when empty), since (Date or null: the day the status began, e.g. the date of death, when the file gives it),
     # valid (no error finding on the row).
     frame: pl.DataFrame
     findings: pl.DataFrame  # schema.FINDINGS_SCHEMA; with several sheets the message names the sheet
@@ -178,14 +183,14 @@ def _months(values: pl.Series) -> pl.DataFrame:
 
 
 def _days(values: pl.Series) -> pl.DataFrame:
-    """died_on text -> (the day or null, the error or null), parsed once per distinct text."""
+    """since text -> (the day or null, the error or null), parsed once per distinct text."""
     parsed = []
     for text in values.drop_nulls().unique():
         try:
             parsed.append((text, parse_day(text), None))
         except ValueError as e:
             parsed.append((text, None, str(e)))
-    return pl.DataFrame(parsed, schema={"died_on": pl.Utf8, "_day": pl.Date, "_day_error": pl.Utf8}, orient="row")
+    return pl.DataFrame(parsed, schema={"since": pl.Utf8, "_day": pl.Date, "_day_error": pl.Utf8}, orient="row")
 
 
 def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -196,7 +201,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     d = (
         frame.join(valid_niks, on=keys, how="left", nulls_equal=True, maintain_order="left")
         .join(_months(frame["last_paid"]), on="last_paid", how="left", maintain_order="left")
-        .join(_days(frame["died_on"]), on="died_on", how="left", maintain_order="left")
+        .join(_days(frame["since"]), on="since", how="left", maintain_order="left")
         .with_columns(
             safe_text(pl.col("nama"), 200).alias("nama"),
             *kpj_state(kpj),
@@ -221,9 +226,9 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
         ("nik_duplicate_in_file", "_h_nik", pl.col("_nik").is_not_null() & (pl.col("_i") != pl.col("_nik_first")),
          pl.format("NIK sama dengan {}. Satu peserta hanya boleh satu baris.", pl.col("_nik_ref"))),
         ("status_unknown", "_h_status", pl.col("status").is_not_null() & pl.col("_status").is_null(),
-         pl.format("Status '{}' tidak dikenal. Tulis Aktif, Non Aktif atau Meninggal.", shown(pl.col("status")))),
+         pl.format("Status '{}' tidak dikenal. Tulis Aktif, Non Aktif, Meninggal, Penerima Upah atau Dibayar Pihak Lain.", shown(pl.col("status")))),
         ("month_invalid", "_h_last_paid", pl.col("_month_error").is_not_null(), pl.col("_month_error")),
-        ("died_on_invalid", "_h_died_on", pl.col("_day_error").is_not_null(), pl.col("_day_error")),
+        ("since_invalid", "_h_since", pl.col("_day_error").is_not_null(), pl.col("_day_error")),
     ]
     lazy = d.lazy()
     nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
@@ -242,6 +247,6 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     errors = found.select("_sheet_index", ROW).unique().with_columns(pl.lit(False).alias("valid"))
     status = d.join(errors, on=["_sheet_index", ROW], how="left", maintain_order="left").select(
         "sheet", ROW, pl.coalesce("_kpj", "kpj").alias("kpj"), pl.coalesce("_nik", "nik").alias("nik"), "nama",
-        pl.col("_status").alias("status"), pl.col("_month").alias("last_paid"), pl.col("_day").alias("died_on"),
+        pl.col("_status").alias("status"), pl.col("_month").alias("last_paid"), pl.col("_day").alias("since"),
         pl.col("valid").fill_null(True))
     return status, findings
