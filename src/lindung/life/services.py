@@ -24,7 +24,7 @@ from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
 from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.enrolment.models import Membership
-from lindung.notify.models import Message
+from lindung.notify.models import PENDING, Message
 from lindung.pipeline.deaths import read_deaths
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.registry.models import Peserta
@@ -229,7 +229,8 @@ def _apply(event: LifeEvent, user) -> None:
     """Withdraws the person's queued notices (any live event); a verified event also ends his running memberships
     from its day. Remembers both in ``event.undo``."""
     why = f"Peserta {WORDS[K(event.kind)]} ({event.get_status_display().lower()}, {tanggal(event.happened_on)})."
-    queued = Message.objects.filter(peserta_id=event.peserta_id, status=Message.Status.QUEUED)
+    # Held notices too (waiting for review); restored as queued, the outbox holds an old one again when sent.
+    queued = Message.objects.filter(peserta_id=event.peserta_id, status__in=PENDING)
     messages = list(queued.values_list("pk", flat=True))
     queued.update(status=Message.Status.WITHDRAWN, error=why[:255])
     ended = []
