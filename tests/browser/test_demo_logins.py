@@ -59,4 +59,4 @@ def test_admin_sees_kaur_and_camat_sees_only_kaur_selatan(page: Page, live_serve
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Protection today")
     expect(page.get_by_test_id("total-workers")).to_have_text(f"{in_kaur_selatan:,}")
-    expect(page.get_by_role("link", name="Workers")).to_be_visible()
+    expect(page.get_by_role("link", name="Workers", exact=True)).to_be_visible()
