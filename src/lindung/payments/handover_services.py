@@ -241,9 +241,8 @@ class StatusOutcome:
     stopped: int = 0  # last month paid within the funded months, or none
     died: int = 0  # reported dead (the months paid are still recorded; the claim is another matter)
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
-    deaths: list[tuple[int, date | None]] = field(default_factory=list)  # (peserta id, date of death if given)
-    # (peserta id, LifeEvent.Kind, since): a wage-earner member now, or paid by another payer
-    elsewhere: list[tuple[int, str, date]] = field(default_factory=list)
+    # (peserta id, LifeEvent.Kind, since): died (the day may be missing), a wage-earner member now, another payer
+    events: list[tuple[int, str, date | None]] = field(default_factory=list)
     findings: pl.DataFrame | None = None  # with any error nothing was changed
 
     @property
@@ -267,8 +266,7 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
         before = PaidMonth.objects.filter(membership__programme=programme).count()
         PaidMonth.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         outcome.months_added = PaidMonth.objects.filter(membership__programme=programme).count() - before
-        _record_deaths(user, outcome.deaths, file_name)
-        _record_elsewhere(user, outcome.elsewhere, file_name)
+        _record_events(user, outcome.events, file_name)
         record_event(user, "payments.status_imported", target=f"programme:{programme.pk}",
                      summary=f"Status peserta BPJS untuk program {programme.code} dari berkas {file_name[:80]}: "
                              f"{outcome.rows} baris, {outcome.continuing} membayar mandiri, {outcome.stopped} tidak, "
@@ -291,24 +289,42 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     latest = Month.of(timezone.localdate()).shift(MONTHS_AHEAD)
     kpj_col, nik_col = status.headers.get("kpj", "No. KPJ"), status.headers.get("nik", "NIK")
     month_col = status.headers.get("last_paid", "")
-    died_col = status.headers.get("since", "Tanggal Meninggal")
+    since_col = status.headers.get("since", "Tanggal Meninggal")
     outcome, rows, problems, seen = StatusOutcome(rows=frame.height), [], [], {}
 
     def refuse(sheet, row, column, code, message):
         where = f"Lembar {sheet}: " if sheet else ""
         problems.append({"row": row, "column": column, "code": code, "severity": "error", "message": where + message})
 
-    for sheet, row, kpj, nik, state, last_paid, died_on in frame.filter(pl.col("valid")).select(
+    def life_event(sheet, row, peserta_id, state, since) -> bool:
+        """Notes the row's death or cover elsewhere as an event to record; False (and a finding) when its day is
+        missing where it must be given, in the future, or not the death date already recorded."""
+        if state not in EVENT_OF:
+            return True
+        if since is None and state != "meninggal":
+            refuse(sheet, row, since_col, "status_date_missing", "Isi tanggal mulai status ini (TMT): sejak kapan "
+                                                                 "peserta tidak lagi dibayar Pemkab.")
+            return False
+        if since and since > timezone.localdate():
+            refuse(sheet, row, since_col, "status_date_future", f"Tanggal {tanggal(since)} di masa depan.")
+            return False
+        if state == "meninggal":
+            outcome.died += 1
+            if since and deaths.get(peserta_id, since) != since:
+                refuse(sheet, row, since_col, "death_date_differs", _differs(deaths[peserta_id], since))
+                return False
+        outcome.events.append((peserta_id, EVENT_OF[state], since))
+        return True
+
+    for sheet, row, kpj, nik, state, last_paid, since in frame.filter(pl.col("valid")).select(
             "sheet", "row", "kpj", "nik", "status", "last_paid", "since").iter_rows():
         member = by_kpj.get(kpj) if kpj else by_nik.get(nik)
         gone = ended_by_kpj.get(kpj) if kpj else ended_by_nik.get(nik)
         if member is None and gone is not None:
-            if state == "meninggal":
+            if state == "meninggal" and since:  # his membership has ended: only a dated death can be news
+                life_event(sheet, row, gone, state, since)
+            elif state == "meninggal":
                 outcome.died += 1
-                if died_on and deaths.get(gone, died_on) != died_on:
-                    refuse(sheet, row, died_col, "death_date_differs", _differs(deaths[gone], died_on))
-                elif died_on:
-                    outcome.deaths.append((gone, died_on))
             continue
         if member is None:
             refuse(sheet, row, kpj_col if kpj else nik_col, "not_member",
@@ -327,21 +343,8 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
             refuse(sheet, row, month_col, "month_ahead", f"Bulan {last} lebih dari {MONTHS_AHEAD} bulan ke depan: "
                                                           "periksa tahun bulan iuran terakhir.")
             continue
-        if state in COVERED_ELSEWHERE:
-            if died_on is None:
-                refuse(sheet, row, died_col, "status_date_missing", "Isi tanggal mulai status ini (TMT): sejak kapan "
-                                                                    "peserta tidak lagi dibayar Pemkab.")
-                continue
-            if died_on > timezone.localdate():
-                refuse(sheet, row, died_col, "status_date_future", f"Tanggal {tanggal(died_on)} di masa depan.")
-                continue
-            outcome.elsewhere.append((member.peserta_id, COVERED_ELSEWHERE[state], died_on))
-        if state == "meninggal":
-            outcome.died += 1
-            if died_on and deaths.get(member.peserta_id, died_on) != died_on:
-                refuse(sheet, row, died_col, "death_date_differs", _differs(deaths[member.peserta_id], died_on))
-                continue
-            outcome.deaths.append((member.peserta_id, died_on))
+        if not life_event(sheet, row, member.peserta_id, state, since):
+            continue
         if last and last > member.funded_last:
             outcome.continuing += 1
             rows += _self_paid(member, month_range(member.first_unfunded, last))
@@ -357,30 +360,24 @@ def _differs(recorded: date, reported: date) -> str:
             "Periksa akta kematian, lalu Admin Dinas mengoreksi tanggalnya pada halaman peserta.")
 
 
-COVERED_ELSEWHERE = {"penerima_upah": LifeEvent.Kind.WAGE_EARNER, "pihak_lain": LifeEvent.Kind.OTHER_PAYER}
+EVENT_OF = {"meninggal": LifeEvent.Kind.DIED, "penerima_upah": LifeEvent.Kind.WAGE_EARNER,
+            "pihak_lain": LifeEvent.Kind.OTHER_PAYER}
 
 
-def _record_elsewhere(user, found: list[tuple[int, str, date]], file_name: str) -> None:
-    """BPJS's word that a member is covered elsewhere from a day: recorded, so his memberships end from it."""
-    people = Peserta.objects.in_bulk([pk for pk, *_ in found])
-    for pk, kind, since in found:
-        life.record(user, people[pk], kind=kind, happened_on=since, source=LifeEvent.Source.BPJS_STATUS,
-                    evidence=f"berkas status BPJS {file_name[:100]}")
-
-
-def _record_deaths(user, deaths: list[tuple[int, date | None]], file_name: str) -> None:
-    """BPJS's word that a member died: a verified death on the date the file gives (ending his memberships from
-    it); without a date, a report for the office to verify with the date from the death certificate, dated today
+def _record_events(user, events: list[tuple[int, str, date | None]], file_name: str) -> None:
+    """BPJS's word that a member died or is covered elsewhere from a day: recorded, so his memberships end from it. A
+    death without a date is a report for the office to verify with the date of the death certificate, dated today
     meanwhile (it keeps him out of new plans and notices, and ends nothing)."""
-    people = Peserta.objects.in_bulk([pk for pk, _ in deaths])
-    for pk, died_on in deaths:
-        evidence = f"berkas status BPJS {file_name[:100]}"
-        if died_on is None:
-            life.record(user, people[pk], kind=LifeEvent.Kind.DIED, happened_on=timezone.localdate(),
-                        source=LifeEvent.Source.BPJS_STATUS, verified=False,
+    people = Peserta.objects.in_bulk([pk for pk, *_ in events])
+    evidence = f"berkas status BPJS {file_name[:100]}"
+    for pk, kind, since in events:
+        if since is None:
+            life.record(user, people[pk], kind=kind, happened_on=timezone.localdate(), verified=False,
+                        source=LifeEvent.Source.BPJS_STATUS,
                         evidence=evidence + ", tanpa tanggal meninggal: isi tanggal dari akta kematian")
         else:
-            life.record_death(user, people[pk], died_on=died_on, source=LifeEvent.Source.BPJS_STATUS, evidence=evidence)
+            life.record(user, people[pk], kind=kind, happened_on=since, source=LifeEvent.Source.BPJS_STATUS,
+                        evidence=evidence)
 
 
 def _self_paid(member: Member, months: list[Month]) -> list[PaidMonth]:
