@@ -268,3 +268,14 @@ def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_st
         [running.memberships.exclude(pk=ahmad.pk).first().kpj, "Dibayar Pihak Lain", "2025-02"]])
     refused = handover_services.import_status(users["operator"], running, "status2.xlsx", undated)
     assert refused.errors == 1 and LifeEvent.objects.count() == 1
+
+
+def test_the_office_verifies_a_reported_death_from_the_list_and_returns_to_it(users, running, ahmad, client):
+    event = services.report_death(users["desa"], ahmad.peserta, died_on=DIED)
+    client.force_login(users["operator"])
+    page = client.get(reverse("life:list") + "?status=reported").content.decode()
+    assert reverse("life:verify", args=[event.pk]) in page and reverse("life:reverse", args=[event.pk]) not in page
+    response = client.post(reverse("life:verify", args=[event.pk]), {"happened_on": "2025-02-10", "back": "list"})
+    assert response.status_code == 302 and response["Location"] == reverse("life:list")
+    ahmad.refresh_from_db()
+    assert ahmad.ended_on == DIED

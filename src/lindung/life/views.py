@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.accounts.roles import ADMIN_DINAS
 from lindung.pipeline.readers import ReadError
 from lindung.registry.models import Peserta
 from lindung.registry.selectors import peserta_for
@@ -46,7 +47,7 @@ def event_list(request):
     return render(request, "life/list.html", {
         "events": events[:500], "count": events.count(), "status": status, "kind": kind,
         "statuses": LifeEvent.Status.choices, "kinds": LifeEvent.Kind.choices,
-        "office": _role(request.user) in services.OFFICE})
+        "office": _role(request.user) in services.OFFICE, "admin": _role(request.user) == ADMIN_DINAS.name})
 
 
 @login_required
