@@ -17,6 +17,7 @@ from lindung.enrolment.models import Membership
 from lindung.payments import handover_services
 from lindung.payments import services as payments
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
+from lindung.payments.protection import refresh
 from tests.cards.conftest import PARTIES
 from tests.conftest import plan_programme
 from tests.payments.test_payments import run
@@ -65,6 +66,7 @@ def world(users, three_workers):
     # bill, reconciliation, hand-over and outbox pages.
     for i, m in enumerate(programme.memberships.order_by("pk")):
         Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
+    refresh(Membership.objects.all())
     Peserta.objects.update(telepon="081234567890")
     bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], run(programme), "2025-01").bill)
     payments.record_payment(users["admin"], bill, "SP2D-9", bill.due_date.replace(day=20), 16_800)

@@ -8,6 +8,7 @@ from django.test import Client
 
 from lindung.accounts.services import issue_token
 from lindung.enrolment.models import Membership
+from lindung.payments.protection import refresh
 from tests.api.test_api import bearer
 from tests.conftest import KAUR_SELATAN
 from tests.payments.test_payments import run
@@ -18,6 +19,7 @@ def api(users, planned):
     run(planned)
     for i, m in enumerate(planned.memberships.order_by("peserta__nik")):
         Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
+    refresh(Membership.objects.all())
     return Client(), {name: bearer(issue_token(user)) for name, user in users.items()}
 
 

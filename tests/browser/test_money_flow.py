@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lindung.enrolment.models import Membership
+from lindung.payments.protection import refresh
 from tests.browser.conftest import log_in
 from tests.conftest import plan_programme
 from tests.payments.test_payments import run
@@ -30,6 +31,7 @@ def test_bill_partial_payment_and_reconciliation(page: Page, browser, live_serve
     members = list(programme.memberships.select_related("peserta").order_by("peserta__nik"))
     for i, m in enumerate(members):
         Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
+    refresh(Membership.objects.all())
     base = live_server.url
 
     # The operator makes the bill.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from lindung.cards import services
 from lindung.cards.models import Card, PrintBatch
 from lindung.enrolment.models import Membership
+from lindung.payments.protection import refresh
 from tests.conftest import KAUR_SELATAN
 
 S = Card.Status
@@ -18,6 +19,7 @@ def registered(programme) -> list[Membership]:
     members = list(programme.memberships.order_by("pk"))
     for i, m in enumerate(members):
         Membership.objects.filter(pk=m.pk).update(status=Membership.Status.ACTIVE, kpj=f"{25_000_000_001 + i}")
+    refresh(Membership.objects.all())  # as enrolment.services.import_answer would
     return list(programme.memberships.select_related("peserta").order_by("pk"))
 
 

@@ -10,6 +10,7 @@ from lindung.cards.models import Card, PrintBatch
 from lindung.claims.models import Claim
 from lindung.enrolment.models import Membership
 from lindung.payments.models import Bill, PaidMonth, Payment
+from lindung.payments.protection import refresh
 from lindung.programs.models import Programme
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, make_peserta
 
@@ -75,6 +76,7 @@ def build(users) -> dict:
     member("Ahmad Lunas", BANDAR_BINTUHAN, kaur_2025, [], serial=61)  # an older membership: not his current one
     Membership.objects.create(programme=kaur_2026, peserta=make_peserta(KINAL_VILLAGE, "Tono Calon", serial=67),
                               first=date(2026, 1, 1), last=date(2026, 12, 1))  # a candidate: not registered
+    refresh(Membership.objects.all())  # the stored protection, as the services keep it
 
     # Budget 2026: January approved and paid, February approved, March a draft; 2025's bills are not this year's.
     def bill(programme, month, status, total, paid=0):

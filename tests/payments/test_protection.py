@@ -9,9 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lindung.enrolment.models import Membership
-from lindung.payments.models import PaidMonth
+from lindung.payments import protection
+from lindung.payments.models import PaidMonth, Protection
 from lindung.payments.protection import (
-    LAPSE_HORIZONS, current_membership, current_memberships, protection_counts, with_protection,
+    LAPSE_HORIZONS, current_membership, current_memberships, protection_counts, refresh, refresh_people,
+    with_protection,
 )
 from lindung.payments.selectors import membership_coverage
 from lindung.programs.models import Programme
@@ -47,7 +49,9 @@ person = st.lists(membership, max_size=2)
 days = st.lists(st.dates(date(2024, 9, 1), date(2027, 12, 31)), min_size=1, max_size=3)
 
 
-def build(world, drawn) -> list[Membership]:
+def build(world, drawn, order=None) -> list[Membership]:
+    """The drawn memberships, registered through ``protection.refresh``, then their months paid one at a time
+    through ``protection.paid`` as a payment records them, in the order ``order`` (a permutation) gives."""
     made, paid, kpj = [], [], 25_000_000_000
     for who, memberships in zip(world["people"], drawn, strict=False):
         taken = set()
@@ -68,8 +72,16 @@ def build(world, drawn) -> list[Membership]:
                 paid.append(PaidMonth(membership=row, peserta=who, month=paid_month.first_day, payer="apbd",
                                       paid_on=max(paid_month.first_day + timedelta(days=late), earliest)))
             made.append(row)
-    PaidMonth.objects.bulk_create(paid)
+    refresh(Membership.objects.all())
+    for i in order(len(paid)) if order else range(len(paid)):
+        row = paid[i]
+        row.save()
+        protection.paid(Membership.objects.filter(pk=row.membership_id), Month.of(row.month), row.paid_on)
     return made
+
+
+def stored() -> list[tuple]:
+    return list(Protection.objects.order_by("pk").values_list())
 
 
 def edges(memberships, engines) -> set[date]:
@@ -122,7 +134,10 @@ def counted(result) -> dict:
 @given(drawn=st.lists(person, min_size=6, max_size=6), some_days=days, data=st.data())
 def test_the_database_says_what_the_engine_says_of_every_member_on_every_day(world, drawn, some_days, data):
     with transaction.atomic():
-        made = build(world, drawn)
+        made = build(world, drawn, order=lambda n: data.draw(st.permutations(range(n))))
+        kept = stored()
+        refresh(Membership.objects.all())
+        assert stored() == kept  # month by month, in any order, as rebuilt from scratch
         engines = {m.pk: membership_coverage(m) for m in made}
         turns = sorted(edges(made, engines))
         if turns:  # a few of the days where a rule turns, beside the random ones
@@ -152,6 +167,7 @@ def test_the_counts_say_who_is_protected_per_kecamatan_and_in_total(world):
                                       first=first, last=first, **extra)
         PaidMonth.objects.bulk_create([PaidMonth(membership=m, peserta=people[i], month=p.month, paid_on=p.paid_on,
                                                  payer="apbd") for p in paid])
+        refresh_people([m.peserta_id])
         return m
 
     member(0, p2026, date(2026, 1, 1), paid=on_time)  # aktif, lapses 1 May 2027

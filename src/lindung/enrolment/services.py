@@ -16,6 +16,7 @@ from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
 from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.life.selectors import live_events
+from lindung.payments import protection
 from lindung.pipeline.kpj import read_answer
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 
@@ -37,6 +38,7 @@ def add_candidates(user, programme, lines) -> int:
             for line in lines.only("peserta_id", "first", "last")]
     bulk_create_with_history(made, Membership, batch_size=2000, default_user=user)
     refresh_statistics(len(made), Membership)
+    protection.refresh(programme.memberships.all())
     return len(made)
 
 
@@ -111,6 +113,7 @@ def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
         bulk_update_with_history(changed, Membership, ["status", "kpj", "rejection_reason"], batch_size=2000,
                                  default_user=user)
         refresh_statistics(len(changed), Membership)
+        protection.refresh_people([m.peserta_id for m in changed])  # a new KPJ makes a membership the current one
         record_event(user, "enrolment.answer_imported", target=f"programme:{programme.pk}",
                      summary=f"Jawaban BPJS untuk program {programme.code}: {outcome.registered} terdaftar, "
                              f"{outcome.rejected} ditolak, {outcome.unchanged} sudah tercatat.")

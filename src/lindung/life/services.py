@@ -25,6 +25,7 @@ from lindung.audit.services import record_event
 from lindung.core.uploads import max_upload_bytes, saved_upload
 from lindung.enrolment.models import Membership
 from lindung.notify.models import PENDING, Message
+from lindung.payments import protection
 from lindung.pipeline.deaths import read_deaths
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.registry.models import Peserta
@@ -240,6 +241,7 @@ def _apply(event: LifeEvent, user) -> None:
             m._history_user = user
             m.save(update_fields=["ended_on", "end_kind", "updated"])
             ended.append(m.pk)
+    protection.refresh(Membership.objects.filter(pk__in=ended))
     event.undo = {"memberships": ended, "messages": messages}
     LifeEvent.objects.filter(pk=event.pk).update(undo=event.undo)
 
@@ -255,6 +257,7 @@ def _unapply(event: LifeEvent, user) -> tuple[int, int]:
         m._history_user = user
         m.save(update_fields=["ended_on", "end_kind", "updated"])
         restored += 1
+    protection.refresh(Membership.objects.filter(pk__in=undo.get("memberships", [])))
     messages = Message.objects.filter(pk__in=undo.get("messages", []), status=Message.Status.WITHDRAWN).update(
         status=Message.Status.QUEUED, error="")
     event.undo = {}

@@ -9,6 +9,7 @@ from functools import lru_cache
 import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from lokal import format_rupiah
 
@@ -30,6 +31,7 @@ from lindung.rules.contributions import Month, Payer, contribution, due_date, mo
 from lindung.registry.models import Peserta
 
 from .handover_selectors import PURPOSE, Member, bulan, ended_members, handover_list, memberships, regency_payer
+from . import protection
 from .models import PaidMonth
 from .services import BILLED
 
@@ -266,6 +268,8 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
         before = PaidMonth.objects.filter(membership__programme=programme).count()
         PaidMonth.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         outcome.months_added = PaidMonth.objects.filter(membership__programme=programme).count() - before
+        self_paid = PaidMonth.objects.filter(membership=OuterRef("pk"), payment__isnull=True)
+        protection.refresh(programme.memberships.filter(Exists(self_paid)))
         _record_events(user, outcome.events, file_name)
         record_event(user, "payments.status_imported", target=f"programme:{programme.pk}",
                      summary=f"Status peserta BPJS untuk program {programme.code} dari berkas {file_name[:80]}: "

@@ -105,6 +105,33 @@ class PaidMonth(models.Model):
         indexes = [models.Index(fields=["membership", "month", "paid_on"], name="paid_month_coverage")]
 
 
+class Protection(models.Model):
+    """What the coverage engine needs of a membership to say its state on any day, kept from the facts (the
+    membership, the person's other memberships, the paid months) by payments.protection.refresh, which every
+    service changing those facts calls. Nothing here is typed by anyone: a rebuild gives the same rows.
+    The regent's counts read this narrow table alone, in village order (Meta.indexes), for any number of members."""
+
+    membership = models.OneToOneField("enrolment.Membership", models.CASCADE, primary_key=True,
+                                      related_name="protection", db_constraint=False)
+    peserta = models.ForeignKey("registry.Peserta", models.CASCADE, related_name="+", db_constraint=False)
+    desa = models.CharField(max_length=13)  # the person's village code: area scoping and the counts per kecamatan
+    registered = models.BooleanField()  # payments.protection.registered(): BPJS registered it
+    first = models.DateField()  # the membership's
+    # The first day of the person's next registered membership: this one is his current one on the days before.
+    until = models.DateField(null=True)
+    ended_on = models.DateField(null=True)  # the membership's
+    lapse_on = models.DateField()  # rules.coverage's lapse from every recorded payment, ignoring the end
+    # Every month from the first to last_paid is paid, each before the first day of the month three after it:
+    # the lapse is then last_paid + 4, and a next month paid in time moves it on without reading the others.
+    regular = models.BooleanField()
+    last_paid = models.DateField(null=True)  # the latest month paid
+    last_paid_on = models.DateField(null=True)  # the latest day any month was paid
+
+    class Meta:
+        indexes = [models.Index(fields=["registered", "desa", "first", "until", "ended_on", "lapse_on", "last_paid",
+                                        "last_paid_on"], name="protection_counts")]
+
+
 class Reconciliation(models.Model):
     """One comparison of a bill with BPJS's invoice or payment report for its month. Matched lines are only
     counted; each difference is kept until someone resolves it with a note. A new file for the same bill

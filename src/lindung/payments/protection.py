@@ -10,6 +10,11 @@ database (SQLite and PostgreSQL), so a list or a count of any size never runs th
 - ``protection_lapse``: ``coverage.lapses_on``: the day it lapsed, or the day it lapses if nobody pays
   beyond the recorded payments; NULL when it ends first (death, exit).
 
+It reads the stored ``Protection`` row of each membership: what does not depend on the day (the lapse date,
+the latest month paid, the person's next membership), rebuilt from the facts by ``refresh`` (and moved on by
+``paid`` when a month is paid) in the same transaction as every service that changes them. The day's state
+is then a few comparisons per row, and the regent's counts one pass over a narrow index.
+
 How the engine's rules become set-based (no reactivation: ``Membership`` has none, DOMAIN.md §8):
 
 - The lapse date does not depend on the day. With F the registration month, it is the first day of the
@@ -22,33 +27,40 @@ How the engine's rules become set-based (no reactivation: ``Membership`` has non
   computing the lapse from the payments made by d finds the same day whenever it is on or before d; ended
   if end <= d; otherwise the arrears are the consecutive months unpaid by d ending with the latest month
   whose due date (``contributions.due_date``, never before the registration day) is before d — which is
-  the same month for everyone registered before d, computed once in Python (holidays included).
+  the same month D for everyone registered before d, computed once in Python (holidays included). They are
+  none when D was paid by d: known from the stored latest month and day paid, except for a member who paid
+  beyond D or paid something after d, whose months are then read.
 - A person's *current* membership on a day is his registered one (status registered/active or any with a
-  KPJ) with the latest ``first`` on or before the day; a person is counted once.
+  KPJ) with the latest ``first`` on or before the day; a person is counted once. Stored: ``until``, the
+  ``first`` of his next registered membership, so "current on d" is ``first <= d < until``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import NotSupportedError, connection
 from django.db.models import (
-    Case, CharField, DateField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value,
-    When,
+    BooleanField, Case, CharField, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
+    Subquery, Value, When,
 )
-from django.db.models.functions import Coalesce, Substr
-from django.db.models.lookups import Exact, GreaterThan, LessThanOrEqual
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import Exact, GreaterThan, IsNull
 
 from lindung.accounts.scoping import within
+from lindung.core.db import insert_from
 from lindung.enrolment.models import Membership
+from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, due_date
 from lindung.rules.coverage import MAX_ARREARS, State
 from lindung.wilayah.models import Level, Wilayah
 
-from .models import PaidMonth
+from .models import PaidMonth, Protection
 
 LAPSE_HORIZONS = (30, 60, 90)  # days: the lapse cliff
+CHUNK = 2000  # people per statement when they come as a list
 
 
 class _AddMonths(Func):
@@ -91,20 +103,25 @@ class _MonthIndex(Func):
         raise NotSupportedError(f"Lindung's protection status needs SQLite or PostgreSQL, not {connection.vendor}.")
 
 
-def lapse_expression() -> Coalesce:
-    """The membership's lapse date ignoring its end (``coverage._lapse`` from the registration day with every
-    payment), as an expression over Membership rows."""
+def _regular_lapse() -> Subquery:
+    """M+4 for a membership whose months F … M are all paid, each before the first day of the month three after
+    it (nearly everyone); NULL for anyone else. One row of aggregates over its paid months (plain functions, so
+    Django adds no GROUP BY)."""
     paid = PaidMonth.objects.filter(membership=OuterRef("pk"))
-    # Nearly everyone: months F … M all paid, none on or after the first day of the month three after it.
-    # One row of aggregates over the member's paid months (plain functions, so Django adds no GROUP BY).
     count, earliest, last = (Func(F("month"), function=f, output_field=o)
                              for f, o in (("COUNT", IntegerField()), ("MIN", DateField()), ("MAX", DateField())))
     late = Func(Case(When(paid_on__gte=_AddMonths(F("month"), MAX_ARREARS), then=Value(1)), default=Value(0)),
                 function="MAX", output_field=IntegerField())
-    regular = paid.order_by().values(lapse=Case(
+    return Subquery(paid.order_by().values(lapse=Case(
         When(Exact(earliest, _AddMonths(OuterRef("first"), 0)) & Exact(late, Value(0))
              & Exact(count, _MonthIndex(last) - _MonthIndex(earliest) + 1), then=_AddMonths(last, MAX_ARREARS + 1)),
-        output_field=DateField()))
+        output_field=DateField())), output_field=DateField())
+
+
+def lapse_expression() -> Coalesce:
+    """The membership's lapse date ignoring its end (``coverage._lapse`` from the registration day with every
+    payment), as an expression over Membership rows."""
+    paid = PaidMonth.objects.filter(membership=OuterRef("pk"))
     f3 = _AddMonths(OuterRef("first"), MAX_ARREARS)
     # F+3 is the lapse when none of F … F+2 was paid before F+3's first day.
     bridged_from_start = paid.filter(month__lt=f3, paid_on__lt=f3)
@@ -116,7 +133,7 @@ def lapse_expression() -> Coalesce:
            .values(lapse=_AddMonths(F("month"), MAX_ARREARS + 1))[:1])
     exact = Case(When(~Exists(bridged_from_start), then=_AddMonths(F("first"), MAX_ARREARS)),
                  default=Subquery(gap, output_field=DateField()), output_field=DateField())
-    return Coalesce(Subquery(regular, output_field=DateField()), exact, output_field=DateField())
+    return Coalesce(_regular_lapse(), exact, output_field=DateField())
 
 
 def latest_due_month(day: date) -> Month:
@@ -125,42 +142,125 @@ def latest_due_month(day: date) -> Month:
     return month if day > due_date(month) else month.shift(-1)
 
 
-def _arrears(day: date) -> Case:
+# The stored protection: kept by the services, read by every list and count.
+
+def registered() -> Q:
+    """Memberships BPJS registered: status registered or active, or any with a KPJ."""
+    return Q(status__in=[Membership.Status.REGISTERED, Membership.Status.ACTIVE]) | ~Q(kpj="")
+
+
+def _facts() -> dict:
+    """Protection's columns computed from the facts, as expressions over Membership rows."""
+    paid = PaidMonth.objects.filter(membership=OuterRef("pk")).order_by()
+    latest = {column: Subquery(paid.values(x=Func(F(source), function="MAX", output_field=DateField())),
+                               output_field=DateField())
+              for column, source in (("last_paid", "month"), ("last_paid_on", "paid_on"))}
+    later = Membership.objects.filter(registered(), peserta=OuterRef("peserta_id")).filter(
+        Q(first__gt=OuterRef("first")) | Q(first=OuterRef("first"), pk__gt=OuterRef("pk")))
+    return {
+        "membership_id": F("pk"), "peserta_id": F("peserta_id"), "desa": F("peserta__desa_id"),
+        "registered": ExpressionWrapper(registered(), output_field=BooleanField()),
+        "first": F("first"), "until": Subquery(later.order_by("first").values("first")[:1]),
+        "ended_on": F("ended_on"), "lapse_on": lapse_expression(),
+        "regular": Case(When(~Exists(paid), then=Value(True)), When(IsNull(_regular_lapse(), False), then=Value(True)),
+                        default=Value(False), output_field=BooleanField()),
+        **latest,
+    }
+
+
+def refresh(memberships: QuerySet[Membership]) -> int:
+    """Rebuilds the stored protection of ``memberships`` from the facts, in one statement: called by every service
+    that creates memberships or changes their registration, end or paid months. Returns the rows written."""
+    return insert_from(Protection, {}, memberships, _facts(), replacing="membership_id")
+
+
+def _by_chunks(write, peserta: QuerySet | Sequence[int]) -> int:
+    """``write`` on a queryset of people, or on a list of their ids in chunks (a bound list per statement)."""
+    if isinstance(peserta, QuerySet):
+        return write(peserta)
+    ids = list(peserta)
+    return sum(write(ids[i:i + CHUNK]) for i in range(0, len(ids), CHUNK))
+
+
+def refresh_people(peserta: QuerySet | Sequence[int]) -> int:
+    """``refresh`` for every membership of these people: a registration changes which one is current."""
+    return _by_chunks(lambda found: refresh(Membership.objects.filter(peserta__in=found)), peserta)
+
+
+def moved(peserta: QuerySet | Sequence[int]) -> int:
+    """The village of these people, after the registry changed it."""
+    village = Peserta.objects.filter(pk=OuterRef("peserta_id")).values("desa_id")[:1]
+    return _by_chunks(lambda found: Protection.objects.filter(peserta__in=found).update(desa=Subquery(village)),
+                      peserta)
+
+
+def paid(memberships: QuerySet[Membership], month: Month, paid_on: date) -> int:
+    """After ``month`` of ``memberships`` was paid on ``paid_on`` (its PaidMonth rows written): a regular member
+    paying his next month in time stays regular, his lapse one month later (nearly every line of a bill); the
+    others are rebuilt. Returns the rows rebuilt."""
+    if paid_on >= month.shift(MAX_ARREARS).first_day:  # too late to keep anyone regular
+        return refresh(memberships)
+    rows = Protection.objects.filter(membership__in=memberships)
+    first_month = Q(last_paid__isnull=True, first__gte=month.first_day, first__lt=month.next().first_day)
+    in_time = Q(regular=True) & (Q(last_paid=month.shift(-1).first_day) | first_month)
+    rebuilt = refresh(Membership.objects.filter(pk__in=rows.exclude(in_time).values("pk")))
+    rows.filter(in_time).update(lapse_on=month.shift(MAX_ARREARS + 1).first_day, last_paid=month.first_day,
+                                last_paid_on=Greatest(Coalesce(F("last_paid_on"), Value(paid_on)), Value(paid_on)))
+    return rebuilt
+
+
+def _current(day: date, path: str = "") -> Q:
+    """Protection rows (reached by ``path`` from the queried model) of each person's current membership on ``day``."""
+    return (Q(**{f"{path}registered": True, f"{path}first__lte": day})
+            & (Q(**{f"{path}until__isnull": True}) | Q(**{f"{path}until__gt": day})))
+
+
+def _arrears(day: date, path: str = "") -> Case:
     """The consecutive months unpaid by ``day`` ending with the latest month due before it (0: none), for a
-    running membership registered on or before ``day``."""
+    running membership registered on or before ``day``; ``path`` leads from the queried model to Protection."""
     due = latest_due_month(day)
+    f = {name: F(path + name) for name in ("first", "last_paid")}
     last_paid = (PaidMonth.objects.filter(membership=OuterRef("pk"), month__lte=due.first_day, paid_on__lte=day)
                  .order_by("-month").values(i=_MonthIndex(F("month")))[:1])
-    first_month = _MonthIndex(F("first"))
+    before_first = _MonthIndex(f["first"]) - 1
     return Case(
         # Registered on the day itself: nothing is due yet (the due date is never before registration).
-        When(first=day, then=Value(0)),
-        When(first__gte=due.next().first_day, then=Value(0)),  # registered after the latest month due
-        default=Value(due.index) - Coalesce(Subquery(last_paid, output_field=IntegerField()), first_month - 1),
+        When(**{path + "first": day}, then=Value(0)),
+        When(**{path + "first__gte": due.next().first_day}, then=Value(0)),  # registered after the latest month due
+        When(**{path + "last_paid": due.first_day, path + "last_paid_on__lte": day}, then=Value(0)),
+        When(**{path + "last_paid__isnull": True}, then=Value(due.index) - before_first),
+        When(**{path + "last_paid__lt": due.first_day, path + "last_paid_on__lte": day},
+             then=Value(due.index) - _MonthIndex(f["last_paid"])),
+        # Paid beyond the month due, or something paid after the day: which months were paid by then.
+        default=Value(due.index) - Coalesce(Subquery(last_paid, output_field=IntegerField()), before_first),
         output_field=IntegerField(),
     )
 
 
-def _state(day: date, lapse, arrears) -> Case:
-    """The state on ``day`` from the lapse date (ignoring the end) and the arrears of a running membership."""
+def _state(day: date, arrears, path: str = "") -> Case:
+    """The state on ``day`` from the stored lapse date (ignoring the end) and the arrears of a running membership."""
     # Ended from the end date on, even after a lapse (rules.coverage.status_on); lapsed if the lapse came by the day.
     return Case(
-        When(first__gt=day, then=Value(State.NOT_YET.value)),
-        When(ended_on__lte=day, then=Value(State.ENDED.value)),
-        When(LessThanOrEqual(lapse, Value(day)), then=Value(State.LAPSED.value)),
+        When(**{path + "first__gt": day}, then=Value(State.NOT_YET.value)),
+        When(**{path + "ended_on__lte": day}, then=Value(State.ENDED.value)),
+        When(**{path + "lapse_on__lte": day}, then=Value(State.LAPSED.value)),
         When(GreaterThan(arrears, Value(0)), then=Value(State.ARREARS.value)),
         default=Value(State.ACTIVE.value), output_field=CharField(),
     )
 
 
+def _lapse(path: str = "") -> Case:
+    """The lapse date, NULL when the membership ends first."""
+    return Case(When(**{path + "ended_on__lt": F(path + "lapse_on")}, then=Value(None)), default=F(path + "lapse_on"),
+                output_field=DateField())
+
+
 def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[Membership]:
     """``memberships`` annotated with ``protection_state``, ``protection_arrears`` and ``protection_lapse`` on
     ``day``: exactly what the coverage engine says of each (see the module's docstring)."""
-    lapse = F("protection_lapse_raw")
-    return (memberships.alias(protection_lapse_raw=lapse_expression(), protection_arrears_raw=_arrears(day))
-            .annotate(protection_state=_state(day, lapse, F("protection_arrears_raw")),
-                      protection_lapse=Case(When(ended_on__lt=lapse, then=Value(None)), default=lapse,
-                                            output_field=DateField()))
+    path = "protection__"
+    return (memberships.alias(protection_arrears_raw=_arrears(day, path))
+            .annotate(protection_state=_state(day, F("protection_arrears_raw"), path), protection_lapse=_lapse(path))
             .annotate(protection_arrears=Case(When(protection_state=State.ARREARS.value,
                                                    then=F("protection_arrears_raw")),
                                               default=Value(0), output_field=IntegerField())))
@@ -168,18 +268,11 @@ def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[Me
 
 # A person's current membership.
 
-def registered() -> Q:
-    """Memberships BPJS registered: status registered or active, or any with a KPJ."""
-    return Q(status__in=[Membership.Status.REGISTERED, Membership.Status.ACTIVE]) | ~Q(kpj="")
-
-
 def current_memberships(day: date, memberships: QuerySet[Membership] | None = None) -> QuerySet[Membership]:
     """Each person's current membership on ``day``: of his registered ones, the one with the latest ``first``
     on or before the day (the latest made, of two starting the same day). One per person."""
     memberships = Membership.objects.all() if memberships is None else memberships
-    later = Membership.objects.filter(registered(), peserta=OuterRef("peserta_id"), first__lte=day).filter(
-        Q(first__gt=OuterRef("first")) | Q(first=OuterRef("first"), pk__gt=OuterRef("pk")))
-    return memberships.filter(registered(), first__lte=day).exclude(Exists(later))
+    return memberships.filter(_current(day, "protection__"))
 
 
 def current_membership(peserta, day: date) -> Membership | None:
@@ -221,40 +314,32 @@ class ProtectionCounts:
 _COUNTED = ("aktif", "menunggak", "nonaktif", "berakhir")
 
 
-def protection_counts(user, day: date, memberships: QuerySet[Membership] | None = None) -> ProtectionCounts:
+def protection_counts(user, day: date) -> ProtectionCounts:
     """Each person's current membership on ``day`` in the user's area, by state, per kecamatan and in total,
     with ``lapse_next[n]``: those protected today (aktif or menunggak) whose protection lapses within ``n`` days
-    (after the day, on or before day + n) unless someone pays. One query; the engine's rules in SQL."""
-    memberships = Membership.objects.all() if memberships is None else memberships
-    inner = (current_memberships(day, memberships.filter(within(user, "peserta__desa__code")))
-             .order_by().values(kec=Substr("peserta__desa_id", 1, 8), first_day=F("first"), end_day=F("ended_on"),
-                                lapse=lapse_expression(), arrears=_arrears(day)))
+    (after the day, on or before day + n) unless someone pays. One pass over the stored protection, in village
+    order; the villages' figures are added up per kecamatan here (a few hundred rows)."""
+    inner = (Protection.objects.filter(within(user, "desa"), _current(day)).order_by()
+             .values("desa", st=_state(day, _arrears(day)), lapse=_lapse()))
     sql, params = inner.query.sql_with_params()
-    # Keep the inner query a subquery (no flattening), so each member's lapse date is computed once.
+    # Keep the inner query a subquery (no flattening), so each member's state is computed once.
     fence = " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
-    d = connection.ops.adapt_datefield_value(day)
     horizons = [connection.ops.adapt_datefield_value(day + timedelta(days=n)) for n in LAPSE_HORIZONS]
     cliff = ", ".join("SUM(CASE WHEN st IN ('aktif', 'menunggak') AND lapse <= %s THEN 1 ELSE 0 END)"
                       for _ in LAPSE_HORIZONS)
     states = ", ".join(f"SUM(CASE WHEN st = '{s}' THEN 1 ELSE 0 END)" for s in _COUNTED)
-    query = f"""
-        SELECT kec, {states}, {cliff} FROM (
-            SELECT kec,
-                   CASE WHEN end_day <= %s THEN 'berakhir'
-                        WHEN lapse <= %s THEN 'nonaktif'
-                        WHEN arrears > 0 THEN 'menunggak'
-                        ELSE 'aktif' END AS st,
-                   CASE WHEN end_day < lapse THEN NULL ELSE lapse END AS lapse
-            FROM ({sql}{fence}) AS members
-        ) AS states GROUP BY kec ORDER BY kec"""
+    query = f"SELECT desa, {states}, {cliff} FROM ({sql}{fence}) AS members GROUP BY desa ORDER BY desa"
+    by_kecamatan: dict[str, list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(query, [*horizons, d, d, *params])
-        rows = cursor.fetchall()
-    names = dict(Wilayah.objects.filter(code__in=[r[0] for r in rows], level=Level.KECAMATAN)
-                 .values_list("code", "name"))
-    areas = [AreaProtection(code, names.get(code, code), *map(int, counts[:4]),
-                            lapse_next=dict(zip(LAPSE_HORIZONS, map(int, counts[4:]), strict=True)))
-             for code, *counts in rows]
+        cursor.execute(query, [*horizons, *params])
+        for desa, *counts in cursor.fetchall():
+            found = by_kecamatan.setdefault(desa[:8], [0] * len(counts))
+            for i, n in enumerate(counts):
+                found[i] += int(n)
+    names = dict(Wilayah.objects.filter(code__in=by_kecamatan, level=Level.KECAMATAN).values_list("code", "name"))
+    areas = [AreaProtection(code, names.get(code, code), *counts[:4],
+                            lapse_next=dict(zip(LAPSE_HORIZONS, counts[4:], strict=True)))
+             for code, counts in sorted(by_kecamatan.items())]
     total = AreaProtection("", "", *(sum(getattr(a, s) for a in areas) for s in _COUNTED),
                            lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})
     return ProtectionCounts(day, areas, total)

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
-from lindung.core.db import refresh_statistics
+from lindung.core.db import insert_from, refresh_statistics
 from lindung.enrolment.models import Membership
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
@@ -30,6 +30,7 @@ from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules import coverage
 from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, month_range
 
+from . import protection
 from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
 
 BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
@@ -80,7 +81,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     added = 0
     for amount, only in _by_amount(programme, month):
         constants = {"bill_id": bill.pk, "month": day, **dict(zip(("jkk", "jkm", "jht", "discount", "total"), amount))}
-        added += _insert_from(BillLine, constants, candidates.filter(only) if only else candidates,
+        added += insert_from(BillLine, constants, candidates.filter(only) if only else candidates,
                               {"membership_id": F("pk"), "peserta_id": F("peserta_id")})
     if not added and not bill.members:
         raise ValidationError(f"Tidak ada peserta program {programme.code} yang ditagih untuk bulan {month}.")
@@ -138,6 +139,8 @@ def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: in
     paid_lines = bill.lines.filter(_paid()).aggregate(s=Sum("total"))["s"] or 0
     lines_paid = _pay_lines(bill, payment, credit=paid_before + amount - paid_lines)
     refresh_statistics(lines_paid, PaidMonth, BillLine)
+    protection.paid(Membership.objects.filter(pk__in=payment.paid_months.values("membership_id")), Month.of(bill.month),
+                    paid_on)
     bill.status = Bill.Status.PARTLY_PAID if bill.lines.exclude(_paid()).exists() else Bill.Status.PAID
     bill._history_user = user
     bill.save()
@@ -179,20 +182,6 @@ def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...]
     return found
 
 
-def _insert_from(model, constants: dict, rows, columns: dict) -> int:
-    """One INSERT … SELECT into ``model``: ``constants`` (column -> value) on every row, the other ``columns``
-    (column -> expression) from the queryset ``rows``. Any number of rows in one statement."""
-    select, params = rows.order_by().values(**{f"c{i}": e for i, e in enumerate(columns.values())}).query.sql_with_params()
-    q = connection.ops.quote_name
-    values = [connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v for v in constants.values()]
-    selected = ["%s"] * len(values) + ["r." + q(f"c{i}") for i in range(len(columns))]
-    sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(c) for c in [*constants, *columns])}) "
-           f"SELECT {', '.join(selected)} FROM ({select}) r")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *params])
-        return cursor.rowcount
-
-
 def _recount(bill: Bill) -> None:
     """Members and total from the lines, never kept by hand."""
     found = bill.lines.aggregate(n=Count("pk"), total=Sum("total"))
@@ -229,7 +218,7 @@ def _pay_lines(bill: Bill, payment: Payment, credit: int) -> int:
     if last is None:
         return 0
     constants = {"payer": bill.programme.funding_source, "paid_on": payment.paid_on, "payment_id": payment.pk}
-    return _insert_from(PaidMonth, constants, unpaid.filter(peserta__nik__lte=last),
+    return insert_from(PaidMonth, constants, unpaid.filter(peserta__nik__lte=last),
                         {"membership_id": F("membership_id"), "peserta_id": F("peserta_id"), "month": F("month")})
 
 

@@ -27,6 +27,7 @@ from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
 from lindung.core.xlsx import safe_cell, write_table
+from lindung.payments import protection
 from lindung.pipeline import linkage, readers, validate
 from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA
 from lindung.rules.nik import known_in_lokal
@@ -270,6 +271,7 @@ def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
             bulk_update_with_history(changed[i:i + batch_size], Peserta, WRITTEN + ["updated"], batch_size=batch_size,
                                      default_user=user, default_change_reason=f"impor #{batch.pk}")
         refresh_statistics(len(new) + len(changed), Peserta)
+        protection.moved([p.pk for p in changed])
         queued = _queue_pairs(batch, pairs)
         locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
         locked.report = {**locked.report, "inserted": len(new), "updated": len(changed), "queued_pairs": queued}

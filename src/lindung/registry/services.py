@@ -5,6 +5,7 @@ from django.db import transaction
 
 from lindung.accounts.scoping import sees_code
 from lindung.audit.services import record_event
+from lindung.payments import protection
 
 from .models import Peserta
 
@@ -26,6 +27,7 @@ def save_peserta(user, peserta: Peserta) -> Peserta:
     peserta._history_user = user
     peserta.full_clean()
     peserta.save()
+    protection.moved([peserta.pk])
     record_event(
         user,
         "registry.peserta_created" if created else "registry.peserta_updated",
