@@ -25,7 +25,8 @@ from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
 from lindung.notify.models import Message
 from lindung.payments import handover_selectors
-from lindung.payments.models import Bill, BillLine, PaidMonth, Payment
+from lindung.payments.models import Bill, BillLine, PaidMonth, Payment, Protection
+from lindung.payments.protection import refresh
 from lindung.payments.selectors import as_coverage
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
@@ -167,6 +168,15 @@ def test_protected_today_is_not_zero_and_most_have_lapsed(demo):
     # Died while covered or in arrears (the claim, BPJS's file, the death list's May death); whoever died after his
     # cover lapsed stays "lapsed" in the engine.
     assert states[coverage.State.ENDED] >= 3
+
+
+def test_the_stored_protection_the_services_kept_is_what_a_rebuild_gives(demo):
+    """Every service of the story (plans, KPJ answers, payments, the status file, deaths, reversals) kept
+    payments.Protection as it went: rebuilding it from the facts changes no row."""
+    kept = list(Protection.objects.order_by("pk").values_list())
+    assert len(kept) == Membership.objects.count()
+    refresh(Membership.objects.all())
+    assert list(Protection.objects.order_by("pk").values_list()) == kept
 
 
 def test_the_hand_over_of_2025_gives_a_lapse_in_june_2025_and_the_dead_are_off_it(demo):
