@@ -191,16 +191,16 @@ def cards_and_claims(rng, programme, now) -> tuple[int, int]:
     places = [("delivered", 0.70), ("at_village", 0.85), ("at_camat", 0.95), ("at_dinas", 1.0)]
     held = [now - timedelta(days=90), now - timedelta(days=10)]
 
-    def card(pk):
+    def card(i, pk):
         roll = rng.random()
-        return {"membership_id": pk, "number": f"K{pk}", "status": next(s for s, top in places if roll < top),
-                "since": rng.choice(held)}
-    cards = insert_rows(Card, (card(pk) for pk in members), Card(batch=batch, since=now))
+        return {"id": i + 1, "membership_id": pk, "number": f"K{pk}",
+                "status": next(s for s, top in places if roll < top), "since": rng.choice(held)}
+    cards = insert_rows(Card, (card(i, pk) for i, pk in enumerate(members)), Card(batch=batch, since=now))
     template = Claim(kind="jkm", event_date=date(2026, 6, 1), event_place="Kebun", cause="-", reporter_name="Keluarga",
                      reporter_relationship="istri", reported_by=admin, reported_on=date(2026, 6, 3),
                      claim_due=date(2028, 6, 1), membership_id=members[0])
     claimed = rng.sample(members, len(members) * 3 // 1000)
-    claims = insert_rows(Claim, ({"membership_id": pk, "number": f"KLM-2026-{i:06d}",
+    claims = insert_rows(Claim, ({"id": i + 1, "membership_id": pk, "number": f"KLM-2026-{i:06d}",
                                   **({"status": "paid", "paid_on": date(2026, 7, 1), "paid_amount": 42_000_000}
                                      if i % 2 else {})} for i, pk in enumerate(claimed)), template)
     return cards, claims
