@@ -72,7 +72,10 @@ def insert(model, rows: list[dict], template) -> None:
 
 def programme_of(size: int, offset: int, seed: int):
     """A running programme with ``size`` active members, people ``offset`` … ``offset + size - 1``."""
+    from lindung.core.db import refresh_statistics
     from lindung.enrolment.models import Membership
+    from lindung.payments.models import Protection
+    from lindung.payments.protection import refresh
     from lindung.programs.models import Programme
     from lindung.registry.models import Pekerjaan, Peserta
     from lindung.wilayah.models import Wilayah
@@ -92,6 +95,8 @@ def programme_of(size: int, offset: int, seed: int):
                         last=date(2025, 12, 1), updated=now)
     insert(Membership, [{"id": offset + i + 1, "peserta_id": offset + i + 1, "kpj": f"{offset + i + 1:011d}"}
                         for i in range(size)], member)
+    refresh(programme.memberships.all())  # the stored protection the enrolment services would have written
+    refresh_statistics(size, Protection)
     return programme
 
 
