@@ -30,8 +30,8 @@ from lindung.rules.contributions import Month, Payer, contribution, due_date, mo
 
 from lindung.registry.models import Peserta
 
-from .handover_selectors import PURPOSE, Member, bulan, ended_members, handover_list, memberships, regency_payer
 from . import protection
+from .handover_selectors import PURPOSE, Member, bulan, ended_members, handover_list, memberships, regency_payer
 from .models import PaidMonth
 from .services import BILLED
 

@@ -82,7 +82,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     for amount, only in _by_amount(programme, month):
         constants = {"bill_id": bill.pk, "month": day, **dict(zip(("jkk", "jkm", "jht", "discount", "total"), amount))}
         added += insert_from(BillLine, constants, candidates.filter(only) if only else candidates,
-                              {"membership_id": F("pk"), "peserta_id": F("peserta_id")})
+                             {"membership_id": F("pk"), "peserta_id": F("peserta_id")})
     if not added and not bill.members:
         raise ValidationError(f"Tidak ada peserta program {programme.code} yang ditagih untuk bulan {month}.")
     if added:
@@ -219,7 +219,7 @@ def _pay_lines(bill: Bill, payment: Payment, credit: int) -> int:
         return 0
     constants = {"payer": bill.programme.funding_source, "paid_on": payment.paid_on, "payment_id": payment.pk}
     return insert_from(PaidMonth, constants, unpaid.filter(peserta__nik__lte=last),
-                        {"membership_id": F("membership_id"), "peserta_id": F("peserta_id"), "month": F("month")})
+                       {"membership_id": F("membership_id"), "peserta_id": F("peserta_id"), "month": F("month")})
 
 
 # Reconciliation with BPJS's invoice or payment report for the bill's month.
