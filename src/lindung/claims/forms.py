@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.forms import RupiahField
 from lindung.payments.forms import PaymentForm
 
 from .models import Claim, ClaimDocument, Heir
@@ -65,10 +66,10 @@ class RejectForm(forms.Form):
 
 
 class ClaimPaymentForm(PaymentForm):
-    """BPJS's payment to the family: the amount typed as the bill payments take it (PaymentForm.clean_amount)."""
+    """BPJS's payment to the family: the amount typed as the bill payments take it."""
 
     sp2d_number = None
     paid_on = forms.DateField(label=_("Date paid"), widget=_date_input())
-    amount = forms.CharField(label=_("Amount paid, Rp"), max_length=30, help_text=_("Whole Rupiah, e.g. 42.000.000"))
+    amount = RupiahField(label=_("Amount paid, Rp"), min_value=1, help_text=_("Whole Rupiah, e.g. 42.000.000"))
 
     field_order = ["amount", "paid_on"]

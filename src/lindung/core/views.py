@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -12,9 +14,11 @@ from lindung.cards.selectors import overdue_cards, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
 from lindung.payments.protection import LAPSE_HORIZONS
 from lindung.registry.selectors import summary
+from lindung.rules.terbilang import rupiah_terbilang
 
 from . import dashboard as figures
 from .dashboard_pdf import dashboard_pdf
+from .forms import parse_rupiah, rupiah_text
 
 
 @login_required
@@ -84,6 +88,23 @@ def dashboard_document(request):
     response = HttpResponse(dashboard_pdf(figures.dashboard(user, today)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ringkasan-perlindungan-{today:%Y-%m-%d}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def rupiah_words(request):
+    """The amount a Rupiah field holds, said back while it is typed (core.forms.RupiahInput): "Rp500.000.000 —
+    lima ratus juta rupiah", or why it cannot be read. Before saving, a clerk sees the zeros he typed."""
+    text = next(iter(request.GET.values()), "").strip()
+    if not text:
+        return HttpResponse("")
+    try:
+        amount = parse_rupiah(text)
+    except ValueError:
+        return HttpResponse(format_html('<span class="error">{}</span>', _("Not a whole Rupiah amount: write e.g. "
+                                                                             "500.000.000.")))
+    words = f" — {rupiah_terbilang(amount)}" if get_language() == "id" else ""
+    return HttpResponse(format_html("Rp{}{}", rupiah_text(amount), words))
 
 
 @require_GET

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.forms import RupiahField
 from lindung.registry.models import Pekerjaan
 from lindung.rules.contributions import Month, UnknownTier, highest_monthly
 
@@ -31,6 +32,7 @@ class ProgrammeForm(forms.ModelForm):
         fields = ["code", "name", "year", "start", "end", "funding_source", "budget", "income_tier", "include_jht",
                   "pks_number", "pks_date"]
         widgets = {"pks_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"budget": RupiahField, "income_tier": RupiahField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +62,7 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class PlannerForm(forms.Form):
-    budget = forms.IntegerField(label=_("Budget (Rp)"), min_value=0)
+    budget = RupiahField(label=_("Budget (Rp)"))
     first = MonthField(label=_("First month"))
     last = MonthField(label=_("Last month"))
     min_consecutive = forms.IntegerField(
