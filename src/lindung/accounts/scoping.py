@@ -3,6 +3,7 @@
 Every selector filters through here, so a camat never sees another kecamatan's people.
 """
 
+from django.db import connection
 from django.db.models import Q
 
 from lindung.wilayah.models import Level
@@ -24,6 +25,11 @@ def within(user, field: str) -> Q:
         return Q(pk__in=[])
     if len(code.split(".")) == Level.DESA:
         return Q(**{field: code})
+    if connection.vendor == "sqlite":
+        # Codes are digits and dots, so the codes from CODE up to CODE/ ('/' follows '.') are CODE and those under
+        # it: a range SQLite walks in an index, where its LIKE … ESCAPE is read row by row (half a second over a
+        # million rows). PostgreSQL's collations need not sort '.' before '/': it keeps the prefix.
+        return Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
     return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -128,8 +129,13 @@ class Protection(models.Model):
     last_paid_on = models.DateField(null=True)  # the latest day any month was paid
 
     class Meta:
-        indexes = [models.Index(fields=["registered", "desa", "first", "until", "ended_on", "lapse_on", "last_paid",
-                                        "last_paid_on"], name="protection_counts")]
+        indexes = [
+            # protection.protection_counts groups people's latest memberships by a prefix of it, in its order,
+            # reading nothing else; and finds the few current ones a later membership follows by "until".
+            models.Index(fields=["registered", "desa", "first", "ended_on", "lapse_on", "last_paid", "last_paid_on",
+                                 "regular", "until"], condition=Q(until__isnull=True), name="protection_counts"),
+            models.Index(fields=["until"], condition=Q(until__isnull=False), name="protection_until"),
+        ]
 
 
 class Reconciliation(models.Model):

@@ -37,16 +37,17 @@ How the engine's rules become set-based (no reactivation: ``Membership`` has non
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import NotSupportedError, connection
+from django.db import NotSupportedError
 from django.db.models import (
-    BooleanField, Case, CharField, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
-    Subquery, Value, When,
+    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, Min, OuterRef,
+    Q, QuerySet, Subquery, Sum, Value, When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import Exact, GreaterThan, IsNull
 
 from lindung.accounts.scoping import within
@@ -209,10 +210,18 @@ def paid(memberships: QuerySet[Membership], month: Month, paid_on: date) -> int:
     return rebuilt
 
 
+def _current_parts(day: date, path: str = "") -> tuple[Q, Q]:
+    """Protection rows (reached by ``path`` from the queried model) of each person's current membership on ``day``,
+    in two parts: his latest (nearly everyone, the partial index Protection.Meta) and one a later one follows."""
+    # "IN (true)", not the bare column Django writes for "= true": SQLite then walks the index from its first column.
+    registered = Q(**{f"{path}registered__in": [True], f"{path}first__lte": day})
+    return registered & Q(**{f"{path}until__isnull": True}), registered & Q(**{f"{path}until__gt": day})
+
+
 def _current(day: date, path: str = "") -> Q:
     """Protection rows (reached by ``path`` from the queried model) of each person's current membership on ``day``."""
-    return (Q(**{f"{path}registered": True, f"{path}first__lte": day})
-            & (Q(**{f"{path}until__isnull": True}) | Q(**{f"{path}until__gt": day})))
+    latest, followed = _current_parts(day, path)
+    return latest | followed
 
 
 def _arrears(day: date, path: str = "") -> Case:
@@ -228,6 +237,9 @@ def _arrears(day: date, path: str = "") -> Case:
         When(**{path + "first": day}, then=Value(0)),
         When(**{path + "first__gte": due.next().first_day}, then=Value(0)),  # registered after the latest month due
         When(**{path + "last_paid": due.first_day, path + "last_paid_on__lte": day}, then=Value(0)),
+        # Every month from the first to beyond the month due paid, each in time (Protection.regular).
+        When(**{path + "last_paid__gt": due.first_day, path + "last_paid_on__lte": day, path + "regular": True},
+             then=Value(0)),
         When(**{path + "last_paid__isnull": True}, then=Value(due.index) - before_first),
         When(**{path + "last_paid__lt": due.first_day, path + "last_paid_on__lte": day},
              then=Value(due.index) - _MonthIndex(f["last_paid"])),
@@ -314,32 +326,68 @@ class ProtectionCounts:
 _COUNTED = ("aktif", "menunggak", "nonaktif", "berakhir")
 
 
+# What decides the state of a group of members but perhaps their arrears, in the index's order (Protection.Meta).
+_GROUP = ("desa", "first", "ended_on", "lapse_on", "last_paid")
+
+
+def _months_read(day: date, due: Month) -> Q:
+    """Members whose arrears on ``day`` the stored latest month and day paid do not tell (``_arrears``' last
+    case): something was paid after the day, or a history with a gap was paid beyond the month due."""
+    return ((Q(last_paid_on__gt=day) | Q(last_paid__gt=due.first_day, regular=False))
+            & Q(first__lt=min(day, due.next().first_day)))
+
+
 def protection_counts(user, day: date) -> ProtectionCounts:
     """Each person's current membership on ``day`` in the user's area, by state, per kecamatan and in total,
     with ``lapse_next[n]``: those protected today (aktif or menunggak) whose protection lapses within ``n`` days
-    (after the day, on or before day + n) unless someone pays. One pass over the stored protection, in village
-    order; the villages' figures are added up per kecamatan here (a few hundred rows)."""
-    inner = (Protection.objects.filter(within(user, "desa"), _current(day)).order_by()
-             .values("desa", st=_state(day, _arrears(day)), lapse=_lapse()))
-    sql, params = inner.query.sql_with_params()
-    # Keep the inner query a subquery (no flattening), so each member's state is computed once.
-    fence = " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
-    horizons = [connection.ops.adapt_datefield_value(day + timedelta(days=n)) for n in LAPSE_HORIZONS]
-    cliff = ", ".join("SUM(CASE WHEN st IN ('aktif', 'menunggak') AND lapse <= %s THEN 1 ELSE 0 END)"
-                      for _ in LAPSE_HORIZONS)
-    states = ", ".join(f"SUM(CASE WHEN st = '{s}' THEN 1 ELSE 0 END)" for s in _COUNTED)
-    query = f"SELECT desa, {states}, {cliff} FROM ({sql}{fence}) AS members GROUP BY desa ORDER BY desa"
-    by_kecamatan: dict[str, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*horizons, *params])
-        for desa, *counts in cursor.fetchall():
-            found = by_kecamatan.setdefault(desa[:8], [0] * len(counts))
-            for i, n in enumerate(counts):
-                found[i] += int(n)
-    names = dict(Wilayah.objects.filter(code__in=by_kecamatan, level=Level.KECAMATAN).values_list("code", "name"))
-    areas = [AreaProtection(code, names.get(code, code), *counts[:4],
-                            lapse_next=dict(zip(LAPSE_HORIZONS, counts[4:], strict=True)))
-             for code, counts in sorted(by_kecamatan.items())]
+    (after the day, on or before day + n) unless someone pays.
+
+    One pass over the stored protection in index order, grouped by village, first day, end, lapse and latest month
+    paid (some thousands of groups for a million members); each group's state is then said here as ``_state``
+    says it. Their arrears follow from the latest month paid, but for the few members of ``_months_read``: those
+    are read one by one (``_arrears``), in their villages only."""
+    due, owing_from = latest_due_month(day), min(day, latest_due_month(day).next().first_day)
+    area = Protection.objects.filter(within(user, "desa")).order_by()
+    groups: dict[tuple, dict] = {}
+    for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
+        for g in area.filter(part).values(*_GROUP).annotate(n=Count("*"), paid_on=Max("last_paid_on"),
+                                                             regular=Min(Cast("regular", IntegerField()))):
+            key = tuple(g[k] for k in _GROUP)
+            if key in groups:  # the same facts in both parts
+                other = groups[key]
+                g["n"], g["regular"] = g["n"] + other["n"], min(g["regular"], other["regular"])
+                if g["last_paid"]:
+                    g["paid_on"] = max(g["paid_on"], other["paid_on"])
+            groups[key] = g
+    read = [g for g in groups.values() if g["last_paid"] and g["first"] < owing_from
+            and (g["paid_on"] > day or (g["last_paid"] > due.first_day and not g["regular"]))]
+    one_by_one = {}
+    if read:
+        owing = Case(When(GreaterThan(_arrears(day), Value(0)), then=Value(1)), default=Value(0))
+        rows = (area.filter(_current(day), _months_read(day, due), desa__in={g["desa"] for g in read})
+                .values(*_GROUP).annotate(read=Count("*"), owing=Sum(owing, output_field=IntegerField())))
+        one_by_one = {tuple(r[k] for k in _GROUP): (r["read"], r["owing"]) for r in rows}
+    tally: dict[str, Counter] = {}
+    for key, g in groups.items():
+        counts, n = tally.setdefault(g["desa"][:8], Counter()), g["n"]
+        if g["ended_on"] is not None and g["ended_on"] <= day:
+            counts["berakhir"] += n
+        elif g["lapse_on"] <= day:
+            counts["nonaktif"] += n
+        else:
+            read_n, owing_n = one_by_one.get(key, (0, 0))
+            # Paid up to a month before the one due (or never): in arrears, registered before the month due.
+            if g["first"] < owing_from and (g["last_paid"] is None or g["last_paid"] < due.first_day):
+                owing_n += n - read_n
+            counts["menunggak"] += owing_n
+            counts["aktif"] += n - owing_n
+            lapse = None if g["ended_on"] is not None and g["ended_on"] < g["lapse_on"] else g["lapse_on"]
+            for horizon in LAPSE_HORIZONS:
+                counts[horizon] += n if lapse is not None and lapse <= day + timedelta(days=horizon) else 0
+    names = dict(Wilayah.objects.filter(code__in=tally, level=Level.KECAMATAN).values_list("code", "name"))
+    areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),
+                            lapse_next={h: counts[h] for h in LAPSE_HORIZONS})
+             for code, counts in sorted(tally.items())]
     total = AreaProtection("", "", *(sum(getattr(a, s) for a in areas) for s in _COUNTED),
                            lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})
     return ProtectionCounts(day, areas, total)
