@@ -1,5 +1,6 @@
 """The import API: upload with a bearer token, the report, the findings, the review queue; office roles only."""
 
+import openpyxl
 import polars as pl
 import pytest
 from django.test import Client
@@ -98,6 +99,23 @@ def test_an_unreadable_file_ends_failed_with_a_message(api, tmp_path):
     response = post_file(client, tokens["operator"], path)
     assert response.status_code == 201
     assert response.json()["status"] == "failed" and "PDF" in response.json()["error"]
+
+
+def test_a_workbook_asking_for_gigabytes_ends_failed_and_the_register_is_unchanged(api, people, tmp_path):
+    """1.6 KB with one cell at XFD1048576 once killed the background worker; now the import says why."""
+    client, tokens = api
+    book = openpyxl.Workbook()
+    book.active.append(["NIK", "Nama Lengkap"])
+    book.active["XFD1048576"] = "x"
+    book.save(path := tmp_path / "p3ke.xlsx")
+    before = Peserta.objects.count()
+    response = post_file(client, tokens["operator"], path)
+    assert response.status_code == 201
+    assert response.json()["status"] == "failed" and "terlalu besar" in response.json()["error"]
+    assert Peserta.objects.count() == before
+    # The process that read it is alive and reads the next file.
+    good = post_file(client, tokens["operator"], write_xlsx(p3ke_individu(people[:2]), tmp_path / "baik.xlsx"))
+    assert good.json()["status"] == "staged"
 
 
 @pytest.mark.parametrize("name", ["camat", "desa", "pimpinan", "bpjs"])

@@ -8,6 +8,7 @@ import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from lindung.cards.models import Card
 from lindung.cards.verification import verification_url
@@ -48,6 +49,15 @@ def test_a_photo_of_a_cards_qr_opens_the_card_only_in_the_users_area(client, use
     bad = client.post(reverse("cards:scan"), {"photo": SimpleUploadedFile("x.jpg", b"not an image")})
     assert bad.status_code == 400
     assert client.get(reverse("cards:card", args=[outside.number])).status_code == 404
+
+
+def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded(client, users, batch):
+    """8,000 x 8,000 pixels in a few hundred KB would decode into 64 MB to 256 MB, per request."""
+    picture = io.BytesIO()
+    Image.new("L", (8000, 8000)).save(picture, "PNG")
+    client.force_login(users["desa"])
+    refused = client.post(reverse("cards:scan"), {"photo": SimpleUploadedFile("foto.png", picture.getvalue())})
+    assert refused.status_code == 400 and "8000 × 8000" in refused.content.decode()
 
 
 def test_a_card_is_delivered_only_with_the_ktp_checked_or_returned_with_a_reason(client, users, batch):

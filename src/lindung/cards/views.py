@@ -84,9 +84,21 @@ class DeliverForm(forms.Form):
         return data
 
 
+# A 50 MP phone photo is 50 million pixels; a 13,000 x 13,000 PNG of a few KB would decode into a gigabyte.
+PHOTO_MAX_PIXELS = 60_000_000
+
+
 class ScanForm(forms.Form):
     photo = forms.ImageField(label=gettext_lazy("A photo of the card's QR code"), widget=forms.ClearableFileInput(
         attrs={"accept": "image/*", "capture": "environment"}))
+
+    def clean_photo(self):
+        photo = self.cleaned_data["photo"]
+        width, height = photo.image.size  # from the header: nothing is decoded yet
+        if width * height > PHOTO_MAX_PIXELS:
+            raise ValidationError(_("The photo is %(width)s × %(height)s pixels, too large: take it with the phone's "
+                                    "camera.") % {"width": width, "height": height})
+        return photo
 
 
 def _list(request, form=None, status=200, scan=None, extra=None):
@@ -185,6 +197,7 @@ def _qr_card_number(photo) -> str | None:
     """The card number in the QR of a photo: the QR holds the public link /v/<token>/ with a signed token."""
     try:
         image = Image.open(photo)
+        image.draft("RGB", (2000, 2000))  # a JPEG decodes straight at a half, a quarter or an eighth of its size
         image.load()
     except (UnidentifiedImageError, OSError):
         return None

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import fastexcel
 import polars as pl
 
+from lindung.pipeline import sandbox
 from lindung.pipeline.schema import FIELDS, NIK_NUMBER_CELL, ROW, ReadResult
 from lindung.pipeline.sources import (
     KNOWN_KEYS,
@@ -232,9 +233,12 @@ def _excel_tables(data: bytes, known: frozenset[str], max_columns: int) -> Itera
     """
     found, too_wide = False, 0
     try:
+        sandbox.check(data)  # a hostile workbook ends a child process, not this one
         excel = fastexcel.read_excel(data)  # bytes, so calamine tells the format from the content
-    except fastexcel.FastExcelError as e:
+    except (fastexcel.FastExcelError, sandbox.Unreadable) as e:
         raise _unreadable() from e
+    except sandbox.TooBig as e:
+        raise _too_big() from e
     for name in excel.sheet_names:
         try:
             # Each load parses the whole sheet, so load once, all text; skip_rows=0 keeps leading empty
@@ -270,6 +274,15 @@ def _sheet_table(excel, name: str, idx: int, frame: pl.DataFrame, absolute: list
         return cells.to_polars().to_series().slice(idx + 1).is_not_null()
 
     return _Table(idx, headers, lambda cols: below.lazy().select(f"c{i}" for i in cols), name, number_cells)
+
+
+def _too_big() -> ReadError:
+    return ReadError(
+        "too_big",
+        "Berkas Excel ini terlalu besar untuk dibaca: ada sel yang sangat jauh dari yang lain (misalnya di kolom "
+        "XFD atau baris 1.048.576) atau isinya mengembang terlalu besar. Salin hanya tabel datanya ke buku kerja "
+        "baru, lalu simpan sebagai .xlsx.",
+    )
 
 
 def _unreadable() -> ReadError:
