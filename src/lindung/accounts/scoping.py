@@ -18,17 +18,19 @@ def area_code(user) -> str | None:
     return user.area_id
 
 
-def within(user, field: str) -> Q:
-    """A filter keeping rows whose region code (in `field`) lies in the user's area."""
+def within(user, field: str, *, as_range: bool = False) -> Q:
+    """A filter keeping rows whose region code (in `field`) lies in the user's area. ``as_range``: on SQLite as a
+    range of codes, for a query that should walk an index of the codes (the regent's counts); elsewhere it would
+    change plans that read in another order and stop early (a list's first page)."""
     code = area_code(user)
     if code is None:
         return Q(pk__in=[])
     if len(code.split(".")) == Level.DESA:
         return Q(**{field: code})
-    if connection.vendor == "sqlite":
+    if as_range and connection.vendor == "sqlite":
         # Codes are digits and dots, so the codes from CODE up to CODE/ ('/' follows '.') are CODE and those under
-        # it: a range SQLite walks in an index, where its LIKE … ESCAPE is read row by row (half a second over a
-        # million rows). PostgreSQL's collations need not sort '.' before '/': it keeps the prefix.
+        # it, a range in an index, where SQLite reads LIKE … ESCAPE row by row (half a second over a million rows).
+        # PostgreSQL's collations need not sort '.' before '/': it keeps the prefix.
         return Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
     return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 

@@ -347,7 +347,7 @@ def protection_counts(user, day: date) -> ProtectionCounts:
     says it. Their arrears follow from the latest month paid, but for the few members of ``_months_read``: those
     are read one by one (``_arrears``), in their villages only."""
     due, owing_from = latest_due_month(day), min(day, latest_due_month(day).next().first_day)
-    area = Protection.objects.filter(within(user, "desa")).order_by()
+    area = Protection.objects.filter(within(user, "desa", as_range=True)).order_by()
     groups: dict[tuple, dict] = {}
     for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
         for g in area.filter(part).values(*_GROUP).annotate(n=Count("*"), paid_on=Max("last_paid_on"),
