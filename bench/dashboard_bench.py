@@ -18,7 +18,7 @@ size, N people spread over Kaur's villages, written with plain INSERTs (not time
 - a card for every kaur-2026 member, most delivered, some held since September, and a death claim for 0.3% of them.
 
 Timed, each three times up to 100,000 people and once above (the best reported): the protection counts alone
-(`protection_counts`, one query), the whole page's figures (`dashboard`: the counts, the year's budget, cards,
+(`protection_counts`, two grouped queries), the whole page's figures (`dashboard`: the counts, the year's budget, cards,
 claims), and the first page of the lapse cliff's list (a fetch of 50 rows, without the paginator's count). The
 baseline, in the same run: for `--baseline-people` (5,000) people, the plain loop — each person's current
 membership, its payments read (`membership_coverage`, a query per member) and `coverage.status_on` — extrapolated
