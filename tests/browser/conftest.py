@@ -30,6 +30,13 @@ def log_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_test_id("total-workers")).to_be_visible()
 
 
+def fill_programme(form, code: str, name: str, year: int, budget: str) -> None:
+    """The new-programme form, January to December of ``year``, with ``budget`` typed as given."""
+    for field, value in (("code", code), ("name", name), ("year", str(year)), ("start", f"{year}-01"),
+                         ("end", f"{year}-12"), ("budget", budget)):
+        form.locator(f"input[name={field}]").fill(value)
+
+
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lindung.enrolment.models import Membership
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_programme, log_in
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, make_peserta
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,12 +82,7 @@ def test_plan_compare_approve_register_and_read_the_answer(page: Page, live_serv
     page.locator("header nav").get_by_role("link", name="Program", exact=True).click()
     page.locator('a[href="/program/baru/"]').click()
     form = page.get_by_test_id("programme-form")
-    form.locator("input[name=code]").fill(CODE)
-    form.locator("input[name=name]").fill("Perlindungan Nelayan dan Pekerja Rentan 2025")
-    form.locator("input[name=year]").fill("2025")
-    form.locator("input[name=start]").fill("2025-01")
-    form.locator("input[name=end]").fill("2025-12")
-    form.locator("input[name=budget]").fill(str(BUDGET))
+    fill_programme(form, CODE, "Perlindungan Nelayan dan Pekerja Rentan 2025", 2025, str(BUDGET))
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(f"{base}/program/{CODE}/")
     expect(page.locator(".msg.success")).to_have_text("Program disimpan.")

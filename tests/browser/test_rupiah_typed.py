@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lindung.programs.models import Programme
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fill_programme, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,12 +15,7 @@ def test_the_office_types_five_hundred_million(page: Page, live_server, users):
     log_in(page, base, "operator")
     page.goto(base + "/program/baru/")
     form = page.get_by_test_id("programme-form")
-    form.locator("input[name=code]").fill("kaur-2026")
-    form.locator("input[name=name]").fill("Pekerja Rentan 2026")
-    form.locator("input[name=year]").fill("2026")
-    form.locator("input[name=start]").fill("2026-01")
-    form.locator("input[name=end]").fill("2026-12")
-    form.locator("input[name=budget]").fill("500.000.000")
+    fill_programme(form, "kaur-2026", "Pekerja Rentan 2026", 2026, "500.000.000")
     expect(form.locator("#id_budget_words")).to_have_text("Rp500.000.000 — lima ratus juta rupiah")
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(f"{base}/program/kaur-2026/")

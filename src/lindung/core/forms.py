@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from lokal import format_rupiah
 
 # Whole Rupiah as typed in Indonesia: 500000000, 500.000.000, Rp500.000.000, Rp 500.000.000 (dots group thousands),
 # with an optional ",00" or ",-" as prices are written. "500,5", "1.000.00" or "500.000,50" can be read two ways:
@@ -18,11 +19,6 @@ def parse_rupiah(text: str) -> int:
     if not match:
         raise ValueError(text)
     return int(match[1].replace(".", ""))
-
-
-def rupiah_text(amount: int) -> str:
-    """500000000 -> "500.000.000", as a Rupiah field shows a saved amount (the way it is typed)."""
-    return f"{amount:,}".replace(",", ".")
 
 
 class RupiahInput(forms.TextInput):
@@ -39,7 +35,8 @@ class RupiahInput(forms.TextInput):
         return context
 
     def format_value(self, value):
-        return rupiah_text(value) if isinstance(value, int) else super().format_value(value)
+        # A saved amount shown the way it is typed: 500.000.000.
+        return format_rupiah(value, symbol=False) if isinstance(value, int) else super().format_value(value)
 
 
 class RupiahField(forms.Field):
@@ -48,7 +45,6 @@ class RupiahField(forms.Field):
     widget = RupiahInput
 
     def __init__(self, *, min_value: int | None = 0, max_value: int | None = None, **kwargs):
-        kwargs.pop("max_length", None)  # a model field's, when a ModelForm builds this field
         super().__init__(**kwargs)
         self.min_value, self.max_value = min_value, max_value
 
@@ -65,9 +61,9 @@ class RupiahField(forms.Field):
             raise ValidationError(_("Write the amount in whole Rupiah, e.g. 500.000.000 or 500000000, without "
                                     "decimals."), code="invalid") from None
         if self.min_value is not None and amount < self.min_value:
-            raise ValidationError(_("At least %(amount)s.") % {"amount": f"Rp{rupiah_text(self.min_value)}"})
+            raise ValidationError(_("At least %(amount)s.") % {"amount": format_rupiah(self.min_value)})
         if self.max_value is not None and amount > self.max_value:
-            raise ValidationError(_("At most %(amount)s.") % {"amount": f"Rp{rupiah_text(self.max_value)}"})
+            raise ValidationError(_("At most %(amount)s.") % {"amount": format_rupiah(self.max_value)})
         return amount
 
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from lokal import format_rupiah
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.cards.selectors import overdue_cards, overdue_upstream
@@ -18,7 +19,7 @@ from lindung.rules.terbilang import rupiah_terbilang
 
 from . import dashboard as figures
 from .dashboard_pdf import dashboard_pdf
-from .forms import parse_rupiah, rupiah_text
+from .forms import parse_rupiah
 
 
 @login_required
@@ -104,7 +105,7 @@ def rupiah_words(request):
         return HttpResponse(format_html('<span class="error">{}</span>', _("Not a whole Rupiah amount: write e.g. "
                                                                              "500.000.000.")))
     words = f" — {rupiah_terbilang(amount)}" if get_language() == "id" else ""
-    return HttpResponse(format_html("Rp{}{}", rupiah_text(amount), words))
+    return HttpResponse(format_html("{}{}", format_rupiah(amount), words))
 
 
 @require_GET

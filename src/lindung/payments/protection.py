@@ -44,8 +44,8 @@ from datetime import date, timedelta
 
 from django.db import NotSupportedError
 from django.db.models import (
-    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, Min, OuterRef,
-    Q, QuerySet, Subquery, Sum, Value, When,
+    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, Min,
+    OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import Exact, GreaterThan, IsNull
@@ -330,11 +330,11 @@ _COUNTED = ("aktif", "menunggak", "nonaktif", "berakhir")
 _GROUP = ("desa", "first", "ended_on", "lapse_on", "last_paid")
 
 
-def _months_read(day: date, due: Month) -> Q:
+def _months_read(day: date, due: Month, owing_from: date) -> Q:
     """Members whose arrears on ``day`` the stored latest month and day paid do not tell (``_arrears``' last
-    case): something was paid after the day, or a history with a gap was paid beyond the month due."""
-    return ((Q(last_paid_on__gt=day) | Q(last_paid__gt=due.first_day, regular=False))
-            & Q(first__lt=min(day, due.next().first_day)))
+    case): something was paid after the day, or a history with a gap was paid beyond the month due; registered
+    before ``owing_from`` (else nothing is due). protection_counts asks the same of its groups first."""
+    return (Q(last_paid_on__gt=day) | Q(last_paid__gt=due.first_day, regular=False)) & Q(first__lt=owing_from)
 
 
 def protection_counts(user, day: date) -> ProtectionCounts:
@@ -346,7 +346,8 @@ def protection_counts(user, day: date) -> ProtectionCounts:
     paid (some thousands of groups for a million members); each group's state is then said here as ``_state``
     says it. Their arrears follow from the latest month paid, but for the few members of ``_months_read``: those
     are read one by one (``_arrears``), in their villages only."""
-    due, owing_from = latest_due_month(day), min(day, latest_due_month(day).next().first_day)
+    due = latest_due_month(day)
+    owing_from = min(day, due.next().first_day)  # registered on the day or after the month due: nothing owed
     area = Protection.objects.filter(within(user, "desa", as_range=True)).order_by()
     groups: dict[tuple, dict] = {}
     for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
@@ -359,12 +360,13 @@ def protection_counts(user, day: date) -> ProtectionCounts:
                 if g["last_paid"]:
                     g["paid_on"] = max(g["paid_on"], other["paid_on"])
             groups[key] = g
+    # The groups with members of _months_read: their latest day paid is after the day, or not all are regular.
     read = [g for g in groups.values() if g["last_paid"] and g["first"] < owing_from
             and (g["paid_on"] > day or (g["last_paid"] > due.first_day and not g["regular"]))]
     one_by_one = {}
     if read:
         owing = Case(When(GreaterThan(_arrears(day), Value(0)), then=Value(1)), default=Value(0))
-        rows = (area.filter(_current(day), _months_read(day, due), desa__in={g["desa"] for g in read})
+        rows = (area.filter(_current(day), _months_read(day, due, owing_from), desa__in={g["desa"] for g in read})
                 .values(*_GROUP).annotate(read=Count("*"), owing=Sum(owing, output_field=IntegerField())))
         one_by_one = {tuple(r[k] for k in _GROUP): (r["read"], r["owing"]) for r in rows}
     tally: dict[str, Counter] = {}

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 MEMORY_MB = int(os.environ.get("LINDUNG_PARSE_MEMORY_MB", "1024"))  # 200,000 rows x 19 columns need ~400 MB
 SECONDS = int(os.environ.get("LINDUNG_PARSE_SECONDS", "120"))
@@ -59,7 +60,7 @@ def _child(workbook: str, memory_mb: int, seconds: int, max_cells: int) -> int:
     import fastexcel  # after the limits
 
     try:
-        excel = fastexcel.read_excel(open(workbook, "rb").read())
+        excel = fastexcel.read_excel(Path(workbook).read_bytes())
         for name in excel.sheet_names:  # as readers._excel_tables loads them: each sheet whole, as text
             sheet = excel.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
             if sheet.width * sheet.height > max_cells:
