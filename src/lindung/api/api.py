@@ -18,6 +18,7 @@ from lindung.cards.models import Card, Handover, PrintBatch
 from lindung.claims import selectors as claims
 from lindung.claims import services as claim_services
 from lindung.claims.models import Claim, Heir
+from lindung.core.forms import parse_rupiah
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
 from lindung.payments import services as payment_services
@@ -49,6 +50,7 @@ from .schemas import (
     ClaimIn,
     ClaimOut,
     ClaimReportOut,
+    ContinueIn,
     CoverageOut,
     DecideIn,
     FindingOut,
@@ -67,6 +69,7 @@ from .schemas import (
     PlanOut,
     PrintBatchOut,
     PrintIn,
+    ProgrammeDetailOut,
     ProgrammeOut,
     ReconciliationOut,
     RegionOut,
@@ -202,7 +205,13 @@ def _programme_out(p: Programme) -> dict:
     return {"code": p.code, "name": p.name, "year": p.year, "status": p.status, "first_month": str(p.first_month),
             "last_month": str(p.last_month), "funding_source": p.funding_source, "budget": p.budget,
             "income_tier": p.income_tier, "package": p.package, "monthly_cost": programs.known_monthly_cost(p), "pks_number": p.pks_number,
-            "pks_date": p.pks_date, "plan": p.plan.number if p.plan else None}
+            "pks_date": p.pks_date, "plan": p.plan.number if p.plan else None,
+            "continues": p.continues.code if p.continues else None}
+
+
+def _programme_detail(user, p: Programme) -> dict:
+    return {**_programme_out(p), "continuation": programs.continuation_figures(p, programs.candidates(user, p))
+            if p.continues_id else None}
 
 
 def _scenario_out(user, s: Scenario) -> dict:
@@ -229,12 +238,24 @@ def _settings(programme: Programme, data: ScenarioIn) -> programs.Settings:
 
 @api.get("/programmes", response=list[ProgrammeOut], tags=["programmes"])
 def programme_list(request):
-    return [_programme_out(p) for p in programs.programmes_for(request.user).select_related("plan")]
+    return [_programme_out(p) for p in programs.programmes_for(request.user).select_related("plan", "continues")]
 
 
-@api.get("/programmes/{code}", response=ProgrammeOut, tags=["programmes"])
+@api.get("/programmes/{code}", response=ProgrammeDetailOut, tags=["programmes"])
 def programme(request, code: str):
-    return _programme_out(_programme(request, code))
+    """The programme; one continuing another says its continuing members, newcomers, gaps and warnings."""
+    return _programme_detail(request.user, _programme(request, code))
+
+
+@api.post("/programmes/{code}/continue", response={201: ProgrammeDetailOut}, tags=["programmes"])
+def programme_continue(request, code: str, data: ContinueIn):
+    """Next year's draft programme continuing this one: its members keep their KPJ and come first in the plan."""
+    try:
+        budget = data.budget if isinstance(data.budget, int) else parse_rupiah(data.budget)
+    except ValueError:
+        raise HttpError(422, "budget: bukan jumlah Rupiah utuh, tulis misalnya 500000000 atau 500.000.000.")
+    made = program_services.continue_programme(request.user, _programme(request, code), data.year, budget)
+    return Status(201, _programme_detail(request.user, made))
 
 
 @api.post("/programmes/{code}/plan", response=PlanOut, tags=["programmes"])

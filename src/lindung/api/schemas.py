@@ -87,6 +87,33 @@ class ProgrammeOut(Schema):
     pks_number: str
     pks_date: date | None
     plan: int | None  # the approved scenario's number
+    continues: str | None = None  # the code of the earlier programme it continues
+
+
+class ContinueIn(Schema):
+    year: int
+    budget: int | str  # Rupiah: 500000000 or "500.000.000"
+
+
+class GapOut(Schema):
+    no_gap: int
+    in_arrears: int
+    lapsed: int
+
+
+class ContinuationOut(Schema):
+    continues: str
+    continuing: int  # members of the earlier programme going on (a KPJ, not ended, no live life event)
+    keep_kpj: int  # of them, not lapsed by the first day: registered with their KPJ, no new registration
+    continuing_eligible: int
+    newcomers_eligible: int
+    gap: GapOut
+    lapse_dates: dict[str, int]  # of those lapsed: the day -> how many
+    warnings: list[str]
+
+
+class ProgrammeDetailOut(ProgrammeOut):
+    continuation: ContinuationOut | None = None  # for a programme continuing another, in the reader's area
 
 
 class ScenarioIn(Schema):

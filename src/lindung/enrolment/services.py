@@ -32,13 +32,19 @@ def _may_enrol(user) -> None:
     require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengurus pendaftaran ke BPJS.")
 
 
-def add_candidates(user, programme, lines) -> int:
-    """Memberships for an approved plan's covered lines (called inside the approval's transaction)."""
-    made = [Membership(programme=programme, peserta_id=line.peserta_id, first=line.first, last=line.last)
+def add_candidates(user, programme, lines, kpj: dict[int, str] | None = None) -> int:
+    """Memberships for an approved plan's covered lines (called inside the approval's transaction). Those in
+    ``kpj`` (person id -> KPJ: continuing members of the programme it continues) are registered already with
+    their KPJ, so no registration file lists them; the others are candidates for one."""
+    kpj = kpj or {}
+    made = [Membership(programme=programme, peserta_id=line.peserta_id, first=line.first, last=line.last,
+                       **({"status": S.REGISTERED, "kpj": kpj[line.peserta_id]} if line.peserta_id in kpj else {}))
             for line in lines.only("peserta_id", "first", "last")]
     bulk_create_with_history(made, Membership, batch_size=2000, default_user=user)
     refresh_statistics(len(made), Membership)
     protection.refresh(programme.memberships.all())
+    # A new registered membership is its person's current one from its first month (protection's ``until``).
+    protection.refresh_people([m.peserta_id for m in made if m.status == S.REGISTERED])
     return len(made)
 
 

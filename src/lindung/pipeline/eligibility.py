@@ -28,6 +28,9 @@ class Rules:
     require_extreme_poverty: bool = False
     excluded: frozenset[str] = frozenset()  # NIKs to exclude (e.g. BPJS wage-earner members)
     enrolled: frozenset[str] = frozenset()  # NIKs already enrolled in another programme
+    # NIKs of members continuing an earlier programme with their KPJ: the age limit applies at registration
+    # only, so max_age does not stop them (DOMAIN §3 [firm])
+    continuing: frozenset[str] = frozenset()
     # NIK -> why a life event keeps him out (died, even if only reported; moved out; covered by another payer)
     life_events: tuple[tuple[str, str], ...] = ()
 
@@ -105,7 +108,7 @@ def _reasons(rules: Rules) -> pl.Expr:
         pl.when(age < rules.min_age).then(
             pl.format(f"Usia {{}} tahun pada {on}: minimal {rules.min_age}", age)
         ),
-        pl.when(age > rules.max_age).then(
+        pl.when((age > rules.max_age) & ~pl.col("nik").is_in(list(rules.continuing)).fill_null(False)).then(
             pl.format(f"Usia {{}} tahun pada {on}: harus di bawah {rules.max_age + 1}", age)
         ),
         pl.when(~has_job).then(pl.lit("Tidak punya pekerjaan yang diizinkan")),

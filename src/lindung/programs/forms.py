@@ -30,12 +30,17 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["code", "name", "year", "start", "end", "funding_source", "budget", "income_tier", "include_jht",
-                  "pks_number", "pks_date"]
+                  "continues", "pks_number", "pks_date"]
         widgets = {"pks_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         field_classes = {"budget": RupiahField, "income_tier": RupiahField}
+        help_texts = {"continues": _("Its members with a KPJ keep it and come first in the plan; a new programme "
+                                     "takes its rules, weights and occupations.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only a programme with an approved plan has members to continue.
+        self.fields["continues"].queryset = Programme.objects.exclude(status=Programme.Status.DRAFT).exclude(
+            pk=self.instance.pk)
         if self.instance.pk:
             self.fields["code"].disabled = True
             if self.instance.status != Programme.Status.DRAFT:
@@ -52,6 +57,8 @@ class ProgrammeForm(forms.ModelForm):
                 self.add_error("end", _("A programme runs for at most 12 months."))
             elif year and start.year != year:
                 self.add_error("start", _("The first month is not in the programme's year."))
+            elif data.get("continues") and data["continues"].year >= start.year:
+                self.add_error("continues", _("Only a programme of an earlier year can be continued."))
             elif data.get("funding_source") and data.get("income_tier"):
                 try:
                     highest_monthly(Month.of(start), Month.of(end), data["funding_source"], data["income_tier"],

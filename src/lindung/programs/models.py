@@ -35,6 +35,9 @@ class Programme(models.Model):
     pks_date = models.DateField(_("cooperation agreement (PKS) date"), null=True, blank=True)
     plan = models.OneToOneField("Scenario", models.PROTECT, null=True, blank=True, related_name="+",
                                 verbose_name=_("approved plan"))
+    # An earlier year's programme this one continues: its members keep their KPJ and come first in the plan.
+    continues = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="continued_by",
+                                  verbose_name=_("continues the programme"))
     # Eligibility (DOMAIN.md §3): settings with the documented defaults.
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=18)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), default=64, help_text=_("Under 65 at registration."))

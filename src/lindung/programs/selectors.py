@@ -1,20 +1,23 @@
 """Who is eligible in a programme and in which order — always for the reader's area only."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from lindung.accounts.scoping import area_code, sees_code, within
 from lindung.enrolment.models import Membership
-from lindung.life.selectors import excluded_reasons
+from lindung.life.selectors import excluded_reasons, live_events
+from lindung.payments.models import PaidMonth
+from lindung.payments.selectors import as_coverage
 from lindung.pipeline import eligibility
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.selectors import peserta_for
-from lindung.rules import planner
-from lindung.rules.contributions import Month, highest_monthly, month_range
+from lindung.rules import continuation, planner
+from lindung.rules.contributions import Month, due_date, highest_monthly, month_range
 from lindung.wilayah.models import Wilayah
 
 from .models import PlanLine, Programme, Scenario
@@ -28,28 +31,35 @@ def programmes_for(user) -> QuerySet[Programme]:
     return Programme.objects.all() if area_code(user) else Programme.objects.none()
 
 
-def rules_of(programme: Programme) -> tuple[eligibility.Rules, eligibility.Weights]:
+def rules_of(programme: Programme, continuing: "list[Continuing] | None" = None
+             ) -> tuple[eligibility.Rules, eligibility.Weights]:
+    """The programme's rules and weights; ``continuing``: its continuing members, when the caller has them."""
     allowed = frozenset(programme.occupations.values_list("code", flat=True)) or None
+    going_on = continuing_members(programme) if continuing is None else continuing
     rules = eligibility.Rules(
         start=programme.start, min_age=programme.min_age, max_age=programme.max_age, occupations=allowed,
         desil_max=programme.desil_max, require_extreme_poverty=programme.require_extreme_poverty,
         excluded=frozenset(programme.exclusions.values_list("nik", flat=True)),
         life_events=tuple(excluded_reasons().items()),
+        continuing=frozenset(c.membership.peserta.nik for c in going_on if c.keeps_kpj),
     )
-    weights = eligibility.Weights(
+    return rules, weights_of(programme)
+
+
+def weights_of(programme: Programme) -> eligibility.Weights:
+    return eligibility.Weights(
         desil=programme.weight_desil, extreme_poverty=programme.weight_extreme_poverty,
         high_risk_occupation=programme.weight_high_risk, head_of_household=programme.weight_head_of_household,
         per_dependant=programme.weight_per_dependant, max_dependants=programme.max_dependants,
     )
-    return rules, weights
 
 
-def assessment(user, programme: Programme) -> pl.DataFrame:
+def assessment(user, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.DataFrame:
     """Every worker of the user's area with eligible, reasons and priority, best first."""
-    return assess_workers(peserta_for(user), programme)
+    return assess_workers(peserta_for(user), programme, continuing)
 
 
-def assess_workers(workers, programme: Programme) -> pl.DataFrame:
+def assess_workers(workers, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.DataFrame:
     """The assessment of a queryset of workers (callers scope it; the CLI works for the whole regency)."""
     rows = list(workers.values_list(*COLUMNS))
     frame = pl.DataFrame(rows, schema={
@@ -60,7 +70,7 @@ def assess_workers(workers, programme: Programme) -> pl.DataFrame:
         pl.concat_list(pl.col("job1"), pl.col("job2")).list.drop_nulls().alias("pekerjaan"),
         pl.when(pl.col("id_keluarga") == "").then(None).otherwise(pl.col("id_keluarga")).alias("id_keluarga"),
     ).drop("job1", "job2")
-    rules, weights = rules_of(programme)
+    rules, weights = rules_of(programme, continuing)
     high_risk = frozenset(Pekerjaan.objects.filter(high_risk=True).values_list("code", flat=True))
     assessed = eligibility.assess(frame, rules, weights, high_risk=high_risk)
     return assessed.sort(["eligible", "priority", "nik"], descending=[True, True, False])
@@ -92,10 +102,61 @@ def known_monthly_cost(programme: Programme) -> int | None:
         return None
 
 
+# Continuing an earlier programme into a new year.
+
+@dataclass(frozen=True)
+class Continuing:
+    """A member of the programme a new one continues, with his gap before the new programme's first month."""
+
+    membership: Membership  # of the earlier programme, with its peserta and village
+    gap: continuation.Gap
+
+    @property
+    def keeps_kpj(self) -> bool:
+        """Not lapsed when the new programme starts: he goes on with his KPJ, without a new registration."""
+        return self.gap.kind != "lapsed"
+
+
+def continuing_members(programme: Programme, memberships: QuerySet[Membership] | None = None,
+                       first: Month | None = None) -> list[Continuing]:
+    """The members of the programme ``programme`` continues who may go on, in NIK order: registered by BPJS (a
+    KPJ), not ended (died, left) and without a live life event; none when it continues none. ``memberships``
+    scopes them (to the user's area); the whole regency's by default. The gap runs to ``first`` (a plan's first
+    month), by default the programme's."""
+    earlier = programme.continues
+    if earlier is None:
+        return []
+    found = ((Membership.objects.all() if memberships is None else memberships)
+             .filter(programme=earlier, status__in=[Membership.Status.REGISTERED, Membership.Status.ACTIVE],
+                     ended_on__isnull=True).exclude(kpj="").exclude(peserta__in=live_events().values("peserta")))
+    paid = defaultdict(list)
+    for p in (PaidMonth.objects.filter(membership__in=found.values("pk")).order_by("membership_id", "month")
+              .values_list("membership_id", "month", "payer", "paid_on", named=True)):
+        paid[p.membership_id].append(p)
+    today, first = timezone.localdate(), first or programme.first_month
+    members = []
+    for m in found.select_related("peserta__desa").order_by("peserta__nik"):
+        months = paid[m.pk]
+        # While the earlier programme runs, the months its plan funds after the last one paid are still to be
+        # paid: on their due date (today, for one due already), so no gap shows that its plan closes.
+        planned = [] if earlier.status == Programme.Status.CLOSED else [
+            PaidMonth(month=month.first_day, payer=earlier.funding_source, paid_on=max(due_date(month), today))
+            for month in month_range(Month.of(months[-1].month).next() if months else Month.of(m.first),
+                                     Month.of(m.last))]
+        members.append(Continuing(m, continuation.gap(as_coverage(m, months + planned), first)))
+    return members
+
+
+def continuing_for(user, programme: Programme) -> list[Continuing]:
+    """``continuing_members`` of the user's area."""
+    return continuing_members(programme, Membership.objects.filter(within(user, "peserta__desa__code")))
+
+
 @dataclass(frozen=True)
 class Candidates:
     workers: list[planner.Worker]  # key = NIK
     ids: dict[str, int]  # NIK -> Peserta id
+    continuing: list[Continuing]  # of the programme it continues (eligible or not); [] when it continues none
 
 
 def candidates(user, programme: Programme) -> Candidates:
@@ -109,17 +170,40 @@ def regency_candidates(programme: Programme) -> Candidates:
 
 
 def _candidates(workers, memberships, programme: Programme) -> Candidates:
-    """With the month each continuing member is covered until: the last funded month of an active
-    membership of an earlier programme."""
-    eligible = assess_workers(workers, programme).filter(pl.col("eligible")).select("id", "nik", "priority", "desa")
+    """With the month each worker is covered until: the last funded month of an active membership of an earlier
+    programme. For a programme continuing another, its continuing members are the continuing ones, whatever
+    their gap; otherwise those covered until the month before the plan's first."""
+    continuing = continuing_members(programme, memberships)
+    going_on = {c.membership.peserta_id for c in continuing} if programme.continues_id else None
+    eligible = (assess_workers(workers, programme, continuing).filter(pl.col("eligible"))
+                .select("id", "nik", "priority", "desa"))
     covered = dict(memberships.filter(status=Membership.Status.ACTIVE, last__lt=programme.start)
                    .values("peserta_id").annotate(until=Max("last")).values_list("peserta_id", "until"))
     found, ids = [], {}
     for pk, nik, priority, desa in eligible.iter_rows():
         until = covered.get(pk)
-        found.append(planner.Worker(nik, priority, desa[:8], Month(until.year, until.month) if until else None))
+        found.append(planner.Worker(nik, priority, desa[:8], Month(until.year, until.month) if until else None,
+                                    None if going_on is None else pk in going_on))
         ids[nik] = pk
-    return Candidates(found, ids)
+    return Candidates(found, ids, continuing)
+
+
+def continuation_figures(programme: Programme, found: Candidates) -> dict | None:
+    """What continuing ``programme``'s earlier one means, for the page, the CLI and the API: its continuing
+    members (those keeping their KPJ, those eligible again), the eligible newcomers, the gaps before the first
+    month, the lapse dates of those who lapsed, and the warnings. None when it continues none."""
+    if programme.continues is None:
+        return None
+    gaps = [c.gap for c in found.continuing]
+    lapsed = Counter(g.lapse for g in gaps if g.kind == "lapsed")
+    return {
+        "continues": programme.continues.code, "continuing": len(gaps),
+        "keep_kpj": sum(c.keeps_kpj for c in found.continuing),
+        "continuing_eligible": sum(bool(w.continuing) for w in found.workers),
+        "newcomers_eligible": sum(not w.continuing for w in found.workers),
+        "gap": continuation.counts(gaps), "lapse_dates": {day.isoformat(): n for day, n in sorted(lapsed.items())},
+        "warnings": continuation.warnings(gaps, programme.first_month),
+    }
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Writes to programmes: checked, audited."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.enrolment import services as enrolment
+from lindung.rules.contributions import Month, UnknownTier
 from lindung.rules.nik import parse_nik
 
 from . import selectors
@@ -56,26 +59,83 @@ def add_exclusions(user, programme: Programme, text: str, reason: str) -> tuple[
     return len(new), []
 
 
+# What a programme continuing another takes from it, besides the occupations: its rules and weights.
+CONTINUED_RULES = ["min_age", "max_age", "desil_max", "require_extreme_poverty", "weight_desil",
+                   "weight_extreme_poverty", "weight_high_risk", "weight_head_of_household", "weight_per_dependant",
+                   "max_dependants"]
+
+
 @transaction.atomic
 def save_programme(user, programme: Programme) -> Programme:
     """Create a programme, or change its settings. Once approved only the cooperation agreement (PKS)
-    may still change: the plan was approved for that budget and period."""
+    may still change: the plan was approved for that budget and period. A new programme continuing an
+    earlier one takes its rules, weights and occupations (the rules page changes them)."""
     require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat atau mengubah program.")
     created = programme.pk is None
     if not created:
         before = Programme.objects.select_for_update().get(pk=programme.pk)
-        fixed = ["year", "start", "end", "funding_source", "budget", "income_tier", "include_jht"]
+        fixed = ["year", "start", "end", "funding_source", "budget", "income_tier", "include_jht", "continues_id"]
         if before.status != Programme.Status.DRAFT and any(getattr(before, f) != getattr(programme, f) for f in fixed):
             raise ValidationError("Program sudah disetujui: anggaran, periode dan paket tidak dapat diubah lagi.")
         if before.status == Programme.Status.CLOSED:
             raise ValidationError("Program sudah ditutup.")
     else:
         programme.created_by = user
+    earlier = programme.continues
+    if earlier is not None:
+        _check_continues(programme, earlier)
+        if created:
+            for field in CONTINUED_RULES:
+                setattr(programme, field, getattr(earlier, field))
     programme._history_user = user
     programme.save()
+    if created and earlier is not None:
+        programme.occupations.set(earlier.occupations.all())
     record_event(user, "programs.created" if created else "programs.changed", target=f"programme:{programme.pk}",
                  summary=f"Program {programme.code}: pagu {format_rupiah(programme.budget)}, {programme.first_month}"
                          f" s.d. {programme.last_month}.")
+    return programme
+
+
+def _check_continues(programme: Programme, earlier: Programme) -> None:
+    if earlier.status == Programme.Status.DRAFT:
+        raise ValidationError(f"Program {earlier.code} belum punya rencana yang disetujui: belum ada peserta "
+                              "yang dapat dilanjutkan.")
+    if earlier.year >= programme.year:
+        raise ValidationError(f"Program lanjutan harus untuk tahun sesudah {earlier.year}.")
+    other = earlier.continued_by.exclude(pk=programme.pk).first()
+    if other is not None:
+        raise ValidationError(f"Program {earlier.code} sudah dilanjutkan oleh program {other.code}.")
+
+
+def next_year(earlier: Programme, year: int, budget: int) -> Programme:
+    """The programme continuing ``earlier`` in ``year``, not saved: the whole year, the same funding, income tier
+    and package; its code and name say the new year where the earlier ones said theirs."""
+    old = str(earlier.year)
+    code = earlier.code[:-len(old)] + str(year) if earlier.code.endswith(old) else f"{earlier.code}-{year}"
+    name = earlier.name.replace(old, str(year)) if old in earlier.name else f"{earlier.name} {year}"
+    return Programme(code=code[:40], name=name[:120], year=year, start=date(year, 1, 1), end=date(year, 12, 1),
+                     budget=budget, funding_source=earlier.funding_source, income_tier=earlier.income_tier,
+                     include_jht=earlier.include_jht, continues=earlier)
+
+
+@transaction.atomic
+def continue_programme(user, earlier: Programme, year: int, budget: int) -> Programme:
+    """Next year's draft programme continuing ``earlier`` (see ``next_year``; rules as ``save_programme``)."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat atau mengubah program.")
+    if budget <= 0:
+        raise ValidationError("Pagu program harus lebih dari nol.")
+    programme = next_year(earlier, year, budget)
+    _check_continues(programme, earlier)
+    if Programme.objects.filter(code=programme.code).exists():
+        raise ValidationError(f"Program {programme.code} sudah ada.")
+    try:
+        selectors.monthly_cost(programme)
+    except UnknownTier as exc:
+        raise ValidationError(str(exc))
+    programme = save_programme(user, programme)
+    record_event(user, "programs.continued", target=f"programme:{programme.pk}",
+                 summary=f"Program {programme.code} melanjutkan program {earlier.code}.")
     return programme
 
 
@@ -137,7 +197,10 @@ def approve_scenario(user, scenario: Scenario) -> Scenario:
     programme.plan, programme.status = scenario, Programme.Status.APPROVED
     programme._history_user = user
     programme.save()
-    made = enrolment.add_candidates(user, programme, scenario.lines.filter(first__isnull=False))
+    # Continuing members not lapsed when the plan starts keep their KPJ: registered already, no new registration.
+    kept = {c.membership.peserta_id: c.membership.kpj
+            for c in selectors.continuing_members(programme, first=Month.of(scenario.first)) if c.keeps_kpj}
+    made = enrolment.add_candidates(user, programme, scenario.lines.filter(first__isnull=False), kept)
     record_event(user, "programs.plan_approved", target=f"scenario:{scenario.pk}",
                  summary=f"Skenario #{scenario.number} menjadi rencana program {programme.code}: {made} calon peserta.")
     return scenario

@@ -1,18 +1,26 @@
+import io
+
+import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can, require
+from lindung.core.xlsx import write_table
 from lindung.pipeline.eligibility import explain, formula
+from lindung.rules.contributions import tanggal
 from lindung.rules.planner import SolverError
 
 from . import selectors, services
 from .forms import ExclusionsForm, PlannerForm, ProgrammeForm, RulesForm
 from .models import Programme, Scenario
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -25,7 +33,13 @@ def programme_list(request):
 def programme_edit(request, code: str = ""):
     require(request.user, "plans")
     programme = _programme(request.user, code) if code else None
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    initial = {}
+    if programme is None and request.GET.get("continues"):  # "Continue into a new year": next year's settings
+        earlier = _programme(request.user, request.GET["continues"])
+        proposed = services.next_year(earlier, earlier.year + 1, 0)
+        initial = {f: getattr(proposed, f) for f in ("code", "name", "year", "start", "end", "funding_source",
+                                                     "income_tier", "include_jht", "continues")}
+    form = ProgrammeForm(request.POST or None, instance=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_programme(request.user, form.save(commit=False))
@@ -40,10 +54,12 @@ def programme_edit(request, code: str = ""):
 @login_required
 def programme_detail(request, code: str):
     programme = _programme(request.user, code)
-    assessed = selectors.assessment(request.user, programme)
+    # A continuing programme's gaps are read once, for the eligibility (age) and the continuation's figures.
+    found = selectors.candidates(request.user, programme) if programme.continues_id else None
+    assessed = selectors.assessment(request.user, programme, found.continuing if found else None)
     only = request.GET.get("show", "eligible")
     shown = assessed.filter(assessed["eligible"]) if only == "eligible" else assessed.filter(~assessed["eligible"])
-    _, weights = selectors.rules_of(programme)
+    weights = selectors.weights_of(programme)
     page = Paginator(shown.rows(named=True), 50).get_page(request.GET.get("page"))
     for row in page:  # the score's parts, so nobody has to trust a bare number
         row["parts"] = explain(row, weights)
@@ -52,6 +68,8 @@ def programme_detail(request, code: str):
         "formula": formula(weights), "can_edit": can(request.user, "approves"), "can_plan": can(request.user, "plans"),
         "monthly_cost": selectors.known_monthly_cost(programme), "scenarios": selectors.scenarios_for(request.user, programme)[:10],
         "next_status": services.NEXT_STATUS.get(programme.status),
+        "continuation": selectors.continuation_figures(programme, found) if found else None,
+        "can_continue": programme.status != Programme.Status.DRAFT and not programme.continued_by.exists(),
     })
 
 
@@ -77,6 +95,7 @@ def planner(request, code: str):
             context.update({
                 "computed": [{"s": s, "lapses": selectors.lapse_counts(s)} for s in computed],
                 "candidates": len(found.workers), "cost": cost,
+                "continuation": selectors.continuation_figures(programme, found),
                 "kecamatan": [(code, names.get(code, code), eligible, [s.by_kecamatan[code][0] for s in computed])
                               for code, (_, eligible) in computed[0].by_kecamatan.items()],
                 "chart": selectors.chart(computed, settings.plan_input(cost)),
@@ -100,6 +119,29 @@ def scenario_save(request, code: str):
         return redirect("programs:planner", code=code)
     messages.success(request, _("Scenario saved. Another office administrator must approve it."))
     return redirect("programs:scenario", code=code, number=scenario.number)
+
+
+@login_required
+def continuation_xlsx(request, code: str):
+    """The continuing members of the user's area with their gap before the programme's first month."""
+    programme = _programme(request.user, code)
+    require(request.user, "plans")
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Peserta lanjutan")
+    header = book.add_format({"bold": True, "bg_color": "#e8f0ec", "text_wrap": True})
+    rows = [(c.membership.peserta.nik, c.membership.peserta.nama, c.membership.peserta.desa.name,
+             str(c.gap.last_paid or ""), c.gap.unpaid, c.gap.status.label, tanggal(c.gap.lapse) if c.gap.lapse else "",
+             "KPJ lama" if c.keeps_kpj else "Daftar ulang")
+            for c in selectors.continuing_for(request.user, programme)]
+    # The NIK goes in as a text cell (write_table writes every str as a string), so Excel keeps its digits.
+    write_table(sheet, header, ["NIK", "Nama", "Desa", "Bulan terakhir dibayar", "Bulan tidak dibayar",
+                                f"Keadaan pada {tanggal(programme.start)}", "Nonaktif (bila tidak dibayar)",
+                                "Lanjut dengan"], rows, widths=[20, 28, 20, 14, 12, 26, 22, 14])
+    book.close()
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="peserta-lanjutan-{programme.code}.xlsx"'
+    return response
 
 
 def _programme(user, code: str) -> Programme:

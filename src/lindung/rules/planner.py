@@ -53,6 +53,9 @@ class Worker:
     # The last month paid by a previous programme. Only the month before the plan's first makes
     # a continuing member; an earlier one (in arrears, or lapsed) is planned like a new worker.
     covered_until: Month | None = None
+    # Said by a programme that continues an earlier one: its members come first whatever their gap
+    # (shown beside the plan), and nobody else does. None: decided by covered_until.
+    continuing: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,8 @@ def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
     paid = []
     for w in workers:
         until = w.covered_until
-        continuing = until is not None and until == before
-        if until is not None and not continuing and until >= inp.first:
+        continuing = (until is not None and until == before) if w.continuing is None else w.continuing
+        if until is not None and until >= inp.first:
             paid.append(w.key)
         alike[continuing, w.priority, w.kecamatan].append(w.key)
     if paid:
@@ -509,8 +512,8 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
     if dropped:
         paid = inp.first.shift(-1)
         warnings.append(
-            f"{_number(dropped)} peserta yang iurannya sudah dibayar sampai {paid} tidak didanai: "
-            f"kepesertaan mereka berakhir {tanggal(lapse_date(paid))} jika tidak ada yang "
+            f"{_number(dropped)} peserta lanjutan (iuran dibayar paling lama sampai {paid}) tidak didanai: "
+            f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid))} jika tidak ada yang "
             "membayar."
         )
     if inp.kecamatan_share and (short_of := _shortfalls(by_kecamatan)):
