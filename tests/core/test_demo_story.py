@@ -5,12 +5,14 @@ up to this month for fewer people than 7,130, some cards in workers' hands, deat
 The full demo is seeded ONCE for this module (twice, to show the second run changes nothing) inside a transaction that
 is rolled back afterwards; every test reads it in its own savepoint."""
 
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import StringIO
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -25,6 +27,7 @@ from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
 from lindung.notify.models import Message
 from lindung.payments import handover_selectors
+from lindung.payments.bill_xlsx import check_workbook
 from lindung.payments.models import Bill, BillLine, PaidMonth, Payment, Protection
 from lindung.payments.protection import refresh
 from lindung.payments.selectors import as_coverage
@@ -130,8 +133,9 @@ def test_a_programme_for_each_later_year_the_current_one_paid_up_to_this_month(d
     assert [Month.of(b.month) for b in bills] == [Month(today.year, m) for m in range(1, today.month + 1)]
     assert all(b.status == Bill.Status.PAID and b.payments.get().paid_on <= today for b in bills)
     this_month = bills[-1]
+    held = this_month.findings.filter(outcome="excluded").values("membership_id")
     assert Month.of(this_month.month) == Month.of(today) and this_month.members == current.memberships.filter(
-        ended_on__isnull=True).count()
+        ended_on__isnull=True).exclude(pk__in=held).count()
     # The whole year for fewer than everyone, by the planner's priority, within the ceiling.
     members = current.memberships.count()
     assert 2_000 < members < 7_130
@@ -162,8 +166,13 @@ def test_protected_today_is_not_zero_and_most_have_lapsed(demo):
     for p in PaidMonth.objects.filter(membership__in=list(latest.values())):
         paid.setdefault(p.membership_id, []).append(p)
     states = Counter(coverage.status_on(as_coverage(m, paid.get(m.pk, [])), today).state for m in latest.values())
-    current = Programme.objects.get(code=_code(today.year)).memberships.filter(ended_on__isnull=True).count()
-    assert states[coverage.State.ACTIVE] == current > 0
+    running = Programme.objects.get(code=_code(today.year))
+    current = running.memberships.filter(ended_on__isnull=True).count()
+    # Taken off this month's bill by the check and not ended (reported dead, over age): in arrears after its due date.
+    held = (running.bills.get(month=Month.of(today).first_day).findings.filter(outcome="excluded",
+                                                                                membership__ended_on__isnull=True))
+    unpaid = held.count() if today > running.bills.get(month=Month.of(today).first_day).due_date else 0
+    assert states[coverage.State.ACTIVE] == current - unpaid > 0
     assert states[coverage.State.LAPSED] > 3_500
     # Died while covered or in arrears (the claim, BPJS's file, the death list's May death); whoever died after his
     # cover lapsed stays "lapsed" in the engine.
@@ -183,8 +192,11 @@ def test_the_hand_over_of_2025_gives_a_lapse_in_june_2025_and_the_dead_are_off_i
     admin = User.objects.get(username="admin")
     programme = Programme.objects.get(code="kaur-2025")
     dead = set(LifeEvent.objects.filter(kind="died", status="verified").values_list("peserta_id", flat=True))
+    # moved out of Kaur, paid by another payer: this month's news, off every list from now on
+    gone = set(LifeEvent.objects.filter(kind__in=["moved_out", "other_payer"]).values_list("peserta_id", flat=True))
     handover = handover_selectors.handover_list(admin, programme, today=date(2025, 3, 1))
-    assert len(handover.members) == 7_130 - len(dead) and not dead & {m.peserta_id for m in handover.members}
+    assert len(handover.members) == 7_130 - len(dead | gone) and not (dead | gone) & {
+        m.peserta_id for m in handover.members}
     assert {(m.first_unfunded, m.self_pay) for m in handover.members} == {(Month(2025, 3), 16_800)}
     paid_themselves = set(PaidMonth.objects.filter(membership__programme=programme, payer="mandiri")
                           .values_list("membership_id", flat=True))
@@ -195,10 +207,11 @@ def test_the_hand_over_of_2025_gives_a_lapse_in_june_2025_and_the_dead_are_off_i
     with_phone = set(programme.memberships.exclude(peserta__telepon="").values_list("peserta_id", flat=True))
     messages = Message.objects.filter(purpose="handover", about=programme.code)
     assert messages.count() == len(with_phone) == messages.values("peserta").distinct().count()
-    # Withdrawn for whoever is recorded dead, or only reported dead by the village (yesterday's report).
+    # Withdrawn for whoever is recorded dead, only reported dead by the village (yesterday's report), moved out or
+    # paid by another payer (the news the check before this month's bill found).
     reported = set(LifeEvent.objects.filter(kind="died", status="reported").values_list("peserta_id", flat=True))
-    assert reported and set(messages.filter(status="withdrawn").values_list("peserta_id", flat=True)) == (
-        (dead | reported) & with_phone)
+    assert reported and gone and set(messages.filter(status="withdrawn").values_list("peserta_id", flat=True)) == (
+        (dead | reported | gone) & with_phone)
     assert all("1 Jun" in text and "2025" in text for text in messages.values_list("text", flat=True)[:50])
 
 
@@ -206,14 +219,15 @@ def test_deaths_are_recorded_through_every_path_before_the_later_years_were_plan
     today = demo.today
     events = LifeEvent.objects.filter(kind="died")
     by_source = Counter(events.values_list("source", "status"))
-    assert by_source == {("claim", "verified"): 1, ("village", "reported"): 1, ("death_list", "verified"): 3,
+    # Two village reports: yesterday's, and last month's that reached the office after this month's bill was drawn.
+    assert by_source == {("claim", "verified"): 1, ("village", "reported"): 2, ("death_list", "verified"): 3,
                          ("bpjs_status", "verified"): 1}
     fisher = Claim.objects.get(number="KLM-2025-0001")
     assert (fisher.status, fisher.paid_amount, fisher.paid_on) == ("paid", 42_000_000, date(2025, 2, 21))
     assert events.get(source="claim").peserta_id == fisher.membership.peserta_id
     assert (fisher.event_date, fisher.membership.ended_on) == (date(2025, 2, 10), date(2025, 2, 10))
     assert events.get(source="bpjs_status").happened_on == date(2025, 9, 12)
-    reported = events.get(source="village")
+    reported = events.get(source="village", recorded_by__username="desa")
     assert (reported.happened_on, reported.recorded_by.username) == (today - timedelta(days=1), "desa")
     village_claim = Claim.objects.get(membership__peserta=reported.peserta)
     assert (village_claim.status, village_claim.kind, village_claim.seen_by_office_at) == ("reported", "jkm", None)
@@ -274,3 +288,21 @@ def test_the_regents_figures_on_the_demo(demo):
     assert cards["delivered"] > 0 and cards["village"] > 0 and cards["overdue"] == cards["camat"] + cards["village"]
     assert (figures["claims"]["reported"], figures["claims"]["paid"], figures["claims"]["paid_rupiah"]) == (
         3, 1, 42_000_000)
+
+
+def test_the_check_before_this_months_bill_kept_the_news_off_it_with_the_reasons(demo):
+    """The dead, the moved, the over-age and the double-paid the check found on the current month's bill, taken off
+    with the office's reasons before the admin approved it, and read back from the auditor's xlsx."""
+    bill = Bill.objects.get(programme__code=_code(demo.today.year), month=Month.of(demo.today).first_day)
+    found = {f.rule: f for f in bill.findings.select_related("peserta", "decided_by")}
+    assert set(found) == {"died", "moved_out", "over_age", "other_payer"}
+    assert {(f.outcome, f.decided_by.username) for f in found.values()} == {("excluded", "operator")}
+    assert not bill.lines.filter(peserta__in=[f.peserta for f in found.values()]).exists()
+    assert found["died"].peserta.desa.parent_id == KAUR_SELATAN  # the camat sees one of them
+    assert "Dana Desa" in found["other_payer"].evidence and "Dana Desa" in found["other_payer"].note
+    assert "berusia 66 tahun saat terdaftar 1 Desember 2024" in found["over_age"].evidence
+    assert (bill.status, bill.approval_note) == ("paid", "")  # nothing open was left to explain
+    workbook = openpyxl.load_workbook(io.BytesIO(check_workbook(User.objects.get(username="auditor"), bill)))
+    rows = list(workbook["Temuan"].iter_rows(values_only=True))[1:]
+    assert sorted((row[0], row[7]) for row in rows) == sorted(
+        (f.peserta.nik, "Dikeluarkan dari tagihan") for f in found.values())

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, LPad
 from django.urls import reverse
 
 from lindung.audit.models import Event
@@ -25,8 +26,8 @@ S = Membership.Status
 
 
 def run(programme) -> Programme:
-    """The PKS is signed and BPJS registered everyone: members are active."""
-    programme.memberships.update(status=S.ACTIVE)
+    """The PKS is signed and BPJS registered everyone with a KPJ (the member's key, 11 digits): members are active."""
+    programme.memberships.update(status=S.ACTIVE, kpj=LPad(Cast("pk", CharField()), 11, Value("0")))
     programme.status = Programme.Status.RUNNING
     programme.save()
     return programme

@@ -22,7 +22,7 @@ from lindung.core.forms import parse_rupiah
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
 from lindung.payments import services as payment_services
-from lindung.payments.models import Bill, Reconciliation
+from lindung.payments.models import Bill, BillFinding, Reconciliation
 from lindung.pipeline.readers import ReadError
 from lindung.pipeline.sources import SOURCES
 from lindung.programs import selectors as programs
@@ -35,12 +35,16 @@ from lindung.registry.models import ImportBatch, Peserta
 from lindung.registry.tasks import stage_import
 from lindung.rules import claims as claim_rules
 from lindung.rules import coverage
+from lindung.rules.bill_check import Rule
 from lindung.rules.contributions import Month
 from lindung.rules.planner import SolverError
 from lindung.wilayah import selectors as wilayah
 
 from .auth import TokenAuth
 from .schemas import (
+    ApproveIn,
+    BillCheckOut,
+    BillExcludedOut,
     BillIn,
     BillLineOut,
     BillOut,
@@ -53,6 +57,7 @@ from .schemas import (
     ContinueIn,
     CoverageOut,
     DecideIn,
+    ExcludeIn,
     FindingOut,
     HandoverIn,
     HandoverOut,
@@ -372,9 +377,60 @@ def bill(request, code: str, month: str):
 
 
 @api.post("/programmes/{code}/bills/{month}/approve", response=BillOut, tags=["payments"])
-def bill_approve(request, code: str, month: str):
-    """The four-eyes step: not by the bill's maker."""
-    return _bill_out(payment_services.approve_bill(request.user, _bill(request, code, month)))
+def bill_approve(request, code: str, month: str, data: ApproveIn | None = None):
+    """The four-eyes step: not by the bill's maker. The check before approval runs again first; members it finds
+    that were not taken off the bill (``/exclude``) stay on it only with the approver's ``note`` saying why."""
+    return _bill_out(payment_services.approve_bill(request.user, _bill(request, code, month),
+                                                   note=data.note if data else ""))
+
+
+def _check_out(request, bill: Bill, rule: str = "", outcome: str = "", offset: int = 0, limit: int = 100) -> dict:
+    """The check before approval of ``bill``: every rule's counts and the findings (a page of them), both of the
+    caller's area."""
+    found = payments.findings_for(request.user, bill)
+    if _one_of(rule, [r.value for r in Rule], "rule"):
+        found = found.filter(rule=rule)
+    if _one_of(outcome, BillFinding.Outcome.values, "outcome"):
+        found = found.filter(outcome=outcome)
+    start = max(offset, 0)
+    return {"month": f"{bill.month:%Y-%m}", "status": bill.status, "members": bill.members, "total": bill.total,
+            "checked_by": bill.checked_by.username if bill.checked_by else None, "checked_at": bill.checked_at,
+            "summary": [{"rule": r.rule.value, "title": r.title, "why": r.why, "open": r.open, "excluded": r.excluded,
+                         "kept": r.kept} for r in payments.check_summary(request.user, bill)],
+            "findings": [{"nik": f.peserta.nik, "nama": f.peserta.nama, "desa": f.peserta.desa_id, "rule": f.rule,
+                          "title": f.get_rule_display(), "evidence": f.evidence, "outcome": f.outcome, "note": f.note}
+                         for f in found[start:start + min(max(limit, 1), 1000)]]}
+
+
+def _checked(request, code: str, month: str) -> Bill:
+    return Bill.objects.select_related("checked_by").get(pk=_bill(request, code, month).pk)
+
+
+@api.get("/programmes/{code}/bills/{month}/check", response=BillCheckOut, tags=["payments"])
+def bill_check(request, code: str, month: str, rule: str = "", outcome: str = "", offset: int = 0, limit: int = 100):
+    """The last check before approval: per rule, the findings open, taken off the bill and kept on it, and the
+    findings themselves (rule, evidence, outcome) of the members in the caller's area, by rule then NIK."""
+    return _check_out(request, _checked(request, code, month), rule, outcome, offset, limit)
+
+
+@api.post("/programmes/{code}/bills/{month}/check", response=BillCheckOut, tags=["payments"])
+def bill_check_run(request, code: str, month: str, offset: int = 0, limit: int = 100):
+    """Run the check on the draft bill: who died, moved, was 65 or older when registered, earns a wage, is paid by
+    another payer or programme, is a probable duplicate or has no KPJ. Decided findings stay as decided."""
+    bill = _bill(request, code, month)
+    payment_services.check_bill(request.user, bill)
+    return _check_out(request, _checked(request, code, month), offset=offset, limit=limit)
+
+
+@api.post("/programmes/{code}/bills/{month}/exclude", response=BillExcludedOut, tags=["payments"])
+def bill_exclude(request, code: str, month: str, data: ExcludeIn, offset: int = 0, limit: int = 100):
+    """Take the members of the open findings chosen (by ``rules``, by ``niks``, or both) off the draft bill, with
+    the ``reason``; generating the month again does not add them back. ``excluded``: how many left the bill."""
+    for rule in data.rules:
+        _one_of(rule, [r.value for r in Rule], "rules")
+    excluded = payment_services.exclude_findings(request.user, _bill(request, code, month), data.reason,
+                                                 rules=data.rules, niks=data.niks)
+    return {**_check_out(request, _checked(request, code, month), offset=offset, limit=limit), "excluded": excluded}
 
 
 @api.get("/programmes/{code}/bills/{month}/lines", response=list[BillLineOut], tags=["payments"])

@@ -201,6 +201,52 @@ class BillIn(Schema):
     month: str
 
 
+class ApproveIn(Schema):
+    # Why the members the check before approval found stay on the bill: required when any finding is open.
+    note: str = ""
+
+
+class RuleCountOut(Schema):
+    rule: str
+    title: str
+    why: str
+    open: int
+    excluded: int  # taken off the bill
+    kept: int  # kept on it by the approver, with his note
+
+
+class BillFindingOut(Schema):
+    nik: str
+    nama: str
+    desa: str
+    rule: str
+    title: str
+    evidence: str
+    outcome: str  # open, excluded, kept
+    note: str  # the reason it was taken off or kept
+
+
+class BillCheckOut(Schema):
+    month: str
+    status: str
+    members: int
+    total: int
+    checked_by: str | None
+    checked_at: datetime | None
+    summary: list[RuleCountOut]  # every rule, of the caller's area
+    findings: list[BillFindingOut]  # of the caller's area, by rule then NIK; offset/limit
+
+
+class ExcludeIn(Schema):
+    reason: str
+    rules: list[str] = Field(default_factory=list)  # the open findings of these rules …
+    niks: list[str] = Field(default_factory=list)  # … and/or of these members
+
+
+class BillExcludedOut(BillCheckOut):
+    excluded: int  # members taken off the bill by this call
+
+
 class BillLineOut(Schema):
     nik: str
     nama: str

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lindung.accounts.scoping import area_code
 from lindung.core.xlsx import safe_cell, write_table
-from lindung.rules.contributions import tanggal
+from lindung.rules.contributions import Month, bulan, tanggal
 from lindung.wilayah.models import Wilayah
 
 from . import selectors
@@ -90,6 +90,39 @@ def _lines(sheet, bold, formats, user, bill: Bill) -> None:
             number(row, col, amount)
         if paid_on:
             sheet.write_datetime(row, 10, paid_on)
+
+
+CHECK_HEADERS = ["NIK", "Nama", "Kecamatan", "Desa/Kelurahan", "No. KPJ", "Temuan", "Bukti", "Keputusan", "Catatan",
+                 "Diputuskan oleh", "Diputuskan pada"]
+
+
+def check_workbook(user, bill: Bill) -> bytes:
+    """The check before approval for the auditor: per rule what was found and decided (Ringkasan), and each finding
+    of the user's area with its evidence and decision (Temuan). Findings are few: written in memory."""
+    with tempfile.TemporaryFile() as out:
+        workbook = xlsxwriter.Workbook(out)
+        bold = workbook.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "top"})
+        summary = workbook.add_worksheet("Ringkasan")
+        checker = bill.checked_by
+        facts = [("Program", bill.programme.name), ("Bulan iuran", bulan(Month.of(bill.month))),
+                 ("Status tagihan", str(bill.get_status_display())), ("Peserta ditagih", bill.members),
+                 ("Diperiksa oleh", (checker.get_full_name() or checker.username) if checker else "belum diperiksa"),
+                 ("Diperiksa pada", timezone.localtime(bill.checked_at).strftime("%d-%m-%Y %H:%M")
+                  if bill.checked_at else ""), ("Catatan persetujuan", bill.approval_note)]
+        end = write_table(summary, bold, ["Keterangan", "Isi"], facts, widths=[24, 60])
+        write_table(summary, bold, ["Aturan", "Alasan", "Terbuka", "Dikeluarkan", "Tetap dibayar"],
+                    [(r.title, r.why, r.open, r.excluded, r.kept) for r in selectors.check_summary(user, bill)],
+                    start_row=end + 1, widths=[40, 60, 10, 12, 14])
+        rows = ((f.peserta.nik, f.peserta.nama, f.peserta.desa.parent.name, f.peserta.desa.name, f.membership.kpj,
+                 f.get_rule_display(), f.evidence, f.get_outcome_display(), f.note,
+                 (f.decided_by.get_full_name() or f.decided_by.username) if f.decided_by else "",
+                 timezone.localtime(f.decided_at).strftime("%d-%m-%Y %H:%M") if f.decided_at else "")
+                for f in selectors.findings_for(user, bill))
+        write_table(workbook.add_worksheet("Temuan"), bold, CHECK_HEADERS, rows,
+                    widths=[20, 28, 18, 20, 14, 36, 60, 18, 40, 18, 16])
+        workbook.close()
+        out.seek(0)
+        return out.read()
 
 
 def _write(sheet, row: int, col: int, value, cell_format) -> None:

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.rules.bill_check import RULES, Rule
+
 
 class Bill(models.Model):
     """A programme's monthly bill: one line per member protected that month, approved, then paid."""
@@ -24,6 +26,11 @@ class Bill(models.Model):
     approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Why the approver let findings of the check before approval stay on the bill (required when any did).
+    approval_note = models.TextField(_("approval note"), blank=True)
+    checked_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("checked by"))
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +39,37 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} {self.month:%Y-%m}"
+
+
+class BillFinding(models.Model):
+    """A member of a bill the check before approval found should perhaps not be paid for (rules.bill_check), with
+    its evidence; open until he is taken off the bill (excluded: his line removed, and a later generation of the
+    month does not add him again) or kept by the approver with a note."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        EXCLUDED = "excluded", _("Taken off the bill")
+        KEPT = "kept", _("Kept on the bill")
+
+    bill = models.ForeignKey(Bill, models.CASCADE, related_name="findings")
+    membership = models.ForeignKey("enrolment.Membership", models.PROTECT, related_name="+")
+    peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="+")
+    rule = models.CharField(_("rule"), max_length=16, choices=[(r.value, RULES[r].title) for r in Rule])
+    evidence = models.CharField(_("evidence"), max_length=300)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["bill", "rule", "peserta__nik"]
+        constraints = [models.UniqueConstraint(fields=["bill", "peserta", "rule"], name="bill_finding_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bill}: {self.rule} {self.peserta_id}"
 
 
 class Payment(models.Model):

@@ -10,10 +10,11 @@ from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
 from lindung.programs.models import PlanLine
 from lindung.rules import coverage
+from lindung.rules.bill_check import RULES, Rule
 from lindung.rules.contributions import Month, Payer, month_range
 from lindung.wilayah.models import Wilayah
 
-from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
+from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
 from .protection import latest_due_month
 
 
@@ -170,6 +171,34 @@ LINE_COLUMNS = ("peserta__nik", "peserta__nama", "peserta__desa__parent__name", 
 def bill_line_rows(user, bill: Bill):
     """The lines of the user's area as tuples of LINE_COLUMNS, streamed from the database (for big exports)."""
     return bill_lines(user, bill).values_list(*LINE_COLUMNS).iterator(chunk_size=2000)
+
+
+def findings_for(user, bill: Bill) -> QuerySet[BillFinding]:
+    """The check's findings on the bill of members in the user's area, by rule then NIK."""
+    return (BillFinding.objects.filter(within(user, "peserta__desa__code"), bill=bill)
+            .select_related("peserta__desa__parent", "membership", "decided_by").order_by("rule", "peserta__nik"))
+
+
+OUTCOMES = (BillFinding.Outcome.OPEN, BillFinding.Outcome.EXCLUDED, BillFinding.Outcome.KEPT)
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: Rule
+    title: str
+    why: str
+    open: int
+    excluded: int
+    kept: int
+
+
+def check_summary(user, bill: Bill) -> list[RuleCount]:
+    """Per rule of the check, in the rules' order, how many of the user's area's findings are open, taken off the
+    bill and kept on it; every rule, so that a clean rule shows as checked with none found."""
+    counts = {(r, o): n for r, o, n in findings_for(user, bill).order_by().values_list("rule", "outcome")
+              .annotate(n=Count("pk")).values_list("rule", "outcome", "n")}
+    return [RuleCount(rule, RULES[rule].title, RULES[rule].why, *(counts.get((rule, o), 0) for o in OUTCOMES))
+            for rule in Rule]
 
 
 def put_in_arrears(user, payment: Payment) -> QuerySet[PaidMonth]:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils import timezone
 from lokal import format_rupiah
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
@@ -28,10 +28,11 @@ from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules import coverage
+from lindung.rules.bill_check import RULES, Rule
 from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, month_range
 
-from . import protection
-from .models import Bill, BillLine, Difference, PaidMonth, Payment, Reconciliation
+from . import bill_check, protection
+from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
 
 BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
 
@@ -74,7 +75,10 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     # The month a member died in is still owed; the months after it are not.
     candidates = (Membership.objects.filter(programme=programme, status__in=BILLED, first__lte=day, last__gte=day)
                   .exclude(ended_on__lt=day)
-                  .filter(~Exists(BillLine.objects.filter(peserta=OuterRef("peserta_id"), month=day))))
+                  .filter(~Exists(BillLine.objects.filter(peserta=OuterRef("peserta_id"), month=day)))
+                  # taken off this bill by the check before approval: generating again does not bring him back
+                  .exclude(peserta_id__in=bill.findings.filter(outcome=BillFinding.Outcome.EXCLUDED)
+                           .values("peserta_id")))
     lapsed = _lapsed(month, programme.first_month)
     gone = candidates.filter(lapsed).count()
     candidates = candidates.exclude(lapsed)
@@ -95,19 +99,101 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
 
 
 @transaction.atomic
-def approve_bill(user, bill: Bill) -> Bill:
-    """The four-eyes step: someone other than its maker approves a draft bill; it can then be paid, not changed."""
+def approve_bill(user, bill: Bill, note: str = "") -> Bill:
+    """The four-eyes step: someone other than its maker approves a draft bill; it can then be paid, not changed.
+    The check before approval runs again first: members it finds are taken off the bill beforehand
+    (exclude_findings) or kept by the approver, who then says why in ``note``."""
     require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui tagihan.")
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
         raise ValidationError("Hanya tagihan yang masih draf yang bisa disetujui.")
     require_someone_else(user, bill.created_by_id, "Tagihan harus disetujui oleh pengguna lain, bukan yang membuatnya.")
-    bill.status, bill.approved_by, bill.approved_at = Bill.Status.APPROVED, user, timezone.now()
+    note = note.strip()
+    _check(user, bill)
+    kept = list(bill.findings.filter(outcome=BillFinding.Outcome.OPEN))
+    if kept and not note:
+        raise ValidationError(f"Pemeriksaan menemukan {_found_words(kept)}: keluarkan mereka dari tagihan, atau "
+                              "tulis alasan mereka tetap dibayar.")
+    now = timezone.now()
+    for finding in kept:
+        finding.outcome, finding.note, finding.decided_by, finding.decided_at = (
+            BillFinding.Outcome.KEPT, note[:500], user, now)
+    bulk_update_with_history(kept, BillFinding, ["outcome", "note", "decided_by", "decided_at"], default_user=user)
+    bill.status, bill.approved_by, bill.approved_at, bill.approval_note = Bill.Status.APPROVED, user, now, note
     bill._history_user = user
     bill.save()
     record_event(user, "payments.bill_approved", target=f"bill:{bill.pk}",
-                 summary=f"Tagihan {bill} disetujui: {bill.members} peserta, {format_rupiah(bill.total)}.")
+                 summary=f"Tagihan {bill} disetujui: {bill.members} peserta, {format_rupiah(bill.total)}"
+                         + (f"; {_found_words(kept)} tetap dibayar: {note}" if kept else "."))
     return bill
+
+
+@transaction.atomic
+def check_bill(user, bill: Bill) -> list[BillFinding]:
+    """The check before approval (payments.bill_check) on a draft bill: its open findings, found again."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh memeriksa tagihan.")
+    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    if bill.status != Bill.Status.DRAFT:
+        raise ValidationError("Tagihan sudah disetujui: pemeriksaan dilakukan sebelum persetujuan.")
+    found = _check(user, bill)
+    record_event(user, "payments.bill_checked", target=f"bill:{bill.pk}",
+                 summary=f"Tagihan {bill} diperiksa: " + (_found_words(found) if found else "tidak ada temuan") + ".")
+    return found
+
+
+def _check(user, bill: Bill) -> list[BillFinding]:
+    """Runs the check: open findings replaced by what it finds now; decided ones (excluded, kept) stay."""
+    bill.findings.filter(outcome=BillFinding.Outcome.OPEN).delete()
+    decided = set(bill.findings.values_list("peserta_id", "rule"))
+    made = [BillFinding(bill=bill, membership_id=f.membership_id, peserta_id=f.peserta_id, rule=f.rule,
+                        evidence=f.evidence)
+            for f in bill_check.findings(bill) if (f.peserta_id, f.rule) not in decided]
+    bulk_create_with_history(made, BillFinding, batch_size=2000, default_user=user)
+    bill.checked_by, bill.checked_at = user, timezone.now()
+    bill._history_user = user
+    bill.save(update_fields=["checked_by", "checked_at"])
+    return made
+
+
+def _found_words(findings) -> str:
+    """'3 peserta: 2 Meninggal sebelum bulan tagihan, 1 Belum punya nomor KPJ'."""
+    by_rule = defaultdict(int)
+    for finding in findings:
+        by_rule[finding.rule] += 1
+    people = len({finding.peserta_id for finding in findings})
+    return f"{people} peserta: " + ", ".join(f"{n} {RULES[Rule(rule)].title}" for rule, n in by_rule.items())
+
+
+@transaction.atomic
+def exclude_findings(user, bill: Bill, reason: str, *, rules=(), niks=()) -> int:
+    """Takes the members of the open findings chosen (of these rules, and of these NIKs) off a draft bill, with the reason:
+    their lines go, every finding of theirs on the bill is closed as excluded, and generating the month again does
+    not add them back. Returns how many members left the bill."""
+    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengubah tagihan.")
+    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    if bill.status != Bill.Status.DRAFT:
+        raise ValidationError("Tagihan sudah disetujui: tidak ada lagi yang bisa dikeluarkan.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Tulis alasan mengeluarkan peserta dari tagihan.")
+    if not rules and not niks:
+        raise ValidationError("Pilih temuan yang dikeluarkan: menurut aturan atau menurut NIK.")
+    chosen = bill.findings.filter(Q(rule__in=list(rules)) | Q(peserta__nik__in=list(niks)),
+                                  outcome=BillFinding.Outcome.OPEN)
+    people = set(chosen.values_list("peserta_id", flat=True))
+    if not people:
+        raise ValidationError("Tidak ada temuan terbuka yang cocok dengan pilihan itu.")
+    now = timezone.now()
+    closed = list(bill.findings.filter(peserta_id__in=people).exclude(outcome=BillFinding.Outcome.EXCLUDED))
+    for finding in closed:
+        finding.outcome, finding.note, finding.decided_by, finding.decided_at = (
+            BillFinding.Outcome.EXCLUDED, reason[:500], user, now)
+    bulk_update_with_history(closed, BillFinding, ["outcome", "note", "decided_by", "decided_at"], default_user=user)
+    bill.lines.filter(peserta_id__in=people).delete()
+    _recount(bill)
+    record_event(user, "payments.bill_members_excluded", target=f"bill:{bill.pk}",
+                 summary=f"Dikeluarkan dari tagihan {bill}: {_found_words(closed)}. Alasan: {reason}")
+    return len(people)
 
 
 @transaction.atomic

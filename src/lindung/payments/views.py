@@ -18,9 +18,9 @@ from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, tanggal
 
 from . import selectors, services
-from .bill_xlsx import bill_workbook
+from .bill_xlsx import bill_workbook, check_workbook
 from .cover_letter import cover_letter_pdf
-from .forms import GenerateForm, PaymentForm
+from .forms import ApproveForm, ExcludeForm, GenerateForm, PaymentForm
 from .models import Bill
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,8 +80,9 @@ def generate(request, code: str):
     return redirect("payments:bill", code=code, month=bill.month.strftime("%Y-%m"))
 
 
-def _detail(request, programme: Programme, bill: Bill, pay_form=None, status=200):
+def _detail(request, programme: Programme, bill: Bill, pay_form=None, status=200, exclude_form=None):
     user = request.user
+    draft = bill.status == Bill.Status.DRAFT
     lines = selectors.bill_lines(user, bill)
     areas = selectors.bill_by_kecamatan(user, bill)
     here = {"members": sum(a["members"] for a in areas), "total": sum(a["total"] for a in areas)}
@@ -97,7 +98,12 @@ def _detail(request, programme: Programme, bill: Bill, pay_form=None, status=200
         "areas": areas, "here": here, "whole": here["members"] == bill.members,
         "page": Paginator(lines.select_related("peserta__desa", "membership"), 50).get_page(request.GET.get("page")),
         "late_payment": late, "arrears": arrears,
-        "can_approve": (can(user, "approves") and bill.status == Bill.Status.DRAFT and bill.created_by_id != user.pk),
+        "check": selectors.check_summary(user, bill),
+        "findings": Paginator(selectors.findings_for(user, bill), 50).get_page(request.GET.get("temuan")),
+        "can_check": can(user, "plans") and draft,
+        "exclude_form": exclude_form or ExcludeForm(),
+        "approve_form": ApproveForm(),
+        "can_approve": can(user, "approves") and draft and bill.created_by_id != user.pk,
         "can_pay": can(user, "approves") and bill.status in PAYABLE,
         "can_letter": can(user, "plans") and bill.status != Bill.Status.DRAFT,
         "pay_form": pay_form or PaymentForm(initial={"amount": bill.total - paid}),
@@ -113,13 +119,58 @@ def bill(request, code: str, month: str):
 @require_POST
 def approve(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
+    form = ApproveForm(request.POST)
     try:
-        services.approve_bill(request.user, found)
+        if not form.is_valid():
+            raise ValidationError(" ".join(form.errors["note"]))
+        services.approve_bill(request.user, found, form.cleaned_data["note"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _problem(exc))
     else:
         messages.success(request, _("Bill approved: it can now be paid and no longer changed."))
     return redirect("payments:bill", code=code, month=month)
+
+
+@login_required
+@require_POST
+def check(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    try:
+        made = services.check_bill(request.user, found)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    else:
+        if made:
+            messages.warning(request, _("The check found %(n)s findings: take those members off the bill, or say why "
+                                        "they stay when you approve.") % {"n": len(made)})
+        else:
+            messages.success(request, _("The check found nothing to hold back."))
+    return redirect(reverse("payments:bill", kwargs={"code": code, "month": month}) + "#pemeriksaan")
+
+
+@login_required
+@require_POST
+def exclude(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    form = ExcludeForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, programme, found, status=400, exclude_form=form)
+    data = form.cleaned_data
+    try:
+        n = services.exclude_findings(request.user, found, data["reason"], rules=data["rule"], niks=data["nik"])
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+        return _detail(request, programme, found, status=400, exclude_form=form)
+    messages.success(request, _("%(n)s members taken off the bill, with the reason kept.") % {"n": n})
+    return redirect(reverse("payments:bill", kwargs={"code": code, "month": month}) + "#pemeriksaan")
+
+
+@login_required
+def check_xlsx(request, code: str, month: str):
+    programme, found = _bill(request.user, code, month)
+    response = HttpResponse(check_workbook(request.user, found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="pemeriksaan-tagihan-{programme.code}-{month}.xlsx"'
+    return response
 
 
 @login_required

@@ -84,6 +84,7 @@ def ensure_demo_programme(regency: str) -> Programme:
 def run_year(regency: str, spec: Year, operator, admin, today: date | None = None) -> Programme:
     """A year's programme through plan, approval, BPJS registration, the PKS and the bill of every funded month up
     to ``today``'s, each approved and paid."""
+    from lindung.accounts.demo import demo_areas
     from lindung.enrolment.models import Membership
     from lindung.enrolment.services import submit_registration
 
@@ -102,7 +103,7 @@ def run_year(regency: str, spec: Year, operator, admin, today: date | None = Non
         programme.pks_number, programme.pks_date = spec.pks
         advance_status(admin, save_programme(admin, programme))
     for month in month_range(programme.first_month, min(programme.last_month, Month.of(today))):
-        pay_month(programme, month, operator, admin, today)
+        pay_month(programme, month, operator, admin, today, spare_village=demo_areas(regency)[1])
     programme.refresh_from_db()
     return programme
 
@@ -146,8 +147,10 @@ def paid_on(month: Month, today: date) -> date:
     return min(day, today)
 
 
-def pay_month(programme, month: Month, operator, admin, today: date) -> None:
-    """The month's bill generated, approved and paid in full, if the plan funds anyone that month."""
+def pay_month(programme, month: Month, operator, admin, today: date, *, spare_village: str) -> None:
+    """The month's bill generated, checked (payments.demo), approved and paid in full, if the plan funds anyone that
+    month."""
+    from lindung.payments.demo import check_demo_bill
     from lindung.payments.models import Bill
     from lindung.payments.services import approve_bill, generate_bill, record_payment
 
@@ -158,6 +161,7 @@ def pay_month(programme, month: Month, operator, admin, today: date) -> None:
             return
         bill = generate_bill(operator, programme, month).bill
     if bill.status == Bill.Status.DRAFT:
+        check_demo_bill(bill, operator, today, spare_village=spare_village)
         bill = approve_bill(admin, bill)
     if bill.status == Bill.Status.APPROVED:
         record_payment(admin, bill, f"SP2D/{month}/BKAD-KAUR", paid_on(month, today), bill.total)

@@ -118,7 +118,10 @@ def seed_workers(regency: str, n: int = KAUR_WORKERS, seed: int = 2024, *, actor
     with transaction.atomic():
         ensure_occupations(Pekerjaan)
         jobs = dict(Pekerjaan.objects.values_list("code", "id"))
-        existing = set(Peserta.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", flat=True))
+        # A worker whose NIK was corrected since (the demo's KTP-el correction) is there under his new NIK.
+        niks = [r["nik"] for r in rows]
+        existing = set(Peserta.objects.filter(nik__in=niks).values_list("nik", flat=True)) | set(
+            Peserta.history.filter(nik__in=niks).values_list("nik", flat=True))
         new = []
         for r in rows:
             if r["nik"] in existing:

@@ -233,6 +233,11 @@ def tanggal(day: date) -> str:
     return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
+def bulan(month: Month) -> str:
+    """A month the Indonesian way, for messages: Desember 2026."""
+    return f"{BULAN[month.month - 1]} {month.year}"
+
+
 def due_date(month: Month | str) -> date:
     """The 15th of ``month``, or the next working day after it: weekends, libur nasional and
     cuti bersama are skipped, as government offices (the regency, a payer) are closed then.
