@@ -134,13 +134,14 @@ def _channels() -> list[str]:
 
 
 @transaction.atomic
-def prepare_messages(user, programme) -> int:
-    """Queues the hand-over notice for every member in the user's area with a phone, once per channel: preparing
-    again adds none (a message already queued or sent keeps its text; its facts are checked again when it is
-    sent). Nobody reported or recorded dead is sent one. Returns how many were added."""
+def prepare_messages(user, programme, only: set[int] | None = None) -> int:
+    """Queues the hand-over notice for every member in the user's area with a phone (``only``: of these people,
+    e.g. those a plan revision no longer funds), once per channel: preparing again adds none (a message already
+    queued or sent keeps its text; its facts are checked again when it is sent). Nobody reported or recorded dead
+    is sent one. Returns how many were added."""
     _may_hand_over(user)
     payer = regency_payer()
-    members = [m for m in handover_list(user, programme).members if m.phone]
+    members = [m for m in handover_list(user, programme).members if m.phone and (only is None or m.peserta_id in only)]
     dead = outbox.deaths(memberships(user, programme).values("peserta_id"))
     skipped = sum(1 for m in members if m.peserta_id in dead)
     members = [m for m in members if m.peserta_id not in dead]

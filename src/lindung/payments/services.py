@@ -268,6 +268,18 @@ def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...]
     return found
 
 
+def drop_unfunded_lines(programme: Programme, since: Month) -> int:
+    """Lines of the programme's draft bills from ``since`` on whose month the member's funded months no longer
+    include (a plan revision changed them), each bill counted again; inside the caller's transaction. Generating
+    a month again adds whoever is funded now. Returns how many lines went."""
+    bills = list(Bill.objects.filter(programme=programme, status=Bill.Status.DRAFT, month__gte=since.first_day))
+    gone, _ = (BillLine.objects.filter(bill__in=bills)
+               .filter(Q(month__gt=F("membership__last")) | Q(month__lt=F("membership__first"))).delete())
+    for bill in bills:
+        _recount(bill)
+    return gone
+
+
 def _recount(bill: Bill) -> None:
     """Members and total from the lines, never kept by hand."""
     found = bill.lines.aggregate(n=Count("pk"), total=Sum("total"))

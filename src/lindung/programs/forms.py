@@ -123,3 +123,16 @@ class RulesForm(forms.ModelForm):
 class ExclusionsForm(forms.Form):
     niks = forms.CharField(label=_("NIKs, one per line"), widget=forms.Textarea(attrs={"rows": 6}))
     reason = forms.CharField(label=_("Reason"), max_length=120, initial=_("Wage-earner member of BPJS"))
+
+
+class RevisionForm(forms.Form):
+    """A revision of the plan in force (APBD-P, a cut, a top-up): from which month, the new ceiling, and why."""
+
+    revise_from = MonthField(label=_("From month"), help_text=_("The first month the revision changes; earlier "
+                                                                 "months stay as billed and paid."))
+    budget = RupiahField(label=_("New budget ceiling (pagu), Rp"), min_value=1,
+                         help_text=_("For the whole programme, the months already run included."))
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("For example: APBD-P 2026."))
+
+    def month(self) -> Month:
+        return Month.of(self.cleaned_data["revise_from"])

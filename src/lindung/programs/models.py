@@ -127,14 +127,28 @@ class Scenario(models.Model):
     approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Plan versions: the first approved scenario is version 1; a revision (APBD-P, a cut, a top-up) is a scenario
+    # that revises the plan in force from a month on, version 2, 3 … once saved, in force once approved.
+    version = models.PositiveIntegerField(_("plan version"), null=True, blank=True)
+    revises = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="revisions",
+                                verbose_name=_("revises"))
+    reason = models.CharField(_("reason for the revision"), max_length=200, blank=True)
+    revised_from = models.DateField(_("revised from"), null=True, blank=True)
+    # The revision's consequence when saved: fixed cost, losing / gaining counts, lapse dates {day: count}.
+    consequence = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "-number"]
-        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="scenario_number_once")]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="scenario_number_once"),
+                       models.UniqueConstraint(fields=["programme", "version"], name="scenario_version_once")]
 
     def __str__(self) -> str:
         return f"{self.programme.code} #{self.number} ({self.get_kind_display()})"
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revises_id is not None
 
 
 class PlanLine(models.Model):

@@ -191,7 +191,7 @@ def approve_scenario(user, scenario: Scenario) -> Scenario:
         raise ValidationError("Biaya skenario melebihi pagu program.")
     if scenario.people == 0:
         raise ValidationError("Skenario ini tidak melindungi siapa pun.")
-    scenario.approved_by, scenario.approved_at = user, timezone.now()
+    scenario.approved_by, scenario.approved_at, scenario.version = user, timezone.now(), 1  # the plan's version 1
     scenario._history_user = user
     scenario.save()
     programme.plan, programme.status = scenario, Programme.Status.APPROVED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proposal_views, views
+from . import proposal_views, revision_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("<slug:code>/rencana/simpan/", views.scenario_save, name="scenario_save"),
     path("<slug:code>/skenario/<int:number>/", views.scenario_detail, name="scenario"),
     path("<slug:code>/skenario/<int:number>/setujui/", views.scenario_approve, name="scenario_approve"),
+    path("<slug:code>/revisi/", revision_views.revision, name="revision"),
+    path("<slug:code>/revisi/simpan/", revision_views.revision_save, name="revision_save"),
+    path("<slug:code>/skenario/<int:number>/setujui-revisi/", revision_views.revision_approve,
+         name="revision_approve"),
+    path("<slug:code>/skenario/<int:number>/perubahan.xlsx", revision_views.changes_xlsx, name="revision_xlsx"),
 ]

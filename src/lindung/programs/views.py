@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import xlsxwriter
 from django.contrib import messages
@@ -16,7 +17,7 @@ from lindung.pipeline.eligibility import explain, formula
 from lindung.rules.contributions import tanggal
 from lindung.rules.planner import SolverError
 
-from . import selectors, services
+from . import revision_selectors, selectors, services
 from .forms import ExclusionsForm, PlannerForm, ProgrammeForm, RulesForm
 from .models import Programme, Scenario
 
@@ -70,6 +71,8 @@ def programme_detail(request, code: str):
         "next_status": services.NEXT_STATUS.get(programme.status),
         "continuation": selectors.continuation_figures(programme, found) if found else None,
         "can_continue": programme.status != Programme.Status.DRAFT and not programme.continued_by.exists(),
+        "versions": revision_selectors.versions(programme),
+        "can_revise": can(request.user, "plans") and programme.status in revision_selectors.REVISABLE,
     })
 
 
@@ -163,7 +166,13 @@ def scenario_detail(request, code: str, number: int):
         "scenario": scenario, "programme": programme, "page": page, "show": show,
         "kecamatan": selectors.scenario_kecamatan(request.user, scenario).values(),
         "can_approve": (can(request.user, "approves") and scenario.created_by_id != request.user.pk
-                        and programme.status == Programme.Status.DRAFT),
+                        and programme.status == Programme.Status.DRAFT and not scenario.is_revision),
+        # A revision: who loses and who gains cover against the version it revises; approved by another admin.
+        "changed": revision_selectors.changed_lines(request.user, scenario) if scenario.is_revision else None,
+        "lapse_dates": [(date.fromisoformat(day), n) for day, n in scenario.consequence.get("lapse_dates", {}).items()],
+        "can_approve_revision": (scenario.is_revision and scenario.approved_at is None
+                                 and can(request.user, "approves") and scenario.created_by_id != request.user.pk
+                                 and programme.plan_id == scenario.revises_id),
     })
 
 
