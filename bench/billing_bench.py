@@ -12,7 +12,9 @@ a programme of that many active members funded January-December 2025 (random occ
 list, spread over Kaur's villages) is written with plain INSERTs (not timed). Then, each timed:
 the January bill; the same again (the idempotent top-up that finds nobody missing); its payment in
 full (every line paid, a PaidMonth per member); February and March likewise; and April, whose
-lapse filter reads the three months paid per member. Between January's bill and its approval, BPJS's
+lapse filter reads the three months paid per member. Before January's approval, members of each kind the check
+finds are planted (reported dead, moved, another payer, over age, paid already, no KPJ) and the check before
+approval (`check_bill`) is timed; beside it, the obvious per-member loop on `--baseline-rows` members. Between January's bill and its approval, BPJS's
 invoice for January is written as a CSV of the same size (untimed) with planted differences (amounts,
 members left out, strangers, KPJs missing so that the NIK pairs them), and `reconcile` is timed on its
 bytes: reading and checking the file, reading the bill's lines, comparing, and writing the differences.
@@ -26,11 +28,13 @@ import os
 import random
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timezone
 from multiprocessing import get_context
 
 GOAL_SIZE, GOAL_SECONDS = 1_000_000, 5.0
+CHECK_SECONDS = 10.0  # issue 15: the check before the bill for a million members
 KAUR = "17.04"
 
 
@@ -126,6 +130,56 @@ def bpjs_invoice(bill) -> bytes:
     return b"Rincian Tagihan Iuran BPU Januari 2025\n" + theirs.write_csv(separator=";").encode()
 
 
+def plant_findings(bill, admin) -> dict[str, int]:
+    """PLANTED members of each kind the check before approval finds, in disjoint NIK ranges of the bill: reported
+    dead and moved out before the month, another payer from it, born in 1950 (85 when registered), the month paid
+    by the member himself, no KPJ. Written directly (not timed). Returns the expected count per rule."""
+    from lindung.enrolment.models import Membership
+    from lindung.life.models import LifeEvent
+    from lindung.payments.models import PaidMonth
+    from lindung.registry.models import Peserta
+
+    n = PLANTED
+    people = list(bill.lines.order_by("peserta__nik").values_list("peserta_id", "membership_id")[:6 * n])
+    part = {rule: people[i * n:(i + 1) * n] for i, rule in enumerate(
+        ("died", "moved_out", "other_payer", "over_age", "paid_already", "no_kpj"))}
+    kinds = {"died": ("died", "village", "reported", date(2024, 12, 20)),
+             "moved_out": ("moved_out", "typed", "verified", date(2024, 11, 3)),
+             "other_payer": ("other_payer", "bpjs_status", "verified", date(2025, 1, 1))}
+    LifeEvent.objects.bulk_create([
+        LifeEvent(peserta_id=p, kind=kind, source=source, status=status, happened_on=day, recorded_by=admin)
+        for rule, (kind, source, status, day) in kinds.items() for p, _ in part[rule]])
+    Peserta.objects.filter(pk__in=[p for p, _ in part["over_age"]]).update(tanggal_lahir=date(1950, 1, 1))
+    PaidMonth.objects.bulk_create([PaidMonth(membership_id=m, peserta_id=p, month=bill.month, payer="mandiri",
+                                             paid_on=date(2025, 1, 6)) for p, m in part["paid_already"]])
+    Membership.objects.filter(pk__in=[m for _, m in part["no_kpj"]]).update(kpj="")
+    return {rule: n for rule in part}
+
+
+def check_loop(bill, rows: int) -> tuple[int, float]:
+    """The obvious per-member check, for comparison: each rule asked of each of ``rows`` lines in its own queries."""
+    from lindung.enrolment.models import Membership
+    from lindung.life.models import LifeEvent
+    from lindung.payments.models import PaidMonth
+    from lindung.registry.models import DuplicatePair
+    from lindung.rules.bill_check import over_age_at_registration
+
+    started, found = time.perf_counter(), 0
+    for line in bill.lines.select_related("peserta", "membership").order_by("peserta__nik")[:rows]:
+        events = LifeEvent.objects.filter(peserta_id=line.peserta_id, status__in=["reported", "verified"])
+        found += events.filter(kind__in=["died", "moved_out"], happened_on__lt=bill.month).exists()
+        found += events.filter(kind__in=["wage_earner", "other_payer"], happened_on__lte=bill.month).exists()
+        first = Membership.objects.filter(peserta_id=line.peserta_id).exclude(kpj="").order_by("first").first()
+        found += over_age_at_registration(line.peserta.tanggal_lahir, first.first if first else line.membership.first)
+        found += PaidMonth.objects.filter(peserta_id=line.peserta_id, month=bill.month).exclude(
+            payment__bill=bill).exists()
+        found += Membership.objects.filter(peserta_id=line.peserta_id, first__lte=bill.month, last__gte=bill.month).exclude(
+            programme_id=bill.programme_id).exists()
+        found += DuplicatePair.objects.filter(a_id=line.peserta_id, decision="pending").exists()
+        found += line.membership.kpj == ""
+    return found, time.perf_counter() - started
+
+
 def baseline(user, programme, rows: int) -> tuple[int, float]:
     """The Python loop: a contribution per member and bulk_create of the lines, for May, on ``rows`` members."""
     from lindung.payments.models import Bill, BillLine
@@ -149,7 +203,7 @@ def run(database_url: str | None, sizes: list[int], baseline_rows: int, seed: in
 
         from lindung.accounts.demo import ensure_demo_users
         from lindung.accounts.models import User
-        from lindung.payments.services import approve_bill, generate_bill, reconcile, record_payment
+        from lindung.payments.services import approve_bill, check_bill, generate_bill, reconcile, record_payment
         from lindung.wilayah.services import load_regency
 
         load_regency(KAUR)
@@ -175,7 +229,15 @@ def run(database_url: str | None, sizes: list[int], baseline_rows: int, seed: in
                     done = timed("reconcile", size, lambda: reconcile(operator, bill, "bpjs.csv", data))
                     n = PLANTED
                     assert (done.matched, done.amount_differs, done.only_ours, done.only_theirs) == (size - 2 * n, n, n, n)
-                bill = approve_bill(admin, bill)
+                if month == "2025-01":
+                    expected = plant_findings(bill, admin)
+                    made = timed("check", size, lambda: check_bill(operator, bill))
+                    assert Counter(f.rule for f in made) == expected, Counter(f.rule for f in made)
+                    if i == 0:
+                        found, seconds = check_loop(bill, baseline_rows)
+                        assert found == sum(expected.values()), found
+                        results.append((backend, "check loop", min(baseline_rows, size), seconds))
+                bill = approve_bill(admin, bill, note="bench: the planted findings stay")
                 timed("pay in full", size, lambda: record_payment(admin, bill, f"SP2D-{month}", bill.due_date, bill.total))
             # April reads three months paid per member to know that nobody lapsed.
             bill = timed("bill 2025-04", size, lambda: generate_bill(operator, programme, "2025-04").bill)
@@ -198,6 +260,9 @@ def main() -> None:
     for url in backends:
         for backend, step, rows, seconds in in_process(run, url, args.sizes, args.baseline_rows, args.seed):
             print(f"{backend:<10} {step:<14} {rows:>10,} {seconds:>8.2f} {rows / seconds:>11,.0f}")
+            if step == "check" and rows == GOAL_SIZE:
+                print(f"  goal: the check before approval of {GOAL_SIZE:,} members in ≤ {CHECK_SECONDS:.0f} s on {backend}: "
+                      f"{'met' if seconds <= CHECK_SECONDS else 'NOT met'} ({seconds:.2f} s)")
             if step in ("bill 2025-01", "reconcile") and rows == GOAL_SIZE:
                 print(f"  goal: {GOAL_SIZE:,} members {'billed' if step.startswith('bill') else 'reconciled'} in "
                       f"≤ {GOAL_SECONDS:.0f} s on {backend}: {'met' if seconds <= GOAL_SECONDS else 'NOT met'} "

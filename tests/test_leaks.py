@@ -68,7 +68,11 @@ def world(users, three_workers):
         Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
     refresh(Membership.objects.all())
     Peserta.objects.update(telepon="081234567890")
-    bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], run(programme), "2025-01").bill)
+    # The check before approval finds the planted duplicate pair: kept on the bill with a note, so that its
+    # findings are on the bill's page and in its xlsx for every role to walk.
+    bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], run(programme), "2025-01").bill,
+                                 note="Pasangan duplikat ditinjau: dua orang berbeda")
+    assert bill.findings.count() == 2
     payments.record_payment(users["admin"], bill, "SP2D-9", bill.due_date.replace(day=20), 16_800)
     invoice = "KPJ,Nama,Jumlah\n" + "".join(f"2401000000{i},{p.nama},17000\n" for i, p in enumerate(workers.values()))
     reconciliation = payments.reconcile(users["operator"], bill, "tagihan.csv", invoice.encode())

@@ -27,7 +27,8 @@ S = Membership.Status
 
 def run(programme) -> Programme:
     """The PKS is signed and BPJS registered everyone with a KPJ (the member's key, 11 digits): members are active."""
-    programme.memberships.update(status=S.ACTIVE, kpj=LPad(Cast("pk", CharField()), 11, Value("0")))
+    programme.memberships.update(status=S.ACTIVE)
+    programme.memberships.filter(kpj="").update(kpj=LPad(Cast("pk", CharField()), 11, Value("0")))
     programme.status = Programme.Status.RUNNING
     programme.save()
     return programme

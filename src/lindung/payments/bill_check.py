@@ -112,12 +112,13 @@ def _duplicates(bill, lines, day: date) -> list[Found]:
     on_bill = dict(lines.filter(Q(peserta_id__in=pairs.values("a")) | Q(peserta_id__in=pairs.values("b")))
                    .values_list("peserta_id", "membership_id"))
     found = {}
-    for a, b, nik_a, nik_b, probability in pairs.values_list("a_id", "b_id", "nik_a", "nik_b", "probability"):
-        for this, other_nik in ((a, nik_b), (b, nik_a)):
+    # The evidence never names the other person: he may live in an area the reader does not see.
+    for a, b, probability in pairs.values_list("a_id", "b_id", "probability"):
+        for this in (a, b):
             if this in on_bill and (this, Rule.DUPLICATE) not in found:
                 found[(this, Rule.DUPLICATE)] = Found(
                     this, on_bill[this], Rule.DUPLICATE,
-                    f"Mirip peserta NIK {other_nik} (peluang {probability:.0%}); belum diputuskan di Duplikat")
+                    f"Mirip peserta lain (peluang {probability:.0%}); belum diputuskan di halaman Duplikat")
     return list(found.values())
 
 
