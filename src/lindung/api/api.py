@@ -25,6 +25,7 @@ from lindung.payments import services as payment_services
 from lindung.payments.models import Bill, BillFinding, Reconciliation
 from lindung.pipeline.readers import ReadError
 from lindung.pipeline.sources import SOURCES
+from lindung.programs import revision_selectors, revision_services
 from lindung.programs import selectors as programs
 from lindung.programs import services as program_services
 from lindung.programs.forms import PlannerForm
@@ -81,6 +82,8 @@ from .schemas import (
     ReplaceIn,
     ResolveIn,
     ScenarioIn,
+    RevisionIn,
+    RevisionPreviewOut,
     ScenarioOut,
     WorkerDetailOut,
     WorkerSearchOut,
@@ -225,7 +228,10 @@ def _scenario_out(user, s: Scenario) -> dict:
             "person_months": s.person_months, "cost": s.cost, "remaining": s.remaining,
             "by_kecamatan": {k: [c, e] for k, (_, c, e) in programs.scenario_kecamatan(user, s).items()},
             "warnings": s.warnings, "created_by": s.created_by.username,
-            "approved_by": s.approved_by.username if s.approved_by else None}
+            "approved_by": s.approved_by.username if s.approved_by else None,
+            "version": s.version, "revises": s.revises.version if s.revises_id else None, "reason": s.reason,
+            "revised_from": f"{s.revised_from:%Y-%m}" if s.revised_from else None,
+            "in_force": s.programme.plan_id == s.pk}
 
 
 def _settings(programme: Programme, data: ScenarioIn) -> programs.Settings:
@@ -255,12 +261,65 @@ def programme(request, code: str):
 @api.post("/programmes/{code}/continue", response={201: ProgrammeDetailOut}, tags=["programmes"])
 def programme_continue(request, code: str, data: ContinueIn):
     """Next year's draft programme continuing this one: its members keep their KPJ and come first in the plan."""
+    made = program_services.continue_programme(request.user, _programme(request, code), data.year,
+                                               _rupiah(data.budget))
+    return Status(201, _programme_detail(request.user, made))
+
+
+def _rupiah(value: int | str) -> int:
+    """A Rupiah amount as sent: 500000000 or "500.000.000"."""
     try:
-        budget = data.budget if isinstance(data.budget, int) else parse_rupiah(data.budget)
+        return value if isinstance(value, int) else parse_rupiah(value)
     except ValueError:
         raise HttpError(422, "budget: bukan jumlah Rupiah utuh, tulis misalnya 500000000 atau 500.000.000.")
-    made = program_services.continue_programme(request.user, _programme(request, code), data.year, budget)
-    return Status(201, _programme_detail(request.user, made))
+
+
+def _revision_month(data: RevisionIn) -> Month:
+    try:
+        return Month.parse(data.revise_from)
+    except ValueError as exc:
+        raise HttpError(422, f"revise_from: {exc}")
+
+
+@api.get("/programmes/{code}/plan-versions", response=list[ScenarioOut], tags=["programmes"])
+def plan_versions(request, code: str):
+    """Every version of the plan (v1 the plan first approved, v2 … the revisions with their reason and first
+    month), drafts included; ``in_force`` marks the programme's plan now."""
+    return [_scenario_out(request.user, s) for s in revision_selectors.versions(_programme(request, code))]
+
+
+@api.post("/programmes/{code}/revision/preview", response=RevisionPreviewOut, tags=["programmes"])
+def revision_preview(request, code: str, data: RevisionIn):
+    """The revision's three scenarios from a month with a new ceiling, and what each means: who loses and who gains
+    cover, their lapse dates, the cost. Nothing saved."""
+    require(request.user, "plans")
+    programme = _programme(request, code)
+    month, budget = _revision_month(data), _rupiah(data.budget)
+    found = revision_selectors.preview(request.user, programme, month, budget)
+    return {"plan_version": found.plan.version, "earliest": str(revision_selectors.earliest_month(programme)),
+            "revise_from": str(month), "budget": budget, "cost_per_month": found.cost_per_month,
+            "candidates": found.candidates,
+            "scenarios": [{**r.figures(), "kind": r.name, "no_month_left": len(r.emptied)} for r in found.revisions]}
+
+
+@api.post("/programmes/{code}/revision", response={201: ScenarioOut}, tags=["programmes"])
+def revision_save(request, code: str, data: RevisionIn):
+    """One scenario of the revision saved as the plan's next version, a draft; another Admin Dinas approves it."""
+    programme = _programme(request, code)
+    kind = data.kind or (programme.plan.kind if programme.plan else "")
+    saved = revision_services.propose_revision(request.user, programme, _revision_month(data), _rupiah(data.budget),
+                                               kind, data.reason)
+    return Status(201, _scenario_out(request.user, saved))
+
+
+@api.post("/programmes/{code}/plan-versions/{version}/approve", response=ScenarioOut, tags=["programmes"])
+def revision_approve(request, code: str, version: int):
+    """The revision becomes the plan (not by its author): memberships and the bills to come follow it, those losing
+    cover get the hand-over notice."""
+    scenario = get_object_or_404(revision_selectors.versions(_programme(request, code)), version=version)
+    approved = revision_services.approve_revision(request.user, scenario)
+    approved.programme.refresh_from_db()
+    return _scenario_out(request.user, approved)
 
 
 @api.post("/programmes/{code}/plan", response=PlanOut, tags=["programmes"])

@@ -159,6 +159,42 @@ class ScenarioOut(Schema):
     warnings: list[str]
     created_by: str
     approved_by: str | None
+    # A plan version: 1 for the approved plan, 2, 3 … for revisions (None: a scenario never approved nor a revision)
+    version: int | None = None
+    revises: int | None = None  # the version a revision revises
+    reason: str = ""  # why, e.g. "APBD-P 2026"
+    revised_from: str | None = None  # YYYY-MM, the first month a revision changes
+    in_force: bool = False  # the programme's plan now
+
+
+class RevisionIn(Schema):
+    revise_from: str  # YYYY-MM: the first month that changes; earlier months stay as billed and paid
+    budget: int | str  # the new ceiling for the whole programme: 1209600000 or "1.209.600.000"
+    kind: str | None = None  # with POST …/revision: everyone | full_year | optimum (default: the plan's own)
+    reason: str = ""  # with POST …/revision: required, e.g. "APBD-P 2026"
+
+
+class RevisionFiguresOut(Schema):
+    kind: str  # everyone | full_year | optimum
+    people: int
+    person_months: int
+    fixed_cost: int  # the months before revise_from, as planned
+    cost: int  # the whole programme: fixed months and the months re-planned
+    remaining: int
+    losing_cover: int
+    gaining_cover: int
+    lapse_dates: dict[str, int]  # day -> how many of those losing cover lapse then, nobody paying
+    no_month_left: int  # members this scenario leaves no month at all: it cannot be saved
+
+
+class RevisionPreviewOut(Schema):
+    plan_version: int
+    earliest: str  # YYYY-MM: the first month a revision may change
+    revise_from: str
+    budget: int
+    cost_per_month: int
+    candidates: int
+    scenarios: list[RevisionFiguresOut]
 
 
 class KecamatanStatusOut(Schema):
