@@ -14,7 +14,7 @@ from datetime import date
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import as_coverage
 from lindung.rules import coverage
-from lindung.rules.contributions import BULAN, Month, tanggal
+from lindung.rules.contributions import Month, bulan, tanggal
 
 QR_LINE = "Pindai QR untuk status terkini"  # printed under the QR code
 PAID, FUNDED = "Iuran dibayar s.d.", "Didanai program s.d."
@@ -45,10 +45,6 @@ class Printed:
         """The rows the public check shows beside its verdict: the same words as the card, but not how the
         membership ended (the public learns only that it ended or lapsed, from the verdict)."""
         return [row for row in self.lines() if row[0] in (PAID, FUNDED)]
-
-
-def bulan(month: Month) -> str:
-    return f"{BULAN[month.month - 1]} {month.year}"
 
 
 def printed(membership, paid_months, day: date) -> Printed:

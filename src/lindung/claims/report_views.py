@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from lindung.payments.handover_selectors import bulan
+from lindung.rules.contributions import bulan
 
 from . import selectors
 from .models import Claim

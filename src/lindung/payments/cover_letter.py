@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from lindung.rules.contributions import BULAN, Month, Payer, due_date, tanggal
+from lindung.rules.contributions import Month, Payer, bulan, due_date, tanggal
 from lindung.rules.terbilang import rupiah_terbilang
 from lindung.wilayah.models import Wilayah
 
@@ -38,7 +38,7 @@ def cover_letter_html(user, bill: Bill) -> str:
         "office": settings.LINDUNG_OFFICE_NAME,
         "finance_office": settings.LINDUNG_FINANCE_OFFICE_NAME,
         "number": f"{LETTER_CODE}/{bill.pk}/{settings.LINDUNG_OFFICE_SHORT_NAME}/{day.year}",
-        "date": tanggal(day), "month": f"{BULAN[month.month - 1]} {month.year}", "due": tanggal(bill.due_date),
+        "date": tanggal(day), "month": bulan(month), "due": tanggal(bill.due_date),
         "jht_due": tanggal(due_date(month.next())) if sums["jht"] else "",
         "pks_date": tanggal(programme.pks_date) if programme.pks_date else "",
         "terbilang": rupiah_terbilang(sums["total"]),

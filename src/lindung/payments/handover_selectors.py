@@ -17,7 +17,7 @@ from lindung.accounts.scoping import within
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.rules import coverage
-from lindung.rules.contributions import BULAN, Contribution, Month, Payer, contribution, month_range
+from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
 from lindung.wilayah.models import Wilayah
 
 from .models import PaidMonth
@@ -90,11 +90,6 @@ class Handover:
     @property
     def self_pay(self) -> Counter:
         return Counter(m.self_pay for m in self.members)
-
-
-def bulan(month: Month) -> str:
-    """A month the Indonesian way: Maret 2025."""
-    return f"{BULAN[month.month - 1]} {month.year}"
 
 
 def memberships(user, programme) -> QuerySet[Membership]:

@@ -26,12 +26,12 @@ from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
 from lindung.rules import sms
-from lindung.rules.contributions import Month, Payer, contribution, due_date, month_range, tanggal
+from lindung.rules.contributions import Month, Payer, bulan, contribution, due_date, month_range, tanggal
 
 from lindung.registry.models import Peserta
 
 from . import protection
-from .handover_selectors import PURPOSE, Member, bulan, ended_members, handover_list, memberships, regency_payer
+from .handover_selectors import PURPOSE, Member, ended_members, handover_list, memberships, regency_payer
 from .models import PaidMonth
 from .services import BILLED
 
