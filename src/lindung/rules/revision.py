@@ -160,16 +160,23 @@ def planner_name(name: str) -> str:
     return {"everyone": "all_max_months"}.get(name, name)
 
 
-def fixed_span(span: Span | None, revise_from: Month) -> Span | None:
-    """The part of ``span`` before ``revise_from``: months the revision cannot change."""
+def fixed_span(span: Span | None, revise_from: Month, before: Month | None = None) -> Span | None:
+    """The part of ``span`` before ``revise_from``: months the revision cannot change. ``before``: the month before
+    ``revise_from``, when the caller has it (a million calls should not compute it a million times)."""
     if span is None or span[0] >= revise_from:
         return None
-    return span[0], min(span[1], revise_from.shift(-1))
+    return span if span[1] < revise_from else (span[0], before or revise_from.shift(-1))
+
+
+def fixed_spans(lines: list[Line], revise_from: Month) -> dict[str, Span | None]:
+    """Every line's fixed part, by key."""
+    before = revise_from.shift(-1)
+    return {line.key: fixed_span(line.span, revise_from, before) for line in lines}
 
 
 def fixed_cost(lines: list[Line], revise_from: Month, cost_per_month: int) -> int:
     """What the fixed months of the current plan cost at the rate per month."""
-    return sum(_months(fixed_span(line.span, revise_from)) for line in lines) * cost_per_month
+    return sum(_months(span) for span in fixed_spans(lines, revise_from).values()) * cost_per_month
 
 
 def money_left(lines: list[Line], inp: RevisionInput) -> int:
@@ -186,16 +193,17 @@ def replan_workers(lines: list[Line], workers: list[planner.Worker], revise_from
     """The eligible ``workers`` the months left are planned for: those covered in the month before
     ``revise_from`` as continuing, those with no fixed month as they are (new to the plan), and not those whose
     fixed months ended earlier."""
-    current = {line.key: line.span for line in lines}
+    fixed = fixed_spans(lines, revise_from)
     before = revise_from.shift(-1)
     found = []
     for w in workers:
-        fixed = fixed_span(current.get(w.key), revise_from)
-        if fixed is None:
+        span = fixed.get(w.key)
+        if span is None:
             # New to this plan: an earlier programme's continuing member is one only from the plan's first month.
             found.append(w if start is None or revise_from == start else replace(w, continuing=False))
-        elif fixed[1] == before:
-            found.append(replace(w, covered_until=before, continuing=True))
+        elif span[1] == before:  # a Worker made directly: dataclasses.replace costs seconds at a million
+            found.append(planner.Worker(key=w.key, priority=w.priority, kecamatan=w.kecamatan, covered_until=before,
+                                        continuing=True))
     return found
 
 
@@ -208,16 +216,18 @@ def revise(lines: list[Line], workers: list[planner.Worker], inp: RevisionInput)
                                    min(inp.min_consecutive, inp.months_left), inp.continuity_first,
                                    inp.kecamatan_share)
     computed = planner.plan(replan_workers(lines, workers, inp.revise_from, inp.start), plan_input)
-    return [_revision(s, lines, fixed, inp) for s in computed]
-
-
-def _revision(replan: planner.Scenario, lines: list[Line], fixed: int, inp: RevisionInput) -> Revision:
     current = {line.key: line.span for line in lines}
+    kept = fixed_spans(lines, inp.revise_from)
+    return [_revision(s, current, kept, fixed, inp) for s in computed]
+
+
+def _revision(replan: planner.Scenario, current: dict[str, Span | None], kept: dict[str, Span | None], fixed: int,
+              inp: RevisionInput) -> Revision:
     after: dict[str, Span | None] = {}
-    for key, span in current.items():
-        kept = fixed_span(span, inp.revise_from)
-        more = replan.months_per_worker.get(key)
-        after[key] = (kept[0] if kept else more[0], more[1]) if more else kept
+    more_of = replan.months_per_worker
+    for key, span in kept.items():
+        more = more_of.get(key)
+        after[key] = (span[0] if span else more[0], more[1]) if more else span
     for key, span in replan.months_per_worker.items():
         after.setdefault(key, span)
     for key in replan.uncovered:  # candidates the money did not reach keep a line, like the planner's
@@ -226,12 +236,16 @@ def _revision(replan: planner.Scenario, lines: list[Line], fixed: int, inp: Revi
     rest = [k for k in current if k not in replan.months_per_worker]
     order = list(dict.fromkeys([*replan.months_per_worker, *(k for k in rest if after[k]), *replan.uncovered, *rest]))
     changes = [Change(key, current.get(key), after[key]) for key in order
-               if _last(after[key]) != _last(current.get(key))]
+               if _end(after[key]) != _end(current.get(key))]
     return Revision(replan, after, order, fixed, changes, inp)
 
 
 def _months(span: Span | None) -> int:
     return span[1].index - span[0].index + 1 if span else 0
+
+
+def _end(span: Span | None) -> Month | None:
+    return span[1] if span else None
 
 
 def _last(span: Span | None) -> int:
