@@ -7,7 +7,10 @@ repeat a registry person under the same NIK (updates, which the probabilistic st
 are planted duplicates: a registry person or an earlier incoming row again, same birth date and
 village, the NIK with two adjacent digits swapped (or one digit changed) and the name written another
 way. Recall is the share of planted pairs found at the default threshold; precision the share of the pairs
-proposed that are planted ones (the rest would be noise in the office's review queue).
+proposed whose two records are one person (the rest would be noise in the office's review queue). A
+planted copy of a registry person whose update is also in the file pairs with that update row as well:
+a right pair, though not the planted one, so each record carries its `person` and precision counts
+people, not planted pairs (it is also shown against the planted pairs alone).
 """
 
 import argparse
@@ -85,7 +88,8 @@ def population(n: int) -> pl.DataFrame:
     )
     # The serial counts people sharing region, birth date and sex, from 0001.
     serial = pl.int_range(1, pl.len() + 1).over("nik_head").cast(pl.Utf8).str.zfill(4)
-    return people.select(pl.concat_str("nik_head", serial).alias("nik"), "nama", "tanggal_lahir", "desa")
+    people = people.select(pl.concat_str("nik_head", serial).alias("nik"), "nama", "tanggal_lahir", "desa")
+    return people.with_row_index("person")  # the truth: who a record is (the linkage never reads it)
 
 
 def mistype_nik(niks: pl.Series) -> pl.Series:
@@ -150,6 +154,21 @@ def synthetic(rows: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return incoming, registry, planted
 
 
+def same_person(pairs: pl.DataFrame, incoming: pl.DataFrame, registry: pl.DataFrame) -> int:
+    """How many proposed pairs join two records of one person."""
+    rows = incoming.select(pl.col("row"), "person")
+    others = pl.concat(
+        [
+            registry.select(pl.lit("registry").alias("other_kind"), pl.col("id").cast(pl.Utf8).alias("other"),
+                            "person"),
+            incoming.select(pl.lit("file").alias("other_kind"), pl.col("row").cast(pl.Utf8).alias("other"),
+                            "person"),
+        ]
+    )
+    joined = pairs.join(rows, on="row").join(others, on=["other_kind", "other"], suffix="_other")
+    return joined.filter(pl.col("person") == pl.col("person_other")).height
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -161,15 +180,18 @@ def main() -> None:
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
 
     found = planted.join(pairs, on=["row", "other_kind", "other"], how="semi").height
+    right = same_person(pairs, incoming, registry)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     print(f"rows         {args.rows:,} incoming against {registry.height:,} in the registry")
     print(f"seconds      {seconds:.2f} wall, {cpu_seconds:.2f} CPU (all threads; the machine may be shared)")
     print(f"rows/s       {args.rows / seconds:,.0f}")
     print(f"pairs found  {pairs.height:,}")
     print(f"recall       {found / planted.height:.3f} ({found:,} of {planted.height:,} planted)")
-    # Every pair that is not planted is noise in the review queue (the synthetic people are distinct persons).
-    print(f"precision    {found / max(pairs.height, 1):.3f} ({found:,} of {pairs.height:,} pairs proposed; goal ≥ 0.95 "
-          "at recall ≥ 0.98)")
+    # A pair of two distinct people is noise in the review queue; a pair of one person's two records is not.
+    print(f"precision    {right / max(pairs.height, 1):.3f} ({right:,} of {pairs.height:,} pairs proposed are one "
+          "person; goal ≥ 0.95 at recall ≥ 0.98)")
+    print(f"             {found / max(pairs.height, 1):.3f} counting only the planted pairs as right (the figure "
+          "before the bench knew who is who)")
     print(f"peak memory  {peak_mb:,.0f} MB (whole process)")
 
 

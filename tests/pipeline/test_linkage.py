@@ -141,3 +141,46 @@ def test_no_candidates_gives_an_empty_frame_with_the_schema():
     result = probable_duplicates(INCOMING.filter(pl.col("row") == 3), REGISTRY.filter(pl.col("id") == 9))
     assert result.is_empty()
     assert result.schema == pl.Schema(RESULT_SCHEMA)
+
+
+# How the NIKs differ, for two records of one name, birth date (3 Feb 1971) and village unless told.
+DIAN_NIK = "1704050302710001"
+
+
+def pair_probability(nik: str, other_nama: str) -> float:
+    registry = frame("id", [(1, DIAN_NIK, "Dian Lestari", date(1971, 2, 3), SEKUNYIT)])
+    incoming = frame("row", [(2, nik, other_nama, date(1971, 2, 3), SEKUNYIT)])
+    found = probable_duplicates(incoming, registry, threshold=0.0)
+    return found["probability"].item() if found.height else 0.0
+
+
+@pytest.mark.parametrize(
+    ("nik", "other_nama", "proposed"),
+    [
+        # Two adjacent digits swapped, the commonest typo: enough even beside a name with a letter left out.
+        ("1704053002710001", "Dian Lestar", True),
+        ("1704050302710010", "Dian Lestar", True),
+        # One digit changed in the area, the date or a serial's leading zero (0001 typed 1001).
+        ("1704050302711001", "Dian Lestari", True),
+        ("1704060302710001", "Dian Lestari", True),
+        # Only the serial a few apart: a neighbour registered the same day (or a last-digit typo): the
+        # exact name still shows the pair, a similar one does not.
+        ("1704050302710002", "Dian Lestari", True),
+        ("1704050302710002", "Dian Lestar", False),
+        # The serial hundreds apart in several digits (a second NIK issued): no evidence either way.
+        ("1704050302719998", "Dian Lestari", True),
+        ("1704050302719998", "Dian Lestar", False),
+        # A woman's NIK (day +40) beside a man's: two people, even under one name.
+        ("1704054302710001", "Dian Lestari", False),
+    ],
+)
+def test_how_the_niks_differ(nik, other_nama, proposed):
+    assert (pair_probability(nik, other_nama) >= 0.9) is proposed
+
+
+def test_date_digits_that_differ_with_the_birth_dates_are_no_typo():
+    # Two Dian Lestari of one village, born 12 and 21 April 1971: NIK day digits 12 and 21 look like a
+    # swap, but each NIK agrees with its own birth date.
+    registry = frame("id", [(1, "1704051204710001", "Dian Lestari", date(1971, 4, 12), SEKUNYIT)])
+    incoming = frame("row", [(2, "1704052104710001", "Dian Lestari", date(1971, 4, 21), SEKUNYIT)])
+    assert probable_duplicates(incoming, registry).is_empty()

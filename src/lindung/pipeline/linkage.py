@@ -105,32 +105,89 @@ VILLAGE_LEVELS = [
     ("same kecamatan", "kecamatan_l = kecamatan_r", 0.10, 0.05),  # and 10-25 kecamatan
     ("else", None, 0.05, 0.945),
 ]
-# Pairs with equal NIKs never reach the model. The first 12 digits repeat the kecamatan of first
-# registration, the birth date and the sex, which the other comparisons already score, so u here is
-# the chance *given* an equal birth date and village: two such strangers share the first 12 digits
-# half the time (same sex), and their serials (0001, 0002 …) are close. Hence the modest weights.
+# Pairs with equal NIKs never reach the model. A NIK is area (6 digits: province, regency, kecamatan
+# of first registration), birth date (DDMMYY, women's day +40) and a serial counting from 0001 the
+# people registered with that area, date and sex. The other comparisons already score the birth date
+# and village, so u here is the chance *given* an equal birth date and village (measured on the bench's
+# synthetic regency, ~94,000 such pairs of strangers at 1M rows): then two strangers' NIKs share the
+# area and date, and differ in the serial (a neighbour with the same birth date: 40%) or in the sex
+# (40%); a clerk's typo instead swaps two adjacent digits or changes one, anywhere. So the levels say
+# *how* the NIKs differ rather than how much. m is a guess for real registers, not the bench's mix
+# (which plants swaps and leading-zero slips only).
+
+
+def _same_length(sql: str) -> str:
+    """`sql` where the NIKs are equally long, else NULL (the level does not apply): DuckDB's hamming()
+    refuses strings of unequal length."""
+    return f"CASE WHEN length(nik_l) = length(nik_r) THEN {sql} END"
+
+
+# A typo is told from the NIKs only between equal birth dates (u is measured there). Between different
+# dates the NIKs' date digits differ because the dates do: a man born on the 15th and a woman born on
+# the 11th have day digits 15 and 51, a "swap" that is no typo.
+_EQUAL_BIRTH_DATES = "tanggal_lahir_l = tanggal_lahir_r AND "
+
 NIK_LEVELS = [
-    ("first 12 digits equal", "nik12_l = nik12_r", 0.30, 0.10),
     (
-        # A swap is 2. Hamming, not Levenshtein: NIKs are 16 digits, and Levenshtein cost 30× as much
-        # (a third of the run at 1M rows). DuckDB's hamming() refuses strings of unequal length.
-        "at most 2 digits differ",
-        "CASE WHEN length(nik_l) = length(nik_r) THEN hamming(nik_l, nik_r) <= 2 END",
-        0.55,
-        0.05,
+        # The commonest typo in a 16-digit number, and rare between strangers (serials 0012/0021).
+        # Of equal length, 2 digits apart and one edit away is exactly an adjacent swap. Damerau-
+        # Levenshtein costs ~200x a Hamming distance, and DuckDB evaluates both sides of an AND, so a
+        # CASE keeps it to the few pairs 2 digits apart.
+        "two adjacent digits swapped",
+        _EQUAL_BIRTH_DATES
+        + _same_length("CASE WHEN hamming(nik_l, nik_r) = 2 THEN damerau_levenshtein(nik_l, nik_r) = 1 END"),
+        0.44,
+        0.001,
     ),
-    ("else", None, 0.15, 0.85),
+    (
+        # The same area and birth date but the day 40 apart: the NIKs name a man and a woman born that
+        # day, two people. A typo adding exactly 4 to that one digit is rare; a swap moves the day by a
+        # multiple of 9, never 40.
+        "the NIKs differ in sex",
+        "nik12_l <> nik12_r AND nik12_sexless_l = nik12_sexless_r",
+        0.005,
+        0.40,
+    ),
+    (
+        # The same area, date and sex, the serials under 100 apart: what a neighbour registered with the
+        # same birth date looks like (a serial counts those people, from 0001), but also a typo in its
+        # last two digits or a second NIK issued to one person. Little evidence either way: an exact
+        # name, birth date and village still make a pair, a similar name does not.
+        "only the serial differs, by less than 100",
+        "nik12_l = nik12_r AND abs(nik_serial_l - nik_serial_r) < 100",
+        0.20,
+        0.40,
+    ),
+    (
+        # One digit changed elsewhere: in the area or date, or a serial's leading zero (0001 typed 0101
+        # or 1001: more people than that of one sex are seldom born on one day in one kecamatan).
+        "one digit differs",
+        _EQUAL_BIRTH_DATES + _same_length("hamming(nik_l, nik_r) = 1"),
+        0.30,
+        0.02,
+    ),
+    (
+        # The same area, date and sex, the serials 100 or more apart in more than one digit: no single
+        # typo; a second NIK issued to one person, or a default birth date (1 July, 31 December) whose
+        # serials run into the hundreds. No evidence either way.
+        "only the serial differs, by 100 or more",
+        "nik12_l = nik12_r",
+        0.03,
+        0.03,
+    ),
+    ("else", None, 0.025, 0.149),  # two typos, or another NIK altogether (re-registered after a move)
 ]
 # About 1% of a million rows are duplicates: ~10^4 matches among ~5·10^11 pairs (2·10^-8), rounded
-# down to -26.6 bits so that a pair needs name, birth date and village to reach 0.9.
+# down to -26.6 bits so that a pair needs name, birth date and village to reach 0.9 unless the NIKs are
+# one typo apart.
 PRIOR = 1e-8
 
-# Candidate pairs; each rule also needs different NIKs and at least one side from the file. With the
-# weights above a pair must share birth date and village to reach 0.9 (without either the best score
-# is 0.875: evidence must beat a prior of -26.6 bits), so the first rule finds what the default
-# threshold shows and the other two serve lower thresholds. Wider blocks (same birth date in the
-# kecamatan, same first name in the village, same NIK head) cost millions of pairs at 1M rows and
-# add nothing that can pass.
+# Candidate pairs; each rule also needs different NIKs and at least one side from the file. The first
+# rule finds nearly all that the default threshold shows: without an equal birth date no pair reaches
+# 0.9, and without an equal village only an exact name and birth date in the same kecamatan with the
+# NIKs' digits swapped (the third rule); the other rules serve lower thresholds. Wider blocks (same birth
+# date in the kecamatan, same first name in the village, same NIK head) cost millions of pairs at 1M
+# rows and add next to nothing that can pass.
 BLOCKING_RULES = [
     "l.tanggal_lahir = r.tanggal_lahir AND l.desa = r.desa",  # the name written differently
     "l.nama_norm = r.nama_norm AND l.desa = r.desa",  # the birth date mistyped too
@@ -180,6 +237,13 @@ def _linkage_input(frame: pl.DataFrame, uid: str, source: str) -> pl.DataFrame:
         pl.lit(source).alias("source_dataset"),
         "nik",
         pl.col("nik").str.slice(0, 12).alias("nik12"),
+        # The head with women's day (+40) taken back: equal for a man and a woman born the same day.
+        pl.concat_str(
+            pl.col("nik").str.slice(0, 6),
+            (pl.col("nik").str.slice(6, 2).cast(pl.Int32, strict=False) % 40).cast(pl.Utf8).str.zfill(2),
+            pl.col("nik").str.slice(8, 4),
+        ).alias("nik12_sexless"),
+        pl.col("nik").str.slice(12).cast(pl.Int32, strict=False).alias("nik_serial"),
         pl.when(nama != "").then(nama).alias("nama_norm"),  # a name of only titles is no name
         pl.col("tanggal_lahir").cast(pl.Date),
         "desa",
