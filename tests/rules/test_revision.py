@@ -1,6 +1,8 @@
 """Revising a running plan (rules.revision): the months before the revision are fixed, the new ceiling less
 their cost re-plans the rest with the planner's three scenarios, and the consequence is person by person."""
 
+import random
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -97,3 +99,25 @@ def test_who_the_months_left_are_planned_for():
 def test_the_revision_month_must_be_within_the_programme():
     with pytest.raises(ValueError, match="di dalam periode"):
         inp(1_000_000, revise_from=Month(2027, 1))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_figures_counted_by_cohort_are_those_of_the_workers_one_by_one(seed):
+    # The page and the API count cohorts (same months before and after); saving walks the workers: the two agree.
+    rng = random.Random(seed)
+    keys = [f"k{i:02d}" for i in range(40)]
+    # spans from January, and from April (an earlier revision's newcomers)
+    spans = [None, (JAN, Month(2026, 2)), (JAN, JUN), (JAN, Month(2026, 9)), (JAN, DEC), (Month(2026, 4), DEC)]
+    current = [Line(k, rng.choice(spans)) for k in keys[:30]]
+    eligible = [Worker(k, rng.randint(1, 5), rng.choice(["A", "B"])) for k in rng.sample(keys, 32)]
+    revise_from = Month(2026, rng.randint(3, 10))
+    fixed = fixed_cost(current, revise_from, RATE)
+    for r in revise(current, eligible, inp(fixed + rng.randint(0, 200) * RATE, revise_from, min_consecutive=2)):
+        assert r.people == sum(1 for span in r.lines.values() if span)
+        assert r.person_months == sum(span[1].index - span[0].index + 1 for span in r.lines.values() if span)
+        assert r.losing_count == len(r.losing) and r.gaining_count == len(r.gaining)
+        assert r.emptied_count == sum(1 for c in r.losing if c.after is None)
+        assert r.lapse_dates == dict(sorted(Counter(c.lapse for c in r.losing if c.lapse).items()))
+        assert r.loses_from == dict(sorted(Counter(c.loses_from for c in r.losing).items()))
+        assert sorted(r.order) == sorted(r.lines) and len(r.order) == len(set(r.order))
+        assert r.planned == len(replan_workers(current, eligible, revise_from, JAN))

@@ -299,7 +299,7 @@ def revision_preview(request, code: str, data: RevisionIn):
     return {"plan_version": found.plan.version, "earliest": str(revision_selectors.earliest_month(programme)),
             "revise_from": str(month), "budget": budget, "cost_per_month": found.cost_per_month,
             "candidates": found.candidates,
-            "scenarios": [{**r.figures(), "kind": r.name, "no_month_left": len(r.emptied)} for r in found.revisions]}
+            "scenarios": [{**r.figures(), "kind": r.name, "no_month_left": r.emptied_count} for r in found.revisions]}
 
 
 @api.post("/programmes/{code}/revision", response={201: ScenarioOut}, tags=["programmes"])

@@ -66,9 +66,11 @@ def check_month(programme: Programme, revise_from: Month) -> None:
 def current_lines(plan: Scenario) -> tuple[list[revision.Line], dict[str, int], dict[str, int]]:
     """The plan's lines for rules.revision, with NIK -> person id and NIK -> priority."""
     lines, ids, priority = [], {}, {}
+    spans: dict[tuple, revision.Span] = {}  # a plan has a handful of spans: one object each
     for nik, pk, rank_priority, first, last in (plan.lines.order_by("rank").values_list(
             "peserta__nik", "peserta_id", "priority", "first", "last")):
-        lines.append(revision.Line(nik, (Month.of(first), Month.of(last)) if first else None))
+        span = spans.setdefault((first, last), (Month.of(first), Month.of(last))) if first else None
+        lines.append(revision.Line(nik, span))
         ids[nik], priority[nik] = pk, rank_priority
     return lines, ids, priority
 
@@ -95,8 +97,7 @@ def preview(user, programme: Programme, revise_from: Month, budget: int) -> Prev
     for w in found.workers:
         priority[w.key] = w.priority
     ids.update(found.ids)
-    planned = len(revision.replan_workers(lines, found.workers, revise_from, inp.start))
-    return Preview(programme, plan, revise_from, budget, cost, computed, ids, priority, planned)
+    return Preview(programme, plan, revise_from, budget, cost, computed, ids, priority, computed[0].planned)
 
 
 def versions(programme: Programme) -> QuerySet[Scenario]:

@@ -43,8 +43,8 @@ def propose_revision(user, programme: Programme, revise_from: Month, budget: int
     chosen = found.chosen(kind)
     if chosen.people == 0:
         raise ValidationError("Skenario ini tidak melindungi siapa pun.")
-    if chosen.emptied:
-        raise ValidationError(EMPTIED.format(n=len(chosen.emptied)))
+    if chosen.emptied_count:
+        raise ValidationError(EMPTIED.format(n=chosen.emptied_count))
     taken = programme.scenarios.aggregate(number=Max("number"), version=Max("version"))
     replan = chosen.replan
     scenario = Scenario.objects.create(
@@ -66,8 +66,8 @@ def propose_revision(user, programme: Programme, revise_from: Month, budget: int
     ], batch_size=2000)
     record_event(user, "programs.revision_proposed", target=f"scenario:{scenario.pk}",
                  summary=f"Versi {scenario.version} ({kind}) {revision_selectors.describe(found)}: {reason[:80]}. "
-                         f"{chosen.people} orang, biaya {format_rupiah(chosen.cost)}; {len(chosen.losing)} kehilangan "
-                         f"perlindungan, {len(chosen.gaining)} bertambah.")
+                         f"{chosen.people} orang, biaya {format_rupiah(chosen.cost)}; {chosen.losing_count} kehilangan "
+                         f"perlindungan, {chosen.gaining_count} bertambah.")
     return scenario
 
 

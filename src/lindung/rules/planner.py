@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain, groupby, islice, takewhile
 from operator import attrgetter
+from typing import NamedTuple
 
 import highspy
 from highspy import qsum
@@ -45,8 +46,7 @@ GAP = 1e-3  # the relative gap HiGHS may stop at above EXACT_UP_TO
 _SEED = 1  # HiGHS's random seed, fixed so the same input always gives the same plan
 
 
-@dataclass(frozen=True)
-class Worker:
+class Worker(NamedTuple):  # a tuple: a province plans a million of them, made and read in C
     key: str  # NIK or registry id
     priority: int  # from pipeline.eligibility; higher is served first
     kecamatan: str

@@ -21,9 +21,11 @@ it from the month after his new last month, and lapses on ``lapse_date`` of it, 
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from typing import NamedTuple
 
 from lokal import format_rupiah
 
@@ -64,9 +66,8 @@ class RevisionInput:
         return self.end.index - self.revise_from.index + 1
 
 
-@dataclass(frozen=True)
-class Change:
-    """One worker whose protection the revision changes."""
+class Change(NamedTuple):
+    """One worker whose protection the revision changes (a tuple: a cut lists a million of them)."""
 
     key: str
     before: Span | None  # in the current plan
@@ -89,15 +90,48 @@ class Change:
         return planner.lapse_date(self.after[1]) if self.after else None
 
 
+class _Current:
+    """The plan being revised, its workers grouped by their funded months: a plan has a handful of spans (every
+    span starts at the plan's or a revision's first month), so what a revision does to a span is worked out once
+    per span, not once per worker."""
+
+    def __init__(self, lines: list[Line], revise_from: Month):
+        self.lines = lines
+        self.groups: dict[Span | None, list[str]] = defaultdict(list)  # span -> keys, in the lines' order
+        for line in lines:
+            self.groups[line.span].append(line.key)
+        before = revise_from.shift(-1)
+        self.fixed = {span: fixed_span(span, revise_from, before) for span in self.groups}
+        self.before = before
+
+    @cached_property
+    def spans(self) -> dict[str, Span | None]:
+        return {line.key: line.span for line in self.lines}
+
+    @property
+    def fixed_months(self) -> int:
+        return sum(_months(self.fixed[span]) * len(keys) for span, keys in self.groups.items())
+
+    def continuing(self) -> dict[str, bool]:
+        """Those with fixed months: True when they reach the month before the revision (continuing), False when
+        they ended earlier (in arrears or lapsed: not planned again)."""
+        found: dict[str, bool] = {}
+        for span, keys in self.groups.items():
+            if (kept := self.fixed[span]) is not None:
+                found.update(dict.fromkeys(keys, kept[1] == self.before))
+        return found
+
+
 @dataclass(frozen=True)
 class Revision:
-    """One scenario of the revision: the re-plan of the months left and what it means for the whole programme."""
+    """One scenario of the revision: the re-plan of the months left and what it means for the whole programme.
+    The figures come from cohorts (workers with the same months before and after); who exactly is in them
+    (``lines``, ``order``, ``changes``) is worked out when asked, for the scenario saved."""
 
     replan: planner.Scenario  # from ``revise_from`` to the end, with the money left
-    lines: dict[str, Span | None]  # every worker of the current plan and of the re-plan: his months in the revision
-    order: list[str]  # the keys in the revision's ranking order (covered first, as the re-plan ranks them)
+    current: _Current
+    cohorts: dict[tuple[Span | None, Span | None], int]  # (months before, months after) -> how many workers
     fixed_cost: int
-    changes: list[Change]  # losing and gaining, in ranking order
     inp: RevisionInput
 
     @property
@@ -118,12 +152,81 @@ class Revision:
         return self.inp.budget - self.cost
 
     @property
+    def planned(self) -> int:
+        """The workers the months left were planned for (continuing and new)."""
+        return sum(eligible for _, eligible in self.replan.by_kecamatan.values())
+
+    @property
     def people(self) -> int:
-        return sum(1 for span in self.lines.values() if span)
+        return sum(n for (_, after), n in self.cohorts.items() if after)
 
     @property
     def person_months(self) -> int:
-        return sum(_months(span) for span in self.lines.values())
+        return sum(_months(after) * n for (_, after), n in self.cohorts.items())
+
+    def _changed(self, losing: bool) -> dict[Change, int]:
+        """A worker of each changed cohort (key left empty), with the cohort's size."""
+        return {change: n for (before, after), n in self.cohorts.items()
+                if _end(after) != _end(before) and (change := Change("", before, after)).losing == losing}
+
+    @property
+    def losing_count(self) -> int:
+        return sum(self._changed(True).values())
+
+    @property
+    def gaining_count(self) -> int:
+        return sum(self._changed(False).values())
+
+    @property
+    def emptied_count(self) -> int:
+        """Those left with no month of the programme at all: a revision cannot take a membership back (revise from
+        after their first month instead)."""
+        return sum(n for change, n in self._changed(True).items() if change.after is None)
+
+    @property
+    def lapse_dates(self) -> dict[date, int]:
+        """How many of those losing cover lapse on each day (nobody paying after their funded months)."""
+        found: Counter[date] = Counter()
+        for change, n in self._changed(True).items():
+            if change.lapse:
+                found[change.lapse] += n
+        return dict(sorted(found.items()))
+
+    @property
+    def loses_from(self) -> dict[Month, int]:
+        found: Counter[Month] = Counter()
+        for change, n in self._changed(True).items():
+            found[change.loses_from] += n
+        return dict(sorted(found.items()))
+
+    @cached_property
+    def lines(self) -> dict[str, Span | None]:
+        """Every worker of the current plan and of the re-plan: his months in the revision."""
+        more_of = self.replan.months_per_worker
+        after: dict[str, Span | None] = dict.fromkeys(self.current.spans)  # the lines' order
+        for span, keys in self.current.groups.items():
+            mores = list(map(more_of.get, keys))
+            joined = {more: _joined(self.current.fixed[span], more) for more in set(mores)}
+            after.update(zip(keys, map(joined.__getitem__, mores)))
+        after.update({key: span for key, span in more_of.items() if key not in self.current.spans})
+        # candidates the money did not reach keep a line, like the planner's
+        after.update(dict.fromkeys(key for key in self.replan.uncovered if key not in after))
+        return after
+
+    @cached_property
+    def order(self) -> list[str]:
+        """The keys in the revision's ranking order: the re-plan's covered, those keeping their fixed months only,
+        the re-plan's uncovered, then nobody's months."""
+        after, covered = self.lines, self.replan.months_per_worker
+        rest = [k for k in self.current.spans if k not in covered]
+        return list(dict.fromkeys([*covered, *(k for k in rest if after[k]), *self.replan.uncovered, *rest]))
+
+    @cached_property
+    def changes(self) -> list[Change]:
+        """Losing and gaining, in ranking order."""
+        after, before = self.lines, self.current.spans
+        return [Change(key, before.get(key), after[key]) for key in self.order
+                if _end(after[key]) != _end(before.get(key))]
 
     @property
     def losing(self) -> list[Change]:
@@ -133,26 +236,11 @@ class Revision:
     def gaining(self) -> list[Change]:
         return [c for c in self.changes if not c.losing]
 
-    @property
-    def emptied(self) -> list[Change]:
-        """Those left with no month of the programme at all: a revision cannot take a membership back (revise from
-        after their first month instead)."""
-        return [c for c in self.losing if c.after is None]
-
-    @property
-    def lapse_dates(self) -> dict[date, int]:
-        """How many of those losing cover lapse on each day (nobody paying after their funded months)."""
-        return dict(sorted(Counter(c.lapse for c in self.losing if c.lapse).items()))
-
-    @property
-    def loses_from(self) -> dict[Month, int]:
-        return dict(sorted(Counter(c.loses_from for c in self.losing).items()))
-
     def figures(self) -> dict:
         """The consequence as the CLI and the API give it."""
         return {"name": planner_name(self.name), "people": self.people, "person_months": self.person_months,
                 "cost": self.cost, "fixed_cost": self.fixed_cost, "remaining": self.left,
-                "losing_cover": len(self.losing), "gaining_cover": len(self.gaining),
+                "losing_cover": self.losing_count, "gaining_cover": self.gaining_count,
                 "lapse_dates": {day.isoformat(): n for day, n in self.lapse_dates.items()}}
 
 
@@ -162,26 +250,24 @@ def planner_name(name: str) -> str:
 
 def fixed_span(span: Span | None, revise_from: Month, before: Month | None = None) -> Span | None:
     """The part of ``span`` before ``revise_from``: months the revision cannot change. ``before``: the month before
-    ``revise_from``, when the caller has it (a million calls should not compute it a million times)."""
+    ``revise_from``, when the caller has it."""
     if span is None or span[0] >= revise_from:
         return None
     return span if span[1] < revise_from else (span[0], before or revise_from.shift(-1))
 
 
-def fixed_spans(lines: list[Line], revise_from: Month) -> dict[str, Span | None]:
-    """Every line's fixed part, by key."""
-    before = revise_from.shift(-1)
-    return {line.key: fixed_span(line.span, revise_from, before) for line in lines}
-
-
 def fixed_cost(lines: list[Line], revise_from: Month, cost_per_month: int) -> int:
     """What the fixed months of the current plan cost at the rate per month."""
-    return sum(_months(span) for span in fixed_spans(lines, revise_from).values()) * cost_per_month
+    return _Current(lines, revise_from).fixed_months * cost_per_month
 
 
 def money_left(lines: list[Line], inp: RevisionInput) -> int:
     """The new ceiling less the fixed months; ValueError when the ceiling does not even pay them."""
-    fixed = fixed_cost(lines, inp.revise_from, inp.cost_per_month)
+    return _money_left(_Current(lines, inp.revise_from), inp)
+
+
+def _money_left(current: _Current, inp: RevisionInput) -> int:
+    fixed = current.fixed_months * inp.cost_per_month
     if inp.budget < fixed:
         raise ValueError(f"Pagu baru {format_rupiah(inp.budget)} kurang dari biaya bulan-bulan sebelum "
                          f"{inp.revise_from} yang sudah berjalan ({format_rupiah(fixed)}).")
@@ -193,51 +279,56 @@ def replan_workers(lines: list[Line], workers: list[planner.Worker], revise_from
     """The eligible ``workers`` the months left are planned for: those covered in the month before
     ``revise_from`` as continuing, those with no fixed month as they are (new to the plan), and not those whose
     fixed months ended earlier."""
-    fixed = fixed_spans(lines, revise_from)
-    before = revise_from.shift(-1)
+    return _replan_workers(_Current(lines, revise_from), workers, revise_from, start)
+
+
+def _replan_workers(current: _Current, workers: list[planner.Worker], revise_from: Month,
+                    start: Month | None) -> list[planner.Worker]:
+    continuing, before = current.continuing(), current.before
+    # New to this plan: an earlier programme's continuing member is one only from the plan's first month.
+    as_new = start is None or revise_from == start
     found = []
     for w in workers:
-        span = fixed.get(w.key)
-        if span is None:
-            # New to this plan: an earlier programme's continuing member is one only from the plan's first month.
-            found.append(w if start is None or revise_from == start else replace(w, continuing=False))
-        elif span[1] == before:  # a Worker made directly: dataclasses.replace costs seconds at a million
-            found.append(planner.Worker(key=w.key, priority=w.priority, kecamatan=w.kecamatan, covered_until=before,
-                                        continuing=True))
+        state = continuing.get(w.key)
+        if state is None:
+            found.append(w if as_new else w._replace(continuing=False))
+        elif state:
+            found.append(planner.Worker(w.key, w.priority, w.kecamatan, before, True))
     return found
 
 
 def revise(lines: list[Line], workers: list[planner.Worker], inp: RevisionInput) -> list[Revision]:
     """The three scenarios of the revision of the plan ``lines`` (every worker of the current plan, covered or
     not) for the eligible ``workers`` (planner.Worker, key = the lines' key), in the planner's order."""
-    left = money_left(lines, inp)
-    fixed = inp.budget - left
+    current = _Current(lines, inp.revise_from)
+    left = _money_left(current, inp)
     plan_input = planner.PlanInput(left, inp.revise_from, inp.end, inp.cost_per_month,
                                    min(inp.min_consecutive, inp.months_left), inp.continuity_first,
                                    inp.kecamatan_share)
-    computed = planner.plan(replan_workers(lines, workers, inp.revise_from, inp.start), plan_input)
-    current = {line.key: line.span for line in lines}
-    kept = fixed_spans(lines, inp.revise_from)
-    return [_revision(s, current, kept, fixed, inp) for s in computed]
+    computed = planner.plan(_replan_workers(current, workers, inp.revise_from, inp.start), plan_input)
+    return [Revision(s, current, _cohorts(s, current), inp.budget - left, inp) for s in computed]
 
 
-def _revision(replan: planner.Scenario, current: dict[str, Span | None], kept: dict[str, Span | None], fixed: int,
-              inp: RevisionInput) -> Revision:
-    after: dict[str, Span | None] = {}
+def _cohorts(replan: planner.Scenario, current: _Current) -> dict[tuple[Span | None, Span | None], int]:
+    """How many workers go from which months to which: counted per span of the current plan, each worker's
+    re-planned months looked up once."""
     more_of = replan.months_per_worker
-    for key, span in kept.items():
-        more = more_of.get(key)
-        after[key] = (span[0] if span else more[0], more[1]) if more else span
-    for key, span in replan.months_per_worker.items():
-        after.setdefault(key, span)
-    for key in replan.uncovered:  # candidates the money did not reach keep a line, like the planner's
-        after.setdefault(key, None)
-    # Ranking order: the re-plan's covered, those keeping their fixed months only, then nobody's months.
-    rest = [k for k in current if k not in replan.months_per_worker]
-    order = list(dict.fromkeys([*replan.months_per_worker, *(k for k in rest if after[k]), *replan.uncovered, *rest]))
-    changes = [Change(key, current.get(key), after[key]) for key in order
-               if _end(after[key]) != _end(current.get(key))]
-    return Revision(replan, after, order, fixed, changes, inp)
+    found: Counter[tuple[Span | None, Span | None]] = Counter()
+    reached = 0
+    for span, keys in current.groups.items():
+        for more, n in Counter(map(more_of.get, keys)).items():
+            found[span, _joined(current.fixed[span], more)] += n
+            reached += n if more else 0
+    if reached < len(more_of):  # funded workers new to the plan
+        for more, n in Counter(span for key, span in more_of.items() if key not in current.spans).items():
+            found[None, more] += n
+    return dict(found)
+
+
+def _joined(kept: Span | None, more: Span | None) -> Span | None:
+    """A worker's months in the revision: his fixed ones followed by the re-planned ones (every span is
+    contiguous)."""
+    return (kept[0] if kept else more[0], more[1]) if more else kept
 
 
 def _months(span: Span | None) -> int:
