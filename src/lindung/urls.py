@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from lindung.api.api import api
 from lindung.cards import public_views as card_public_views
+from lindung.core import error_views
 from lindung.core import views as core_views
 
 urlpatterns = [
@@ -26,3 +27,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the app's layout and the user's language, with the reason given (core.error_views).
+handler400 = error_views.bad_request
+handler403 = error_views.permission_denied
+handler404 = error_views.page_not_found
+handler500 = error_views.server_error
