@@ -40,3 +40,24 @@ class PesertaForm(forms.ModelForm):
         nik = "".join(self.cleaned_data["nik"].split())
         validate_nik(nik)
         return nik
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters (GET): only the user's area's kecamatan and villages are offered, or accepted."""
+
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    desa = forms.ChoiceField(label=_("Village"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    pekerjaan = forms.ChoiceField(label=_("Occupation"), required=False)
+
+    def __init__(self, data, *, choices: dict):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        for name in ("kecamatan", "desa", "status", "pekerjaan"):
+            self.fields[name].choices = everything + list(choices[name])
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an unknown code is dropped rather than refused: a link from an older page still works)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name, "") for name in ("kecamatan", "desa", "status", "pekerjaan")}

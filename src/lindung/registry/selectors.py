@@ -1,12 +1,14 @@
 """Every read of the registry, scoped to the reader's area."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import within
-from lindung.wilayah.models import Wilayah
+from lindung.enrolment.models import Membership
+from lindung.wilayah.models import Level, Wilayah
 
-from .models import Peserta
+from .models import Pekerjaan, Peserta
 
 SEARCH_LIMIT = 50
 
@@ -66,3 +68,69 @@ def summary(user) -> dict:
         "sex": by_sex,
         "pekerjaan": by_job,
     }
+
+
+# The register browsed by place, status and occupation, paged by key: the next page starts after the last row's
+# (name, id), which the index on the name walks (SQLite keeps the rowid in every index; PostgreSQL reads the
+# name's index and sorts the few equal names), never an OFFSET that reads every skipped row again.
+REGISTER_PAGE = 50
+NOT_A_MEMBER = "none"
+
+
+def register_statuses() -> list[tuple[str, str]]:
+    """The status filter: never in a programme, or a membership (in any programme) in this workflow state."""
+    return [(NOT_A_MEMBER, _("Not in any programme"))] + [(s.value, s.label) for s in Membership.Status]
+
+
+def register_for(user, *, kecamatan: str = "", desa: str = "", status: str = "", pekerjaan: str = "") -> QuerySet[Peserta]:
+    """The user's area's workers narrowed by the filters (codes; each filter empty = all), in (name, id) order."""
+    qs = peserta_for(user)
+    if desa:
+        qs = qs.filter(desa_id=desa)
+    elif kecamatan:
+        qs = qs.filter(desa__parent_id=kecamatan)
+    if pekerjaan:
+        qs = qs.filter(pekerjaan_1__code=pekerjaan)
+    if status == NOT_A_MEMBER:
+        qs = qs.filter(~Exists(Membership.objects.filter(peserta=OuterRef("pk"))))
+    elif status:
+        qs = qs.filter(Exists(Membership.objects.filter(peserta=OuterRef("pk"), status=status)))
+    return qs.order_by("nama", "id")
+
+
+def register_page(user, *, after: int | None = None, size: int | None = None, **filters) -> tuple[list[Peserta], int | None]:
+    """One page of the filtered register after the worker with id ``after`` (who must be in the user's area, else
+    the first page); returns the rows and the key of the next page (None on the last page)."""
+    size = size or REGISTER_PAGE
+    qs = register_for(user, **filters).select_related("desa", "desa__parent", "pekerjaan_1")
+    if after is not None:
+        last = peserta_for(user).filter(pk=after).values_list("nama", flat=True).first()
+        if last is not None:
+            qs = qs.filter(Q(nama__gt=last) | Q(nama=last, id__gt=after))
+    rows = list(qs[: size + 1])
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def register_choices(user, kecamatan: str = "") -> dict[str, list[tuple[str, str]]]:
+    """The filters' options inside the user's area: kecamatan and villages by name (villages of ``kecamatan`` only
+    when one is chosen), occupations in use."""
+    kec = list(Wilayah.objects.filter(within(user, "code"), level=Level.KECAMATAN).order_by("name")
+               .values_list("code", "name"))
+    villages = Wilayah.objects.filter(within(user, "code"), level=Level.DESA)
+    if kecamatan:
+        villages = villages.filter(parent_id=kecamatan)
+    desa = [(code, f"{name} — {parent}") for code, name, parent in
+            villages.order_by("parent__name", "name").values_list("code", "name", "parent__name")]
+    jobs = list(Pekerjaan.objects.order_by("name").values_list("code", "name"))
+    return {"kecamatan": kec, "desa": desa, "pekerjaan": jobs, "status": register_statuses()}
+
+
+def register_rows(user, **filters):
+    """Every row of the filtered register for the xlsx, as tuples, read in chunks (never the whole table at once)."""
+    latest = (Membership.objects.filter(peserta=OuterRef("pk"))
+              .order_by("-programme__year", "-programme_id").values("status")[:1])
+    return (register_for(user, **filters).annotate(latest_status=Subquery(latest))
+            .values_list("nik", "nama", "jenis_kelamin", "tanggal_lahir", "desa__name", "desa__parent__name",
+                         "alamat", "pekerjaan_1__name", "pekerjaan_2__name", "desil", "miskin_ekstrem",
+                         "latest_status")
+            .iterator(chunk_size=2000))

@@ -5,6 +5,7 @@ from . import import_views, views
 app_name = "registry"
 urlpatterns = [
     path("", views.peserta_list, name="list"),
+    path("unduh.xlsx", views.peserta_xlsx, name="xlsx"),
     path("baru/", views.peserta_create, name="create"),
     path("<int:pk>/", views.peserta_detail, name="detail"),
     path("<int:pk>/ubah/", views.peserta_edit, name="edit"),

@@ -1,7 +1,9 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +18,11 @@ from lindung.payments import selectors as payments
 from lindung.rules import coverage
 
 from . import selectors, services
-from .forms import PesertaForm
+from .forms import PesertaForm, RegisterFilterForm
 from .models import Peserta
+from .register_xlsx import register_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _peserta_or_404(user, pk) -> Peserta:
@@ -27,14 +32,39 @@ def _peserta_or_404(user, pk) -> Peserta:
         raise Http404(_("No worker with this key in your area."))
 
 
+def _register_filters(request) -> tuple[RegisterFilterForm, dict[str, str]]:
+    choices = selectors.register_choices(request.user, request.GET.get("kecamatan", "")[:20])
+    form = RegisterFilterForm(request.GET, choices=choices)
+    return form, form.filters()
+
+
 @login_required
 def peserta_list(request):
-    """Search first: the register is never listed whole."""
+    """Search by NIK or name, or browse the area's register by kecamatan, village, status and occupation, a page of
+    50 at a time by key (``after`` is the last row's id)."""
     query = request.GET.get("q", "").strip()[:100]
     rows, more = selectors.search_peserta(request.user, query) if query else ([], False)
-    context = {"query": query, "rows": rows, "more": more, "total": selectors.peserta_for(request.user).count()}
+    form, filters = _register_filters(request)
+    context = {"query": query, "rows": rows, "more": more, "total": selectors.peserta_for(request.user).count(),
+               "filter_form": form, "filters": urlencode({k: v for k, v in filters.items() if v})}
+    if not query:
+        try:
+            after = int(request.GET["after"])
+        except (KeyError, ValueError):
+            after = None
+        page, next_key = selectors.register_page(request.user, after=after, **filters)
+        context |= {"browse": page, "next_key": next_key, "paged": after is not None}
     template = "registry/peserta_list.html#results" if request.htmx else "registry/peserta_list.html"
     return render(request, template, context)
+
+
+@login_required
+def peserta_xlsx(request):
+    """The filtered register as xlsx (the same GET filters as the list), audited with its filters."""
+    _form, filters = _register_filters(request)
+    response = HttpResponse(register_workbook(request.user, filters), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="peserta-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 @login_required
