@@ -61,7 +61,7 @@ def test_planted_defects_give_exactly_those_findings(users, people, tmp_path):
     path = tmp_path / "temuan.xlsx"
     path.write_bytes(imports.findings_workbook(batch))
     book = openpyxl.load_workbook(path)
-    assert [c.value for c in book["Temuan"][1]] == ["Baris", "Kolom", "Kode", "Tingkat", "Pesan"]
+    assert [c.value for c in book["Temuan"][1]] == ["Baris", "Kolom", "Tingkat", "Pesan"]
     data = book["Data"]
     headers = [c.value for c in data[1]]
     assert data.cell(row=2, column=headers.index("NIK") + 1).fill.fgColor.rgb.endswith("F4C7C3")

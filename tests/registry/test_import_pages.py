@@ -104,10 +104,9 @@ def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(clien
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Temuan", "Data"]
     temuan = [[c.value for c in row] for row in book["Temuan"].iter_rows()]
-    assert temuan[0] == ["Baris", "Kolom", "Kode", "Tingkat", "Pesan"]
-    assert [tuple(r[:4]) for r in temuan[1:]] == [(2, "NIK", "nik_length", "error"),
-                                                  (3, "Desil Kesejahteraan", "desil_invalid", "error"),
-                                                  (4, "Pekerjaan", "pekerjaan_unknown", "warning")]
+    assert temuan[0] == ["Baris", "Kolom", "Tingkat", "Pesan"]  # words, never a stored code
+    assert [tuple(r[:3]) for r in temuan[1:]] == [(2, "NIK", "Kesalahan"), (3, "Desil Kesejahteraan", "Kesalahan"),
+                                                  (4, "Pekerjaan", "Peringatan")]
     data = book["Data"]
     headers = [c.value for c in data[1]]
     assert data.max_row == 9

@@ -9,6 +9,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.roles import require
@@ -29,7 +31,9 @@ from lindung.core.db import refresh_statistics
 from lindung.core.xlsx import safe_cell, write_table
 from lindung.payments import protection
 from lindung.pipeline import linkage, readers, validate
-from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA
+from lindung.pipeline.schema import FINDINGS_SCHEMA
+from lindung.pipeline.sources import KNOWN_KEYS
+from lindung.pipeline.sources import key as header_key
 from lindung.rules.nik import known_in_lokal
 from lindung.wilayah.models import Level, Wilayah
 
@@ -319,29 +323,76 @@ def findings(batch: ImportBatch) -> pl.DataFrame:
     return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=FINDINGS_SCHEMA)
 
 
+FINDING_HEADERS = ["Tingkat temuan", "Temuan"]  # after the file's own columns; no reader spelling matches them
+
+
+def _severity_word(severity: str) -> str:
+    # The words the import page shows ("kesalahan", "peringatan"), never the stored code.
+    return (gettext("error") if severity == "error" else gettext("warning")).capitalize()
+
+
+def _original_table(batch: ImportBatch):
+    """The uploaded file's table as the import read it: the sheet with most recognised headers, every column."""
+    data = (batch_dir(batch) / "upload").read_bytes()
+    known = KNOWN_KEYS | {header_key(h) for h in (batch.mapping or {}).values() if h}
+    tables = readers.all_tables(data, known, 500)
+    return max(enumerate(tables), key=lambda t: (sum(1 for h in t[1].headers if h and header_key(h) in known),
+                                                 -t[0]))[1]
+
+
 def findings_workbook(batch: ImportBatch) -> bytes:
-    """The findings, and the file's rows with each offending cell coloured (red error, yellow warning)."""
+    """The findings, and the uploaded file itself with every one of its columns, each row at the row number it had
+    (so "Baris" points at it), the offending cells coloured (red error, yellow warning) and two columns in words
+    after the file's own: the row's worst finding and what is wrong. Correct the cells and upload the sheet again."""
     found = findings(batch)
-    raw = pl.read_parquet(batch_dir(batch) / "raw.parquet")
-    columns: dict[str, str] = batch.report.get("columns", {})
-    fields = [f for f in FIELDS if f in columns]
+    table = _original_table(batch)
+    headers = [h or "" for h in table.headers]
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEEE6", "border": 1})
-    fill = {"error": book.add_format({"bg_color": "#F4C7C3"}), "warning": book.add_format({"bg_color": "#FCE8B2"})}
+    text = book.add_format({"num_format": "@"})
+    fill = {"error": book.add_format({"bg_color": "#F4C7C3", "num_format": "@"}),
+            "warning": book.add_format({"bg_color": "#FCE8B2", "num_format": "@"})}
 
     sheet = book.add_worksheet("Temuan")
-    write_table(sheet, bold, ["Baris", "Kolom", "Kode", "Tingkat", "Pesan"],
-                found.select("row", "column", "code", "severity", "message").iter_rows(), widths=[8, 22, 22, 10, 90])
+    write_table(sheet, bold, ["Baris", "Kolom", "Tingkat", "Pesan"],
+                ((r, c, _severity_word(sev), m) for r, c, sev, m in
+                 found.select("row", "column", "severity", "message").iter_rows()), widths=[8, 22, 12, 90])
+
+    by_row: dict[int, list[tuple[str, str, str]]] = {}
+    for r, c, sev, m in found.sort("row", "severity").select("row", "column", "severity", "message").iter_rows():
+        by_row.setdefault(r, []).append((c, sev, m))
+    col_of: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        col_of.setdefault(h, i)
 
     data = book.add_worksheet("Data")
-    write_table(data, bold, ["Baris"] + [columns[f] for f in fields], raw.select("row", *fields).iter_rows())
-    marks = {(r, c): sev for r, c, sev in found.sort("severity", descending=True).select("row", "column", "severity").iter_rows()}
-    line_of = {row: i for i, row in enumerate(raw["row"], start=1)}
-    col_of = {columns[f]: i for i, f in enumerate(fields, start=1)}
-    for (row, column), severity in marks.items():
-        if row in line_of and column in col_of:
-            value = raw.row(line_of[row] - 1, named=True)[fields[col_of[column] - 1]]
-            data.write_string(line_of[row], col_of[column], safe_cell(value or ""), fill[severity])
+    top = table.header_idx  # the header stays on its row, so each data row keeps its number
+    if top:
+        data.write_string(0, 0, safe_cell(f"Temuan impor #{batch.pk}: perbaiki sel berwarna, lalu unggah lagi."))
+    for col, title in enumerate(headers + FINDING_HEADERS):
+        data.write_string(top, col, safe_cell(title), bold)
+        data.set_column(col, col, max(12, min(40, len(title) + 2)), text if col < len(headers) else None)
+    data.set_column(len(headers) + 1, len(headers) + 1, 90)
+    frame = table.load(list(range(len(headers)))).collect()
+    for i, values in enumerate(frame.iter_rows()):
+        line = top + 1 + i
+        number = line + 1  # 1-based, as the findings count rows
+        marks = {col_of[c]: sev for c, sev, _m in sorted(by_row.get(number, []), key=lambda f: f[1] != "error")
+                 if c in col_of}
+        for col, value in enumerate(values):
+            if value is None and col not in marks:
+                continue
+            value = re.sub(r"^(\d{4}-\d\d-\d\d) 00:00:00$", r"\1", str(value)) if value is not None else ""
+            if col in marks:
+                data.write_string(line, col, safe_cell(value), fill[marks[col]])
+            else:
+                data.write_string(line, col, safe_cell(value))
+        if number in by_row:
+            worst = min(sev for _c, sev, _m in by_row[number])  # "error" < "warning"
+            data.write_string(line, len(headers), _severity_word(worst))
+            data.write_string(line, len(headers) + 1,
+                              safe_cell("; ".join(f"{c}: {m}" for c, _sev, m in by_row[number])))
+    data.freeze_panes(top + 1, 0)
     book.close()
     return out.getvalue()

@@ -79,7 +79,7 @@ NOT_A_MEMBER = "none"
 
 def register_statuses() -> list[tuple[str, str]]:
     """The status filter: never in a programme, or a membership (in any programme) in this workflow state."""
-    return [(NOT_A_MEMBER, _("Not in any programme"))] + [(s.value, s.label) for s in Membership.Status]
+    return [(NOT_A_MEMBER, _("Not in any programme"))] + [(s.value, str(s.label)) for s in Membership.Status]
 
 
 def register_for(user, *, kecamatan: str = "", desa: str = "", status: str = "", pekerjaan: str = "") -> QuerySet[Peserta]:
