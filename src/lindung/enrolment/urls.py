@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.members, name="members"),
     path("kirim/", views.submit, name="submit"),
     path("berkas/<int:number>.xlsx", views.batch_xlsx, name="batch_xlsx"),
+    path("berkas/semua.zip", views.batches_zip, name="batches_zip"),
+    path("peserta.xlsx", views.members_xlsx, name="members_xlsx"),
     path("jawaban/", views.answer, name="answer"),
     path("peserta/<str:nik>/diperbaiki/", views.fixed, name="fixed"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import AnswerForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +68,37 @@ def batch_xlsx(request, code: str, number: int):
     programme = _programme(request.user, code)
     batch = get_object_or_404(selectors.batches_for(request.user, programme), number=number)
     response = HttpResponse(selectors.registration_workbook(request.user, programme, [batch]), content_type=XLSX)
+    exports.record_batch_download(request.user, programme, batch)
     response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}-{number}.xlsx"'
+    return response
+
+
+@login_required
+def batches_zip(request, code: str):
+    """Every registration file of the programme (in the user's area) in one zip, instead of one download each."""
+    programme = _programme(request.user, code)
+    content, count = exports.registration_zip(request.user, programme)
+    if not count:
+        raise Http404(_("No registration file yet."))
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}.zip"'
+    return response
+
+
+@login_required
+def members_xlsx(request, code: str):
+    """The members list as xlsx, with the page's filters (kecamatan, status, protection today)."""
+    programme = _programme(request.user, code)
+    protection = request.GET.get("perlindungan", "")
+    if protection not in {s.value for s in selectors.PROTECTION}:
+        protection = ""
+    status = request.GET.get("status", "")
+    if status not in {s.value for s in selectors.STATUSES}:
+        status = ""
+    content = exports.members_workbook(request.user, programme, kecamatan=request.GET.get("kecamatan", "")[:20],
+                                       status=status, protection=protection)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="peserta-{programme.code}.xlsx"'
     return response
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
 
-from . import selectors, services
+from . import exports, selectors, services
 from .models import Message
 
 FILTERS = ("area", "topic", "status")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(data) -> dict[str, str]:
@@ -65,6 +67,18 @@ def outbox(request):
         "reasons": selectors.withdraw_reasons(selectors.messages_for(request.user, **scope)),
         "can_send": can(request.user, "plans"),
     })
+
+
+@login_required
+def outbox_xlsx(request):
+    """The outbox with the page's filters as xlsx (audited with the filters)."""
+    filters = _filters(request.GET)
+    purpose, about = _topic(filters["topic"])
+    shown = selectors.messages_for(request.user, area=filters["area"], purpose=purpose, about=about,
+                                   status=filters["status"])
+    response = HttpResponse(exports.outbox_workbook(request.user, shown, filters), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="kotak-keluar.xlsx"'
+    return response
 
 
 @login_required

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:code>/peserta-lanjutan.xlsx", views.continuation_xlsx, name="continuation_xlsx"),
     path("<slug:code>/rencana/simpan/", views.scenario_save, name="scenario_save"),
     path("<slug:code>/skenario/<int:number>/", views.scenario_detail, name="scenario"),
+    path("<slug:code>/skenario/<int:number>/rencana.xlsx", views.scenario_xlsx, name="scenario_xlsx"),
     path("<slug:code>/skenario/<int:number>/setujui/", views.scenario_approve, name="scenario_approve"),
     path("<slug:code>/revisi/", revision_views.revision, name="revision"),
     path("<slug:code>/revisi/simpan/", revision_views.revision_save, name="revision_save"),

@@ -17,7 +17,7 @@ from lindung.pipeline.eligibility import explain, formula
 from lindung.rules.contributions import tanggal
 from lindung.rules.planner import SolverError
 
-from . import revision_selectors, selectors, services
+from . import exports, revision_selectors, selectors, services
 from .forms import ExclusionsForm, PlannerForm, ProgrammeForm, RulesForm
 from .models import Programme, Scenario
 
@@ -174,6 +174,15 @@ def scenario_detail(request, code: str, number: int):
                                  and can(request.user, "approves") and scenario.created_by_id != request.user.pk
                                  and programme.plan_id == scenario.revises_id),
     })
+
+
+@login_required
+def scenario_xlsx(request, code: str, number: int):
+    """The plan's covered and not-covered people of the user's area, with the reason, as xlsx (audited)."""
+    scenario = _scenario(request, code, number)
+    response = HttpResponse(exports.plan_workbook(request.user, scenario), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="rencana-{code}-skenario-{number}.xlsx"'
+    return response
 
 
 @login_required
