@@ -18,6 +18,7 @@ from lindung.registry.selectors import summary
 from lindung.rules.terbilang import rupiah_terbilang
 
 from . import dashboard as figures
+from .approvals import waiting_for
 from .dashboard_pdf import dashboard_pdf
 from .forms import parse_rupiah
 
@@ -54,6 +55,7 @@ def home(request):
             "reports_claims": near_families,
             "dash": figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None,
             "horizons": LAPSE_HORIZONS,
+            "approvals": waiting_for(request.user),
         },
     )
 
