@@ -104,6 +104,26 @@ def villages_with_cards(user) -> QuerySet[Wilayah]:
     return Wilayah.objects.filter(level=Level.DESA, code__in=codes).order_by("name")
 
 
+def villages_holding(user, status: str = S.AT_CAMAT) -> list[dict]:
+    """The villages of the user's area with cards of his at ``status`` (the camat's: at_camat), by name, each with
+    its kecamatan's name and how many: the chooser of a hand-over to one village."""
+    rows = list(cards_for(user, status=status).order_by()
+                .values(code=F("membership__peserta__desa_id"), name=F("membership__peserta__desa__name"))
+                .annotate(cards=Count("pk")).order_by("name", "code"))
+    names = kecamatan_names({r["code"][:8] for r in rows})
+    return [{**r, "kecamatan": names.get(r["code"][:8], "")} for r in rows]
+
+
+def village(user, code: str) -> Wilayah | None:
+    """A village of the user's area (None when it is not his or not a village)."""
+    return Wilayah.objects.filter(within(user, "code"), code=code, level=Level.DESA).first()
+
+
+def village_cards(user, code: str, status: str = S.AT_CAMAT) -> QuerySet[Card]:
+    """The user's cards of one village at ``status``, by name: what a camat hands to that village."""
+    return cards_for(user, status=status).filter(membership__peserta__desa_id=code)
+
+
 def card_for_public(number: str) -> Card:
     """A card by its number for the public check its QR opens: not scoped to anyone's area (nobody is logged in;
     the signed token and the rate limit guard it). Card.DoesNotExist when there is none."""

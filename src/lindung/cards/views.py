@@ -60,6 +60,26 @@ class HandoverForm(forms.Form):
         self.fields["to_status"].initial = {CAMAT.name: S.AT_VILLAGE, OPERATOR_DESA.name: S.DELIVERED}.get(role)
 
 
+class ToVillageForm(forms.Form):
+    """The last screen of a camat's hand-over to one village: who, where and when (the cards and the step are fixed)."""
+
+    giver_name = HandoverForm.base_fields["giver_name"]
+    giver_role = HandoverForm.base_fields["giver_role"]
+    receiver_name = forms.CharField(label=gettext_lazy("Received by (name)"), max_length=120,
+                                    widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    receiver_role = HandoverForm.base_fields["receiver_role"]
+    place = HandoverForm.base_fields["place"]
+    happened_on = HandoverForm.base_fields["happened_on"]
+    evidence = HandoverForm.base_fields["evidence"]
+
+
+def records(user, *levels) -> bool:
+    """Whether the user's role records a hand-over of cards out of one of ``levels`` (all levels when none are
+    given): read-only roles (Pimpinan, auditor, BPJS officer) see no hand-over or delivery form at all."""
+    role = getattr(getattr(user, "role", None), "name", None)
+    return any(role in services.RECORDED_BY.get(level, ()) for level in (levels or services.RECORDED_BY))
+
+
 class DeliverForm(forms.Form):
     """One card into the worker's hands (the ID checked), or back to the office with a reason."""
 
@@ -113,7 +133,11 @@ def _list(request, form=None, status=200, scan=None, extra=None):
         "status": status_filter, "q": q, "desa": desa, "villages": selectors.villages_with_cards(request.user),
         "form": form or HandoverForm(user=request.user), "scan": scan or ScanForm(),
         "overdue": selectors.with_protection_today(overdue[:50], today), "overdue_count": overdue.count(),
-        "handovers": selectors.handovers_for(request.user)[:20], "can_print": can(request.user, "plans"), **(extra or {}),
+        "handovers": selectors.handovers_for(request.user)[:20], "can_print": can(request.user, "plans"),
+        "can_hand_over": records(request.user),
+        # The camat's first screen of a hand-over to one village: the villages whose cards he holds, at the top.
+        "to_villages": selectors.villages_holding(request.user) if records(request.user, S.AT_CAMAT) else [],
+        **(extra or {}),
     }, status=status)
 
 
@@ -125,6 +149,8 @@ def card_list(request):
 @login_required
 @require_POST
 def hand_over(request):
+    if not records(request.user):
+        raise PermissionDenied
     form = HandoverForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _list(request, form, status=400)
@@ -161,7 +187,10 @@ def card(request, number: str, form=None, status=200):
                                     "place": found.membership.peserta.desa.name})
     today = timezone.localdate()
     return render(request, "cards/card.html", {
-        "card": selectors.with_protection_today([found], today)[0], "today": today, "form": form, "can_deliver": found.status == S.AT_VILLAGE,
+        "card": selectors.with_protection_today([found], today)[0], "today": today, "form": form,
+        "can_deliver": found.status == S.AT_VILLAGE and records(request.user, S.AT_VILLAGE),
+        # What the village operator compares with the worker's KTP before handing the card over.
+        "nik_last4": found.membership.peserta.nik[-4:],
         "can_replace": can(request.user, "plans") and found.status != S.VOIDED, "replace_form": ReplaceForm(),
         "moves": found.moves.select_related("handover").order_by("-handover__happened_on", "-pk"),
         "statement": validity.printed_for([found.membership], today)[found.membership_id].lines(),  # as on a card
@@ -171,6 +200,8 @@ def card(request, number: str, form=None, status=200):
 @login_required
 @require_POST
 def deliver(request, number: str):
+    if not records(request.user, S.AT_VILLAGE):
+        raise PermissionDenied
     found = _card(request, number)
     form = DeliverForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -191,6 +222,65 @@ def deliver(request, number: str):
     messages.success(request, _("Card %(number)s: %(status)s (hand-over %(handover)s).") % {
         "number": found.number, "status": Card.Status(done.to_status).label, "handover": done.number})
     return redirect("cards:card", number=found.number)
+
+
+def _village_for_camat(request, code: str):
+    if not records(request.user, S.AT_CAMAT):
+        raise PermissionDenied
+    found = selectors.village(request.user, code)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def to_village(request, code: str):
+    """Screen 2 of a camat's hand-over to one village: the village's cards he holds, with select-all and a running
+    count (screen 1 is the village chooser at the top of the card list, screen 3 the confirmation)."""
+    village = _village_for_camat(request, code)
+    return render(request, "cards/to_village.html", {
+        "village": village, "kecamatan": village.parent, "cards": selectors.village_cards(request.user, code)})
+
+
+@login_required
+@require_POST
+def to_village_confirm(request, code: str):
+    """Screen 3: the cards ticked, and who hands them over (the camat himself, prefilled), to whom, where and when;
+    recorded by the one hand-over service (services.hand_over), then the hand-over's minutes."""
+    village = _village_for_camat(request, code)
+    ids = [i for i in request.POST.getlist("card") if i.isdigit()]
+    chosen = list(selectors.village_cards(request.user, code).filter(pk__in=ids))
+    if not chosen:
+        messages.error(request, _("Tick at least one card to hand over."))
+        return redirect("cards:to_village", code=code)
+    kecamatan = village.parent
+    if "record" in request.POST:
+        form = ToVillageForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = services.hand_over(request.user, ids, S.AT_VILLAGE, giver_name=data["giver_name"],
+                                          giver_role=data["giver_role"], receiver_name=data["receiver_name"],
+                                          receiver_role=data["receiver_role"], place=data["place"],
+                                          happened_on=data["happened_on"], evidence=data["evidence"])
+            except (ValidationError, PermissionDenied) as refused:
+                form.add_error(None, refused.messages[0] if isinstance(refused, ValidationError) else
+                               str(refused) or _("Your role does not record this hand-over."))
+            else:
+                messages.success(request, _("Hand-over %(number)s recorded: %(n)s cards.") % {
+                    "number": done.number, "n": done.moves.count()})
+                return redirect("cards:handover", number=done.number)
+    else:
+        role = request.user.role.label if request.user.role else ""
+        form = ToVillageForm(initial={
+            "giver_name": request.user.get_full_name() or request.user.username,
+            "giver_role": f"{role} {kecamatan.name}" if kecamatan else role,
+            "receiver_role": _("Village head of %(village)s") % {"village": village.name},
+            "place": _("Kecamatan office, %(kecamatan)s") % {"kecamatan": kecamatan.name} if kecamatan else "",
+            "happened_on": timezone.localdate()})
+    return render(request, "cards/to_village_confirm.html", {
+        "village": village, "kecamatan": kecamatan, "cards": chosen, "form": form},
+        status=400 if form.is_bound else 200)
 
 
 def _qr_card_number(photo) -> str | None:

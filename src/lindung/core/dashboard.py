@@ -27,6 +27,7 @@ from lindung.payments.protection import (
 from lindung.payments.selectors import realisation
 from lindung.programs.models import Programme
 from lindung.programs.selectors import programmes_for
+from lindung.registry.selectors import peserta_for
 from lindung.rules.coverage import State
 from lindung.wilayah.models import Wilayah
 
@@ -133,6 +134,13 @@ def protection_list(user, day: date, *, state: str = "", kecamatan: str = "", wi
     elif state:
         found = found.filter(protection_state=state)
     return found.order_by("peserta__desa_id", "peserta__nama", "pk")
+
+
+def people_by_village(user) -> list[tuple[str, int]]:
+    """People in the register per village of the user's area, by village name: the chart of the camat's and the
+    village operator's home (core.svgchart, drawn on the server)."""
+    return list(peserta_for(user).order_by().values_list("desa__name").annotate(n=Count("pk"))
+                .order_by("desa__name").values_list("desa__name", "n"))
 
 
 def kecamatan_name(code: str) -> str:

@@ -21,6 +21,7 @@ from . import dashboard as figures
 from .approvals import waiting_for
 from .dashboard_pdf import dashboard_pdf
 from .forms import parse_rupiah
+from .svgchart import bar_chart
 
 
 @login_required
@@ -39,6 +40,12 @@ def home(request):
         "y": [n for _, _, n in data["kecamatan"]],
         "title": _("People in the register by kecamatan"),
     }
+    chart_svg = None
+    if near_families:
+        # On a phone over a slow line: the chart drawn here as SVG, no Plotly bundle (core.svgchart).
+        villages = figures.people_by_village(request.user)
+        chart_svg = bar_chart([name for name, _n in villages], [n for _name, n in villages],
+                              title=_("People in the register by village"), axis_label=_("people"))
     return render(
         request,
         "core/home.html",
@@ -47,6 +54,7 @@ def home(request):
             "sex_rows": [(sex_labels[k], v) for k, v in sorted(data["sex"].items())],
             "largest": max((n for *_, n in data["kecamatan"]), default=0),
             "chart": chart,
+            "chart_svg": chart_svg,
             "overdue": overdue[:5] if overdue is not None else [],
             "overdue_count": overdue.count() if overdue is not None else 0,
             "overdue_upstream": overdue_upstream(request.user, today),
