@@ -169,7 +169,7 @@ def test_a_death_claim_from_heirs_to_payment_through_the_claim_page(client, user
     page = text(client.get(detail(claim)))
     benefit = page.split('data-testid="benefit"')[1].split("</section>")[0]
     assert 'data-testid="benefit-total">Rp42.000.000<' in benefit and 'data-testid="payable-now">Rp42.000.000<' in benefit
-    assert "Biaya pemakaman" in benefit and "JKM PP 82/2019 sejak 2019-12-02" in benefit
+    assert "Biaya pemakaman" in benefit and "JKM PP 82/2019 sejak 2 Desember 2019" in benefit
     assert claim.coverage_status.split(".")[0] in benefit
     assert claim.submitted_on.strftime("%Y") in page.split('data-testid="claim-steps"')[1]
 

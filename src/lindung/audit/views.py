@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import labels, selectors
 
 
 class EventFilter(forms.Form):
@@ -25,8 +25,13 @@ def event_list(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The auditor reads actions, objects and months in words; the filters still take the stored codes.
+    names = labels.targets_in_words(page.object_list)
+    rows = [(e, labels.action_label(e.action), labels.target_in_words(e, names), labels.summary_in_words(e.summary))
+            for e in page.object_list]
+    types = [(code, labels.target_type_label(code)) for code in selectors.target_types() if code]
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "target_types": selectors.target_types()},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "target_types": types},
     )

@@ -7,6 +7,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
 
 from lindung.accounts.scoping import area_code, within
+from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.programs.models import PlanLine
 from lindung.rules import coverage
@@ -137,7 +138,7 @@ def _planned(plan, months: list[Month]) -> list[int]:
 
 def realisation_chart(found: Realisation) -> dict:
     """Committed and paid per month as bars, paid to date against the ceiling as lines (core charts.js)."""
-    labels = [str(r.month) for r in found.months]
+    labels = [month_words(r.month) for r in found.months]
     traces = [
         {"type": "bar", "name": gettext("Committed (approved bills)"), "x": labels,
          "y": [r.committed for r in found.months], "marker": {"color": "#0b6e4f"}},

@@ -7,8 +7,10 @@ from datetime import date
 import polars as pl
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lindung.accounts.scoping import area_code, sees_code, within
+from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.life.selectors import excluded_reasons, live_events
 from lindung.payments.models import PaidMonth
@@ -260,7 +262,7 @@ def plan_lines(user, scenario: Scenario, covered: bool | None = None) -> QuerySe
 
 def chart(computed: list[planner.Scenario], inp: planner.PlanInput) -> dict:
     """People covered in each month and the money spent by its end, per scenario: two Plotly figures."""
-    labels = [str(m) for m in month_range(inp.first, inp.last)]
+    labels = [month_words(m) for m in month_range(inp.first, inp.last)]
     people, spent = [], []
     for s in computed:
         ends = Counter(last for _, last in s.months_per_worker.values())
@@ -273,10 +275,10 @@ def chart(computed: list[planner.Scenario], inp: planner.PlanInput) -> dict:
         people.append({"type": "scatter", "mode": "lines+markers", "name": s.title, "x": labels, "y": counts,
                        "line": {"shape": "hv"}})
         spent.append({"type": "scatter", "mode": "lines", "name": s.title, "x": labels, "y": cumulative})
-    spent.append({"type": "scatter", "mode": "lines", "name": "Pagu", "x": labels, "y": [inp.budget] * len(labels),
+    spent.append({"type": "scatter", "mode": "lines", "name": gettext("Budget ceiling (pagu)"), "x": labels, "y": [inp.budget] * len(labels),
                   "line": {"dash": "dot", "color": "#b3261e"}})
-    return {"people": {"traces": people, "title": "Orang terlindungi per bulan"},
-            "spent": {"traces": spent, "title": "Anggaran terpakai (kumulatif, Rp)"}}
+    return {"people": {"traces": people, "title": gettext("People covered per month")},
+            "spent": {"traces": spent, "title": gettext("Budget used (cumulative, Rp)")}}
 
 
 def lapse_counts(scenario: planner.Scenario) -> list[tuple[date, int]]:

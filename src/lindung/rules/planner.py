@@ -35,7 +35,7 @@ import highspy
 from highspy import qsum
 from lokal import format_rupiah
 
-from lindung.rules.contributions import Month, tanggal
+from lindung.rules.contributions import Month, bulan, tanggal
 
 TIME_LIMIT = 20.0  # seconds per HiGHS run; a Kaur-sized plan needs a fraction of one
 # Proving the very best plan took 2 to 28 s at 100,000 workers (bench/plan_bench.py --exact),
@@ -512,7 +512,7 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
     if dropped:
         paid = inp.first.shift(-1)
         warnings.append(
-            f"{_number(dropped)} peserta lanjutan (iuran dibayar paling lama sampai {paid}) tidak didanai: "
+            f"{_number(dropped)} peserta lanjutan (iuran dibayar paling lama sampai {bulan(paid)}) tidak didanai: "
             f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid))} jika tidak ada yang "
             "membayar."
         )

@@ -1,6 +1,9 @@
+import re
+from datetime import date
+
 from django import template
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 
 register = template.Library()
@@ -22,6 +25,38 @@ def angka(value) -> str:
     if value in (None, ""):
         return ""
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def bulan(value) -> str:
+    """A month as a person reads it, in the page language: "Mei 2026" / "May 2026" — from a Month, a date or
+    "2026-05" (files and the API keep the ISO form)."""
+    from lindung.rules.contributions import Month
+
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = Month.parse(value)
+    return date_format(value.first_day if isinstance(value, Month) else value, "F Y")
+
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+
+def _in_words(match: re.Match) -> str:
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        return date_format(date(year, month, day or 1), "j F Y" if day else "F Y")
+    except ValueError:
+        return match.group()
+
+
+@register.filter
+def iso_in_words(text) -> str:
+    """A text a service or the rules wrote with ISO months and days ("Menunggak 1 bulan (2025-01)", a rule "sejak
+    2019-12-02"), as a person reads it in the page language: "Januari 2025", "2 Desember 2019". The stored text
+    keeps its form."""
+    return _ISO.sub(_in_words, str(text)) if text not in (None, "") else ""
 
 
 @register.filter
