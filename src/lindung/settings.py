@@ -213,18 +213,21 @@ STATICFILES_FINDERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "lindung.core.staticfiles.CompressedHashedStaticFilesStorage"},  # whitenoise's
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Libraries (fontTools' font subsetting under WeasyPrint, …) log at WARNING, Lindung's own messages at
+# LINDUNG_LOG_LEVEL; LINDUNG_LIBRARY_LOG_LEVEL=DEBUG lets the libraries speak when hunting a problem in one.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LIBRARY_LOG_LEVEL", "WARNING")},
     "loggers": {
+        "lindung": {"level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},  # on to the root's console handler
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "splink": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -12,6 +12,7 @@ from lindung.accounts.demo import ensure_demo_users
 from lindung.accounts.models import User
 from lindung.cards.demo import run_demo_cards
 from lindung.claims.demo import report_demo_death, run_demo_claims
+from lindung.core.management.commands.serve import ensure_port_free
 from lindung.programs import demo as programmes
 from lindung.registry.demo import KAUR_WORKERS, import_demo_death_list, seed_workers
 from lindung.wilayah.services import load_regency
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         if today < programmes.STORY_NEEDS:
             raise CommandError(f"Demo menceritakan Kaur sampai hari ini, dengan peristiwa sampai Oktober 2025; tanggal "
                                f"sistem {today} terlalu awal.")
+        if not no_serve:
+            ensure_port_free(host, port)  # before minutes of setup, not after
         regency = settings.LINDUNG_REGENCY
         say = self.stdout.write
         say("1/6 Menyiapkan basis data…")
@@ -84,7 +87,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role:<15} {area}")
         if no_serve:
             return
-        call_command("serve", host=host, port=port)
+        call_command("serve", host=host, port=port)  # the same server, checks and shutdown as `lindung serve`
 
 
 def collect_static() -> None:

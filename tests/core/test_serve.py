@@ -1,0 +1,211 @@
+"""`lindung serve` as a process: it stops all it started, refuses a taken port, restarts a dead job worker."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lindung.core.management.commands.serve import public_url_warning
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clean_env(data_dir) -> dict:
+    # A subprocess starts from this machine's environment less the test run's own settings.
+    skip = ("LINDUNG_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    return {**env, "LINDUNG_DATA_DIR": str(data_dir)}
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """An SQLite database for the module's servers, with the migrations they need applied: the job queue's (the
+    worker polls it; /healthz reads nothing). All the migrations would take most of a minute on a busy machine."""
+    path = tmp_path_factory.mktemp("serve")
+    done = subprocess.run([sys.executable, "-m", "lindung.cli", "migrate", "django_tasks_database", "--verbosity", "0"],
+                          cwd=ROOT,
+                          env=clean_env(path), capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    found = children(pid)
+    for child in list(found):
+        found += descendants(child)
+    return found
+
+
+def stat(pid: int) -> tuple[str, int] | None:
+    """(state, process group) of a live process, or None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[2])
+
+
+def alive(pid: int) -> bool:
+    found = stat(pid)
+    return found is not None and found[0] != "Z"
+
+
+def in_groups(groups: set[int]) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and (s := stat(int(p.name)))
+            and s[1] in groups and s[0] != "Z"]
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def job_workers(pid: int) -> list[int]:
+    return [child for child in children(pid) if "db_worker" in cmdline(child) and alive(child)]
+
+
+def wait_for(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def answers_http(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
+    except urllib.error.HTTPError:
+        return True  # a page, even an error page, is an answer
+    except OSError:
+        return False
+    return True
+
+
+class Server:
+    def __init__(self, data_dir, tmp_path, port: int, workers: int):
+        self.out, self.err = tmp_path / "serve.out", tmp_path / "serve.err"
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "lindung.cli", "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
+                env=clean_env(data_dir), stdout=out, stderr=err)
+
+    def stderr(self) -> str:
+        return self.err.read_text()
+
+    def close(self) -> None:
+        """Whatever a failed test left running is killed, groups and all."""
+        if self.process.poll() is None:
+            for child in descendants(self.process.pid):
+                try:
+                    os.killpg(child, signal.SIGKILL)
+                except OSError:
+                    pass
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def serve(data_dir, tmp_path):
+    started = []
+
+    def start(port: int, workers: int = 1) -> Server:
+        started.append(Server(data_dir, tmp_path, port, workers))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def test_sigterm_stops_gunicorn_its_workers_and_the_job_worker(serve):
+    port = free_port()
+    server = serve(port, workers=2)
+    wait_for(lambda: answers_http(port), 60, "the server answers HTTP")
+    # gunicorn's master, its two workers, and the job worker; each child leads its own process group.
+    pids = wait_for(lambda: (found := descendants(server.process.pid)) and len(found) >= 4 and found, 30,
+                    "gunicorn's workers are up")
+    groups = {stat(pid)[1] for pid in pids if stat(pid)}
+    assert server.process.pid not in groups  # Ctrl+C in a terminal reaches `serve` only, which stops the rest
+
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=25) == 0, server.stderr()
+    assert not [pid for pid in pids if alive(pid)]
+    assert not in_groups(groups)
+    assert port_free(port)
+
+
+def test_a_taken_port_is_refused_clearly(data_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "lindung.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=clean_env(data_dir), capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert f"Port {port} sudah dipakai proses lain: hentikan proses itu atau pakai --port {port + 1}." in done.stderr
+    assert "Buka http" not in done.stdout  # nothing was started
+
+
+def test_a_killed_job_worker_is_started_again(serve):
+    server = serve(free_port())
+    [first] = wait_for(lambda: job_workers(server.process.pid), 30, "the job worker runs")
+    os.kill(first, signal.SIGKILL)
+    [second] = wait_for(lambda: [pid for pid in job_workers(server.process.pid) if pid != first], 15,
+                        "a new job worker runs")
+    assert second != first
+    assert "db_worker) berhenti karena sinyal SIGKILL; dijalankan ulang dalam 1 detik" in server.stderr()
+
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=25) == 0, server.stderr()
+    assert not alive(second)
+
+
+def test_a_public_url_elsewhere_is_warned_about():
+    assert public_url_warning("http://127.0.0.1:8000", "127.0.0.1", 8000) is None
+    assert public_url_warning("http://localhost:8000/", "127.0.0.1", 8000) is None
+    assert public_url_warning("http://192.168.1.5:8000", "0.0.0.0", 8000) is None
+    warning = public_url_warning("http://127.0.0.1:8000", "127.0.0.1", 8001)
+    assert "LINDUNG_PUBLIC_URL=http://127.0.0.1:8000" in warning and "http://127.0.0.1:8001/" in warning
+    assert "\n" not in warning
+    assert public_url_warning("https://lindung.kaurkab.go.id", "127.0.0.1", 8000) is not None
+    # In production a public name is a proxy in front of gunicorn; a loopback one would put cards nowhere.
+    assert public_url_warning("https://lindung.kaurkab.go.id", "127.0.0.1", 8000, production=True) is None
+    assert public_url_warning("http://127.0.0.1:8000", "127.0.0.1", 9000, production=True) is not None
