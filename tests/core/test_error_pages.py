@@ -75,6 +75,16 @@ def test_not_found_says_why_and_never_shows_djangos_internals(client, users, lan
     assert "tried" not in body and "urlpatterns" not in body and "matches the given query" not in body
 
 
+def test_an_error_page_does_not_echo_the_address_asked_for(client, users):
+    """The address can hold a NIK outside the user's area (tests/test_leaks.py): the language switch of an error
+    page returns home, another page's returns to itself."""
+    client.force_login(users["desa"])
+    body = client.get("/peserta/1704011705800013/").content.decode()
+    assert "1704011705800013" not in body
+    assert '<input name="next" type="hidden" value="/">' in body
+    assert '<input name="next" type="hidden" value="/peserta/">' in client.get("/peserta/").content.decode()
+
+
 def test_get_object_or_404s_model_message_is_not_the_reason():
     from django.http import Http404
     from django.urls import Resolver404
@@ -130,3 +140,18 @@ def test_a_bad_request_has_its_page(client, users):
         response = error_views.bad_request(request, Exception("Invalid HTTP_HOST header: 'x'"))
     assert response.status_code == 400
     assert b"Permintaan tidak dapat dibaca" in response.content and b"HTTP_HOST" not in response.content
+
+
+def test_a_stale_form_says_what_to_do_in_the_layout(users):
+    """A form sent without a valid CSRF token (the page open for hours, a new login since) gets the app's 403 page
+    with what to do, not Django's English page."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["operator"])
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "id"
+    response = client.post("/peserta/", {"q": "x"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Formulir ini sudah kedaluwarsa" in body and "Kembali ke beranda" in body
+    assert "CSRF token" not in body and "Forbidden" not in body

@@ -13,6 +13,7 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
@@ -155,6 +156,13 @@ def test_a_status_file_with_a_wrong_row_changes_nothing_and_a_good_one_shows_who
     assert [cohort[Month(2025, 5)][s] for s in ("paying", "arrears", "lapsed")] == [1, len(rest), 0]
     assert [cohort[Month(2025, 6)][s] for s in ("paying", "arrears", "lapsed")] == [1, 0, len(rest)]
     assert [cohort[Month(2026, 2)][s] for s in ("paying", "arrears", "lapsed")] == [0, 1, len(rest)]
+    for language, title, first, series in (("id", "Peserta setelah masa bayar program", "Maret 2025", "Menunggak"),
+                                           ("en", "Members after the programme's paid months", "March 2025",
+                                            "In arrears")):
+        with translation.override(language):
+            chart = json.loads(json.dumps(selectors.cohort_chart(selectors.cohort(handover))))
+        assert chart["title"] == title and chart["traces"][0]["x"][0] == first
+        assert series in [trace["name"] for trace in chart["traces"]]
 
 
 def test_someone_outside_the_programme_or_the_area_is_a_finding(users, funded, tmp_path):

@@ -1,6 +1,7 @@
 """The registry import end to end on real files: staged, reported, approved by another admin, atomic."""
 
 import json
+from datetime import date
 
 import openpyxl
 import polars as pl
@@ -8,9 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import IntegrityError
+from django.utils import timezone
 
 from lindung.audit.models import Event
 from lindung.pipeline.samples import p3ke_individu, plant_defects, write_xlsx
+from lindung.programs.models import Programme
 from lindung.registry import imports, review
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
@@ -196,3 +199,21 @@ def test_an_unexpected_failure_marks_the_import_failed_not_running(users, people
     (imports.batch_dir(batch) / "upload").unlink()  # the stored upload vanished: not a reading problem
     batch = imports.stage(batch)
     assert batch.status == ImportBatch.Status.FAILED and f"#{batch.pk}" in batch.error
+
+
+def test_ages_are_taken_on_the_start_of_the_programme_the_import_feeds(users, settings):
+    """Not 1 January of next year for a programme of this year: a running programme takes new people from this
+    month, a coming one from its start; without either, next year's programme still to be made."""
+    settings.LINDUNG_PROGRAMME_START = ""
+    this_month = timezone.localdate().replace(day=1)
+    assert imports.programme_start() == date(this_month.year + 1, 1, 1)
+    running = Programme.objects.create(code="jalan", name="berjalan", year=this_month.year,
+                                       start=date(this_month.year, 1, 1), end=date(this_month.year, 12, 1))
+    assert imports.programme_start() == this_month
+    running.end = date(this_month.year - 1, 12, 1)  # over: the next one counts
+    running.save()
+    Programme.objects.create(code="datang", name="akan datang", year=this_month.year + 1,
+                             start=date(this_month.year + 1, 3, 1), end=date(this_month.year + 1, 12, 1))
+    assert imports.programme_start() == date(this_month.year + 1, 3, 1)
+    settings.LINDUNG_PROGRAMME_START = "2025-01-01"  # the office's own day wins
+    assert imports.programme_start() == date(2025, 1, 1)

@@ -73,6 +73,7 @@ def defective(people) -> pl.DataFrame:
 
 def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(client, users, people, tmp_path):
     client.force_login(users["operator"])
+    assert "Umur diperiksa pada 1 Januari 2025" in client.get(reverse("registry:imports")).content.decode()
     batch = uploaded(client, xlsx_bytes(defective(people), tmp_path))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.STAGED, batch.error  # the task really ran during the upload

@@ -5,6 +5,7 @@ static/lindung/htmx-errors.js: htmx drops a 4xx/5xx answer by itself)."""
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -49,7 +50,8 @@ def _fragment(status: int, content: str) -> HttpResponse:
 
 def _error(request, status: int, exception=None) -> HttpResponse:
     heading, explanation = ERRORS[status]
-    context = {"status": status, "heading": heading, "explanation": explanation, "reason": reason(exception)}
+    context = {"error_page": True, "status": status, "heading": heading, "explanation": explanation,
+               "reason": reason(exception)}
     if _htmx(request):
         return _fragment(status, render_to_string("core/_error.html", context, request))
     return render(request, f"{status}.html", context, status=status)
@@ -63,6 +65,14 @@ def bad_request(request, exception):
 @requires_csrf_token
 def permission_denied(request, exception):
     return _error(request, 403, exception)
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form sent after its page grew stale (open for hours, or a new login since) —
+    Django's reason ("CSRF token missing") is not for the user, what to do is."""
+    return _error(request, 403, PermissionDenied(_(
+        "This form is out of date: the page was open for a long time, or you logged in again since. "
+        "Reload the page and send the form again.")))
 
 
 @requires_csrf_token

@@ -12,8 +12,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from lindung.accounts.scoping import within
+from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.rules import coverage
@@ -180,8 +182,9 @@ def _villages(members: list[Member]) -> list[Village]:
 
 # The cohort chart's series: what a member is at the end of a month.
 FUNDED, PAYING, ARREARS, LAPSED = "funded", "paying", "arrears", "lapsed"
-SERIES = {FUNDED: ("Dibayar program", "#0b6e4f"), PAYING: ("Aktif, bayar mandiri", "#2a7ab0"),
-          ARREARS: ("Menunggak", "#e0a100"), LAPSED: ("Nonaktif", "#b3261e")}
+SERIES = {FUNDED: (gettext_lazy("Paid by the programme"), "#0b6e4f"),
+          PAYING: (gettext_lazy("Active, paying themselves"), "#2a7ab0"),
+          ARREARS: (gettext_lazy("In arrears"), "#e0a100"), LAPSED: (gettext_lazy("Lapsed"), "#b3261e")}
 
 
 def cohort(handover: Handover) -> list[dict]:
@@ -211,12 +214,12 @@ def _series(history: coverage.Membership, funded_last: Month, month: Month) -> s
 
 def cohort_chart(rows: list[dict]) -> dict:
     """The cohort as a Plotly figure for core/static/lindung/charts.js."""
-    labels = [bulan(r["month"]) for r in rows]
+    labels = [month_words(r["month"]) for r in rows]
     # Stacked areas (stackgroup): charts.js takes traces only, no layout of their own.
-    traces = [{"type": "scatter", "mode": "lines", "stackgroup": "cohort", "name": name, "x": labels,
+    traces = [{"type": "scatter", "mode": "lines", "stackgroup": "cohort", "name": str(name), "x": labels,
                "y": [r[s] for r in rows], "line": {"color": color, "shape": "hv"}}
               for s, (name, color) in SERIES.items() if any(r[s] for r in rows)]
-    return {"title": "Peserta setelah masa bayar program", "traces": traces}
+    return {"title": gettext("Members after the programme's paid months"), "traces": traces}
 
 
 def regency_payer() -> str:

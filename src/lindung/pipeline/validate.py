@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from lindung.pipeline.schema import FINDINGS_SCHEMA, NIK_NUMBER_CELL, ROW, empty_findings
+from lindung.rules.contributions import tanggal
 from lindung.rules.nik import parse_nik
 
 
@@ -366,7 +367,7 @@ def _nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> l
 def _field_checks(header: Callable[[str], str], ctx: Context) -> list[_Check]:
     given = lambda field: pl.col(field).str.strip_chars()  # noqa: E731
     born, age, desa = pl.col("_tl").dt.strftime("%d-%m-%Y"), pl.col("_age"), pl.col("_desa_problem")
-    on_start = pl.lit(f"{ctx.start:%d-%m-%Y}")
+    on_start = pl.lit(tanggal(ctx.start))
     example = min(ctx.villages, default=f"{ctx.regency}.01.2001")
     desa_hint = (
         f" Isi kode desa Kemendagri dari daftar wilayah, 10 digit ({example.replace('.', '')}) "

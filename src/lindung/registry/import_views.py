@@ -49,7 +49,8 @@ def import_list(request):
         batch = imports.create_batch(request.user, upload.chunks(), upload.name, source=form.cleaned_data["source"])
         stage_import.enqueue(batch.pk)
         return redirect("registry:import_detail", pk=batch.pk)
-    return render(request, "registry/import_list.html", {"batches": batches, "form": form})
+    return render(request, "registry/import_list.html",
+                  {"batches": batches, "form": form, "ages_on": imports.programme_start()})
 
 
 @login_required

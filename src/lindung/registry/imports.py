@@ -34,6 +34,7 @@ from lindung.pipeline import linkage, readers, validate
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.pipeline.sources import KNOWN_KEYS
 from lindung.pipeline.sources import key as header_key
+from lindung.programs.models import Programme
 from lindung.rules.nik import known_in_lokal
 from lindung.wilayah.models import Level, Wilayah
 
@@ -132,9 +133,16 @@ def _context(regency: str) -> validate.Context:
 
 
 def programme_start() -> date:
+    """The day an import's ages are taken on: the setting when the office fixed one; else the start of the first
+    programme not yet over — or this month when it already runs, as new people join it from now; else 1 January
+    of next year, the programme still to be made."""
     if settings.LINDUNG_PROGRAMME_START:
         return date.fromisoformat(settings.LINDUNG_PROGRAMME_START)
-    return date(timezone.localdate().year + 1, 1, 1)
+    this_month = timezone.localdate().replace(day=1)
+    first = Programme.objects.filter(end__gte=this_month).order_by("start").values_list("start", flat=True).first()
+    if first is None:
+        return date(this_month.year + 1, 1, 1)
+    return max(first, this_month)
 
 
 def _registry_frame() -> pl.DataFrame:
