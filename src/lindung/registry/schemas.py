@@ -1,0 +1,58 @@
+from datetime import date
+
+from ninja import Schema
+
+
+class WorkerOut(Schema):
+    nik: str
+    nama: str
+    jenis_kelamin: str
+    tanggal_lahir: date
+    desa: str
+    desa_nama: str
+    kecamatan: str
+    pekerjaan: list[str]
+    desil: int | None
+    miskin_ekstrem: bool
+
+
+class WorkerDetailOut(WorkerOut):
+    no_kk: str
+    tempat_lahir: str
+    alamat: str
+    telepon: str
+    penghasilan: int
+    sumber: str
+
+
+class WorkerSearchOut(Schema):
+    results: list[WorkerOut]
+    more: bool
+
+
+class ImportOut(Schema):
+    number: int
+    filename: str
+    sha256: str
+    status: str
+    progress: int
+    stage: str
+    error: str
+    source: str
+    report: dict
+
+
+class FindingOut(Schema):
+    row: int
+    column: str
+    code: str
+    severity: str
+    message: str
+
+
+class PairOut(Schema):
+    number: int
+    nik_a: str
+    nik_b: str
+    probability: float
+    batch: int | None
