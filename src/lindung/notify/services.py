@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import require
 from lindung.accounts.scoping import sees_code, within
@@ -104,6 +105,14 @@ class Sent:
     rewritten: int = 0  # and then sent, or held
     held: int = 0
     reasons: dict[str, int] = field(default_factory=dict)  # Verdict.code -> how many withdrawn or rewritten
+
+
+def sent_message(done: Sent) -> str:
+    """What a send or a review did, in a sentence for the page."""
+    return _("%(sent)s sent, %(failed)s failed, %(withdrawn)s withdrawn (their facts changed), %(rewritten)s "
+             "rewritten with today's facts, %(held)s held for review.") % {
+        "sent": done.sent, "failed": done.failed, "withdrawn": done.withdrawn, "rewritten": done.rewritten,
+        "held": done.held}
 
 
 def send_queued(user, purpose: str = "", about: str = "", *, area: str = "", ids=None,

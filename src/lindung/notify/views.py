@@ -38,16 +38,8 @@ def _back(filters: dict[str, str]):
     return redirect(reverse("notify:outbox") + (f"?{query}" if query else ""))
 
 
-def sent_message(done: services.Sent) -> str:
-    """What a send or a review did, in a sentence for the page."""
-    return _("%(sent)s sent, %(failed)s failed, %(withdrawn)s withdrawn (their facts changed), %(rewritten)s "
-             "rewritten with today's facts, %(held)s held for review.") % {
-        "sent": done.sent, "failed": done.failed, "withdrawn": done.withdrawn, "rewritten": done.rewritten,
-        "held": done.held}
-
-
 def _flash(request, done: services.Sent) -> None:
-    (messages.warning if done.failed or done.held else messages.success)(request, sent_message(done))
+    (messages.warning if done.failed or done.held else messages.success)(request, services.sent_message(done))
 
 
 @login_required

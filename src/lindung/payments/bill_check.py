@@ -16,9 +16,8 @@ from lindung.rules.bill_check import MAX_AGE_AT_REGISTRATION, Rule, age_on, over
 from lindung.rules.contributions import Month, bulan, tanggal
 
 from .models import Bill, BillLine, PaidMonth
-from .selectors import PAYERS
+from .selectors import BILLED, PAYERS
 
-BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
 # The life events that are findings, and from when: a death or a move before the bill's month, another payer or a
 # wage-earner membership from any day up to the month's end.
 EVENT_RULES = {LifeEvent.Kind.DIED: Rule.DIED, LifeEvent.Kind.MOVED_OUT: Rule.MOVED_OUT,

@@ -23,7 +23,7 @@ from lindung.rules.contributions import Contribution, Month, Payer, bulan, contr
 from lindung.wilayah.models import Wilayah
 
 from .models import PaidMonth
-from .services import BILLED
+from .selectors import BILLED
 
 PURPOSE = "handover"  # Message.purpose of the hand-over notice; Message.about is the programme's code
 COHORT_MONTHS = 12

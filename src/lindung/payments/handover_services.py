@@ -33,7 +33,7 @@ from lindung.registry.models import Peserta
 from . import protection
 from .handover_selectors import PURPOSE, Member, ended_members, handover_list, memberships, regency_payer
 from .models import PaidMonth
-from .services import BILLED
+from .selectors import BILLED
 
 MONTHS_AHEAD = 12  # a status file may report months paid ahead, at most this many after the current month
 SMS_LENGTH = sms.SINGLE[sms.Encoding.GSM7]  # the notice is written to fit one SMS

@@ -23,7 +23,7 @@ from lindung.accounts.roles import can
 from lindung.accounts.scoping import area_code
 from lindung.core.forms import UploadField
 from lindung.core.xlsx import write_table
-from lindung.notify.views import sent_message
+from lindung.notify.services import sent_message
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme

@@ -18,6 +18,9 @@ from lindung.wilayah.models import Wilayah
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
 from .protection import latest_due_month
 
+# The memberships a monthly bill charges for (read by the bill, its check and the hand-over to self-pay).
+BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
+
 
 def bills_for(user, programme) -> QuerySet[Bill]:
     """A programme's bills. A bill is the regency's (totals, no names), so anyone with an area sees it."""

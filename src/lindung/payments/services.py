@@ -33,8 +33,7 @@ from lindung.rules.contributions import Month, UnknownTier, contribution, due_da
 
 from . import bill_check, protection
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
-
-BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
+from .selectors import BILLED
 
 
 @dataclass(frozen=True)

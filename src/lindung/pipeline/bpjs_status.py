@@ -9,6 +9,7 @@ programme is the service's question.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from lindung.pipeline.readers import (
     PERSON_SPELLINGS,
     SHOWN_MAX,
     ReadError,
-    _read_bytes,
+    read_bytes,
     all_tables,
     field_rows,
     kpj_checks,
@@ -60,7 +61,7 @@ MONTHS = {name: i for i, names in enumerate([
 ], start=1) for name in names.split()}
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system, after its leap-year bug)
 FIRST_YEAR, LAST_YEAR = 2015, 2100  # BPU contributions began in 2015; anything outside is a typing error
-_FORMATS = [  # (pattern, groups -> (year, month)), tried in order on the lower-cased, trimmed text
+_FORMATS: list[tuple[str, Callable[..., tuple[int, int]]]] = [  # (pattern, groups -> (year, month)), tried in order on the lower-cased, trimmed text
     (r"(\d{4})[-/.](\d{1,2})", lambda y, m: (y, m)),  # 2025-05
     (r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", lambda y, m, d: (y, m)),  # date cell
     (r"(\d{1,2})[-/.](\d{4})", lambda m, y: (y, m)),  # 05/2025
@@ -88,7 +89,7 @@ def parse_month(text: str) -> Month:
                      "Mei 2025 atau 05/2025.")
 
 
-_DAY_FORMATS = [  # (pattern, groups -> (year, month, day)) of a day, tried in order on the lower-cased, trimmed text
+_DAY_FORMATS: list[tuple[str, Callable[..., tuple[int, int, int]]]] = [  # (pattern, groups -> (year, month, day)) of a day, tried in order on the lower-cased, trimmed text
     (r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", lambda y, m, d: (y, m, d)),  # date cell
     (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", lambda d, m, y: (y, m, d)),  # 10/02/2025, day first as in Indonesia
 ]
@@ -99,7 +100,8 @@ def parse_day(text: str) -> date:
     """The day a cell names (10-02-2025, 2025-02-10, 10 Februari 2025, an Excel date cell or serial); raises
     ValueError with an Indonesian message saying how to write it."""
     t = " ".join(text.strip().lower().split())
-    parts = None
+    parts: tuple[int, int, int] | None = None
+    day: date | None
     for pattern, pick in _DAY_FORMATS:
         if m := re.fullmatch(pattern, t):
             parts = pick(*map(int, m.groups()))
@@ -141,7 +143,7 @@ class StatusFile:
 def read_status(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> StatusFile:
     """Read and check a status file; raises ReadError when it is unreadable or lacks the columns it needs."""
     try:
-        tables = all_tables(_read_bytes(path, max_bytes), KNOWN, max_columns)
+        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
     except ReadError as e:
         if e.code == "pdf":
             raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta daftar status peserta dari BPJS "
@@ -172,7 +174,7 @@ def _no_column() -> ReadError:
 
 def _months(values: pl.Series) -> pl.DataFrame:
     """last_paid text -> ("YYYY-MM" or null, the error or null), parsed once per distinct text."""
-    parsed = []
+    parsed: list[tuple[str, str | None, str | None]] = []
     for text in values.drop_nulls().unique():
         try:
             parsed.append((text, str(parse_month(text)), None))
@@ -184,7 +186,7 @@ def _months(values: pl.Series) -> pl.DataFrame:
 
 def _days(values: pl.Series) -> pl.DataFrame:
     """since text -> (the day or null, the error or null), parsed once per distinct text."""
-    parsed = []
+    parsed: list[tuple[str, date | None, str | None]] = []
     for text in values.drop_nulls().unique():
         try:
             parsed.append((text, parse_day(text), None))
@@ -216,7 +218,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     def shown(expr: pl.Expr) -> pl.Expr:
         return safe_text(expr, SHOWN_MAX)
 
-    checks = [  # (code, the header column, when, message)
+    checks: list[tuple[str, str | pl.Expr, pl.Expr, pl.Expr]] = [  # (code, the header column, when, message)
         ("no_member_number", pl.coalesce("_h_kpj", "_h_nik"), pl.col("kpj").is_null() & pl.col("nik").is_null(),
          pl.lit("No. KPJ dan NIK sama-sama kosong: isi salah satu agar peserta dapat dikenali.")),
         *[(code, "_h_kpj", when, message) for code, when, message in kpj_checks(kpj, pl.col("_h_kpj"))],

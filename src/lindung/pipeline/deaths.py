@@ -6,15 +6,17 @@ sheet, the row as Excel numbers it and the file's own header. Whether a NIK is o
 question: a death list covers the whole regency, most of it people who were never in the programme.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from lindung.pipeline.bpjs_status import parse_day
 from lindung.pipeline.kpj import nik_results
-from lindung.pipeline.readers import PERSON_SPELLINGS, ReadError, _read_bytes, all_tables, field_rows, map_fields, safe_text
+from lindung.pipeline.readers import PERSON_SPELLINGS, ReadError, read_bytes, all_tables, field_rows, map_fields, safe_text
 from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW
 from lindung.pipeline.sources import key
 
@@ -40,7 +42,7 @@ class DeathList:
 def read_deaths(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> DeathList:
     """Read and check a death list; raises ReadError when it is unreadable or lacks the NIK or the date column."""
     try:
-        tables = all_tables(_read_bytes(path, max_bytes), KNOWN, max_columns)
+        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
     except ReadError as e:
         if e.code == "pdf":
             raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta daftar kematian dari Dukcapil dalam "
@@ -69,9 +71,9 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     valid_niks, nik_errors = nik_results(frame.filter(pl.col("nik").is_not_null()))
     days: dict[str, date | None] = {}
     problems = []
-    where = (lambda sheet: f"Lembar {sheet}: ") if several else (lambda sheet: "")
+    where: Callable[[object], str] = (lambda sheet: f"Lembar {sheet}: ") if several else (lambda sheet: "")
     niks = dict(((t, n), v) for t, n, v in valid_niks.iter_rows())
-    errors = {}
+    errors: dict[tuple[Any, Any], str] = {}
     for t, n, _, message in nik_errors.iter_rows():
         errors.setdefault((t, n), message)
     seen: dict[str, int] = {}

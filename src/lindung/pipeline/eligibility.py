@@ -8,6 +8,7 @@ arithmetic to the user: the same expressions compute `priority`, so the shown pa
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -180,7 +181,7 @@ def assess(
     )
 
 
-def explain(row: dict, weights: Weights = Weights()) -> list[tuple[str, int]]:
+def explain(row: dict[str, Any], weights: Weights = Weights()) -> list[tuple[str, int]]:
     """The score's parts for one row of `assess`'s result, labelled with the worker's values."""
     schema = {
         "desil": pl.Int64,

@@ -26,7 +26,7 @@ from lindung.pipeline.readers import (
 )
 from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
 from lindung.pipeline.sources import key
-from lindung.pipeline.validate import _WS, _WS_RE, _nik_checks, _nik_state
+from lindung.pipeline.validate import WS, WS_RE, nik_checks, nik_state
 
 AMOUNT_SPELLINGS = {  # most specific first
     "total": ["Total Iuran", "Jumlah Iuran", "Total Tagihan", "Jumlah Tagihan", "Jumlah Bayar", "Jumlah Pembayaran",
@@ -49,8 +49,8 @@ _SCIENTIFIC_AMOUNT = r"^[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+$"
 # A summary line ("TOTAL", "Jumlah") has no KPJ and no NIK: it is not a member.
 _TOTAL_LABEL = r"(?i)^(?:grand\s*|sub\s*)?(?:total|jumlah)\b"
 # kind: amount_differs, only_ours or only_theirs (payments.models.Difference.Kind)
-DIFFERENCE_SCHEMA = {"kind": pl.Utf8, "nik": pl.Utf8, "kpj": pl.Utf8, "nama": pl.Utf8, "desa_code": pl.Utf8,
-                     "ours": pl.Int64, "theirs": pl.Int64}
+DIFFERENCE_SCHEMA = pl.Schema({"kind": pl.Utf8, "nik": pl.Utf8, "kpj": pl.Utf8, "nama": pl.Utf8, "desa_code": pl.Utf8,
+                                "ours": pl.Int64, "theirs": pl.Int64})
 
 
 @dataclass
@@ -123,8 +123,8 @@ def _missing(code: str, cols: dict[str, int] | None = None) -> ReadError:
 
 def _amount(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(whole Rupiah or null, the text it was read from) of an amount cell."""
-    t = text.str.replace_all(f"[{_WS_RE}]", "").str.replace(r"(?i)^rp\.?", "")
-    digits = (pl.when(t.str.contains(_PLAIN)).then(t.str.replace(r"[.,]0{1,2}$", ""))
+    t = text.str.replace_all(f"[{WS_RE}]", "").str.replace(r"(?i)^rp\.?", "")
+    digits: pl.Expr = (pl.when(t.str.contains(_PLAIN)).then(t.str.replace(r"[.,]0{1,2}$", ""))
               .when(t.str.contains(_DOTTED)).then(t.str.replace(r",0{1,2}$", "").str.replace_all(".", "", literal=True))
               .when(t.str.contains(_COMMAED)).then(t.str.replace(r"\.0{1,2}$", "").str.replace_all(",", "", literal=True)))
     digits = digits.str.strip_chars_start("0").replace("", "0")
@@ -153,7 +153,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
             where = pl.format("{} lembar {}", where, "sheet")
         return pl.concat_str([where, pl.format(" ({})", "nama")], ignore_nulls=True)
 
-    repeated = []
+    repeated: list[pl.DataFrame] = []
     for field, code in (("kpj", "kpj_duplicate_in_file"), ("nik", "nik_duplicate_in_file")):
         c = f"_{field}_ok"
         twice = d.filter(pl.col(c).is_not_null() & pl.col(c).is_duplicated())
@@ -184,8 +184,12 @@ def _int(column: str) -> pl.Expr:
 def _plain(frame: pl.DataFrame) -> pl.Series:
     """Rows that need no cleaning and can have no finding of their own: a KPJ and/or NIK of plain digits (not
     from a number cell), a printable one-line name, and whole Rupiah as plain digits."""
-    digits = lambda c, n: pl.col(c).str.contains(f"^[0-9]{{{n}}}$")  # noqa: E731
-    amount = lambda c: digits(c, f"1,{AMOUNT_DIGITS}")  # noqa: E731
+    def digits(c: str, n: int | str) -> pl.Expr:
+        return pl.col(c).str.contains(f"^[0-9]{{{n}}}$")
+
+    def amount(c: str) -> pl.Expr:
+        return digits(c, f"1,{AMOUNT_DIGITS}")
+
     nama = pl.col("nama")
     return frame.select(
         ~pl.col("_number_cell").fill_null(False)
@@ -201,15 +205,15 @@ def _plain(frame: pl.DataFrame) -> pl.Series:
 def _check_each(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The rows that are not plain, cleaned and checked: (rows with _nik_ok, _kpj_ok, nama and amount; their
     findings with _sheet_index, sheet and row)."""
-    nik_raw = pl.col("nik").str.strip_chars(_WS)
+    nik_raw = pl.col("nik").str.strip_chars(WS)
     d = frame.with_columns(
         nik_raw.alias("_raw_nik"),
         pl.col("_number_cell").fill_null(False).alias("_flag"),
-        nik_raw.str.replace_all(f"[{_WS_RE}.]", "").alias("_nik"),
+        nik_raw.str.replace_all(f"[{WS_RE}.]", "").alias("_nik"),
         safe_text(pl.col("nama"), NAME_MAX).alias("nama"),
         *kpj_state(pl.col("kpj")),
         pl.coalesce("_h_kpj", "_h_nik").alias("_h_id"),
-    ).with_columns(_nik_state().alias("_nik_state"))
+    ).with_columns(nik_state().alias("_nik_state"))
     # A line with neither identity is a summary ("TOTAL") when it has no name or a total's label.
     summary = ((d["_kpj_state"] == "empty") & (d["_nik_state"] == "empty")
                & (d["nama"].is_null() | d["nama"].str.contains(_TOTAL_LABEL)))
@@ -230,9 +234,9 @@ def _check_each(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     header = {f: pl.col(f"_h_{f}") for f in FIELDS}
     # The NIK checks of the register's validation (same codes and wording), for the column of the first sheet.
     nik_header = next((h for h in frame["_h_nik"].drop_nulls().head(1)), "NIK")
-    nik_checks = [c for c in _nik_checks(d, lambda _: nik_header, date.today())
+    nik_findings = [c for c in nik_checks(d, lambda _: nik_header, date.today())
                   if c.code in ("nik_number_cell", "nik_not_digits", "nik_length")]
-    checks = [(c.code, "_h_nik", c.when, c.message) for c in nik_checks]
+    checks = [(c.code, "_h_nik", c.when, c.message) for c in nik_findings]
     checks += [(code, "_h_kpj", when, message) for code, when, message in kpj_checks(pl.col("kpj"), header["kpj"])]
     checks.append(
         ("id_empty", "_h_id", (pl.col("_kpj_state") == "empty") & (pl.col("_nik_state") == "empty"),

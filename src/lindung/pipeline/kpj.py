@@ -19,7 +19,7 @@ from lindung.pipeline.readers import (
     PERSON_SPELLINGS,
     SHOWN_MAX,
     ReadError,
-    _read_bytes,
+    read_bytes,
     all_tables,
     field_rows,
     kpj_checks,
@@ -55,7 +55,7 @@ class Answer:
 def read_answer(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> Answer:
     """Read and check an answer file; raises ReadError when it is unreadable or lacks a NIK or KPJ column."""
     try:
-        tables = all_tables(_read_bytes(path, max_bytes), KNOWN, max_columns)
+        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
     except ReadError as e:
         if e.code == "pdf":
             raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta hasil pendaftaran dari BPJS "

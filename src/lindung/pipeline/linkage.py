@@ -8,12 +8,21 @@ reviewer can be told why a pair scored as it did.
 """
 
 import string
+from collections.abc import Set
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.blocking_rule_library import CustomRule
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
+
+if TYPE_CHECKING:
+    from splink.internals.comparison_creator import ComparisonCreator
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+Level = tuple[str, str | None, float, float]  # (label, SQL or None for "else", m probability, u probability)
 
 # --- name normalisation ------------------------------------------------------------------------
 
@@ -56,7 +65,8 @@ def normalise_name(expr: pl.Expr) -> pl.Expr:
 
 def normalise_name_str(name: str) -> str:
     """`normalise_name` for one name (display hints); the same expression, not a second copy."""
-    return pl.DataFrame({"nama": [name]}, schema={"nama": pl.Utf8}).select(normalise_name(pl.col("nama"))).item()
+    normalised: str = pl.DataFrame({"nama": [name]}, schema={"nama": pl.Utf8}).select(normalise_name(pl.col("nama"))).item()
+    return normalised
 
 
 # --- exact -------------------------------------------------------------------------------------
@@ -195,21 +205,22 @@ BLOCKING_RULES = [
 ]
 _PAIR_FILTER = " AND l.nik IS DISTINCT FROM r.nik AND (l.source_dataset = 'file' OR r.source_dataset = 'file')"
 
-RESULT_SCHEMA = {
+RESULT_SCHEMA = pl.Schema({
     "row": pl.Int64,
     "other_kind": pl.Utf8,  # "registry" | "file"
     "other": pl.Utf8,  # registry id or incoming row, as text
     "nik": pl.Utf8,
     "other_nik": pl.Utf8,
     "probability": pl.Float64,
-}
+})
 
 
-def _comparison(name: str, column: str, levels: list) -> cl.CustomComparison:
+def _comparison(name: str, column: str, levels: list[Level]) -> "ComparisonCreator":
+    comparison_levels: list[ComparisonLevelCreator | dict[str, Any]] = [cll.NullLevel(column)]
+    comparison_levels += [cll.ElseLevel() if sql is None else cll.CustomLevel(sql, label) for label, sql, _, _ in levels]
     return cl.CustomComparison(
         output_column_name=name,
-        comparison_levels=[cll.NullLevel(column)]
-        + [cll.ElseLevel() if sql is None else cll.CustomLevel(sql, label) for label, sql, _, _ in levels],
+        comparison_levels=comparison_levels,
     ).configure(m_probabilities=[m for *_, m, _ in levels], u_probabilities=[u for *_, u in levels])
 
 
@@ -222,7 +233,7 @@ SETTINGS = SettingsCreator(
         _comparison("desa", "desa", VILLAGE_LEVELS),
         _comparison("nik", "nik", NIK_LEVELS),
     ],
-    blocking_rules_to_generate_predictions=[rule + _PAIR_FILTER for rule in BLOCKING_RULES],
+    blocking_rules_to_generate_predictions=[CustomRule(rule + _PAIR_FILTER) for rule in BLOCKING_RULES],
     probability_two_random_records_match=PRIOR,
     retain_matching_columns=False,
     additional_columns_to_retain=["nik"],
@@ -256,7 +267,7 @@ def probable_duplicates(
     registry: pl.DataFrame,
     *,
     threshold: float = 0.9,
-    dismissed: set[tuple[str, str]] = frozenset(),
+    dismissed: Set[tuple[str, str]] = frozenset(),
     limit_pairs: int | None = None,
 ) -> pl.DataFrame:
     """Pairs that are probably one person under two NIKs, most probable first.
@@ -284,7 +295,7 @@ def probable_duplicates(
     return _review_pairs(pairs, dismissed, limit_pairs)
 
 
-def _review_pairs(pairs: pl.DataFrame, dismissed: set[tuple[str, str]], limit_pairs: int | None) -> pl.DataFrame:
+def _review_pairs(pairs: pl.DataFrame, dismissed: Set[tuple[str, str]], limit_pairs: int | None) -> pl.DataFrame:
     """Splink's (l, r) pairs as (incoming row, other) with the dismissed pairs removed."""
     # The incoming row is the file side; between two file rows, the smaller row number.
     l_first = (pl.col("source_dataset_r") == "registry") | (

@@ -15,10 +15,10 @@ What fastexcel (0.21, calamine) gives when a sheet is read as strings:
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import fastexcel
 import polars as pl
@@ -63,7 +63,7 @@ def read_file(
     path: str | Path,
     *,
     source: str = "auto",
-    mapping: dict | None = None,
+    mapping: dict[str, str | None] | None = None,
     max_bytes: int = 200 * 1024 * 1024,
     max_columns: int = 500,
 ) -> ReadResult:
@@ -78,7 +78,7 @@ def read_file(
     """
     if source not in ("auto", UNKNOWN, *SOURCES):
         raise ValueError(f"unknown source {source!r}")
-    data = _read_bytes(path, max_bytes)
+    data = read_bytes(path, max_bytes)
     known = KNOWN_KEYS | {key(h) for h in (mapping or {}).values() if h}
     excel = data.startswith(EXCEL_STARTS)
     table = (_excel_table if excel else _csv_table)(data, known, max_columns)
@@ -128,14 +128,14 @@ def read_file(
     )
 
 
-def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
+def read_bytes(path: str | Path, max_bytes: int) -> bytes:
     """The file's content; refused unread when empty or too large, and refused when it is a PDF."""
     _check_size(Path(path).stat().st_size, max_bytes)  # before reading anything: a 300 MB upload is refused unread
     return _refuse_pdf(Path(path).read_bytes())
 
 
 def check_bytes(data: bytes, max_bytes: int) -> bytes:
-    """_read_bytes for a file already in memory (an upload's content)."""
+    """read_bytes for a file already in memory (an upload's content)."""
     _check_size(len(data), max_bytes)
     return _refuse_pdf(data)
 
@@ -162,7 +162,7 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars().replace("", None)
 
 
-def _header_row(rows: list[list], known: frozenset[str]) -> tuple[int, int]:
+def _header_row(rows: Sequence[Sequence[Any]], known: frozenset[str]) -> tuple[int, int]:
     """(index, score) of the row with most recognised headers; the earliest wins a tie."""
     scores = [sum(1 for cell in row if cell and key(cell) in known) for row in rows]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i), default=0)
@@ -260,7 +260,7 @@ def _excel_tables(data: bytes, known: frozenset[str], max_columns: int) -> Itera
         raise _too_many_columns(too_wide, max_columns) if too_wide else _no_header()
 
 
-def _sheet_table(excel, name: str, idx: int, frame: pl.DataFrame, absolute: list[int]) -> _Table:
+def _sheet_table(excel: fastexcel.ExcelReader, name: str, idx: int, frame: pl.DataFrame, absolute: list[int]) -> _Table:
     """The rows below the header at `idx`; a function of its own so each sheet's closures keep their sheet."""
     headers = [h or "" for h in frame.row(idx)]
     below = frame.slice(idx + 1).rename(dict(zip(frame.columns, [f"c{i}" for i in range(frame.width)])))
@@ -271,7 +271,8 @@ def _sheet_table(excel, name: str, idx: int, frame: pl.DataFrame, absolute: list
             cells = excel.load_sheet(name, header_row=None, skip_rows=0, use_columns=[absolute[col]], dtypes="boolean")
         except fastexcel.FastExcelError as e:
             raise _unreadable() from e
-        return cells.to_polars().to_series().slice(idx + 1).is_not_null()
+        is_number: pl.Series = cells.to_polars().to_series().slice(idx + 1).is_not_null()
+        return is_number
 
     return _Table(idx, headers, lambda cols: below.lazy().select(f"c{i}" for i in cols), name, number_cells)
 

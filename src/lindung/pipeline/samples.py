@@ -1,11 +1,13 @@
 """P3KE-shaped files made from worker rows, for tests, the benchmark and the demo of the import."""
 
+from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import xlsxwriter
 
-from lindung.registry.occupations import OCCUPATIONS
+from lindung.rules.occupations import OCCUPATIONS
 
 P3KE_INDIVIDU_HEADERS = [
     "ID Keluarga P3KE", "ID Individu", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Kode Kemdagri",
@@ -15,7 +17,7 @@ P3KE_INDIVIDU_HEADERS = [
 JOB_NAMES = {code: name for code, name, _ in OCCUPATIONS}
 
 
-def p3ke_individu(people: list[dict]) -> pl.DataFrame:
+def p3ke_individu(people: list[dict[str, Any]]) -> pl.DataFrame:
     """Worker rows (as the demo generator makes them) in the P3KE individual file's layout, all text."""
     return pl.DataFrame(
         {
@@ -42,7 +44,7 @@ def p3ke_individu(people: list[dict]) -> pl.DataFrame:
     )
 
 
-def write_xlsx(frame: pl.DataFrame, path: Path, *, title_rows: list[str] = (), number_cells: set[tuple[int, str]] = frozenset()) -> Path:
+def write_xlsx(frame: pl.DataFrame, path: Path, *, title_rows: Sequence[str] = (), number_cells: Collection[tuple[int, str]] = frozenset()) -> Path:
     """Every cell as text, as a careful clerk would, except (frame row index, column) in `number_cells`,
     written as numbers the way Excel stores a NIK typed into a General cell."""
     book = xlsxwriter.Workbook(str(path))

@@ -31,13 +31,13 @@ REQUIRED = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_desa"]
 ROW = "row"
 NIK_NUMBER_CELL = "nik_number_cell"
 
-FINDINGS_SCHEMA = {
+FINDINGS_SCHEMA = pl.Schema({
     "row": pl.Int64,
     "column": pl.Utf8,  # the file's own header text
     "code": pl.Utf8,
     "severity": pl.Utf8,  # "error" | "warning"
     "message": pl.Utf8,  # Indonesian, says what is wrong and how to fix it
-}
+})
 
 
 def empty_findings() -> pl.DataFrame:

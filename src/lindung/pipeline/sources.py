@@ -103,12 +103,12 @@ def detect_source(headers: list[str]) -> str:
     """The source whose distinctive headers the file has most of, or "unknown"."""
     keys = {key(h) for h in headers if h}
     scores = {src: sum(w for h, w in MARKERS[src].items() if key(h) in keys) for src in SOURCES}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda src: scores[src])
     return best if scores[best] >= MIN_SCORE else UNKNOWN
 
 
 def map_headers(
-    headers: list[str], source: str | None = None, manual: dict | None = None
+    headers: list[str], source: str | None = None, manual: dict[str, str | None] | None = None
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """Map a file's headers to canonical fields.
 

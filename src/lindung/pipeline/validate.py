@@ -29,14 +29,14 @@ class Context:
 
 
 # Python's whitespace (str.strip, isspace, re's \s), as rules.nik sees it: Rust's lacks \x1c-\x1f.
-_WS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-_WS_RE = "".join(f"\\x{{{ord(c):x}}}" for c in _WS)
+WS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+WS_RE = "".join(f"\\x{{{ord(c):x}}}" for c in WS)
 # rules.nik._NUMBER_CELL without the backreference Rust's regex lacks.
 _NUMBER_CELL = (
     r"^(?:[0-9][.,]?[0-9]*[eE][+-]?[0-9]+|[0-9]+[.,]0+"
     r"|[0-9]{1,3}(?:\.[0-9]{3}){2,}|[0-9]{1,3}(?:,[0-9]{3}){2,})$"
 )
-_CULPRIT = f"(?s)^[0-9.{_WS_RE}]*(.)"  # parse_nik's: the first non-digit, non-separator
+_CULPRIT = f"(?s)^[0-9.{WS_RE}]*(.)"  # parse_nik's: the first non-digit, non-separator
 _SEX = {"l": "L", "laki-laki": "L", "lk": "L", "1": "L", "p": "P", "perempuan": "P", "pr": "P", "2": "P"}
 _YES_NO = {"ya": True, "y": True, "1": True, "tidak": False, "tdk": False, "0": False}
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -47,7 +47,7 @@ _NUMBER_CELL_ADVICE = (
 
 
 @dataclass(frozen=True)
-class _Check:
+class Check:
     code: str
     field: str  # canonical field; the finding names the file's header for it
     when: pl.Expr
@@ -70,7 +70,7 @@ def validate(
         d = _by_value(d, field, parsed)
     d = d.with_columns(_nik_cross(d, ctx))
 
-    checks = _nik_checks(d, header, ctx.start) + _field_checks(header, ctx)
+    checks = nik_checks(d, header, ctx.start) + _field_checks(header, ctx)
     findings = _findings(d, checks, header)
     errors = findings.filter(pl.col("severity") == "error")["row"].unique()
     typed = d.select(
@@ -130,21 +130,21 @@ def _per_row(today: date) -> list[list[pl.Expr]]:
     year, month, day, ok = pl.col("_year"), pl.col("_month"), pl.col("_day"), pl.col("_ok")
     return [
         [
-            pl.col("nik").str.strip_chars(_WS).alias("_raw_nik"),
+            pl.col("nik").str.strip_chars(WS).alias("_raw_nik"),
             pl.col(NIK_NUMBER_CELL).fill_null(False).alias("_flag"),
             _text("nama").str.replace_all(r"\s+", " ").alias("_nama"),
             _text("no_kk").alias("_no_kk"),
             _text("telepon").alias("_telepon"),
         ],
         [
-            pl.col("_raw_nik").str.replace_all(f"[{_WS_RE}.]", "").alias("_nik"),
+            pl.col("_raw_nik").str.replace_all(f"[{WS_RE}.]", "").alias("_nik"),
             pl.col("_no_kk").str.contains(_NUMBER_CELL).fill_null(False).alias("_no_kk_number_cell"),
             pl.col("_telepon").str.contains(_NUMBER_CELL).fill_null(False).alias("_tel_number_cell"),
             pl.col("_telepon").str.replace_all(" ", "", literal=True)
             .str.replace_all("-", "", literal=True).alias("_tel_digits"),
         ],
         [
-            _nik_state().alias("_nik_state"),
+            nik_state().alias("_nik_state"),
             # +628… and 628… are the same mobile number as 08….
             pl.when(tel_digits.str.starts_with("+628")).then(pl.lit("0") + tel_digits.str.slice(3))
             .when(tel_digits.str.starts_with("628")).then(pl.lit("0") + tel_digits.str.slice(2))
@@ -255,12 +255,12 @@ def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
     }
 
 
-def _nik_state() -> pl.Expr:
+def nik_state() -> pl.Expr:
     raw, digits = pl.col("_raw_nik"), pl.col("_nik")
     # parse_nik's order; a numeric cell seen by the reader overrides everything.
     return (
         pl.when("_flag").then(pl.lit("number_cell"))
-        .when(raw.str.strip_chars(_WS + ".-").fill_null("") == "").then(pl.lit("empty"))
+        .when(raw.str.strip_chars(WS + ".-").fill_null("") == "").then(pl.lit("empty"))
         .when(raw.str.contains(_NUMBER_CELL)).then(pl.lit("number_cell"))
         .when(~digits.str.contains("^[0-9]+$")).then(pl.lit("not_digits"))
         .when(digits.str.len_bytes() != 16).then(pl.lit("length"))
@@ -287,7 +287,7 @@ def _nik_cross(d: pl.DataFrame, ctx: Context) -> list[pl.Expr]:
     ]
 
 
-def _nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> list[_Check]:
+def nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> list[Check]:
     nik, state, valid, female = pl.col("_nik"), pl.col("_nik_state"), pl.col("_nik_valid"), pl.col("_female")
     culprit = pl.col("_raw_nik").str.extract(_CULPRIT)
     shown = {
@@ -295,16 +295,19 @@ def _nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> l
         for c in d["_raw_nik"].filter(d["_nik_state"] == "not_digits").str.extract(_CULPRIT).unique()
     }
     looks_complete = pl.col("_flag") & pl.col("_raw_nik").str.contains("^[0-9]{16}$")
-    two = lambda column: pl.col(column).cast(pl.Utf8).str.zfill(2)  # noqa: E731
+
+    def two(column: str) -> pl.Expr:
+        return pl.col(column).cast(pl.Utf8).str.zfill(2)
+
     nik_date = pl.format("{}-{}-{}", two("_day"), two("_month"), pl.col("_year"))
     sex_word = pl.when(female).then(pl.lit("perempuan (tanggal lahir +40)")).otherwise(
         pl.lit("laki-laki (tanggal lahir tanpa +40)")
     )
     tl = pl.col("_tl")
     return [
-        _Check("nik_empty", "nik", state == "empty",
+        Check("nik_empty", "nik", state == "empty",
                pl.lit("NIK kosong. Isi 16 digit NIK sesuai KTP atau Kartu Keluarga.")),
-        _Check("nik_number_cell", "nik", state == "number_cell", pl.format(
+        Check("nik_number_cell", "nik", state == "number_cell", pl.format(
             "NIK tersimpan sebagai angka di Excel ({}), bukan sebagai teks. {}"
             + _NUMBER_CELL_ADVICE.format(column=header("nik"), what="NIK dari KTP"),
             pl.col("_raw_nik"),
@@ -312,24 +315,24 @@ def _nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> l
             .then(pl.lit("Walaupun terlihat 16 digit, angka ini tidak bisa dipercaya: "))
             .otherwise(pl.lit("")),
         )),
-        _Check("nik_not_digits", "nik", state == "not_digits", pl.format(
+        Check("nik_not_digits", "nik", state == "not_digits", pl.format(
             "NIK hanya boleh berisi angka, tetapi ada {} di posisi ke-{}.{}",
             culprit.replace_strict(shown, default=None, return_dtype=pl.Utf8),
-            pl.col("_raw_nik").str.extract(f"^([0-9.{_WS_RE}]*)").str.len_chars() + 1,
+            pl.col("_raw_nik").str.extract(f"^([0-9.{WS_RE}]*)").str.len_chars() + 1,
             pl.when(culprit.is_in(list("OoIl")))
             .then(pl.lit(" Huruf O/I/l sering tertukar dengan angka 0/1.")).otherwise(pl.lit("")),
         )),
-        _Check("nik_length", "nik", state == "length",
+        Check("nik_length", "nik", state == "length",
                pl.format("NIK harus 16 digit, yang diisi {} digit.", nik.str.len_bytes())),
-        _Check("nik_date", "nik", pl.col("_bad_day"), pl.format(
+        Check("nik_date", "nik", pl.col("_bad_day"), pl.format(
             "Angka tanggal lahir di NIK (digit ke-7 dan 8) adalah {}, tidak mungkin: "
             "harus 01-31 untuk laki-laki, atau 41-71 untuk perempuan (tanggal lahir + 40).",
             nik.str.slice(6, 2),
         )),
-        _Check("nik_date", "nik", pl.col("_bad_month"), pl.format(
+        Check("nik_date", "nik", pl.col("_bad_month"), pl.format(
             "Bulan lahir di NIK (digit ke-9 dan 10) adalah {}, harus 01-12.", nik.str.slice(8, 2)
         )),
-        _Check("nik_date", "nik", pl.col("_bad_calendar"), pl.format(
+        Check("nik_date", "nik", pl.col("_bad_calendar"), pl.format(
             "Tanggal lahir di NIK ({}) tidak ada di kalender ({}).",
             nik_date,
             pl.when(female)
@@ -337,35 +340,37 @@ def _nik_checks(d: pl.DataFrame, header: Callable[[str], str], today: date) -> l
                             nik.str.slice(6, 2), two("_day")))
             .otherwise(pl.lit("bagi perempuan, angka tanggal di NIK = tanggal lahir + 40")),
         )),
-        _Check("nik_future", "nik", pl.col("_future"), pl.format(
+        Check("nik_future", "nik", pl.col("_future"), pl.format(
             "Tanggal lahir di NIK ({}) ada di masa depan (hari ini {}).",
             nik_date, pl.lit(f"{today:%d-%m-%Y}"),
         )),
-        _Check("nik_serial", "nik", pl.col("_bad_serial"), pl.lit(
+        Check("nik_serial", "nik", pl.col("_bad_serial"), pl.lit(
             "Nomor urut di NIK (4 digit terakhir) 0000 tidak sah; nomor urut mulai dari 0001."
         )),
-        _Check("nik_region_unknown", "nik", pl.col("_region").is_not_null(), pl.col("_region"),
+        Check("nik_region_unknown", "nik", pl.col("_region").is_not_null(), pl.col("_region"),
                "warning"),
         # rules.nik.check_against, naming the file's own column.
-        _Check("nik_sex_mismatch", "jenis_kelamin",
+        Check("nik_sex_mismatch", "jenis_kelamin",
                valid & (pl.col("_jk") != pl.when(female).then(pl.lit("P")).otherwise(pl.lit("L"))),
                pl.format("Jenis kelamin di NIK {}, tetapi kolom {} berisi {}. Periksa dengan KTP.",
                          sex_word, pl.lit(header("jenis_kelamin")),
                          pl.col("jenis_kelamin").str.strip_chars())),
         # The NIK holds only a two-digit year, so a 1920 birth read as 2020 is not a mismatch.
-        _Check("nik_birthdate_mismatch", "tanggal_lahir",
+        Check("nik_birthdate_mismatch", "tanggal_lahir",
                valid & ((tl.dt.day() != pl.col("_day")) | (tl.dt.month() != pl.col("_month"))
                         | (tl.dt.year() % 100 != pl.col("_year") % 100)),
                pl.format("Tanggal lahir di NIK {}, tetapi kolom {} berisi {}. Periksa dengan KTP.",
                          nik_date, pl.lit(header("tanggal_lahir")), tl.dt.strftime("%d-%m-%Y"))),
-        _Check("nik_duplicate_in_file", "nik", pl.col("_ok") & (pl.col(ROW) != pl.col("_first_row")),
+        Check("nik_duplicate_in_file", "nik", pl.col("_ok") & (pl.col(ROW) != pl.col("_first_row")),
                pl.format("NIK sama dengan baris {}. Satu orang hanya boleh satu baris: hapus baris "
                          "ganda ini, atau perbaiki NIK yang salah ketik.", pl.col("_first_row"))),
     ]
 
 
-def _field_checks(header: Callable[[str], str], ctx: Context) -> list[_Check]:
-    given = lambda field: pl.col(field).str.strip_chars()  # noqa: E731
+def _field_checks(header: Callable[[str], str], ctx: Context) -> list[Check]:
+    def given(field: str) -> pl.Expr:
+        return pl.col(field).str.strip_chars()
+
     born, age, desa = pl.col("_tl").dt.strftime("%d-%m-%Y"), pl.col("_age"), pl.col("_desa_problem")
     on_start = pl.lit(tanggal(ctx.start))
     example = min(ctx.villages, default=f"{ctx.regency}.01.2001")
@@ -379,63 +384,63 @@ def _field_checks(header: Callable[[str], str], ctx: Context) -> list[_Check]:
         return pl.when(value.fill_null("") == "").then(pl.lit(empty)).otherwise(pl.format(other, value))
 
     return [
-        _Check("nama_empty", "nama", pl.col("_nama").is_null(),
+        Check("nama_empty", "nama", pl.col("_nama").is_null(),
                pl.lit("Nama kosong. Isi nama lengkap sesuai KTP.")),
-        _Check("jenis_kelamin_invalid", "jenis_kelamin", pl.col("_jk").is_null(), pl.format(
+        Check("jenis_kelamin_invalid", "jenis_kelamin", pl.col("_jk").is_null(), pl.format(
             "{} Isi L (laki-laki) atau P (perempuan).",
             empty_or("jenis_kelamin", "Jenis kelamin kosong.", "Jenis kelamin '{}' tidak dikenal."),
         )),
-        _Check("tanggal_lahir_invalid", "tanggal_lahir", pl.col("_tl").is_null(), pl.format(
+        Check("tanggal_lahir_invalid", "tanggal_lahir", pl.col("_tl").is_null(), pl.format(
             "{} Tulis tanggal-bulan-tahun, misalnya 05-08-1995.",
             empty_or("tanggal_lahir", "Tanggal lahir kosong.",
                      "Tanggal lahir '{}' tidak terbaca atau tidak ada di kalender."),
         )),
-        _Check("age_too_old", "tanggal_lahir", age > ctx.max_age, pl.format(
+        Check("age_too_old", "tanggal_lahir", age > ctx.max_age, pl.format(
             "Lahir {}, jadi berumur {} tahun pada {}; peserta harus berumur di bawah {} tahun "
             "saat didaftarkan. Periksa tanggal lahir dengan KTP, atau jangan daftarkan orang ini.",
             born, age, on_start, pl.lit(ctx.max_age + 1),
         )),
-        _Check("age_too_young", "tanggal_lahir", age < ctx.min_age, pl.format(
+        Check("age_too_young", "tanggal_lahir", age < ctx.min_age, pl.format(
             "Lahir {}, jadi berumur {} tahun pada {}; umur paling rendah {} tahun. "
             "Periksa tanggal lahir dengan KTP, atau jangan daftarkan orang ini.",
             born, age, on_start, pl.lit(ctx.min_age),
         )),
-        _Check("desa_unknown", "kode_desa", desa == "desa_unknown",
+        Check("desa_unknown", "kode_desa", desa == "desa_unknown",
                pl.format("{}" + desa_hint, empty_or(
                    "kode_desa", "Kode desa kosong.",
                    "Kode desa '{}' tidak ada dalam daftar desa/kelurahan kabupaten ini.",
                ))),
-        _Check("desa_outside_regency", "kode_desa", desa == "desa_outside_regency", pl.format(
+        Check("desa_outside_regency", "kode_desa", desa == "desa_outside_regency", pl.format(
             f"Kode desa {{}} bukan wilayah kabupaten ini ({ctx.regency}). Periksa kode desa, "
             "atau keluarkan orang ini bila tinggal di luar kabupaten.", given("kode_desa"),
         )),
-        _Check("pekerjaan_too_many", "pekerjaan", pl.col("_pek_count") > 2, pl.format(
+        Check("pekerjaan_too_many", "pekerjaan", pl.col("_pek_count") > 2, pl.format(
             "Ada {} pekerjaan ({}); paling banyak 2 jenis pekerjaan per peserta. "
             "Sisakan 1 atau 2 pekerjaan utama.", pl.col("_pek_count"), given("pekerjaan"),
         )),
-        _Check("pekerjaan_unknown", "pekerjaan", pl.col("_pek_unknown").list.len() > 0, pl.format(
+        Check("pekerjaan_unknown", "pekerjaan", pl.col("_pek_unknown").list.len() > 0, pl.format(
             "Pekerjaan {} tidak ada dalam daftar pekerjaan, jadi tidak dipakai. "
             "Tulis nama pekerjaan seperti di daftar pekerjaan.", pl.col("_pek_unknown").list.join(", "),
         ), "warning"),
-        _Check("desil_invalid", "desil", pl.col("_desil_given").is_not_null() & pl.col("_desil").is_null(),
+        Check("desil_invalid", "desil", pl.col("_desil_given").is_not_null() & pl.col("_desil").is_null(),
                pl.format("Desil '{}' tidak sah. Isi bilangan bulat 1 sampai 10.", pl.col("_desil_given"))),
-        _Check("miskin_ekstrem_invalid", "miskin_ekstrem",
+        Check("miskin_ekstrem_invalid", "miskin_ekstrem",
                pl.col("_me_given").is_not_null() & pl.col("_me").is_null(),
                pl.format("Isian miskin ekstrem '{}' tidak dikenal, jadi dianggap kosong. "
                          "Isi ya atau tidak.", pl.col("_me_given")),
                "warning"),
-        _Check("no_kk_number_cell", "no_kk", pl.col("_no_kk_number_cell"), pl.format(
+        Check("no_kk_number_cell", "no_kk", pl.col("_no_kk_number_cell"), pl.format(
             "No. KK tersimpan sebagai angka di Excel ({}), bukan sebagai teks. "
             + _NUMBER_CELL_ADVICE.format(column=header("no_kk"), what="No. KK dari Kartu Keluarga"),
             pl.col("_no_kk"),
         ), "warning"),
-        _Check("telepon_number_cell", "telepon", pl.col("_tel_number_cell"), pl.format(
+        Check("telepon_number_cell", "telepon", pl.col("_tel_number_cell"), pl.format(
             "Nomor telepon tersimpan sebagai angka di Excel ({}), bukan sebagai teks, dan angka 0 "
             "di depannya hilang. "
             + _NUMBER_CELL_ADVICE.format(column=header("telepon"), what="nomor telepon"),
             pl.col("_telepon"),
         ), "warning"),
-        _Check("telepon_invalid", "telepon",
+        Check("telepon_invalid", "telepon",
                pl.col("_telepon").is_not_null() & pl.col("_tel_ok").is_null() & ~pl.col("_tel_number_cell"),
                pl.format("Nomor telepon '{}' bukan nomor HP Indonesia. Tulis 10-13 digit mulai 08, "
                          "misalnya 081234567890 atau +6281234567890.", pl.col("_telepon")),
@@ -443,7 +448,7 @@ def _field_checks(header: Callable[[str], str], ctx: Context) -> list[_Check]:
     ]
 
 
-def _findings(d: pl.DataFrame, checks: list[_Check], header: Callable[[str], str]) -> pl.DataFrame:
+def _findings(d: pl.DataFrame, checks: list[Check], header: Callable[[str], str]) -> pl.DataFrame:
     lazy = d.lazy()
     parts = [
         lazy.filter(c.when.fill_null(False)).select(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any, Protocol, TypeVar
 
 from lokal import format_rupiah
 
@@ -126,7 +127,18 @@ JKK_TABLES: tuple[JkkTable, ...] = (
 DAYS_PER_MONTH = 30  # STMB: a month off work counts 30 days, so the 12-month line falls after day 360
 
 
-def _in_force(rows, day: date, what: str):
+class _Dated(Protocol):
+    @property
+    def valid_from(self) -> date: ...
+
+    @property
+    def valid_to(self) -> date | None: ...
+
+
+_Table = TypeVar("_Table", bound=_Dated)
+
+
+def _in_force(rows: Iterable[_Table], day: date, what: str) -> _Table:
     row = next((r for r in rows if r.valid_from <= day and (r.valid_to is None or day <= r.valid_to)), None)
     if row is None:
         raise ValueError(f"Tidak ada tabel manfaat {what} untuk peristiwa tanggal {tanggal(day)}.")
@@ -177,6 +189,7 @@ class Scholarship:
 
 def _scholarship(number: int, child: Child, levels: tuple[SchoolLevel, ...], age_limit: int) -> Scholarship:
     codes = [lv.code.upper() for lv in levels]
+    start: int | None
     if child.level is not None:
         if child.level.upper() not in codes:
             raise ValueError(f"Jenjang sekolah anak {number} tidak dikenal: {child.level!r} "
@@ -202,7 +215,8 @@ def _scholarship(number: int, child: Child, levels: tuple[SchoolLevel, ...], age
 
 def _scholarships(children: Iterable[Child], day: date, table: JkmTable) -> tuple[list[Scholarship], list[str]]:
     levels = scholarship_levels(day)
-    paid, notes = [], []
+    paid: list[Scholarship] = []
+    notes: list[str] = []
     for number, child in enumerate(children, start=1):
         why_not = [why for why, yes in ((f"sudah berumur {child.age} tahun (batas di bawah {table.child_age_limit})",
                                          child.age >= table.child_age_limit),
@@ -261,13 +275,17 @@ class Benefit:
     def payable_after_arrears(self) -> int:
         return self.total - self.payable_now
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        lapsed_on = None
+        if self.status.state is State.LAPSED:
+            assert self.status.lapse is not None  # a lapsed membership has its lapse day
+            lapsed_on = self.status.lapse.isoformat()
         return {
             "benefit": self.benefit, "event_date": self.event_day.isoformat(), "status": self.status.state.value,
             "components": self.components, "total": self.total, "payable_now": self.payable_now,
             "payable_after_arrears": self.payable_after_arrears, "arrears_months": len(self.status.arrears),
             "arrears_amount": self.arrears_amount,
-            "lapsed_on": self.status.lapse.isoformat() if self.status.state is State.LAPSED else None,
+            "lapsed_on": lapsed_on,
             "scholarships": [{"child": s.child, "age": s.age, "level": s.level, "this_year": s.this_year,
                               "entitlement": s.entitlement} for s in self.scholarships],
             "notes": list(self.notes), "rule_version": self.rule_version,
@@ -346,7 +364,8 @@ def jkm(event_day: date, status: Status, *, contribution_months: int, monthly_co
     parts = [("Santunan sekaligus", table.lump_sum, rights.jkm_rest),
              (f"Santunan berkala ({table.periodic_months} bulan)", table.periodic, rights.jkm_rest),
              ("Biaya pemakaman", table.funeral, rights.jkm_funeral)]
-    notes, paid = [], []
+    notes: list[str] = []
+    paid: list[Scholarship] = []
     if children and contribution_months < table.scholarship_min_months:
         notes.append(f"Beasiswa tidak diberikan: masa iuran {contribution_months} bulan, kurang dari "
                      f"{table.scholarship_min_months} bulan ({table.scholarship_min_months // 12} tahun).")

@@ -338,7 +338,7 @@ def warnings(claim: Facts, today: date) -> list[Warning]:
                              f"dilaporkan {tanggal(claim.reported_on)}, batas 2×24 jam ({tanggal(due.stage_one)}). "
                              "Siapkan penjelasan keterlambatan untuk BPJS.", False, due.stage_one))
     unsubmitted = status in (Status.REPORTED, Status.DOCUMENTS_COMPLETE)
-    if unsubmitted and due.stage_two:
+    if unsubmitted and due.stage_two and claim.doctor_statement_on:  # stage two is set from that statement
         late = today > due.stage_two
         found.append(Warning("stage_two", ("Laporan tahap II (klaim) lewat batas" if late else
                                            "Laporan tahap II (klaim) paling lambat")
@@ -350,7 +350,7 @@ def warnings(claim: Facts, today: date) -> list[Warning]:
                                                 if late else f"Batas klaim {tanggal(due.claim)} "
                                                 f"({table.claim_years} tahun sejak peristiwa) sudah dekat."),
                              late, due.claim))
-    if due.payment and today > due.payment:
+    if due.payment and claim.submitted_on and today > due.payment:  # payment is set from the submission
         found.append(Warning("payment", f"Pembayaran terlambat: klaim lengkap diajukan {tanggal(claim.submitted_on)}, "
                              f"BPJS membayar paling lambat {table.pay_working_days[kind]} hari kerja "
                              f"({tanggal(due.payment)}).", True, due.payment))

@@ -46,6 +46,11 @@ class Gap:
         return self.status.lapse
 
 
+def _lapse_day(g: Gap) -> date:
+    assert g.lapse is not None  # lapsed or in arrears: the day is known
+    return g.lapse
+
+
 def _number(n: int) -> str:
     return format_rupiah(n, symbol=False)
 
@@ -69,7 +74,7 @@ def warnings(gaps: Iterable[Gap], first: Month) -> list[str]:
     gaps = list(gaps)
     start = tanggal(first.first_day)
     out = []
-    lapsed = sorted(g.lapse for g in gaps if g.kind == "lapsed")
+    lapsed = sorted(_lapse_day(g) for g in gaps if g.kind == "lapsed")
     if lapsed:
         since = tanggal(lapsed[0]) if lapsed[0] == lapsed[-1] else f"{tanggal(lapsed[0])} s.d. {tanggal(lapsed[-1])}"
         out.append(
@@ -85,7 +90,7 @@ def warnings(gaps: Iterable[Gap], first: Month) -> list[str]:
         out.append(
             f"{_number(len(owing))} peserta program sebelumnya menunggak pada {start} ({months}): mereka tetap "
             f"peserta dengan KPJ-nya bila iuran dibayar sebelum nonaktif (paling awal "
-            f"{tanggal(min(g.lapse for g in owing))}), tetapi santunan uang JKK dan JKM ditahan sampai tunggakannya "
+            f"{tanggal(min(_lapse_day(g) for g in owing))}), tetapi santunan uang JKK dan JKM ditahan sampai tunggakannya "
             "dilunasi."
         )
     return out

@@ -128,10 +128,10 @@ class Status:
             case State.ARREARS:
                 return f"Menunggak {len(self.arrears)} bulan"
             case State.LAPSED:
-                return f"Nonaktif sejak {tanggal(self.lapse)}"
+                return f"Nonaktif sejak {tanggal(self._lapsed_on)}"
         if self.end_kind is EndKind.DEATH:
-            return f"Meninggal {tanggal(self.ended_on)}"
-        return f"Berakhir {tanggal(self.ended_on)} (keluar)"
+            return f"Meninggal {tanggal(self._ended_on)}"
+        return f"Berakhir {tanggal(self._ended_on)} (keluar)"
 
     @property
     def summary(self) -> str:
@@ -155,12 +155,22 @@ class Status:
                         "JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli waris melunasi "
                         "tunggakan." + if_nobody_pays)
             case State.LAPSED:
-                unpaid = Month.of(self.lapse)
-                return (f"Nonaktif sejak {tanggal(self.lapse)}: iuran {unpaid.shift(-MAX_ARREARS)} sampai "
+                unpaid = Month.of(self._lapsed_on)
+                return (f"Nonaktif sejak {tanggal(self._lapsed_on)}: iuran {unpaid.shift(-MAX_ARREARS)} sampai "
                         f"{unpaid.shift(-1)} tidak dibayar tepat waktu, lebih dari {MAX_ARREARS} bulan "
                         "berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM.")
         why = "meninggal dunia" if self.end_kind is EndKind.DEATH else "keluar dari kepesertaan"
-        return f"Kepesertaan berakhir pada {tanggal(self.ended_on)} karena peserta {why}."
+        return f"Kepesertaan berakhir pada {tanggal(self._ended_on)} karena peserta {why}."
+
+    @property
+    def _lapsed_on(self) -> date:
+        assert self.lapse is not None  # LAPSED always has its day
+        return self.lapse
+
+    @property
+    def _ended_on(self) -> date:
+        assert self.ended_on is not None  # ENDED always has its day
+        return self.ended_on
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,7 @@ def check_against(
     """
     if not info.valid:
         return ()
+    assert info.sex is not None and info.birth_date is not None  # a valid NIK has both
     findings = []
     if sex is not None and _sex_code(sex) != info.sex:
         day_rule = "tanggal lahir +40" if info.sex == "P" else "tanggal lahir tanpa +40"

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain, groupby, islice, takewhile
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import highspy
-from highspy import qsum
+from highspy.highs import qsum  # typed here, not in the package's stub
 from lokal import format_rupiah
 
 from lindung.rules.contributions import Month, bulan, tanggal
@@ -230,8 +230,8 @@ def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
     groups = sorted((_Group(p, k, c, sorted(keys)) for (c, p, k), keys in alike.items()),
                     key=lambda g: _rank(g, inp))
     tiers = []
-    for _, same in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
-        same = list(same)
+    for _, run in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
+        same = list(run)
         # The groups' keys are sorted runs, which sorted() merges.
         tiers.append((same, sorted(chain.from_iterable(g.keys for g in same))))
     eligible: Counter[str] = Counter()
@@ -413,7 +413,8 @@ def _proven(h: highspy.Highs) -> float:
     return h.getObjectiveValue()
 
 
-def _missing(h: highspy.Highs, count: dict, ranking: _Ranking) -> list:
+def _missing(h: highspy.Highs, count: dict[tuple[str, bool], highspy.highs_var],
+             ranking: _Ranking) -> list[highspy.highs_var]:
     """Per kecamatan, the people missing from its share of all covered: slack variables."""
     total = ranking.size
     covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
@@ -455,7 +456,7 @@ def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int
 
 
 def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
-              lengths: dict[str, int], **extra) -> Scenario:
+              lengths: dict[str, int], **extra: Any) -> Scenario:
     """The scenario that funds ``lengths`` months per worker. Every scenario funds the first
     workers of a group (in key order), so only those are looked up, and whole tiers are taken as
     they are: at a million workers, every look-up costs (the memory is read out of order)."""
@@ -469,7 +470,7 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     for groups, keys in ranking.tiers:
         covered = 0
         for g in groups:
-            got = list(takewhile(bool, map(lengths.get, g.keys)))  # months of the funded
+            got = cast(list[int], list(takewhile(bool, map(lengths.get, g.keys))))  # months of the funded
             here[g.kecamatan] += len(got)
             weighted += g.priority * sum(got)
             covered += len(got)

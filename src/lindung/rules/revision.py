@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lokal import format_rupiah
 
@@ -82,7 +82,10 @@ class Change(NamedTuple):
         """The first month no longer funded, for one losing cover."""
         if not self.losing:
             return None
-        return self.after[1].next() if self.after else self.before[0]
+        if self.after:
+            return self.after[1].next()
+        assert self.before is not None  # losing cover he had
+        return self.before[0]
 
     @property
     def lapse(self) -> date | None:
@@ -196,7 +199,9 @@ class Revision:
     def loses_from(self) -> dict[Month, int]:
         found: Counter[Month] = Counter()
         for change, n in self._changed(True).items():
-            found[change.loses_from] += n
+            loses_from = change.loses_from
+            assert loses_from is not None  # a losing change
+            found[loses_from] += n
         return dict(sorted(found.items()))
 
     @cached_property
@@ -236,7 +241,7 @@ class Revision:
     def gaining(self) -> list[Change]:
         return [c for c in self.changes if not c.losing]
 
-    def figures(self) -> dict:
+    def figures(self) -> dict[str, Any]:
         """The consequence as the CLI and the API give it."""
         return {"name": planner_name(self.name), "people": self.people, "person_months": self.person_months,
                 "cost": self.cost, "fixed_cost": self.fixed_cost, "remaining": self.left,

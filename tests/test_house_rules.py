@@ -1,0 +1,66 @@
+"""The house rules, checked by tools with every run of the suite (so CI runs them too):
+
+- ruff: pyflakes, pycodestyle's errors, and no Django imported in rules/ and pipeline/ (TID251);
+- import-linter: rules/ imports nothing else of Lindung, pipeline/ only rules/, no app imports another
+  app's views, selectors do not import services (the contracts are in pyproject.toml);
+- mypy, strict, on rules/ and pipeline/.
+
+Each failure shows the tool's own report. To run one by hand: `uv run ruff check`, `uv run lint-imports`,
+`uv run mypy`."""
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # the project's virtualenv: ruff, lint-imports and mypy are dev dependencies
+PACKAGE = ROOT / "src" / "lindung"
+
+
+def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which(tool, path=str(BIN)) or shutil.which(tool)
+    assert executable, f"{tool} is not installed: run `uv sync` (it is a dev dependency)"
+    return subprocess.run([executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_ruff_is_clean_and_rules_and_pipeline_import_no_django():
+    done = run("ruff", "check", "--output-format", "concise")
+    assert done.returncode == 0, f"ruff check found problems:\n{done.stdout}{done.stderr}"
+
+
+def test_the_import_contracts_are_kept():
+    done = run("lint-imports", "--no-logo")
+    assert done.returncode == 0, f"lint-imports found a broken contract:\n{done.stdout}{done.stderr}"
+
+
+def test_rules_and_pipeline_type_check_strictly():
+    done = run("mypy")
+    assert done.returncode == 0, f"mypy (strict on rules/ and pipeline/) found problems:\n{done.stdout}{done.stderr}"
+
+
+def _contract(contract_id: str) -> dict:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == contract_id)
+
+
+def _modules_named(suffix: str) -> set[str]:
+    """`views`, `printing_views`, … of every app: the module names that end in ``suffix``."""
+    return {p.stem for p in PACKAGE.glob(f"*/*{suffix}.py")} | {p.name for p in PACKAGE.glob(f"*/*{suffix}")
+                                                                  if p.is_dir()}
+
+
+@pytest.mark.parametrize(("contract_id", "field", "suffix"), [
+    ("views", "forbidden_modules", "views"),
+    ("selectors", "source_modules", "selectors"),
+    ("selectors", "forbidden_modules", "services"),
+])
+def test_every_views_selectors_and_services_module_is_under_its_contract(contract_id, field, suffix):
+    # import-linter's wildcards replace whole module names only, so each name is listed in pyproject.toml.
+    listed = {expression.rpartition(".")[2] for expression in _contract(contract_id)[field]}
+    missing = sorted(_modules_named(suffix) - listed)
+    assert not missing, (f"list {', '.join(f'lindung.*.{m}' for m in missing)} in the {field} of the "
+                         f"{contract_id!r} import-linter contract (pyproject.toml)")
