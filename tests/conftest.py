@@ -1,8 +1,12 @@
 import os
+from datetime import date
 
 import pytest
 
 from lindung.accounts.demo import ensure_demo_users
+from lindung.enrolment.models import Membership
+from lindung.payments import services as bills
+from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.occupations import ensure_occupations
 from lindung.rules.nik import make_nik
@@ -61,8 +65,6 @@ def users(kaur):
 
 
 def make_peserta(desa: str, nama: str, *, sex: str = "L", born=None, serial: int = 1, job: str = "petani") -> Peserta:
-    from datetime import date
-
     born = born or date(1980, 5, 17)
     return Peserta.objects.create(
         nik=make_nik(desa[:8], born, sex, serial), nama=nama, jenis_kelamin=sex, tanggal_lahir=born, desa_id=desa,
@@ -110,3 +112,22 @@ def plan_programme(users, kind: str = "full_year", *, people: int = 5):
 @pytest.fixture
 def planned(users):
     return plan_programme(users)
+
+
+PAID_ON = {"2025-01": date(2025, 1, 13), "2025-02": date(2025, 2, 12)}
+
+
+@pytest.fixture
+def funded(users, planned):
+    """The plan's members registered with BPJS, funded January–February 2025, both bills paid in time; every
+    worker but the two in Sekunyit has a phone."""
+    planned.memberships.update(status=Membership.Status.ACTIVE, last=date(2025, 2, 1))
+    for i, m in enumerate(planned.memberships.order_by("pk")):
+        Membership.objects.filter(pk=m.pk).update(kpj=f"{25_000_000_000 + i}")
+    planned.status = Programme.Status.RUNNING
+    planned.save()
+    for month, paid_on in PAID_ON.items():
+        bill = bills.approve_bill(users["admin"], bills.generate_bill(users["operator"], planned, month).bill)
+        bills.record_payment(users["admin"], bill, f"SP2D/{month}", paid_on, bill.total)
+    Peserta.objects.exclude(desa_id=OTHER_VILLAGE_KAUR_SELATAN).update(telepon="081234567890")
+    return planned

@@ -22,7 +22,7 @@ from lindung.programs import revision_services
 from lindung.rules.contributions import Month
 from tests.cards.conftest import PARTIES
 from tests.conftest import plan_programme
-from tests.payments.test_payments import run
+from tests.factories import run
 
 # Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
 SKIP_NAMESPACES = {"admin"}

@@ -10,10 +10,7 @@ from lindung.accounts.models import ApiToken
 from lindung.accounts.services import issue_token, revoke_token
 from lindung.wilayah.models import Level, Wilayah
 from tests.conftest import BANDAR_BINTUHAN, KAUR, KAUR_SELATAN, KINAL_VILLAGE, make_peserta
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+from tests.factories import bearer
 
 
 @pytest.fixture

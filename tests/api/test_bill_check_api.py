@@ -10,9 +10,8 @@ from lindung.accounts.services import issue_token
 from lindung.life import services as life
 from lindung.payments import services
 from lindung.rules.bill_check import RULES, Rule
-from tests.api.test_api import bearer
 from tests.conftest import KAUR_SELATAN, plan_programme
-from tests.payments.test_payments import run
+from tests.factories import bearer, run
 
 URL = "/api/programmes/kaur-2025/bills/2025-01"
 

@@ -8,9 +8,9 @@ from lindung.accounts.services import issue_token
 from lindung.audit.models import Event
 from lindung.cards import services
 from lindung.cards.models import Card, Handover
-from tests.api.test_api import bearer
 from tests.cards.conftest import PARTIES, registered
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
+from tests.factories import bearer
 
 KINAL = "17.04.01"
 

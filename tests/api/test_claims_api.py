@@ -12,13 +12,12 @@ from django.utils import timezone
 from lindung.accounts.roles import CAMAT
 from lindung.accounts.services import issue_token, save_user
 from lindung.claims.models import Claim, ClaimDocument, Heir
-from tests.api.test_api import bearer
-from tests.claims import test_claims
-from tests.claims.test_claims import DEATH_DOCUMENTS, JPEG, PDF, pay
+from tests.claims import conftest as claims_fixtures
 from tests.conftest import PASSWORD
+from tests.factories import DEATH_DOCUMENTS, JPEG, PDF, bearer, pay_bill
 
 # The claims tests' fixtures: the programme running, Ahmad, uploads in a temporary directory.
-running, ahmad, media = test_claims.running, test_claims.ahmad, test_claims.media
+running, ahmad, media = claims_fixtures.running, claims_fixtures.ahmad, claims_fixtures.media
 
 REPORT = {"kind": "jkm", "event_date": "2025-04-20", "event_place": "Rumah", "cause": "Sakit jantung",
           "reporter_name": "Kepala Desa", "reporter_relationship": "Kepala desa", "reporter_phone": "081234567890"}
@@ -27,7 +26,7 @@ REPORT = {"kind": "jkm", "event_date": "2025-04-20", "event_place": "Rumah", "ca
 @pytest.fixture
 def api(users, running):
     for month in ("2025-01", "2025-02", "2025-03", "2025-04"):  # Ahmad is active on the day he dies
-        pay(users, running, month, date.fromisoformat(f"{month}-10"))
+        pay_bill(users, running, month, date.fromisoformat(f"{month}-10"))
     kinal = save_user("camat_kinal", role=CAMAT.name, area_code="17.04.01", password=PASSWORD)
     tokens = {name: bearer(issue_token(user)) for name, user in {**users, "camat_kinal": kinal}.items()}
     return Client(), tokens

@@ -11,10 +11,7 @@ from lindung.registry import imports
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
 from tests.conftest import BANDAR_BINTUHAN, make_peserta
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+from tests.factories import bearer
 
 
 pytestmark = pytest.mark.usefixtures("import_settings")

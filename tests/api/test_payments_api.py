@@ -9,9 +9,8 @@ from django.test import Client
 from lindung.accounts.services import issue_token
 from lindung.enrolment.models import Membership
 from lindung.payments.protection import refresh
-from tests.api.test_api import bearer
 from tests.conftest import KAUR_SELATAN
-from tests.payments.test_payments import run
+from tests.factories import bearer, run
 
 
 @pytest.fixture

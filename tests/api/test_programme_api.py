@@ -6,8 +6,8 @@ from django.test import Client
 from lindung.accounts.services import issue_token
 from lindung.enrolment import services as enrolment
 from lindung.programs.demo import ensure_demo_programme
-from tests.api.test_api import bearer
 from tests.conftest import KAUR, KAUR_SELATAN, six_workers
+from tests.factories import bearer
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from lindung.claims.models import Claim
 from lindung.rules import claims as rules
 from tests.browser.conftest import PHONE
 from tests.cards.conftest import registered
-from tests.claims.test_claims import PDF, pay
 from tests.conftest import plan_programme
+from tests.factories import PDF, pay_bill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_a_death_reported_by_the_village_is_paid_and_counted_in_the_report(open_
     programme = plan_programme(users, people=30)
     registered(programme)
     for month in ("2025-01", "2025-02"):
-        pay(users, programme, month, date.fromisoformat(f"{month}-10"))
+        pay_bill(users, programme, month, date.fromisoformat(f"{month}-10"))
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
 

@@ -15,7 +15,7 @@ from lindung.enrolment.models import Membership
 from lindung.payments.protection import refresh
 from tests.browser.conftest import log_in
 from tests.conftest import plan_programme
-from tests.payments.test_payments import run
+from tests.factories import run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from lindung.notify.models import Message
 from lindung.payments import services as payments
 from lindung.rules.contributions import Month
-from tests.programs.test_revision import JAN, JUN, pay, programme_2026
+from tests.factories import JAN, JUN, pay_months, programme_2026
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def compare(page, base, code, month, budget, reason):
 
 def test_the_apbd_p_extends_the_programme_then_a_cut_queues_notices(open_as, live_server, users):
     programme = programme_2026(users, 6 * 6 * 16_800)  # everyone January-June
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     base, code = live_server.url, programme.code
 
     # The operator previews the APBD-P: everyone to December.

@@ -17,7 +17,7 @@ from lindung.cards.verification import token_for
 from lindung.payments import services as payments
 from tests.cards.conftest import registered
 from tests.conftest import KAUR_SELATAN
-from tests.payments.test_payments import approved_bill, run
+from tests.factories import approved_bill, run
 
 
 @pytest.fixture

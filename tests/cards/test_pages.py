@@ -3,7 +3,6 @@ from the PDF, the pages and the CLI."""
 
 import io
 import json
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -18,16 +17,10 @@ from lindung.cards.models import Card, Handover
 from lindung.rules import cards as rules
 from tests.cards.conftest import PARTIES, move, to_camat
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
+from tests.factories import pdf_text
 
 S = Card.Status
 KINAL = "17.04.01"
-
-
-def pdf_text(tmp_path, content: bytes) -> str:
-    path = tmp_path / "out.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())  # a long title or name may wrap
 
 
 @pytest.fixture

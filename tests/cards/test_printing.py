@@ -14,7 +14,7 @@ from lindung.audit.models import Event
 from lindung.cards import selectors, services
 from lindung.cards.models import Card, PrintBatch
 from tests.cards.conftest import move, registered, to_camat
-from tests.cards.test_pages import pdf_text
+from tests.factories import pdf_text
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
 
 S = Card.Status

@@ -13,16 +13,12 @@ from django.utils import timezone
 from lindung.accounts.roles import CAMAT
 from lindung.accounts.services import save_user
 from lindung.claims.models import Claim, ClaimDocument
-from tests.claims import test_claims
-from tests.claims.test_claims import DEATH_DOCUMENTS, JPEG, PDF, pay, report
+from tests.factories import DEATH_DOCUMENTS, JPEG, PDF, pay_bill, report
 from tests.conftest import KINAL_VILLAGE, PASSWORD
 
 S = Claim.Status
 FORM = {"kind": "jkm", "event_date": "2025-04-20", "event_place": "Rumah, Bandar Bintuhan", "cause": "Sakit jantung",
         "reporter_name": "Siti Aminah", "reporter_phone": "081234567890", "reporter_relationship": "Istri"}
-# The claims core's fixtures: a running programme with KPJs, Ahmad (a fisher of the village operator's kelurahan),
-# uploads kept in the test's own media directory.
-running, ahmad, media = test_claims.running, test_claims.ahmad, test_claims.media
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
@@ -37,7 +33,7 @@ def found(response) -> str:
 
 def paid_through_april(users, running):
     for month in ("2025-01", "2025-02", "2025-03", "2025-04"):
-        pay(users, running, month, date.fromisoformat(f"{month}-10"))
+        pay_bill(users, running, month, date.fromisoformat(f"{month}-10"))
 
 
 def detail(claim) -> str:

@@ -17,8 +17,8 @@ from lindung.claims.models import Claim
 from lindung.programs.models import Programme
 from lindung.rules import claims as rules
 from tests.cards.conftest import registered
-from tests.claims.test_claims import REPORT, media, upload  # noqa: F401 - media: uploads go to a temporary directory
 from tests.conftest import PASSWORD, plan_programme
+from tests.factories import REPORT, upload
 
 KAUR_SELATAN, KINAL = "17.04.05", "17.04.01"
 

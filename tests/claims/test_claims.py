@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lindung.accounts.roles import CAMAT
@@ -16,54 +15,13 @@ from lindung.claims.models import Claim, ClaimDocument, Heir
 from lindung.enrolment.models import Membership
 from lindung.payments import services as payments
 from lindung.payments.selectors import membership_coverage
-from lindung.programs.models import Programme
 from lindung.rules.coverage import State, claim_status
 from lindung.rules.nik import make_nik
-from tests.cards.conftest import registered
 from tests.conftest import PASSWORD, make_peserta
+from tests.factories import DEATH_DOCUMENTS, JPEG, REPORT, pay_bill, report, upload
 
 S = Claim.Status
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
-DEATH_DOCUMENTS = ("surat_kematian", "surat_ahli_waris", "kartu_peserta", "ktp_peserta", "ktp_ahli_waris", "kk", "rekening")
-REPORT = {"event_place": "Rumah, Desa Bandar Bintuhan", "cause": "Sakit jantung", "reporter_name": "Kepala Desa",
-          "reporter_relationship": "Kepala desa", "reporter_phone": "081234567890"}
 YEAR = timezone.localdate().year
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def running(planned):
-    """BPJS registered everyone of the plan (KPJ) and the programme runs."""
-    registered(planned)
-    Programme.objects.filter(pk=planned.pk).update(status=Programme.Status.RUNNING)
-    planned.refresh_from_db()
-    return planned
-
-
-def pay(users, programme, month, paid_on):
-    bill = payments.generate_bill(users["operator"], programme, month).bill
-    bill = payments.approve_bill(users["admin"], bill)
-    payments.record_payment(users["admin"], bill, f"SP2D-{month}", paid_on, bill.total)
-
-
-@pytest.fixture
-def ahmad(running) -> Membership:
-    """A fisher of the village operator's kelurahan, male: he leaves a widow."""
-    return running.memberships.select_related("peserta").get(peserta__nama="Ahmad Nelayan")
-
-
-def report(user, membership, kind="jkm", event_date=date(2025, 4, 20), **extra):
-    return services.report_claim(user, membership.peserta, kind=kind, event_date=event_date, **{**REPORT, **extra})
-
-
-def upload(user, claim, kind, data=PDF, name="scan.pdf", **extra):
-    return services.upload_document(user, claim, kind, SimpleUploadedFile(name, data), **extra)
 
 
 def complete_death_file(user, claim):
@@ -74,8 +32,8 @@ def complete_death_file(user, claim):
 
 def test_death_in_the_second_unpaid_month_pays_10m_now_and_32m_after_the_arrears(users, running, ahmad):
     # January and February paid in time, March and April not: he dies on 20 April 2025, after April's due date.
-    pay(users, running, "2025-01", date(2025, 1, 10))
-    pay(users, running, "2025-02", date(2025, 2, 10))
+    pay_bill(users, running, "2025-01", date(2025, 1, 10))
+    pay_bill(users, running, "2025-02", date(2025, 2, 10))
     claim = report(users["desa"], ahmad)
     assert claim.number == f"KLM-{YEAR}-0001" and claim.status == S.REPORTED and claim.stage_one_due is None
     assert claim.claim_due == date(2030, 4, 20)
@@ -95,14 +53,14 @@ def test_death_in_the_second_unpaid_month_pays_10m_now_and_32m_after_the_arrears
 
 
 def test_frozen_amounts_do_not_change_when_payments_change_later(users, running, ahmad):
-    pay(users, running, "2025-01", date(2025, 1, 10))
-    pay(users, running, "2025-02", date(2025, 2, 10))
+    pay_bill(users, running, "2025-01", date(2025, 1, 10))
+    pay_bill(users, running, "2025-02", date(2025, 2, 10))
     claim = report(users["operator"], ahmad)
     complete_death_file(users["operator"], claim)
     services.mark_documents_complete(users["operator"], claim)
     services.submit(users["operator"], claim)
     # March's payment order turns up afterwards, dated before the death: the engine now sees one month in arrears.
-    pay(users, running, "2025-03", date(2025, 3, 14))
+    pay_bill(users, running, "2025-03", date(2025, 3, 14))
     now = claim_status(membership_coverage(ahmad), date(2025, 4, 20))
     assert now.state is State.ARREARS and len(now.arrears) == 1
     claim.refresh_from_db()
@@ -112,7 +70,7 @@ def test_frozen_amounts_do_not_change_when_payments_change_later(users, running,
 
 def test_an_active_member_gets_everything_now_and_a_lapsed_one_nothing(users, running, ahmad):
     for month in ("2025-01", "2025-02", "2025-03", "2025-04"):
-        pay(users, running, month, date.fromisoformat(f"{month}-10"))
+        pay_bill(users, running, month, date.fromisoformat(f"{month}-10"))
     budi = running.memberships.get(peserta__nama="Budi Petani")
     active = report(users["operator"], ahmad, event_date=date(2025, 4, 20))
     # Nobody pays Budi's months any more from May: the membership lapsed on 1 August 2025.
@@ -327,7 +285,7 @@ def test_overdue_payments_are_highlighted_and_claims_counted(users, running, ahm
 
 def test_a_work_accident_death_pays_48_times_the_income_and_a_childs_scholarship_from_the_nik(users, running, ahmad):
     for month in ("2025-01", "2025-02", "2025-03", "2025-04"):
-        pay(users, running, month, date.fromisoformat(f"{month}-10"))
+        pay_bill(users, running, month, date.fromisoformat(f"{month}-10"))
     claim = report(users["operator"], ahmad, kind="jkk_death", cause="Tenggelam saat melaut")
     complete_death_file(users["operator"], claim)
     services.add_heir(users["operator"], claim, name="Anak Pertama", relationship="anak",
@@ -362,7 +320,7 @@ def test_an_approved_death_ends_the_membership_no_more_bills_no_self_pay_notice_
     from lindung.payments import handover_selectors
     from lindung.payments.models import BillLine
 
-    pay(users, running, "2025-01", date(2025, 1, 10))
+    pay_bill(users, running, "2025-01", date(2025, 1, 10))
     claim = report(users["desa"], ahmad, event_date=date(2025, 2, 3))
     neighbour = running.memberships.exclude(pk=ahmad.pk).first()
     notice, other = (Message.objects.create(peserta=m.peserta, purpose="handover", about=running.code, channel="sms",

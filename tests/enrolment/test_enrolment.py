@@ -14,34 +14,7 @@ from lindung.enrolment import selectors, services
 from lindung.enrolment.models import Membership, RegistrationBatch
 from lindung.registry.imports import file_chunks
 from tests.conftest import KAUR_SELATAN
-
-KPJ = {  # one KPJ per worker of plan_programme, by name
-    "Ahmad Nelayan": "24010000001", "Siti Pedagang": "24010000002", "Budi Petani": "24010000003",
-    "Rudi Buruh": "24010000004", "Joko Nelayan": "24010000005", "Wati Petani": "24010000006",
-}
-
-
-def answer_from(workbook_bytes: bytes, reasons: dict[str, str] = {}, kpj: dict[str, str] = KPJ) -> bytes:
-    """BPJS's answer as it comes back: the registration file with No. KPJ or Alasan Penolakan filled in."""
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
-    for sheet in book.worksheets:
-        header = next(r for r in sheet.iter_rows() if any(c.value == "NIK" for c in r))
-        col = {c.value: c.column for c in header}
-        for row in sheet.iter_rows(min_row=header[0].row + 1):
-            name = row[col["Nama Lengkap"] - 1].value
-            if name in reasons:
-                sheet.cell(row[0].row, col["Alasan Penolakan"], reasons[name])
-            elif name:
-                sheet.cell(row[0].row, col["No. KPJ"], kpj[name])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def submit_all(users, programme) -> bytes:
-    batches = services.submit_registration(users["operator"], programme)
-    return selectors.registration_workbook(users["operator"], programme, batches)
-
+from tests.factories import KPJ, answer_from, submit_all
 
 def test_the_registration_file_has_one_sheet_per_kecamatan_with_nik_as_text(users, planned):
     batches = services.submit_registration(users["operator"], planned)

@@ -13,7 +13,6 @@ from lindung.enrolment import services
 from lindung.notify.models import Message
 from lindung.payments import handover_services as handover
 from tests.conftest import KAUR_SELATAN
-from tests.payments.test_handover import funded  # noqa: F401 (a fixture)
 
 
 def table(content: bytes, sheet=None) -> tuple[list, list[list]]:

@@ -12,7 +12,7 @@ from lindung.notify import services as outbox
 from lindung.notify.models import Message
 from lindung.payments import handover_services as handover
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN, KINAL_VILLAGE
-from tests.payments.test_handover import funded, with_phone  # noqa: F401 (a fixture)
+from tests.factories import with_phone
 
 S = Message.Status
 TOPIC = "handover:kaur-2025"

@@ -12,7 +12,7 @@ from lindung.notify import services as outbox
 from lindung.notify.models import Message
 from lindung.payments import handover_services as handover
 from tests.browser.conftest import PHONE, browser_type_launch_args, open_as  # noqa: F401 (fixtures)
-from tests.payments.test_handover import funded, with_phone  # noqa: F401 (a fixture)
+from tests.factories import with_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,7 +1,7 @@
 """A hand-over notice whose facts changed before it is sent is withdrawn or rewritten at send time, and one that
 waited longer than LINDUNG_NOTICE_MAX_AGE_DAYS is held until an office user reviews it (issue 14, item 3).
 
-The programme of tests.payments.test_handover: funded January–February 2025, both bills paid, everyone lapses on
+The programme of the funded fixture (tests/conftest.py): funded January–February 2025, both bills paid, everyone lapses on
 1 June 2025 unless he pays from March; the notices are prepared, then sent on a day the test sets."""
 
 import json
@@ -20,7 +20,7 @@ from lindung.payments.models import PaidMonth
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.rules.contributions import Payer
-from tests.payments.test_handover import funded, with_phone  # noqa: F401 (a fixture)
+from tests.factories import with_phone
 
 S = Message.Status
 MARCH = date(2025, 3, 20)  # after the funded months, before the lapse date

@@ -15,7 +15,7 @@ from lindung.programs.demo import ensure_demo_programme
 from lindung.registry.models import DuplicatePair
 from lindung.rules.bill_check import RULES, Rule, over_age_at_registration
 from tests.conftest import KAUR, plan_programme
-from tests.payments.test_payments import run
+from tests.factories import run
 
 O = BillFinding.Outcome
 

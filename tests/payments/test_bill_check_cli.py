@@ -13,7 +13,7 @@ from lindung.payments import services
 from lindung.payments.models import Bill, BillFinding
 from lindung.rules.bill_check import RULES, Rule
 from tests.conftest import plan_programme
-from tests.payments.test_payments import run
+from tests.factories import run
 
 
 @pytest.fixture

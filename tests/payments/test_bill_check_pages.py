@@ -11,8 +11,7 @@ from lindung.life import services as life
 from lindung.payments import services
 from lindung.payments.models import Bill, BillFinding
 from lindung.rules.bill_check import RULES, Rule
-from tests.payments.test_bill_pages import messages_of, page_text, url
-from tests.payments.test_payments import run
+from tests.factories import bill_url, messages_of, page_text, run
 
 DIED = RULES[Rule.DIED].title
 MOVED = RULES[Rule.MOVED_OUT].title
@@ -32,29 +31,29 @@ def checked(users, planned):
 def test_the_operator_checks_and_takes_members_off_the_admin_approves_with_a_note(client, users, checked):
     bill, lines = checked
     client.force_login(users["operator"])
-    page = client.post(url("check", bill.programme, "2025-01"), follow=True)
+    page = client.post(bill_url("check", bill.programme, "2025-01"), follow=True)
     text = page_text(page)
     assert messages_of(page)[0].startswith("Pemeriksaan menemukan 2 temuan")
     assert DIED in text and MOVED in text and "20 Desember 2024" in text and lines["Ahmad Nelayan"].nik in text
     # no reason: refused, nothing changes
-    refused = client.post(url("exclude", bill.programme, "2025-01"), {"nik": [lines["Ahmad Nelayan"].nik]})
+    refused = client.post(bill_url("exclude", bill.programme, "2025-01"), {"nik": [lines["Ahmad Nelayan"].nik]})
     assert refused.status_code == 400 and Bill.objects.get(pk=bill.pk).members == 5
-    done = client.post(url("exclude", bill.programme, "2025-01"),
+    done = client.post(bill_url("exclude", bill.programme, "2025-01"),
                        {"nik": [lines["Ahmad Nelayan"].nik], "reason": "Meninggal menurut laporan desa"}, follow=True)
     assert Bill.objects.get(pk=bill.pk).members == 4
     assert "Meninggal menurut laporan desa" in page_text(done)
     client.force_login(users["admin"])
-    client.post(url("approve", bill.programme, "2025-01"), {"note": ""})
+    client.post(bill_url("approve", bill.programme, "2025-01"), {"note": ""})
     assert Bill.objects.get(pk=bill.pk).status == Bill.Status.DRAFT  # the move is still open
-    page = client.get(url("bill", bill.programme, "2025-01"))
+    page = client.get(bill_url("bill", bill.programme, "2025-01"))
     assert 'data-testid="approve-form"' in page_text(page)
-    client.post(url("approve", bill.programme, "2025-01"), {"note": "Pindah sesudah tagihan dibuat; ditagih BPJS"})
+    client.post(bill_url("approve", bill.programme, "2025-01"), {"note": "Pindah sesudah tagihan dibuat; ditagih BPJS"})
     approved = Bill.objects.get(pk=bill.pk)
     assert approved.status == Bill.Status.APPROVED and approved.approval_note.startswith("Pindah")
     assert dict(approved.findings.values_list("peserta__nama", "outcome")) == {
         "Ahmad Nelayan": BillFinding.Outcome.EXCLUDED, "Joko Nelayan": BillFinding.Outcome.KEPT}
 
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url("check_xlsx", bill.programme, "2025-01")).content))
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(bill_url("check_xlsx", bill.programme, "2025-01")).content))
     summary = {row[0]: row[2:5] for row in workbook["Ringkasan"].iter_rows(values_only=True) if row[0] in RULES_TITLES}
     assert summary[DIED] == (0, 1, 0) and summary[MOVED] == (0, 0, 1) and len(summary) == len(Rule)
     header, *rows = list(workbook["Temuan"].iter_rows(values_only=True))
@@ -72,13 +71,13 @@ def test_a_camat_sees_his_areas_findings_only_and_cannot_check(client, users, ch
     bill, lines = checked
     services.check_bill(users["operator"], bill)
     client.force_login(users["camat"])
-    text = page_text(client.get(url("bill", bill.programme, "2025-01")))
+    text = page_text(client.get(bill_url("bill", bill.programme, "2025-01")))
     assert lines["Ahmad Nelayan"].nik in text and lines["Joko Nelayan"].nik not in text
     assert 'data-testid="exclude-form"' in text and 'name="nik"' not in text and "Jalankan" not in text
-    assert client.post(url("check", bill.programme, "2025-01"), follow=True).status_code == 200
+    assert client.post(bill_url("check", bill.programme, "2025-01"), follow=True).status_code == 200
     assert Bill.objects.get(pk=bill.pk).checked_by == users["operator"]
-    client.post(url("exclude", bill.programme, "2025-01"), {"nik": [lines["Ahmad Nelayan"].nik], "reason": "x"})
+    client.post(bill_url("exclude", bill.programme, "2025-01"), {"nik": [lines["Ahmad Nelayan"].nik], "reason": "x"})
     assert Bill.objects.get(pk=bill.pk).members == 5
-    rows = list(openpyxl.load_workbook(io.BytesIO(client.get(url("check_xlsx", bill.programme, "2025-01")).content))
+    rows = list(openpyxl.load_workbook(io.BytesIO(client.get(bill_url("check_xlsx", bill.programme, "2025-01")).content))
                 ["Temuan"].iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [lines["Ahmad Nelayan"].nik]

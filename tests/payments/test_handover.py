@@ -21,35 +21,11 @@ from lindung.notify import services as notify
 from lindung.notify.models import Message
 from lindung.payments import handover_selectors as selectors
 from lindung.payments import handover_services as services
-from lindung.payments import services as bills
 from lindung.payments.models import PaidMonth
-from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules.contributions import Month
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN
-
-PAID_ON = {"2025-01": date(2025, 1, 13), "2025-02": date(2025, 2, 12)}
-
-
-@pytest.fixture
-def funded(users, planned):
-    """The plan's members registered with BPJS, funded January–February 2025, both bills paid in time; every
-    worker but the two in Sekunyit has a phone."""
-    planned.memberships.update(status=Membership.Status.ACTIVE, last=date(2025, 2, 1))
-    for i, m in enumerate(planned.memberships.order_by("pk")):
-        Membership.objects.filter(pk=m.pk).update(kpj=f"{25_000_000_000 + i}")
-    planned.status = Programme.Status.RUNNING
-    planned.save()
-    for month, paid_on in PAID_ON.items():
-        bill = bills.approve_bill(users["admin"], bills.generate_bill(users["operator"], planned, month).bill)
-        bills.record_payment(users["admin"], bill, f"SP2D/{month}", paid_on, bill.total)
-    Peserta.objects.exclude(desa_id=OTHER_VILLAGE_KAUR_SELATAN).update(telepon="081234567890")
-    return planned
-
-
-def with_phone(programme) -> int:
-    return programme.memberships.exclude(peserta__telepon="").count()
-
+from tests.factories import with_phone
 
 def test_every_member_lapses_on_1_june_2025_and_would_pay_16800_from_march(users, funded):
     handover = selectors.handover_list(users["admin"], funded, today=date(2025, 3, 20))

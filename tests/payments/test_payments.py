@@ -9,8 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db.models import CharField, Count, Value
-from django.db.models.functions import Cast, LPad
+from django.db.models import Count
 from django.urls import reverse
 
 from lindung.audit.models import Event
@@ -21,27 +20,15 @@ from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, due_date
 from lindung.rules.coverage import State, status_on
 from tests.conftest import KINAL_VILLAGE, make_peserta
+from tests.factories import approved_bill, run
 
 S = Membership.Status
-
-
-def run(programme) -> Programme:
-    """The PKS is signed and BPJS registered everyone with a KPJ (the member's key, 11 digits): members are active."""
-    programme.memberships.update(status=S.ACTIVE)
-    programme.memberships.filter(kpj="").update(kpj=LPad(Cast("pk", CharField()), 11, Value("0")))
-    programme.status = Programme.Status.RUNNING
-    programme.save()
-    return programme
 
 
 @pytest.fixture
 def running(planned):
     return run(planned)
 
-
-def approved_bill(users, programme, month="2025-01") -> Bill:
-    bill = services.generate_bill(users["operator"], programme, month).bill
-    return services.approve_bill(users["admin"], bill)
 
 
 def lines_in_order(bill):

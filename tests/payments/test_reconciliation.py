@@ -16,7 +16,7 @@ from lindung.enrolment.models import Membership
 from lindung.payments import selectors, services
 from lindung.payments.models import Difference, Reconciliation
 from tests.conftest import KAUR_SELATAN, KINAL_VILLAGE
-from tests.payments.test_payments import run
+from tests.factories import run
 
 UNKNOWN_KPJ = "24099999999"
 

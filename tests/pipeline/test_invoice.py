@@ -9,7 +9,7 @@ import pytest
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.pipeline.readers import ReadError
 from lindung.pipeline.schema import FINDINGS_SCHEMA
-from tests.pipeline.test_kpj import write_xlsx
+from tests.factories import write_sheets
 
 NIK_1 = "1704055705800001"
 NIK_2 = "1704051203950002"
@@ -19,7 +19,7 @@ HEADERS = ["No", "No. KPJ", "NIK", "Nama", "Jumlah"]
 
 
 def xlsx(tmp_path, sheets, **kwargs) -> bytes:
-    return write_xlsx(tmp_path / "tagihan.xlsx", sheets, **kwargs).read_bytes()
+    return write_sheets(tmp_path / "tagihan.xlsx", sheets, **kwargs).read_bytes()
 
 
 def csv(rows, sep=";") -> bytes:

@@ -5,11 +5,11 @@ Every file is written in tmp_path (xlsx with XlsxWriter, CSV as bytes); no datab
 
 import polars as pl
 import pytest
-import xlsxwriter
 
 from lindung.pipeline.kpj import TEXT_MAX, read_answer
 from lindung.pipeline.readers import ReadError
 from lindung.pipeline.schema import FINDINGS_SCHEMA
+from tests.factories import write_sheets
 
 NIK_1 = "1704055705800001"  # a woman born 17-05-1980
 NIK_2 = "1704051203950002"
@@ -19,31 +19,13 @@ KPJ_2 = "24012345679"
 HEADERS = ["No", "NIK", "Nama", "No. KPJ", "Alasan Penolakan"]
 
 
-def write_xlsx(path, sheets, *, top=0):
-    """sheets: {name: rows}, the first row being the header at 0-based row `top`; str cells are text cells,
-    numbers are number cells, None is an empty cell."""
-    workbook = xlsxwriter.Workbook(path)
-    for name, rows in sheets.items():
-        sheet = workbook.add_worksheet(name)
-        if top:
-            sheet.write_string(0, 0, "Hasil Pendaftaran Peserta BPU — BPJS Ketenagakerjaan Cabang Bengkulu")
-        for r, row in enumerate(rows, start=top):
-            for c, value in enumerate(row):
-                if isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                elif value is not None:
-                    sheet.write_number(r, c, value)
-    workbook.close()
-    return path
-
-
 def write_csv(path, rows, sep=","):
     path.write_text("\r\n".join(sep.join(row) for row in rows) + "\r\n", encoding="utf-8")
     return path
 
 
 def answer_of(tmp_path, rows, **kwargs):
-    return read_answer(write_xlsx(tmp_path / "jawaban.xlsx", {"Hasil": [HEADERS, *rows]}, **kwargs))
+    return read_answer(write_sheets(tmp_path / "jawaban.xlsx", {"Hasil": [HEADERS, *rows]}, **kwargs))
 
 
 def found(answer) -> list[tuple]:
@@ -115,7 +97,7 @@ def test_a_row_needs_a_kpj_or_a_reason_but_not_both(tmp_path):
 
 
 def test_without_a_reason_column_an_empty_kpj_asks_for_one(tmp_path):
-    path = write_xlsx(tmp_path / "jawaban.xlsx", {"KPJ": [["NIK", "KPJ"], [NIK_1, KPJ_1], [NIK_2, None]]})
+    path = write_sheets(tmp_path / "jawaban.xlsx", {"KPJ": [["NIK", "KPJ"], [NIK_1, KPJ_1], [NIK_2, None]]})
     answer = read_answer(path)
     assert found(answer) == [(3, "KPJ", "answer_empty")]
     assert "tambahkan kolom Alasan Penolakan" in answer.findings["message"][0]
@@ -156,7 +138,7 @@ def test_csv_with_semicolons_and_header_spellings(tmp_path):
 
 
 def test_every_sheet_is_read_and_messages_name_the_sheet(tmp_path):
-    path = write_xlsx(tmp_path / "jawaban.xlsx", {
+    path = write_sheets(tmp_path / "jawaban.xlsx", {
         "Petunjuk": [["Isi kolom No. KPJ untuk peserta yang terdaftar."]],
         "Kaur Selatan": [HEADERS, ["1", NIK_1, "Siti", KPJ_1, None]],
         "Kinal": [HEADERS, ["1", NIK_1, "Siti", KPJ_2, None], ["2", NIK_2, "Budi", None, "Meninggal"]],
@@ -197,7 +179,7 @@ def test_unreadable_files_are_refused_with_a_reason(tmp_path):
 def test_missing_nik_or_kpj_column_is_refused(tmp_path):
     no_nik = refused(write_csv(tmp_path / "a.csv", [["Nama", "No. KPJ"], ["Siti", KPJ_1]]))
     no_header = refused(write_csv(tmp_path / "b.csv", [["Kolom A", "Kolom B"], ["x", "y"]]))
-    no_kpj = refused(write_xlsx(tmp_path / "c.xlsx", {"Hasil": [["NIK", "Nama", "Keterangan"], [NIK_1, "Siti", "-"]]}))
+    no_kpj = refused(write_sheets(tmp_path / "c.xlsx", {"Hasil": [["NIK", "Nama", "Keterangan"], [NIK_1, "Siti", "-"]]}))
     assert (no_nik.code, no_header.code, no_kpj.code) == ("no_nik_column", "no_nik_column", "no_kpj_column")
     assert "No. KPJ" in str(no_kpj)
 

@@ -25,9 +25,8 @@ from lindung.programs import selectors, services
 from lindung.programs.models import Programme
 from lindung.programs.selectors import Settings
 from lindung.registry.models import Peserta
-from tests.api.test_api import bearer
 from tests.conftest import KINAL_VILLAGE, make_peserta, plan_programme
-from tests.enrolment.test_enrolment import KPJ, answer_from, submit_all
+from tests.factories import KPJ, answer_from, bearer, submit_all
 
 FULL_YEAR = 12 * 16_800
 TURNS_65 = date(1960, 12, 15)  # 64 on 1 January 2025, 65 on 1 January 2026

@@ -15,39 +15,10 @@ from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments import services as payments
-from lindung.programs import revision_selectors, revision_services, services
-from lindung.programs.demo import Year, ensure_programme
+from lindung.programs import revision_selectors, revision_services
 from lindung.programs.models import Scenario
-from lindung.programs.selectors import Settings
-from lindung.registry.models import Peserta
-from lindung.rules.contributions import Month, month_range
-from tests.conftest import KAUR, six_workers
-from tests.payments.test_payments import run
-
-RATE = 16_800
-JAN, JUN, JUL, DEC = Month(2026, 1), Month(2026, 6), Month(2026, 7), Month(2026, 12)
-
-
-def programme_2026(users, budget: int, kind: str = "everyone"):
-    """Kaur's 2026 programme (January-December) for six_workers(), its ``kind`` plan approved, running, everyone
-    registered with a KPJ and a phone."""
-    six_workers()
-    Peserta.objects.update(telepon="081234567890")
-    programme = ensure_programme(KAUR, Year(2026, date(2026, 1, 1), date(2026, 12, 1), budget, kind,
-                                            ("PKS/560/2025", date(2025, 12, 20))))
-    services.approve_scenario(users["admin"], services.save_scenario(users["operator"], programme,
-                                                                     Settings.of(programme), kind))
-    programme.refresh_from_db()
-    return run(programme)
-
-
-def pay(users, programme, first: Month, last: Month) -> None:
-    """Each month's bill generated, approved and paid on the 10th."""
-    for month in month_range(first, last):
-        bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], programme, month).bill,
-                                     note="uji")
-        payments.record_payment(users["admin"], bill, f"SP2D/{month}", date(month.year, month.month, 10), bill.total)
-
+from tests.conftest import KAUR
+from tests.factories import JAN, JUL, JUN, RATE, pay_months, programme_2026
 
 def lasts(programme) -> dict[str, date]:
     return dict(programme.memberships.values_list("peserta__nama", "last"))
@@ -57,7 +28,7 @@ def lasts(programme) -> dict[str, date]:
 def half_year(users):
     """Everyone January-June 2026 (Rp604.800), the six months billed and paid."""
     programme = programme_2026(users, 6 * 6 * RATE)
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     return programme
 
 
@@ -86,7 +57,7 @@ def test_the_apbd_p_extends_everyone_to_december_and_july_is_billed_by_version_2
 
 def test_a_cut_stops_who_loses_cover_in_july_queues_his_notice_and_keeps_version_1(users):
     programme = programme_2026(users, 6 * 12 * RATE, "full_year")  # six people, the whole year
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     payments.generate_bill(users["operator"], programme, JUL)  # a draft: not committed
     v1 = programme.plan
     # Rp604.800 fixed; Rp302.400 buys July-December for three
@@ -117,7 +88,7 @@ def test_a_cut_stops_who_loses_cover_in_july_queues_his_notice_and_keeps_version
 
 def test_a_top_up_enrols_who_was_not_covered(users):
     programme = programme_2026(users, 5 * 12 * RATE, "full_year")  # five of six for the year
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     v2 = revision_services.propose_revision(users["operator"], programme, JUL, 5 * 12 * RATE + 6 * RATE, "full_year",
                                             "APBD-P 2026")
     revision_services.approve_revision(users["admin"], v2)
@@ -156,10 +127,10 @@ def _another_admin():
 
 def test_a_revision_approved_after_its_month_was_billed_is_refused(users):
     programme = programme_2026(users, 6 * 12 * RATE, "full_year")
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     v2 = revision_services.propose_revision(users["operator"], programme, JUL, 604_800 + 3 * 6 * RATE, "full_year",
                                             "APBD-P 2026")
-    pay(users, programme, JUL, JUL)  # July billed and paid on version 1 meanwhile
+    pay_months(users, programme, JUL, JUL)  # July billed and paid on version 1 meanwhile
     with pytest.raises(ValidationError, match="2026-07 sudah"):
         revision_services.approve_revision(users["admin"], v2)
 
@@ -195,7 +166,7 @@ def test_the_pages_the_versions_and_the_xlsx_of_who_loses_and_gains(client, user
     import openpyxl
 
     programme = programme_2026(users, 6 * 12 * RATE, "full_year")
-    pay(users, programme, JAN, JUN)
+    pay_months(users, programme, JAN, JUN)
     v1 = programme.plan
     client.force_login(users["operator"])
     page = client.get(f"/program/{programme.code}/revisi/", {"revise_from": "2026-07", "budget": "907.200",
