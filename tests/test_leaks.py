@@ -105,7 +105,7 @@ def world(users, three_workers):
             reconciliation.differences.values_list("pk", flat=True)),
         "month": ["2025-01"],
         "version": [programme.plan.version, revision.version],
-        "number": sorted({batch.pk, programme.plan.number, revision.number} | {b.number for b in registration}) + [h.number for h in handovers] + list(
+        "number": sorted({batch.number, programme.plan.number, revision.number} | {b.number for b in registration}) + [h.number for h in handovers] + list(
             Card.objects.values_list("number", flat=True)) + [c.number for c in claims],
         "nik": [p.nik for p in workers.values()],
         "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],

@@ -49,23 +49,23 @@ def test_an_upload_with_a_token_is_checked_and_its_report_and_findings_are_serve
     assert response.status_code == 201, response.content
     body = response.json()
     batch = ImportBatch.objects.get()
-    assert body["number"] == batch.pk and body["filename"] == "p3ke.xlsx"
+    assert body["number"] == batch.number and body["filename"] == "p3ke.xlsx"
     assert body["status"] == "staged"  # checked at once by the immediate task backend
     assert batch.status == ImportBatch.Status.STAGED and batch.uploaded_by == users["operator"]
     assert body["report"]["rows"] == 6 and body["report"]["errors"] == 2 and body["report"]["valid"] == 4
     assert len(body["sha256"]) == 64 and body["sha256"] == batch.sha256
 
-    status = client.get(f"/api/imports/{batch.pk}", **bearer(tokens["auditor"]))
+    status = client.get(f"/api/imports/{batch.number}", **bearer(tokens["auditor"]))
     assert status.status_code == 200
     assert status.json()["status"] == "staged" and status.json()["report"]["to_insert"] == 4
     assert status.json()["source"] == "p3ke_individu"
 
-    findings = client.get(f"/api/imports/{batch.pk}/findings", **bearer(tokens["admin"]))
+    findings = client.get(f"/api/imports/{batch.number}/findings", **bearer(tokens["admin"]))
     assert findings.status_code == 200
     assert [(f["row"], f["column"], f["code"], f["severity"]) for f in findings.json()] == [
         (3, "NIK", "nik_length", "error"), (5, "Kode Kemdagri", "desa_unknown", "error")]
     assert all(f["message"] for f in findings.json())
-    page = client.get(f"/api/imports/{batch.pk}/findings?offset=1&limit=1", **bearer(tokens["admin"])).json()
+    page = client.get(f"/api/imports/{batch.number}/findings?offset=1&limit=1", **bearer(tokens["admin"])).json()
     assert [f["row"] for f in page] == [5]
 
     assert client.get("/api/imports/99999", **bearer(tokens["admin"])).status_code == 404
@@ -124,7 +124,7 @@ def test_area_roles_cannot_upload_or_read_imports(api, users, people, tmp_path, 
     response = post_file(client, tokens[name], write_xlsx(p3ke_individu(people[2:4]), tmp_path / "b.xlsx"))
     assert response.status_code == 403
     assert ImportBatch.objects.count() == 1
-    for path in [f"/api/imports/{staged.pk}", f"/api/imports/{staged.pk}/findings", "/api/duplicates"]:
+    for path in [f"/api/imports/{staged.number}", f"/api/imports/{staged.number}/findings", "/api/duplicates"]:
         response = client.get(path, **bearer(tokens[name]))
         assert response.status_code in (403, 404), path
         assert people[0]["nik"] not in response.content.decode()
@@ -156,7 +156,7 @@ def test_duplicates_lists_pending_pairs_for_the_office_only(api, users, kaur):
                                  decided_by=users["admin"])
     response = client.get("/api/duplicates", **bearer(tokens["operator"]))
     assert response.status_code == 200
-    assert response.json() == [{"number": pending.pk, "nik_a": workers[0].nik, "nik_b": workers[1].nik,
+    assert response.json() == [{"number": pending.number, "nik_a": workers[0].nik, "nik_b": workers[1].nik,
                                 "probability": 0.96, "batch": None}]
     assert client.get("/api/duplicates", **bearer(tokens["camat"])).status_code == 403
     assert client.get("/api/duplicates", **bearer(tokens["desa"])).status_code == 403
@@ -165,11 +165,11 @@ def test_duplicates_lists_pending_pairs_for_the_office_only(api, users, kaur):
 def test_pairs_found_by_an_approved_import_are_listed_with_their_batch(api, users, people, tmp_path):
     client, tokens = api
     first = post_file(client, tokens["operator"], write_xlsx(p3ke_individu(people[:1]), tmp_path / "a.xlsx")).json()
-    imports.approve(users["admin"], ImportBatch.objects.get(pk=first["number"]))
+    imports.approve(users["admin"], ImportBatch.objects.get(number=first["number"]))
     twin = dict(people[0], nik=people[0]["nik"][:12] + f"{int(people[0]['nik'][12:]) % 9999 + 1:04d}")
     second = post_file(client, tokens["operator"], write_xlsx(p3ke_individu([twin]), tmp_path / "b.xlsx")).json()
     assert second["report"]["probable_duplicates"] == 1
-    imports.approve(users["admin"], ImportBatch.objects.get(pk=second["number"]))
+    imports.approve(users["admin"], ImportBatch.objects.get(number=second["number"]))
     pairs = client.get("/api/duplicates", **bearer(tokens["admin"])).json()
     assert len(pairs) == 1 and pairs[0]["batch"] == second["number"]
     assert {pairs[0]["nik_a"], pairs[0]["nik_b"]} == {people[0]["nik"], twin["nik"]}

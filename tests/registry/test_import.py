@@ -49,7 +49,7 @@ def test_a_clean_p3ke_file_goes_in_untouched_after_approval(users, people, tmp_p
         assert saved.pekerjaan_1.code == person["pekerjaan_1"] and saved.sumber == "P3KE"
     committed = Event.objects.get(action="registry.import_committed")
     assert committed.actor == users["admin"] and batch.sha256[:16] in committed.summary
-    assert Peserta.history.filter(history_change_reason=f"impor #{batch.pk}").count() == 40
+    assert Peserta.history.filter(history_change_reason=f"impor #{batch.number}").count() == 40
 
 
 def test_planted_defects_give_exactly_those_findings(users, people, tmp_path):

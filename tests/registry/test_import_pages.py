@@ -101,7 +101,7 @@ def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(clien
     # The findings workbook: every finding, and the data with the offending cells coloured.
     response = client.get(reverse("registry:import_findings", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
-    assert f"temuan-impor-{batch.pk}.xlsx" in response["Content-Disposition"]
+    assert f"temuan-impor-{batch.number}.xlsx" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Temuan", "Data"]
     temuan = [[c.value for c in row] for row in book["Temuan"].iter_rows()]

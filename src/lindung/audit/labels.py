@@ -126,6 +126,7 @@ def targets_in_words(events) -> dict[tuple[str, str], str]:
     from lindung.enrolment.models import RegistrationBatch
     from lindung.payments.models import Bill
     from lindung.programs.models import Programme, Scenario
+    from lindung.registry.models import DuplicatePair, ImportBatch
 
     keys: dict[str, set[int]] = {}
     for e in events:
@@ -157,6 +158,9 @@ def targets_in_words(events) -> dict[tuple[str, str], str]:
         name("registration_batch", RegistrationBatch.objects.filter(pk__in=keys["registration_batch"])
              .select_related("programme"),
              lambda b: _("Registration file #%(n)s, programme %(code)s") % {"n": b.number, "code": b.programme.code})
+    for kind, model in (("importbatch", ImportBatch), ("duplicatepair", DuplicatePair)):  # by their numbers
+        if kind in keys:
+            name(kind, model.objects.filter(pk__in=keys[kind]), lambda r, kind=kind: f"{target_type_label(kind)} #{r.number}")
     if "user" in keys:
         name("user", get_user_model().objects.filter(pk__in=keys["user"]), lambda u: u.username)
     return names

@@ -49,7 +49,7 @@ def card_replace(request, number: str, data: ReplaceIn):
 
 
 def _batch_out(b) -> dict:
-    return {"id": b.pk, "programme": b.programme.code, "number": b.number, "kecamatan": b.kecamatan_id,
+    return {"programme": b.programme.code, "number": b.number, "kecamatan": b.kecamatan_id,
             "cards": b.cards, "layout": b.layout, "created": b.created}
 
 

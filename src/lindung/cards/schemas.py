@@ -40,9 +40,8 @@ class PrintIn(Schema):
 
 
 class PrintBatchOut(Schema):
-    id: int
     programme: str
-    number: int
+    number: int  # the print run's number in its programme: "kaur-2025 #3"
     kecamatan: str
     cards: int
     layout: str

@@ -46,13 +46,13 @@ def worker(request, nik: str):
 
 def _import(request, number: int) -> ImportBatch:
     try:
-        return import_selectors.imports_for(request.user).get(pk=number)
+        return import_selectors.imports_for(request.user).get(number=number)
     except ImportBatch.DoesNotExist:
         raise Http404
 
 
 def _import_out(b: ImportBatch) -> dict:
-    return {"number": b.pk, "filename": b.filename, "sha256": b.sha256, "status": b.status, "progress": b.progress,
+    return {"number": b.number, "filename": b.filename, "sha256": b.sha256, "status": b.status, "progress": b.progress,
             "stage": b.stage, "error": b.error, "source": b.source, "report": b.report}
 
 
@@ -85,4 +85,5 @@ def import_findings(request, number: int, offset: int = 0, limit: int = 100):
 def duplicates(request, offset: int = 0, limit: int = 100):
     """The review queue: pairs of workers who may be one person."""
     pairs = import_selectors.pairs_for(request.user)[max(offset, 0):max(offset, 0) + min(max(limit, 1), 1000)]
-    return [{"number": p.pk, "nik_a": p.nik_a, "nik_b": p.nik_b, "probability": p.probability, "batch": p.batch_id} for p in pairs]
+    return [{"number": p.number, "nik_a": p.nik_a, "nik_b": p.nik_b, "probability": p.probability,
+             "batch": p.batch.number if p.batch else None} for p in pairs]

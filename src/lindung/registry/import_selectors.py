@@ -19,7 +19,7 @@ def imports_for(user) -> QuerySet[ImportBatch]:
 def pairs_for(user, *, decision: str = DuplicatePair.Decision.PENDING) -> QuerySet[DuplicatePair]:
     check_reads_imports(user)
     return DuplicatePair.objects.filter(decision=decision).select_related(
-        "a", "b", "a__desa", "b__desa", "a__pekerjaan_1", "b__pekerjaan_1"
+        "a", "b", "a__desa", "b__desa", "a__pekerjaan_1", "b__pekerjaan_1", "batch"
     )
 
 

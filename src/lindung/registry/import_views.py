@@ -131,7 +131,7 @@ def import_findings_xlsx(request, pk: int):
     if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         raise Http404
     response = HttpResponse(imports.findings_workbook(batch), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="temuan-impor-{batch.pk}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="temuan-impor-{batch.number}.xlsx"'
     return response
 
 

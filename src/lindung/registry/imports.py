@@ -38,7 +38,17 @@ from lindung.programs.models import Programme
 from lindung.rules.nik import known_in_lokal
 from lindung.wilayah.models import Level, Wilayah
 
-from .models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping, SumberData, headers_key
+from .models import (
+    DismissedPair,
+    DuplicatePair,
+    ImportBatch,
+    Pekerjaan,
+    Peserta,
+    SavedMapping,
+    SumberData,
+    headers_key,
+    next_number,
+)
 
 logger = logging.getLogger(__name__)
 PROBABLE_DUPLICATE_THRESHOLD = 0.9
@@ -210,9 +220,9 @@ def stage(batch: ImportBatch) -> ImportBatch:
         return _finish(batch, ImportBatch.Status.FAILED, error=str(exc))
     except Exception:
         # Never leave an import "checking" for ever; the traceback goes to the log, not to the page.
-        logger.exception("import %s failed", batch.pk)
+        logger.exception("import #%s failed", batch.number)
         return _finish(batch, ImportBatch.Status.FAILED,
-                       error=f"Terjadi kesalahan tak terduga saat memeriksa impor #{batch.pk}. Laporkan nomor ini ke admin.")
+                       error=f"Terjadi kesalahan tak terduga saat memeriksa impor #{batch.number}. Laporkan nomor ini ke admin.")
     read = result["read"]
     batch.source = read.source
     batch.headers = list(read.headers.values()) + read.unknown_columns  # every header, for the mapping screen
@@ -273,7 +283,7 @@ def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
         new = [Peserta(**{k: v for k, v in row.items() if k != "existing_id"}) for row in values if row["existing_id"] is None]
         for i in range(0, len(new), batch_size):
             bulk_create_with_history(new[i:i + batch_size], Peserta, batch_size=batch_size, default_user=user,
-                                     default_change_reason=f"impor #{batch.pk}")
+                                     default_change_reason=f"impor #{batch.number}")
         updates = {row["existing_id"]: row for row in values if row["existing_id"] is not None}
         changed = list(Peserta.objects.filter(pk__in=updates))
         for p in changed:
@@ -281,7 +291,7 @@ def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
                 setattr(p, field, updates[p.pk][field])
         for i in range(0, len(changed), batch_size):
             bulk_update_with_history(changed[i:i + batch_size], Peserta, WRITTEN + ["updated"], batch_size=batch_size,
-                                     default_user=user, default_change_reason=f"impor #{batch.pk}")
+                                     default_user=user, default_change_reason=f"impor #{batch.number}")
         refresh_statistics(len(new) + len(changed), Peserta)
         protection.moved([p.pk for p in changed])
         queued = _queue_pairs(batch, pairs)
@@ -305,7 +315,18 @@ def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:
         a, b = sorted((r["nik"], r["other_nik"]))
         if a in ids and b in ids:
             queue.append(DuplicatePair(a_id=ids[a], b_id=ids[b], nik_a=a, nik_b=b, probability=r["probability"], batch=batch))
-    DuplicatePair.objects.bulk_create(queue, ignore_conflicts=True)
+    # Numbered in the queue's order, leaving out the pairs already queued (once each, as the constraint wants):
+    # a number is never lost to a skipped row, and no row is skipped for its number.
+    seen = set(DuplicatePair.objects.filter(nik_a__in={p.nik_a for p in queue}).values_list("nik_a", "nik_b"))
+    fresh = []
+    for pair in queue:
+        if (pair.nik_a, pair.nik_b) not in seen:
+            seen.add((pair.nik_a, pair.nik_b))
+            fresh.append(pair)
+    first = next_number(DuplicatePair)
+    for i, pair in enumerate(fresh):
+        pair.number = first + i
+    DuplicatePair.objects.bulk_create(fresh)
     return len(queue)
 
 
@@ -377,7 +398,7 @@ def findings_workbook(batch: ImportBatch) -> bytes:
     data = book.add_worksheet("Data")
     top = table.header_idx  # the header stays on its row, so each data row keeps its number
     if top:
-        data.write_string(0, 0, safe_cell(f"Temuan impor #{batch.pk}: perbaiki sel berwarna, lalu unggah lagi."))
+        data.write_string(0, 0, safe_cell(f"Temuan impor #{batch.number}: perbaiki sel berwarna, lalu unggah lagi."))
     for col, title in enumerate(headers + FINDING_HEADERS):
         data.write_string(top, col, safe_cell(title), bold)
         data.set_column(col, col, max(12, min(40, len(title) + 2)), text if col < len(headers) else None)

@@ -4,6 +4,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -109,6 +110,12 @@ class Peserta(models.Model):
         return self.desa_id[:8]
 
 
+def next_number(model) -> int:
+    """The next of a model's running numbers (1, 2, …), the number users name a row by. Writes are serialised on
+    SQLite (IMMEDIATE transactions); on PostgreSQL the unique constraint refuses a twin from a concurrent write."""
+    return (model.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
 class ImportBatch(models.Model):
     """One uploaded file's journey: staged with its report, approved by another admin, then committed."""
 
@@ -121,6 +128,8 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Imported")
         REJECTED = "rejected", _("Rejected")
 
+    # "Impor #12": the number users, the API and the command line name the import by, never its database id.
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     uploaded_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     filename = models.CharField(_("file"), max_length=200)
@@ -146,7 +155,12 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
-        return f"Impor #{self.pk}"
+        return f"Impor #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = next_number(ImportBatch)
+        super().save(*args, **kwargs)
 
 
 def headers_key(headers: list[str]) -> str:
@@ -173,6 +187,9 @@ class DuplicatePair(models.Model):
         SAME = "same", _("Same person (merged)")
         DIFFERENT = "different", _("Different people")
 
+    # The pair's number in the review queue (and the API), never its database id; numbered in bulk by the import
+    # that queues it (registry.imports).
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     # The NIKs keep the pair's meaning after a merge deletes one side.
     a = models.ForeignKey(Peserta, models.SET_NULL, null=True, related_name="+")
     b = models.ForeignKey(Peserta, models.SET_NULL, null=True, related_name="+")
@@ -188,6 +205,11 @@ class DuplicatePair(models.Model):
     class Meta:
         ordering = ["-probability", "id"]
         constraints = [models.UniqueConstraint(fields=["nik_a", "nik_b"], name="duplicate_pair_once")]
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            self.number = next_number(DuplicatePair)
+        super().save(*args, **kwargs)
 
 
 class DismissedPair(models.Model):

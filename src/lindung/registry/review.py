@@ -38,7 +38,7 @@ def confirm_same_person(user, pair_id: int, keep: str) -> Peserta:
     # Other open pairs about the deleted record lose their subject.
     DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING).exclude(pk=pair.pk).filter(
         Q(a=gone) | Q(b=gone)).delete()
-    reason = f"gabung duplikat #{pair.pk}"
+    reason = f"gabung duplikat #{pair.number}"
     gone._history_user, gone._change_reason = user, reason
     if gone.pk == pair.a_id:
         pair.a = None

@@ -31,7 +31,7 @@ class WorkerSearchOut(Schema):
 
 
 class ImportOut(Schema):
-    number: int
+    number: int  # Impor #12
     filename: str
     sha256: str
     status: str
@@ -51,8 +51,8 @@ class FindingOut(Schema):
 
 
 class PairOut(Schema):
-    number: int
+    number: int  # the pair's number in the review queue
     nik_a: str
     nik_b: str
     probability: float
-    batch: int | None
+    batch: int | None  # the number of the import that found it (Impor #12)

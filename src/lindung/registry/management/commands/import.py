@@ -17,7 +17,7 @@ SOURCES = ["auto", "p3ke", "p3ke_keluarga", "p3ke_individu", "dtsen", "template"
 
 class Command(BaseCommand):
     help = ("Check a P3KE/DTSEN/template spreadsheet and stage it for approval (or --dry-run: check only); "
-            "--approve ID commits a staged import.")
+            "--approve NUMBER commits a staged import (Impor #NUMBER).")
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path)
@@ -25,13 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file, store nothing")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--user", help=USER_HELP)
-        parser.add_argument("--approve", type=int, metavar="ID", help="approve staged import ID (as --user)")
+        parser.add_argument("--approve", type=int, metavar="NUMBER", help="approve staged import NUMBER (as --user)")
 
     def handle(self, path, source, dry_run, json, user, approve, **options):
         console = Console(stderr=True, quiet=json)
         try:
             if approve is not None:
-                batch = imports.approve(cli_user(user), ImportBatch.objects.get(pk=approve))
+                batch = imports.approve(cli_user(user), ImportBatch.objects.get(number=approve))
                 return self._print(batch.report, json, batch=batch)
             if path is None or not path.exists():
                 raise CommandError(f"Berkas {path} tidak ada.")
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             report = {**result["report"], "inserted": 0, "updated": 0}
             return self._print(report, json, found=result["findings"], pairs=result["pairs"])
         if batch.status != ImportBatch.Status.STAGED:
-            raise CommandError(f"Impor #{batch.pk}: {batch.get_status_display()}. {batch.error}")
+            raise CommandError(f"Impor #{batch.number}: {batch.get_status_display()}. {batch.error}")
         self._print({**batch.report, "inserted": 0, "updated": 0}, json, batch=batch, found=imports.findings(batch),
                     pairs=imports.staged_pairs(batch))
 
@@ -71,7 +71,7 @@ class Command(BaseCommand):
                 for p in pairs.iter_rows(named=True)
             ] if pairs is not None else []
             if batch is not None:
-                out["import"] = batch.pk
+                out["import"] = batch.number
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
             return
         for key in ("rows", "valid", "errors", "warnings", "duplicate_nik", "probable_duplicates", "to_insert",
@@ -79,5 +79,5 @@ class Command(BaseCommand):
             if key in report:
                 self.stdout.write(f"{key:>20}: {report[key]}")
         if batch is not None and batch.status == ImportBatch.Status.STAGED:
-            self.stdout.write(f"Impor #{batch.pk} menunggu persetujuan Admin Dinas lain: "
-                              f"lindung import --approve {batch.pk} --user NAMA")
+            self.stdout.write(f"Impor #{batch.number} menunggu persetujuan Admin Dinas lain: "
+                              f"lindung import --approve {batch.number} --user NAMA")
