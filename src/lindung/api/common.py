@@ -1,6 +1,5 @@
 """What the apps' API routers share: the programme a path names, a checked choice, an answer outside the schema."""
 
-from django.shortcuts import get_object_or_404
 from ninja.errors import HttpError
 
 from lindung.programs import selectors as programs
@@ -18,7 +17,7 @@ class Refused(Exception):
 
 def programme_or_404(request, code: str) -> Programme:
     """The programme with this code, among those the caller may see (404 otherwise)."""
-    return get_object_or_404(programs.programmes_for(request.user), code=code)
+    return programs.programme_of(request.user, code)
 
 
 def one_of(value: str, allowed, name: str) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name
 
 from .validity import FUNDED, QR_LINE, printed, printed_for
 from .verification import verification_url
@@ -85,7 +85,7 @@ def card_sheet_html(cards, layout: str = "a4", day: date | None = None) -> str:
     if layout not in ("a4", "card"):
         raise ValueError(f"Tata letak kartu tidak dikenal: {layout!r} (a4 atau card).")
     faces = card_faces(cards, settings.LINDUNG_PUBLIC_URL, day)
-    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    regency = regency_name()
     return render_to_string("cards/card_sheet.html", {
         "layout": layout, "regency": regency, "card_w": _mm(CARD_W), "card_h": _mm(CARD_H),
         "pages": _a4_pages(faces) if layout == "a4" else [[face] for face in faces],

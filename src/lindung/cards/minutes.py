@@ -11,7 +11,7 @@ from weasyprint import HTML
 
 from lindung.rules import cards as rules
 from lindung.rules.contributions import tanggal
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name
 
 from .models import Handover
 from .selectors import minutes_rows
@@ -25,7 +25,7 @@ def minutes_pdf(handover: Handover) -> bytes:
 
 def minutes_html(handover: Handover) -> str:
     """The minutes of a hand-over the caller may see (selectors.handover scopes it)."""
-    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    regency = regency_name()
     rows = [{**r, "reason": rules.RETURN_REASONS.get(r["reason"], "")} for r in minutes_rows(handover)]
     area = handover.desa or handover.kecamatan
     context = {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
 from lindung.programs.models import Programme
+from lindung.programs.selectors import running_programmes
 
 from . import selectors, services
 from .models import Card, PrintBatch
@@ -31,7 +32,7 @@ def _office(request) -> None:
 
 def _programme(request) -> Programme | None:
     """The programme asked for, or the newest approved or running one."""
-    running = Programme.objects.filter(status__in=[Programme.Status.APPROVED, Programme.Status.RUNNING]).order_by("-year", "code")
+    running = running_programmes(request.user).order_by("-year", "code")
     code = request.GET.get("programme") or request.POST.get("programme")
     return running.filter(code=code).first() if code else running.first()
 
@@ -42,7 +43,7 @@ def printing(request):
     programme = _programme(request)
     return render(request, "cards/printing.html", {
         "programme": programme, "layouts": PrintBatch.Layout.choices,
-        "programmes": Programme.objects.filter(status__in=[Programme.Status.APPROVED, Programme.Status.RUNNING]),
+        "programmes": running_programmes(request.user),
         "waiting": selectors.awaiting_by_kecamatan(request.user, programme) if programme else [],
         "batches": selectors.print_batches(request.user)[:100],
     })

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
+from lindung.core.downloads import attachment
 
 from . import selectors, services, validity
 from .minutes import minutes_pdf as render_minutes
@@ -336,9 +337,7 @@ def handover(request, number: str):
 @login_required
 def minutes_pdf(request, number: str):
     found = _handover(request, number)
-    response = HttpResponse(render_minutes(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="berita-acara-{found.number}.pdf"'
-    return response
+    return attachment(render_minutes(found), f"berita-acara-{found.number}.pdf")
 
 
 @login_required

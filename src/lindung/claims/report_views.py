@@ -3,17 +3,15 @@ wait from the event to the payment) in big numbers, then charts and tables, and 
 and sums only: the claims listed carry their number, never a name or a NIK."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lindung.core.downloads import attachment
 from lindung.rules.contributions import bulan
 
 from . import selectors
 from .models import Claim
 from .report_xlsx import report_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> int | None:
@@ -63,6 +61,4 @@ def index(request):
 @login_required
 def xlsx(request):
     year = _year(request)
-    response = HttpResponse(report_workbook(request.user, year), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="laporan-klaim-{year or "semua"}.xlsx"'
-    return response
+    return attachment(report_workbook(request.user, year), f"laporan-klaim-{year or 'semua'}.xlsx")

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS, PIMPINAN
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name
 
 # The roles that hand cards on or follow them: the card pages in the navigation.
 CARD_ROLES = (ADMIN_DINAS.name, OPERATOR_DINAS.name, CAMAT.name, OPERATOR_DESA.name, PIMPINAN.name)
@@ -10,6 +10,5 @@ CLAIM_ROLES = (*CARD_ROLES, PETUGAS_BPJS.name)
 
 
 def lindung(request):
-    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first()
-    return {"regency_name": regency or settings.LINDUNG_REGENCY, "card_roles": CARD_ROLES,
+    return {"regency_name": regency_name() or settings.LINDUNG_REGENCY, "card_roles": CARD_ROLES,
             "claim_roles": CLAIM_ROLES}

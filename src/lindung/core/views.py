@@ -13,6 +13,7 @@ from lokal import format_rupiah
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.cards.selectors import overdue_cards, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
+from lindung.core.downloads import attachment
 from lindung.payments.protection import LAPSE_HORIZONS
 from lindung.registry.selectors import summary
 from lindung.rules.terbilang import rupiah_terbilang
@@ -96,9 +97,8 @@ def protection_list(request):
 def dashboard_document(request):
     """The regent's page as a one-page PDF for the monthly meeting."""
     user, today = _dashboard_user(request), timezone.localdate()
-    response = HttpResponse(dashboard_pdf(figures.dashboard(user, today)), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ringkasan-perlindungan-{today:%Y-%m-%d}.pdf"'
-    return response
+    return attachment(dashboard_pdf(figures.dashboard(user, today)), f"ringkasan-perlindungan-{today:%Y-%m-%d}.pdf",
+                      inline=True)
 
 
 @login_required

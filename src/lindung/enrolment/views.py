@@ -4,25 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
+from lindung.core.downloads import attachment
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
-from lindung.programs.models import Programme
 
 from . import exports, selectors, services
 from .forms import AnswerForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _programme(user, code) -> Programme:
-    return get_object_or_404(programs.programmes_for(user), code=code)
 
 
 def _page(request, programme, form=None, findings=None):
@@ -46,13 +40,13 @@ def _page(request, programme, form=None, findings=None):
 
 @login_required
 def members(request, code: str):
-    return _page(request, _programme(request.user, code))
+    return _page(request, programs.programme_of(request.user, code))
 
 
 @login_required
 @require_POST
 def submit(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     try:
         batches = services.submit_registration(request.user, programme, request.POST.get("kecamatan", ""))
     except ValidationError as exc:
@@ -65,30 +59,27 @@ def submit(request, code: str):
 
 @login_required
 def batch_xlsx(request, code: str, number: int):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     batch = get_object_or_404(selectors.batches_for(request.user, programme), number=number)
-    response = HttpResponse(selectors.registration_workbook(request.user, programme, [batch]), content_type=XLSX)
     exports.record_batch_download(request.user, programme, batch)
-    response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}-{number}.xlsx"'
-    return response
+    return attachment(selectors.registration_workbook(request.user, programme, [batch]),
+                      f"pendaftaran-{programme.code}-{number}.xlsx")
 
 
 @login_required
 def batches_zip(request, code: str):
     """Every registration file of the programme (in the user's area) in one zip, instead of one download each."""
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     content, count = exports.registration_zip(request.user, programme)
     if not count:
         raise Http404(_("No registration file yet."))
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="pendaftaran-{programme.code}.zip"'
-    return response
+    return attachment(content, f"pendaftaran-{programme.code}.zip")
 
 
 @login_required
 def members_xlsx(request, code: str):
     """The members list as xlsx, with the page's filters (kecamatan, status, protection today)."""
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     protection = request.GET.get("perlindungan", "")
     if protection not in {s.value for s in selectors.PROTECTION}:
         protection = ""
@@ -97,14 +88,12 @@ def members_xlsx(request, code: str):
         status = ""
     content = exports.members_workbook(request.user, programme, kecamatan=request.GET.get("kecamatan", "")[:20],
                                        status=status, protection=protection)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="peserta-{programme.code}.xlsx"'
-    return response
+    return attachment(content, f"peserta-{programme.code}.xlsx")
 
 
 @login_required
 def answer(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     if request.method != "POST":
         return redirect("enrolment:members", code=code)
     form = AnswerForm(request.POST, request.FILES)
@@ -127,7 +116,7 @@ def answer(request, code: str):
 @login_required
 @require_POST
 def fixed(request, code: str, nik: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     membership = get_object_or_404(selectors.memberships_for(request.user, programme), peserta__nik=nik)
     try:
         services.mark_fixed(request.user, membership)

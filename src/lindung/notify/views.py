@@ -8,19 +8,18 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
+from lindung.core.downloads import attachment
 
 from . import exports, selectors, services
 from .models import Message
 
 FILTERS = ("area", "topic", "status")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(data) -> dict[str, str]:
@@ -68,9 +67,7 @@ def outbox_xlsx(request):
     purpose, about = _topic(filters["topic"])
     shown = selectors.messages_for(request.user, area=filters["area"], purpose=purpose, about=about,
                                    status=filters["status"])
-    response = HttpResponse(exports.outbox_workbook(request.user, shown, filters), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="kotak-keluar.xlsx"'
-    return response
+    return attachment(exports.outbox_workbook(request.user, shown, filters), "kotak-keluar.xlsx")
 
 
 @login_required

@@ -10,7 +10,7 @@ from weasyprint import HTML
 
 from lindung.rules.contributions import Month, Payer, bulan, due_date, tanggal
 from lindung.rules.terbilang import rupiah_terbilang
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name, signing_place
 
 from . import selectors
 from .models import Bill
@@ -26,7 +26,7 @@ def cover_letter_pdf(user, bill: Bill) -> bytes:
 def cover_letter_html(user, bill: Bill) -> str:
     """The letter for an approved bill (its date is the approval's)."""
     programme = bill.programme
-    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    regency = regency_name()
     areas = selectors.bill_by_kecamatan(user, bill)
     sums = {k: sum(a[k] for a in areas) for k in ("members", "jkk", "jkm", "jht", "discount", "total")}
     day = timezone.localdate(bill.approved_at)
@@ -34,7 +34,7 @@ def cover_letter_html(user, bill: Bill) -> str:
     context = {
         "bill": bill, "programme": programme, "areas": areas, "sums": sums,
         "payer": selectors.PAYERS.get(Payer(programme.funding_source), programme.funding_source),
-        "regency": regency, "place": settings.LINDUNG_OFFICE_CITY or regency.split(" ", 1)[-1],
+        "regency": regency, "place": signing_place(regency),
         "office": settings.LINDUNG_OFFICE_NAME,
         "finance_office": settings.LINDUNG_FINANCE_OFFICE_NAME,
         "number": f"{LETTER_CODE}/{bill.pk}/{settings.LINDUNG_OFFICE_SHORT_NAME}/{day.year}",

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -20,7 +19,7 @@ from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name
 
 from .models import PaidMonth
 from .selectors import BILLED
@@ -224,7 +223,7 @@ def cohort_chart(rows: list[dict]) -> dict:
 
 def regency_payer() -> str:
     """Who paid, as a text message names it: "Pemkab Kaur" for Kabupaten Kaur, "Pemkot …" for a city."""
-    name = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    name = regency_name()
     if name.startswith("Kota "):
         return "Pemkot " + name.removeprefix("Kota ")
     return "Pemkab " + name.removeprefix("Kabupaten ")

@@ -10,8 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,26 +21,20 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
 from lindung.accounts.scoping import area_code
+from lindung.core.downloads import attachment
 from lindung.core.forms import UploadField
 from lindung.core.xlsx import write_table
 from lindung.notify.services import sent_message
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
-from lindung.programs.models import Programme
 from lindung.rules.contributions import tanggal
 
 from . import handover_selectors as selectors
 from . import handover_services as services
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class StatusForm(forms.Form):
     file = UploadField(label=gettext_lazy("BPJS member status file (xlsx or csv): KPJ or NIK, status, last month paid"))
-
-
-def _programme(user, code) -> Programme:
-    return get_object_or_404(programs.programmes_for(user), code=code)
 
 
 def _page(request, programme, form=None, findings=None):
@@ -60,13 +54,13 @@ def _page(request, programme, form=None, findings=None):
 
 @login_required
 def handover(request, code: str):
-    return _page(request, _programme(request.user, code))
+    return _page(request, programs.programme_of(request.user, code))
 
 
 def _village_list(request, code: str, *, whole_area: bool = True):
     """The programme, the members of the village in ?desa= (or of the user's whole area), the village's name.
     A village operator's area is his village; without ``whole_area`` a larger area needs ?desa=."""
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     area = area_code(request.user) or ""
     desa = request.GET.get("desa", "") or (area if area.count(".") == 3 else "")
     if not desa and not whole_area:
@@ -90,9 +84,7 @@ def village_xlsx(request, code: str):
     write_table(sheet, header, ["NIK", "Nama", "No. KPJ", "Telepon", "Desa", "Mulai bayar mandiri", "Iuran per bulan (Rp)",
                                 "Nonaktif bila tidak dibayar"], rows, widths=[20, 28, 14, 15, 20, 18, 14, 22])
     book.close()
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="serah-terima-{programme.code}-{_slug(request)}.xlsx"'
-    return response
+    return attachment(out.getvalue(), f"serah-terima-{programme.code}-{_slug(request)}.xlsx")
 
 
 @login_required
@@ -105,9 +97,7 @@ def village_pdf(request, code: str):
             "kecamatan": members[0].kecamatan if village else "", "payer": selectors.regency_payer(),
             "today": tanggal(timezone.localdate()), "total": sum(m.self_pay for m in members),
         })
-    response = HttpResponse(weasyprint.HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="serah-terima-{programme.code}-{_slug(request)}.pdf"'
-    return response
+    return attachment(weasyprint.HTML(string=html).write_pdf(), f"serah-terima-{programme.code}-{_slug(request)}.pdf")
 
 
 def _slug(request) -> str:
@@ -117,7 +107,7 @@ def _slug(request) -> str:
 @login_required
 @require_POST
 def prepare(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     added = services.prepare_messages(request.user, programme)
     messages.success(request, _("%(n)s messages added to the outbox.") % {"n": added})
     return redirect("payments:outbox", code=code)
@@ -126,7 +116,7 @@ def prepare(request, code: str):
 @login_required
 @require_POST
 def send(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     done = services.send_messages(request.user, programme)
     (messages.success if not (done.failed or done.held) else messages.warning)(request, sent_message(done))
     return redirect("payments:outbox", code=code)
@@ -135,14 +125,14 @@ def send(request, code: str):
 @login_required
 def outbox(request, code: str):
     """The programme's notices on the office's outbox page (notify), which checks and reviews them."""
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     query = {"topic": f"{selectors.PURPOSE}:{programme.code}", "status": request.GET.get("status", "")}
     return redirect(reverse("notify:outbox") + "?" + urlencode({k: v for k, v in query.items() if v}))
 
 
 @login_required
 def status_file(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     if request.method != "POST":
         return redirect("payments:handover", code=code)
     form = StatusForm(request.POST, request.FILES)

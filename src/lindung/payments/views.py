@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lokal import format_rupiah
 
 from lindung.accounts.roles import can
+from lindung.core.downloads import attachment
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, tanggal
@@ -23,16 +24,11 @@ from .cover_letter import cover_letter_pdf
 from .forms import ApproveForm, ExcludeForm, GenerateForm, PaymentForm
 from .models import Bill
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAYABLE = (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID)
 
 
-def _programme(user, code) -> Programme:
-    return get_object_or_404(programs.programmes_for(user), code=code)
-
-
 def _bill(user, code, month) -> tuple[Programme, Bill]:
-    programme = _programme(user, code)
+    programme = programs.programme_of(user, code)
     try:
         day = Month.parse(month).first_day
     except ValueError:
@@ -46,7 +42,7 @@ def _problem(exc: ValidationError | PermissionDenied) -> str:
 
 @login_required
 def bills(request, code: str):
-    return _bills_page(request, _programme(request.user, code))
+    return _bills_page(request, programs.programme_of(request.user, code))
 
 
 def _bills_page(request, programme: Programme, form=None):
@@ -64,7 +60,7 @@ def _bills_page(request, programme: Programme, form=None):
 @login_required
 @require_POST
 def generate(request, code: str):
-    programme = _programme(request.user, code)
+    programme = programs.programme_of(request.user, code)
     form = GenerateForm(request.POST)
     if not form.is_valid():
         return _bills_page(request, programme, form)
@@ -168,9 +164,7 @@ def exclude(request, code: str, month: str):
 @login_required
 def check_xlsx(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
-    response = HttpResponse(check_workbook(request.user, found), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="pemeriksaan-tagihan-{programme.code}-{month}.xlsx"'
-    return response
+    return attachment(check_workbook(request.user, found), f"pemeriksaan-tagihan-{programme.code}-{month}.xlsx")
 
 
 @login_required
@@ -200,9 +194,7 @@ def pay(request, code: str, month: str):
 @login_required
 def bill_xlsx(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
-    response = HttpResponse(bill_workbook(request.user, found), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tagihan-{programme.code}-{month}.xlsx"'
-    return response
+    return attachment(bill_workbook(request.user, found), f"tagihan-{programme.code}-{month}.xlsx")
 
 
 @login_required
@@ -213,6 +205,4 @@ def cover_letter(request, code: str, month: str):
     if found.status == Bill.Status.DRAFT:
         messages.error(request, _("The cover letter is made once the bill is approved."))
         return redirect("payments:bill", code=code, month=month)
-    response = HttpResponse(cover_letter_pdf(request.user, found), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="surat-tagihan-{programme.code}-{month}.pdf"'
-    return response
+    return attachment(cover_letter_pdf(request.user, found), f"surat-tagihan-{programme.code}-{month}.pdf")

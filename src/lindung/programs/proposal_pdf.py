@@ -10,7 +10,7 @@ from weasyprint import HTML
 from lindung.rules.contributions import tanggal
 from lindung.rules.proposal import Proposal
 from lindung.rules.terbilang import rupiah_terbilang
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name, signing_place
 
 from .models import FUNDING_SOURCES
 
@@ -20,11 +20,11 @@ def proposal_pdf(found: Proposal) -> bytes:
 
 
 def proposal_html(found: Proposal) -> str:
-    regency = Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    regency = regency_name()
     with translation.override("id"):  # Indonesian numbers (7.130), month names and labels whoever asks
         context = {
             "p": found, "b": found.basis, "regency": regency, "office": settings.LINDUNG_OFFICE_NAME,
-            "place": settings.LINDUNG_OFFICE_CITY or regency.split(" ", 1)[-1],
+            "place": signing_place(regency),
             "date": tanggal(timezone.localdate()), "payer": str(dict(FUNDING_SOURCES)[found.basis.payer]),
             "total_words": rupiah_terbilang(found.total), "budget_words": rupiah_terbilang(found.budget),
         }

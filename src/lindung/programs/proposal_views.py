@@ -3,13 +3,13 @@ as the one-page PDF the office attaches to its budget request. A calculation onl
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import format_rupiah
 
 from lindung.accounts.roles import require
+from lindung.core.downloads import attachment
 from lindung.core.forms import RupiahField
 from lindung.rules.contributions import INCOME_TIERS, Month
 from lindung.rules.proposal import Basis, Proposal, propose
@@ -78,9 +78,7 @@ def proposal(request):
             form.add_error(None, str(exc))
         else:
             if "pdf" in request.POST:
-                response = HttpResponse(proposal_pdf(found), content_type="application/pdf")
                 name = f"usulan-anggaran-{found.basis.first}-{found.basis.last}.pdf"
-                response["Content-Disposition"] = f'attachment; filename="{name}"'
-                return response
+                return attachment(proposal_pdf(found), name)
             context.update(found=found, total_words=rupiah_terbilang(found.total))
     return render(request, "programs/proposal.html", context)

@@ -7,25 +7,24 @@ import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import require
+from lindung.core.downloads import attachment
 from lindung.core.xlsx import write_table
 from lindung.rules.contributions import Month, tanggal
 
-from . import revision_selectors, revision_services
+from . import revision_selectors, revision_services, selectors
 from .forms import RevisionForm
 from .models import Scenario
-from .views import XLSX, _programme, _scenario
 
 
 @login_required
 def revision(request, code: str):
     """The form, and for its values the revision's scenarios side by side with who loses and who gains cover."""
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     require(request.user, "plans")
     context = {"programme": programme}
     try:
@@ -51,7 +50,7 @@ def revision(request, code: str):
 @login_required
 @require_POST
 def revision_save(request, code: str):
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     form = RevisionForm(request.POST)
     kind = request.POST.get("kind", "")
     if not form.is_valid():
@@ -71,7 +70,7 @@ def revision_save(request, code: str):
 @login_required
 @require_POST
 def revision_approve(request, code: str, number: int):
-    scenario = _scenario(request, code, number)
+    scenario = selectors.scenario_of(request.user, code, number)
     try:
         revision_services.approve_revision(request.user, scenario)
     except (ValidationError, PermissionDenied) as exc:
@@ -85,7 +84,7 @@ def revision_approve(request, code: str, number: int):
 @login_required
 def changes_xlsx(request, code: str, number: int):
     """Who loses and who gains cover in a saved revision, in the user's area."""
-    scenario = _scenario(request, code, number)
+    scenario = selectors.scenario_of(request.user, code, number)
     require(request.user, "plans")
     changed = revision_selectors.changed_lines(request.user, scenario)
     out = io.BytesIO()
@@ -104,10 +103,7 @@ def changes_xlsx(request, code: str, number: int):
                                     f"Versi {scenario.version}", "Tidak dibiayai mulai",
                                     "Nonaktif (bila tidak dibayar)"], rows, widths=[20, 28, 20, 20, 20, 14, 22])
     book.close()
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (f'attachment; filename="revisi-{scenario.programme.code}-'
-                                       f'v{scenario.version}.xlsx"')
-    return response
+    return attachment(out.getvalue(), f"revisi-{scenario.programme.code}-v{scenario.version}.xlsx")
 
 
 def _stops(line, before) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 from django.db.models import Max, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -31,6 +32,16 @@ COLUMNS = ["id", "nik", "nama", "desa_id", "tanggal_lahir", "desil", "miskin_eks
 def programmes_for(user) -> QuerySet[Programme]:
     # Programmes are the regency's; anyone with an area may read their rules.
     return Programme.objects.all() if area_code(user) else Programme.objects.none()
+
+
+def programme_of(user, code: str) -> Programme:
+    """The programme with this code, as this user may see it; 404 otherwise."""
+    return get_object_or_404(programmes_for(user), code=code)
+
+
+def running_programmes(user) -> QuerySet[Programme]:
+    """Approved or running: the programmes whose cards are printed and whose members are billed."""
+    return programmes_for(user).filter(status__in=[Programme.Status.APPROVED, Programme.Status.RUNNING])
 
 
 def rules_of(programme: Programme, continuing: "list[Continuing] | None" = None
@@ -246,6 +257,11 @@ def scenarios_for(user, programme: Programme) -> QuerySet[Scenario]:
     if area_code(user) is None:
         return Scenario.objects.none()
     return programme.scenarios.select_related("created_by", "approved_by")
+
+
+def scenario_of(user, code: str, number: int) -> Scenario:
+    """Scenario ``number`` of the programme with this code (users name scenarios by their number in it); 404."""
+    return get_object_or_404(scenarios_for(user, programme_of(user, code)), number=number)
 
 
 def scenario_kecamatan(user, scenario: Scenario) -> dict[str, tuple[str, int, int]]:

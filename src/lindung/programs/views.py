@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can, require
+from lindung.core.downloads import attachment
 from lindung.core.xlsx import write_table
 from lindung.pipeline.eligibility import explain, formula
 from lindung.rules.contributions import tanggal
@@ -20,8 +20,6 @@ from lindung.rules.planner import SolverError
 from . import exports, revision_selectors, selectors, services
 from .forms import ExclusionsForm, PlannerForm, ProgrammeForm, RulesForm
 from .models import Programme, Scenario
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -33,10 +31,10 @@ def programme_list(request):
 @login_required
 def programme_edit(request, code: str = ""):
     require(request.user, "plans")
-    programme = _programme(request.user, code) if code else None
+    programme = selectors.programme_of(request.user, code) if code else None
     initial = {}
     if programme is None and request.GET.get("continues"):  # "Continue into a new year": next year's settings
-        earlier = _programme(request.user, request.GET["continues"])
+        earlier = selectors.programme_of(request.user, request.GET["continues"])
         proposed = services.next_year(earlier, earlier.year + 1, 0)
         initial = {f: getattr(proposed, f) for f in ("code", "name", "year", "start", "end", "funding_source",
                                                      "income_tier", "include_jht", "continues")}
@@ -54,7 +52,7 @@ def programme_edit(request, code: str = ""):
 
 @login_required
 def programme_detail(request, code: str):
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     # A continuing programme's gaps are read once, for the eligibility (age) and the continuation's figures.
     found = selectors.candidates(request.user, programme) if programme.continues_id else None
     assessed = selectors.assessment(request.user, programme, found.continuing if found else None)
@@ -79,7 +77,7 @@ def programme_detail(request, code: str):
 @login_required
 def planner(request, code: str):
     """The scenarios side by side for the settings in the query string (the programme's by default)."""
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     require(request.user, "plans")
     default = selectors.Settings.of(programme)
     form = PlannerForm(programme, request.GET if "budget" in request.GET else None, initial={
@@ -109,7 +107,7 @@ def planner(request, code: str):
 @login_required
 @require_POST
 def scenario_save(request, code: str):
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     form = PlannerForm(programme, request.POST)
     kind = request.POST.get("kind")
     if not form.is_valid() or kind not in Scenario.Kind.values:
@@ -127,7 +125,7 @@ def scenario_save(request, code: str):
 @login_required
 def continuation_xlsx(request, code: str):
     """The continuing members of the user's area with their gap before the programme's first month."""
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     require(request.user, "plans")
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
@@ -142,22 +140,12 @@ def continuation_xlsx(request, code: str):
                                 f"Keadaan pada {tanggal(programme.start)}", "Nonaktif (bila tidak dibayar)",
                                 "Lanjut dengan"], rows, widths=[20, 28, 20, 14, 12, 26, 22, 14])
     book.close()
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="peserta-lanjutan-{programme.code}.xlsx"'
-    return response
-
-
-def _programme(user, code: str) -> Programme:
-    return get_object_or_404(selectors.programmes_for(user), code=code)
-
-
-def _scenario(request, code: str, number: int) -> Scenario:
-    return get_object_or_404(selectors.scenarios_for(request.user, _programme(request.user, code)), number=number)
+    return attachment(out.getvalue(), f"peserta-lanjutan-{programme.code}.xlsx")
 
 
 @login_required
 def scenario_detail(request, code: str, number: int):
-    scenario = _scenario(request, code, number)
+    scenario = selectors.scenario_of(request.user, code, number)
     show = request.GET.get("show", "covered")
     lines = selectors.plan_lines(request.user, scenario, covered=show != "uncovered")
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
@@ -179,16 +167,14 @@ def scenario_detail(request, code: str, number: int):
 @login_required
 def scenario_xlsx(request, code: str, number: int):
     """The plan's covered and not-covered people of the user's area, with the reason, as xlsx (audited)."""
-    scenario = _scenario(request, code, number)
-    response = HttpResponse(exports.plan_workbook(request.user, scenario), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="rencana-{code}-skenario-{number}.xlsx"'
-    return response
+    scenario = selectors.scenario_of(request.user, code, number)
+    return attachment(exports.plan_workbook(request.user, scenario), f"rencana-{code}-skenario-{number}.xlsx")
 
 
 @login_required
 @require_POST
 def scenario_approve(request, code: str, number: int):
-    scenario = _scenario(request, code, number)
+    scenario = selectors.scenario_of(request.user, code, number)
     try:
         services.approve_scenario(request.user, scenario)
     except ValidationError as exc:
@@ -201,7 +187,7 @@ def scenario_approve(request, code: str, number: int):
 @login_required
 @require_POST
 def programme_advance(request, code: str):
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     try:
         programme = services.advance_status(request.user, programme)
     except ValidationError as exc:
@@ -213,7 +199,7 @@ def programme_advance(request, code: str):
 
 @login_required
 def programme_rules(request, code: str):
-    programme = _programme(request.user, code)
+    programme = selectors.programme_of(request.user, code)
     require(request.user, "approves")
     excluding = request.method == "POST" and "x-niks" in request.POST
     form = RulesForm(request.POST if request.method == "POST" and not excluding else None, instance=programme,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from lindung.accounts.roles import can
+from lindung.core.downloads import attachment
 from lindung.core.forms import UploadField
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
@@ -23,7 +24,6 @@ from .models import DuplicatePair, ImportBatch
 from .tasks import stage_import
 from .template_xlsx import build_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOURCES = [("auto", gettext_lazy("Detect automatically")), ("p3ke_individu", "P3KE individu"),
            ("p3ke_keluarga", "P3KE keluarga"), ("dtsen", "DTSEN"), ("template", gettext_lazy("Lindung template"))]
 
@@ -130,17 +130,13 @@ def import_findings_xlsx(request, pk: int):
     batch = _batch(request.user, pk)
     if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         raise Http404
-    response = HttpResponse(imports.findings_workbook(batch), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="temuan-impor-{batch.number}.xlsx"'
-    return response
+    return attachment(imports.findings_workbook(batch), f"temuan-impor-{batch.number}.xlsx")
 
 
 @login_required
 def import_template(request):
     import_selectors.check_reads_imports(request.user)
-    response = HttpResponse(build_template(settings.LINDUNG_REGENCY), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="templat-lindung.xlsx"'
-    return response
+    return attachment(build_template(settings.LINDUNG_REGENCY), "templat-lindung.xlsx")
 
 
 @login_required

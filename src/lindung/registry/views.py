@@ -3,12 +3,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import ADMIN_DINAS
+from lindung.core.downloads import attachment
 from lindung.enrolment import selectors as enrolment
 from lindung.life import selectors as life
 from lindung.life.forms import EventForm
@@ -21,8 +22,6 @@ from . import selectors, services
 from .forms import PesertaForm, RegisterFilterForm
 from .models import Peserta
 from .register_xlsx import register_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _peserta_or_404(user, pk) -> Peserta:
@@ -62,9 +61,7 @@ def peserta_list(request):
 def peserta_xlsx(request):
     """The filtered register as xlsx (the same GET filters as the list), audited with its filters."""
     _form, filters = _register_filters(request)
-    response = HttpResponse(register_workbook(request.user, filters), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="peserta-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return attachment(register_workbook(request.user, filters), f"peserta-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from lindung.accounts.scoping import area_code, within
@@ -23,3 +24,13 @@ def regions_for(user, *, parent: str | None = None) -> QuerySet[Wilayah]:
 
 def region_for(user, code: str) -> Wilayah | None:
     return regions_for(user).filter(code=code).first()
+
+
+def regency_name() -> str:
+    """The regency Lindung serves, as its documents name it ("Kabupaten Kaur"); "" before its regions are loaded."""
+    return Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+
+
+def signing_place(regency: str) -> str:
+    """Where the office's letters are signed: LINDUNG_OFFICE_CITY, else the regency's own name ("Kaur")."""
+    return settings.LINDUNG_OFFICE_CITY or regency.split(" ", 1)[-1]
