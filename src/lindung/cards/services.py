@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, require
@@ -41,12 +43,25 @@ RECORDED_BY = {
     S.AT_VILLAGE: {OPERATOR_DESA.name, CAMAT.name},
 }
 EVIDENCE_MAX_MB = 10
+# A card's stage as messages name it (the same words as rules.cards.LABELS in Indonesian).
+STAGES = {
+    S.PRINTED: pgettext_lazy("card stage", "printed"),
+    S.AT_DINAS: pgettext_lazy("card stage", "at the office"),
+    S.AT_CAMAT: pgettext_lazy("card stage", "at the kecamatan (camat)"),
+    S.AT_VILLAGE: pgettext_lazy("card stage", "at the village"),
+    S.DELIVERED: pgettext_lazy("card stage", "received by the member"),
+    S.RETURNED: pgettext_lazy("card stage", "returned to the office"),
+    S.VOIDED: pgettext_lazy("card stage", "voided"),
+}
+HANDOVER_FIELDS = (("giver_name", gettext_lazy("the giver's name")), ("giver_role", gettext_lazy("the giver's position")),
+                   ("receiver_name", gettext_lazy("the receiver's name")),
+                   ("receiver_role", gettext_lazy("the receiver's position")), ("place", gettext_lazy("the place")))
 
 
 @transaction.atomic
 def print_cards(user, programme: Programme, kecamatan: Wilayah | str, layout: str = PrintBatch.Layout.A4) -> PrintBatch:
     """A card for every registered member of the kecamatan (KPJ known) who has no live card yet, as one batch."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may print members' cards."))
     kecamatan = _kecamatan(user, kecamatan)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     members = (selectors.awaiting_card(programme).filter(peserta__desa__code__startswith=kecamatan.code + ".")
@@ -55,8 +70,8 @@ def print_cards(user, programme: Programme, kecamatan: Wilayah | str, layout: st
                .values_list("pk", "kpj", "before"))
     members = list(members)
     if not members:
-        raise ValidationError(f"Tidak ada peserta program {programme.code} di Kecamatan {kecamatan.name} yang "
-                              "sudah punya KPJ dan belum punya kartu.")
+        raise ValidationError(_("No member of programme %(programme)s in Kecamatan %(kecamatan)s has a KPJ and no "
+                                "card yet.") % {"programme": programme.code, "kecamatan": kecamatan.name})
     batch = PrintBatch.objects.create(
         programme=programme, kecamatan=kecamatan, layout=layout, cards=len(members), created_by=user,
         number=(programme.print_batches.aggregate(n=Max("number"))["n"] or 0) + 1)
@@ -78,49 +93,53 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     try:
         ids = {c.pk if isinstance(c, Card) else int(c) for c in cards}
     except (TypeError, ValueError):
-        raise ValidationError("Pilihan kartu tidak sah.") from None
+        raise ValidationError(_("The choice of cards is not valid.")) from None
     if not ids:
-        raise ValidationError("Pilih sedikitnya satu kartu untuk diserahterimakan.")
+        raise ValidationError(_("Choose at least one card to hand over."))
     found = list(Card.objects.select_for_update(of=("self",)).filter(within(user, "membership__peserta__desa__code"), pk__in=ids)
                  .select_related("membership__peserta"))
     if len(found) != len(ids):
-        raise ValidationError(f"{len(ids) - len(found)} dari {len(ids)} kartu tidak ada di wilayah Anda.")
+        raise ValidationError(ngettext("%(missing)s of %(count)s card is not in your area.",
+                                       "%(missing)s of %(count)s cards are not in your area.", len(ids))
+                              % {"missing": len(ids) - len(found), "count": len(ids)})
     states = {c.status for c in found}
     if len(states) > 1:
-        raise ValidationError("Kartu dalam satu berita acara harus berada pada tahap yang sama; yang dipilih: "
-                              + ", ".join(rules.LABELS[rules.Status(s)] for s in sorted(states)) + ".")
+        raise ValidationError(_("The cards of one hand-over must all be at the same stage; chosen: %(stages)s.")
+                              % {"stages": ", ".join(str(STAGES[s]) for s in sorted(states))})
     current = states.pop()
     if to_status == S.VOIDED:
-        raise ValidationError("Kartu dibatalkan lewat penggantian kartu, bukan lewat serah terima.")
+        raise ValidationError(_("A card is voided by replacing it, not by a hand-over."))
     try:
         rules.check_move(current, to_status, reason)
     except ValueError as refused:
         raise ValidationError(str(refused)) from None
     if user.role is None or user.role.name not in RECORDED_BY.get(current, ()):
-        raise PermissionDenied(f"Peran Anda tidak mencatat serah terima kartu yang {rules.LABELS[rules.Status(current)]}.")
+        raise PermissionDenied(_("Your role does not record hand-overs of cards %(stage)s.")
+                               % {"stage": STAGES[current]})
     fields = {"giver_name": giver_name, "giver_role": giver_role, "receiver_name": receiver_name,
               "receiver_role": receiver_role, "place": place}
     fields = {k: (v or "").strip() for k, v in fields.items()}
-    missing = [label for key, label in (("giver_name", "nama yang menyerahkan"), ("giver_role", "jabatan yang menyerahkan"),
-                                        ("receiver_name", "nama yang menerima"), ("receiver_role", "jabatan yang menerima"),
-                                        ("place", "tempat")) if not fields[key]]
+    missing = [str(label) for key, label in HANDOVER_FIELDS if not fields[key]]
     if missing:
-        raise ValidationError("Wajib diisi: " + ", ".join(missing) + ".")
+        raise ValidationError(_("Required: %(fields)s.") % {"fields": ", ".join(missing)})
     today = timezone.localdate()
     if happened_on > today:
-        raise ValidationError("Tanggal serah terima tidak boleh di masa depan.")
+        raise ValidationError(_("The date of the hand-over cannot be in the future."))
     arrived = max(timezone.localtime(c.since).date() for c in found)
     if happened_on < arrived:
-        raise ValidationError(f"Tanggal serah terima sebelum kartu tiba di tahap ini ({arrived:%d-%m-%Y}).")
+        raise ValidationError(_("The date of the hand-over is before the cards reached this stage (%(arrived)s).")
+                              % {"arrived": f"{arrived:%d-%m-%Y}"})
     if to_status == S.DELIVERED and not id_checked:
-        raise ValidationError("Sebelum kartu diserahkan, periksa KTP penerima dan centang pemeriksaannya.")
+        raise ValidationError(_("Before the cards are handed over, check the receiver's KTP and tick that you did."))
     _check_evidence(evidence)
     kecamatans = {c.membership.peserta.desa_id[:8] for c in found}
     desas = {c.membership.peserta.desa_id for c in found}
     if to_status == S.AT_CAMAT and len(kecamatans) > 1:
-        raise ValidationError(f"Kartu untuk camat harus dari satu kecamatan; yang dipilih dari {len(kecamatans)} kecamatan.")
+        raise ValidationError(_("Cards for the camat must be of one kecamatan; those chosen are of %(n)s kecamatans.")
+                              % {"n": len(kecamatans)})
     if to_status in (S.AT_VILLAGE, S.DELIVERED) and len(desas) > 1:
-        raise ValidationError(f"Kartu untuk desa harus dari satu desa/kelurahan; yang dipilih dari {len(desas)} desa.")
+        raise ValidationError(_("Cards for a village must be of one village; those chosen are of %(n)s villages.")
+                              % {"n": len(desas)})
     handover = Handover(
         from_status=current, to_status=to_status, giver=user, place=fields["place"],
         giver_name=fields["giver_name"], giver_role=fields["giver_role"], receiver_name=fields["receiver_name"],
@@ -148,9 +167,9 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
 
 
 def _office_batch(user, batch: PrintBatch) -> None:
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mencetak kartu peserta.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may print members' cards."))
     if not selectors.print_batches(user).filter(pk=batch.pk).exists():
-        raise PermissionDenied("Batch cetak ini bukan dari wilayah Anda.")
+        raise PermissionDenied(_("This print run is not of your area."))
 
 
 @transaction.atomic
@@ -214,18 +233,18 @@ def render_pdf(batch_id: int) -> str:
 @transaction.atomic
 def replace_card(user, card: Card, reason: str, layout: str = PrintBatch.Layout.A4) -> Card:
     """Void a card (lost, damaged, wrong data) and print the member's next version in a batch of its own."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengganti kartu peserta.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may replace members' cards."))
     card = (Card.objects.select_for_update(of=("self",)).select_related("membership__peserta", "batch")
             .filter(within(user, "membership__peserta__desa__code")).filter(pk=card.pk).first())
     if card is None:
-        raise ValidationError("Kartu tidak ada di wilayah Anda.")
+        raise ValidationError(_("The card is not in your area."))
     try:
         rules.check_move(card.status, S.VOIDED, reason)
     except ValueError as refused:
         raise ValidationError(str(refused)) from None
     membership = card.membership
     if not membership.kpj:
-        raise ValidationError("Peserta ini belum punya KPJ: kartu baru belum bisa dicetak.")
+        raise ValidationError(_("This member has no KPJ yet: a new card cannot be printed yet."))
     now = timezone.now()
     card.status, card.void_reason, card.since = S.VOIDED, reason, now
     card._history_user = user
@@ -259,12 +278,12 @@ def _kecamatan(user, kecamatan: Wilayah | str) -> Wilayah:
     code = kecamatan.code if isinstance(kecamatan, Wilayah) else str(kecamatan).strip()
     found = Wilayah.objects.filter(code=code, level=Level.KECAMATAN).first()
     if found is None:
-        raise ValidationError(f"Kecamatan dengan kode {code!r} tidak ada.")
+        raise ValidationError(_("There is no kecamatan with the code %(code)s.") % {"code": repr(code)})
     if not sees_code(user, found.code):
-        raise ValidationError(f"Kecamatan {found.name} di luar wilayah Anda.")
+        raise ValidationError(_("Kecamatan %(name)s is outside your area.") % {"name": found.name})
     return found
 
 
 def _check_evidence(evidence) -> None:
     if evidence:
-        check_photo_or_pdf(evidence, "Bukti serah terima", EVIDENCE_MAX_MB)
+        check_photo_or_pdf(evidence, _("The hand-over evidence"), EVIDENCE_MAX_MB)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 @contextmanager
@@ -32,9 +33,9 @@ PHOTO_OR_PDF = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"%PDF-")
 def check_photo_or_pdf(upload, what: str, max_mb: int) -> None:
     """Refuse (ValidationError naming ``what``) an upload that is too large or not a JPEG, PNG, WebP or PDF."""
     if upload.size > max_mb * 1024 * 1024:
-        raise ValidationError(f"{what} lebih besar dari {max_mb} MB.")
+        raise ValidationError(_("%(what)s is larger than %(mb)s MB.") % {"what": what, "mb": max_mb})
     upload.seek(0)
     head = upload.read(12)
     upload.seek(0)
     if not head.startswith(PHOTO_OR_PDF) or (head.startswith(b"RIFF") and head[8:12] != b"WEBP"):
-        raise ValidationError(f"{what} harus foto (JPEG, PNG, WebP) atau PDF.")
+        raise ValidationError(_("%(what)s must be a photo (JPEG, PNG, WebP) or a PDF.") % {"what": what})
