@@ -19,6 +19,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS, require
@@ -57,10 +59,10 @@ def _refused(refusal: ValueError) -> ValidationError:
 
 def _filled(**fields: tuple[str, str]) -> dict[str, str]:
     """The fields' texts stripped; ValidationError naming every empty one (each given as (value, label))."""
-    values = {key: (value or "").strip() for key, (value, _) in fields.items()}
-    missing = [label for key, (_, label) in fields.items() if not values[key]]
+    values = {key: (value or "").strip() for key, (value, _label) in fields.items()}
+    missing = [label for key, (_value, label) in fields.items() if not values[key]]
     if missing:
-        raise ValidationError("Wajib diisi: " + ", ".join(missing) + ".")
+        raise ValidationError(_("Required: %(fields)s.") % {"fields": ", ".join(missing)})
     return values
 
 
@@ -70,16 +72,16 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
                  traffic_accident: bool = False) -> Claim:
     """A death or a work accident of a member of the user's area, as reported by the family or the village.
     The membership is the member's registered one (KPJ known) in force on the event day."""
-    _role_in(user, REPORTERS, "Hanya Dinas, camat atau operator desa yang boleh melaporkan klaim.")
+    _role_in(user, REPORTERS, _("Only the office, a camat or a village operator may report a claim."))
     if not Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).exists():
-        raise PermissionDenied("Peserta ini di luar wilayah Anda.")
+        raise PermissionDenied(_("This member is outside your area."))
     try:
         kind = rules.Kind(kind)
     except ValueError:
-        raise ValidationError(f"Jenis klaim {kind!r} tidak dikenal.") from None
-    text = _filled(event_place=(event_place, "tempat peristiwa"), cause=(cause, "penyebab"),
-                   reporter_name=(reporter_name, "nama pelapor"),
-                   reporter_relationship=(reporter_relationship, "hubungan pelapor dengan peserta"))
+        raise ValidationError(_("Unknown kind of claim %(kind)s.") % {"kind": repr(kind)}) from None
+    text = _filled(event_place=(event_place, _("the place of the event")), cause=(cause, _("the cause")),
+                   reporter_name=(reporter_name, _("the reporter's name")),
+                   reporter_relationship=(reporter_relationship, _("the reporter's relationship to the member")))
     today = timezone.localdate()
     try:
         rules.check_claim_deadline(kind, event_date, today)
@@ -90,7 +92,7 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
         earlier = (Claim.objects.filter(membership__peserta=peserta, kind__in=[rules.Kind.JKM, rules.Kind.JKK_DEATH])
                    .exclude(status=S.REJECTED).first())
         if earlier is not None:
-            raise ValidationError(f"Sudah ada klaim kematian {earlier.number} untuk peserta ini.")
+            raise ValidationError(_("There is already a death claim %(number)s for this member.") % {"number": earlier.number})
     due = rules.deadlines(kind, event_date)
     claim = Claim(membership=membership, kind=kind, event_date=event_date, traffic_accident=traffic_accident,
                   reporter_phone=(reporter_phone or "").strip(), reported_by=user, reported_on=today,
@@ -112,32 +114,35 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
 def _membership(peserta: Peserta, event_date: date) -> Membership:
     memberships = Membership.objects.filter(peserta=peserta)
     if not memberships.exists():
-        raise ValidationError("Orang ini bukan peserta program: tidak ada kepesertaan BPJS yang bisa diklaim.")
+        raise ValidationError(_("This person is not a member of a programme: there is no BPJS membership to claim "
+                                "on."))
     registered = memberships.filter(status__in=REGISTERED).exclude(kpj="")
     if not registered.exists():
-        raise ValidationError("Peserta ini belum terdaftar di BPJS Ketenagakerjaan (belum punya KPJ): "
-                              "belum ada hak atas manfaat.")
+        raise ValidationError(_("This member is not registered at BPJS Ketenagakerjaan yet (no KPJ yet): there is "
+                                "no right to a benefit yet."))
     found = registered.filter(first__lte=event_date).order_by("-first").first()
     if found is None:
         first = registered.order_by("first").first().first
-        raise ValidationError(f"Peristiwa {tanggal(event_date)} terjadi sebelum kepesertaan mulai ({tanggal(first)}).")
+        raise ValidationError(_("The event on %(day)s happened before the membership began (%(first)s).")
+                              % {"day": date_format(event_date, "j F Y"), "first": date_format(first, "j F Y")})
     return found
 
 
 def _locked(user, claim: Claim) -> Claim:
     found = Claim.objects.select_for_update().filter(within(user, AREA), pk=claim.pk).first()
     if found is None:
-        raise PermissionDenied("Klaim ini di luar wilayah Anda.")
+        raise PermissionDenied(_("This claim is outside your area."))
     return found
 
 
 def _editable(user, claim: Claim) -> Claim:
     """The claim, locked, while its heirs and documents may still change: until the documents are complete."""
-    _role_in(user, REPORTERS, "Hanya Dinas, camat atau operator desa yang boleh mengubah berkas klaim.")
+    _role_in(user, REPORTERS, _("Only the office, a camat or a village operator may change a claim's file."))
     claim = _locked(user, claim)
     if claim.status != S.REPORTED:
-        raise ValidationError(f"Ahli waris dan dokumen hanya bisa diubah selama klaim berstatus dilaporkan; klaim "
-                              f"{claim.number} sudah {rules.STATUS_LABELS[rules.Status(claim.status)]}.")
+        raise ValidationError(_("Heirs and documents can only be changed while the claim is reported; claim "
+                                "%(number)s is already %(status)s.")
+                              % {"number": claim.number, "status": rules.STATUS_LABELS[rules.Status(claim.status)]})
     return claim
 
 
@@ -147,13 +152,13 @@ def add_heir(user, claim: Claim, *, name: str, relationship: str, nik: str = "",
     """An heir of a death claim, refused when the legal order gives the benefit to someone else named."""
     claim = _editable(user, claim)
     if not rules.Kind(claim.kind).death:
-        raise ValidationError("Ahli waris hanya untuk klaim kematian; klaim kecelakaan kerja dibayar kepada peserta.")
-    text = _filled(name=(name, "nama ahli waris"))
+        raise ValidationError(_("Heirs are for a death claim only; a work accident claim is paid to the member."))
+    text = _filled(name=(name, _("the heir's name")))
     nik = (nik or "").strip()
     if nik:
         info = parse_nik(nik)
         if not info.valid:
-            raise ValidationError(f"NIK ahli waris: {info.errors[0].message}")
+            raise ValidationError(_("The heir's NIK: %(problem)s") % {"problem": info.errors[0].message})
         nik = info.nik
     named = list(claim.heirs.values_list("relationship", flat=True)) + [relationship]
     try:
@@ -188,14 +193,15 @@ def upload_document(user, claim: Claim, kind: str, file, issued_on: date | None 
     claim = _editable(user, claim)
     listed = {d.code: d for d in rules.checklist(claim.kind, claim.traffic_accident)}
     if kind not in listed:
-        raise ValidationError(f"Dokumen {rules.DOCUMENTS.get(kind, kind)!r} tidak termasuk daftar dokumen klaim "
-                              f"{rules.KIND_LABELS[rules.Kind(claim.kind)]}.")
+        raise ValidationError(_("The document %(document)s is not on the list of documents of a claim %(kind)s.")
+                              % {"document": repr(rules.DOCUMENTS.get(kind, kind)),
+                                 "kind": rules.KIND_LABELS[rules.Kind(claim.kind)]})
     if not file:
-        raise ValidationError(f"Pilih berkas {listed[kind].label}.")
+        raise ValidationError(_("Choose the file of %(document)s.") % {"document": listed[kind].label})
     check_photo_or_pdf(file, listed[kind].label, DOCUMENT_MAX_MB)
     if issued_on is not None and not claim.event_date <= issued_on <= timezone.localdate():
-        raise ValidationError(f"Tanggal pada {listed[kind].label} harus antara tanggal peristiwa "
-                              f"({tanggal(claim.event_date)}) dan hari ini.")
+        raise ValidationError(_("The date on %(document)s must be between the day of the event (%(day)s) and today.")
+                              % {"document": listed[kind].label, "day": date_format(claim.event_date, "j F Y")})
     if kind == "surat_dokter" and issued_on is not None:
         claim.doctor_statement_on = issued_on
         claim._history_user = user
@@ -222,11 +228,12 @@ def _save(claim: Claim, user, to: str, reason: str = "") -> None:
 def mark_documents_complete(user, claim: Claim) -> Claim:
     """The office has checked the file: every required document is there and, for a death, the heirs named
     are the ones the legal order gives the benefit to."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang menyatakan berkas klaim lengkap.")
+    require(user, "plans", _("Only the Admin or Operator Dinas declares a claim's file complete."))
     claim = _locked(user, claim)
     missing = rules.missing_documents(claim.kind, claim.traffic_accident, claim.documents.values_list("kind", flat=True))
     if missing:
-        raise ValidationError(f"Berkas klaim {claim.number} belum lengkap: " + ", ".join(d.label for d in missing) + ".")
+        raise ValidationError(_("The file of claim %(number)s is not complete: %(missing)s.")
+                              % {"number": claim.number, "missing": ", ".join(d.label for d in missing)})
     if rules.Kind(claim.kind).death:
         try:
             group = rules.check_heirs(claim.heirs.values_list("relationship", flat=True),
@@ -234,7 +241,7 @@ def mark_documents_complete(user, claim: Claim) -> Claim:
         except ValueError as refusal:
             raise _refused(refusal)
         if group is None:
-            raise ValidationError(f"Klaim kematian {claim.number} belum menyebut ahli waris.")
+            raise ValidationError(_("Death claim %(number)s names no heir yet.") % {"number": claim.number})
     claim.documents_complete_on = timezone.localdate()
     _save(claim, user, S.DOCUMENTS_COMPLETE)
     record_event(user, "claims.documents_complete", target=f"claim:{claim.number}",
@@ -246,7 +253,7 @@ def mark_documents_complete(user, claim: Claim) -> Claim:
 def submit(user, claim: Claim) -> Claim:
     """Send the complete claim to BPJS: the benefit is computed from the member's real coverage on the event day
     and frozen with the rule version, so later payments or rule changes do not alter what was claimed."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang mengajukan klaim ke BPJS.")
+    require(user, "plans", _("Only the Admin or Operator Dinas submits a claim to BPJS."))
     claim = _locked(user, claim)
     today = timezone.localdate()
     try:
@@ -271,7 +278,7 @@ def submit(user, claim: Claim) -> Claim:
 @transaction.atomic
 def decide(user, claim: Claim, *, approved: bool, reason: str = "") -> Claim:
     """BPJS's decision on a submitted claim: approved, or rejected with its reason."""
-    _role_in(user, DECIDERS, "Hanya Admin Dinas atau Petugas BPJS yang mencatat keputusan klaim.")
+    _role_in(user, DECIDERS, _("Only the Admin Dinas or the BPJS officer records a claim's decision."))
     claim = _locked(user, claim)
     reason = (reason or "").strip()
     claim.rejection_reason = "" if approved else reason
@@ -295,14 +302,15 @@ def _end_memberships(user, claim: Claim) -> None:
 @transaction.atomic
 def record_paid(user, claim: Claim, *, amount: int, paid_on: date) -> Claim:
     """BPJS paid an approved claim: the amount and the day, which say whether it was paid in time."""
-    _role_in(user, DECIDERS, "Hanya Admin Dinas atau Petugas BPJS yang mencatat pembayaran klaim.")
+    _role_in(user, DECIDERS, _("Only the Admin Dinas or the BPJS officer records a claim's payment."))
     claim = _locked(user, claim)
     if amount <= 0:
-        raise ValidationError("Jumlah yang dibayar harus lebih dari Rp0.")
+        raise ValidationError(_("The amount paid must be more than Rp0."))
     if paid_on > timezone.localdate():
-        raise ValidationError("Tanggal pembayaran tidak boleh di masa depan.")
+        raise ValidationError(_("The day of payment cannot be in the future."))
     if claim.submitted_on and paid_on < claim.submitted_on:
-        raise ValidationError(f"Tanggal pembayaran sebelum klaim diajukan ({tanggal(claim.submitted_on)}).")
+        raise ValidationError(_("The day of payment is before the claim was submitted (%(day)s).")
+                              % {"day": date_format(claim.submitted_on, "j F Y")})
     claim.paid_amount, claim.paid_on = amount, paid_on
     _save(claim, user, S.PAID)
     late = claim.payment_due is not None and paid_on > claim.payment_due
@@ -315,7 +323,7 @@ def record_paid(user, claim: Claim, *, amount: int, paid_on: date) -> Claim:
 @transaction.atomic
 def mark_seen(user, claim: Claim) -> Claim:
     """The office has seen a report from a kecamatan or a village: it leaves the office's alerts."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang menerima laporan klaim.")
+    require(user, "plans", _("Only the Admin or Operator Dinas receives the reports of claims."))
     claim = _locked(user, claim)
     if claim.seen_by_office_at is None:
         claim.seen_by_office_at = timezone.now()
