@@ -18,6 +18,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS
 from lindung.accounts.scoping import within
@@ -39,6 +42,11 @@ END_KIND = {K.DIED: Membership.End.DEATH, K.MOVED_OUT: Membership.End.EXIT, K.WA
             K.OTHER_PAYER: Membership.End.EXIT}
 WORDS = {K.DIED: "meninggal dunia", K.MOVED_OUT: "pindah ke luar kabupaten",
          K.WAGE_EARNER: "menjadi peserta penerima upah di tempat lain", K.OTHER_PAYER: "dibayar pemberi iuran lain"}
+# The same, as refusals name them in the UI's language.
+RECORDED_AS = {K.DIED: pgettext_lazy("recorded as", "died"),
+               K.MOVED_OUT: pgettext_lazy("recorded as", "moved out of the regency"),
+               K.WAGE_EARNER: pgettext_lazy("recorded as", "a wage-earner member elsewhere"),
+               K.OTHER_PAYER: pgettext_lazy("recorded as", "paid by another payer")}
 OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 # Who may record from which source: the village and the camat report deaths; the office records the rest;
 # a claim's death comes with BPJS's approval (Admin Dinas or Petugas BPJS, checked by claims.services).
@@ -59,17 +67,18 @@ def _admin(user, message: str) -> None:
 def _in_area(user, peserta: Peserta) -> Peserta:
     found = Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).first()
     if found is None:
-        raise PermissionDenied("Peserta ini di luar wilayah Anda.")
+        raise PermissionDenied(_("This member is outside your area."))
     return found
 
 
 def _checked_day(peserta: Peserta, day: date | None) -> date:
     if day is None:
-        raise ValidationError("Tanggal peristiwa wajib diisi.")
+        raise ValidationError(_("The date of the event is required."))
     if day > timezone.localdate():
-        raise ValidationError(f"Tanggal peristiwa ({tanggal(day)}) tidak boleh di masa depan.")
+        raise ValidationError(_("The date of the event (%(day)s) cannot be in the future.") % {"day": date_format(day, "j F Y")})
     if day < peserta.tanggal_lahir:
-        raise ValidationError(f"Tanggal peristiwa ({tanggal(day)}) sebelum tanggal lahir peserta.")
+        raise ValidationError(_("The date of the event (%(day)s) is before the member's date of birth.")
+                              % {"day": date_format(day, "j F Y")})
     return day
 
 
@@ -86,19 +95,20 @@ def record(user, peserta: Peserta, *, kind: str, happened_on: date, source: str,
     (with this source's date), a second record of the same day changes nothing, another day is refused (correct
     the event instead)."""
     kind, source = K(kind), Src(source)
-    _role_in(user, RECORDERS[source], "Anda tidak berwenang mencatat peristiwa ini.")
+    _role_in(user, RECORDERS[source], _("You may not record this event."))
     peserta = _in_area(user, peserta)
     happened_on = _checked_day(peserta, happened_on)
     if source is Src.VILLAGE and kind is not K.DIED:
-        raise ValidationError("Desa melaporkan kematian; peristiwa lain dicatat Dinas.")
+        raise ValidationError(_("A village reports deaths; other events are recorded by the office."))
     existing = (LifeEvent.objects.select_for_update().filter(peserta=peserta, kind=kind, status__in=LIVE)
                 .order_by("pk").first())
     if existing is not None:
         if existing.status == S.REPORTED and verified:
             return _verify(user, existing, happened_on, source=source, evidence=evidence)
         if existing.happened_on != happened_on:
-            raise ValidationError(f"Peserta ini sudah tercatat {WORDS[kind]} pada {tanggal(existing.happened_on)}. "
-                                  "Bila tanggalnya keliru, Admin Dinas mengoreksinya pada halaman peserta.")
+            raise ValidationError(_("This member is already recorded as %(what)s on %(day)s. If the date is wrong, "
+                                    "the Admin Dinas corrects it on the member's page.")
+                                  % {"what": RECORDED_AS[kind], "day": date_format(existing.happened_on, "j F Y")})
         return existing
     event = LifeEvent(peserta=peserta, kind=kind, source=source, happened_on=happened_on,
                       evidence=_text(evidence, EVIDENCE_MAX), recorded_by=user,
@@ -129,10 +139,10 @@ def report_death(user, peserta: Peserta, *, died_on: date, evidence: str = "") -
 @transaction.atomic
 def verify(user, event: LifeEvent, *, happened_on: date | None = None, evidence: str = "") -> LifeEvent:
     """The office confirmed a reported death (e.g. saw the death certificate): its memberships end from the day."""
-    _role_in(user, OFFICE, "Hanya Admin/Operator Dinas yang memverifikasi laporan kematian.")
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas verifies a reported death."))
     event = _locked(user, event)
     if event.status != S.REPORTED:
-        raise ValidationError("Hanya laporan yang belum diverifikasi yang dapat diverifikasi.")
+        raise ValidationError(_("Only a report not verified yet can be verified."))
     return _verify(user, event, _checked_day(event.peserta, happened_on or event.happened_on), evidence=evidence)
 
 
@@ -159,11 +169,11 @@ def _verify(user, event: LifeEvent, happened_on: date, *, source: str | None = N
 @transaction.atomic
 def correct(user, event: LifeEvent, *, happened_on: date, reason: str) -> LifeEvent:
     """Admin Dinas corrects the date of an event: what it changed is put back and applied again from the new day."""
-    _admin(user, "Hanya Admin Dinas yang boleh mengoreksi peristiwa peserta.")
+    _admin(user, _("Only the Admin Dinas may correct a member's event."))
     reason = _reason(reason)
     event = _locked(user, event)
     if event.status == S.REVERSED:
-        raise ValidationError("Peristiwa yang sudah dibatalkan tidak dapat dikoreksi.")
+        raise ValidationError(_("An event already reversed cannot be corrected."))
     happened_on = _checked_day(event.peserta, happened_on)
     before = event.happened_on
     _unapply(event, user)
@@ -193,11 +203,11 @@ class Reversal:
 def reverse(user, event: LifeEvent, reason: str) -> Reversal:
     """Admin Dinas reverses an event recorded in error (he is alive, did not move, …): the memberships it ended run
     again and the notices it withdrew are queued again. The event stays on record, marked reversed with the reason."""
-    _admin(user, "Hanya Admin Dinas yang boleh membatalkan peristiwa peserta.")
+    _admin(user, _("Only the Admin Dinas may reverse a member's event."))
     reason = _reason(reason)
     event = _locked(user, event)
     if event.status == S.REVERSED:
-        raise ValidationError("Peristiwa ini sudah dibatalkan.")
+        raise ValidationError(_("This event is already reversed."))
     memberships, messages = _unapply(event, user)
     event.status, event.reversed_by, event.reversed_at, event.reversal_reason = S.REVERSED, user, timezone.now(), reason
     event._history_user = user
@@ -212,9 +222,9 @@ def reverse(user, event: LifeEvent, reason: str) -> Reversal:
 def _reason(reason: str) -> str:
     reason = _text(reason, REASON_MAX + 1)
     if not reason:
-        raise ValidationError("Tulis alasannya: apa yang keliru dan dari mana diketahui.")
+        raise ValidationError(_("Write the reason: what was wrong and how it is known."))
     if len(reason) > REASON_MAX:
-        raise ValidationError(f"Alasan paling banyak {REASON_MAX} karakter.")
+        raise ValidationError(_("The reason is at most %(n)s characters.") % {"n": REASON_MAX})
     return reason
 
 
@@ -222,7 +232,7 @@ def _locked(user, event: LifeEvent) -> LifeEvent:
     found = (LifeEvent.objects.select_for_update().select_related("peserta")
              .filter(within(user, "peserta__desa__code"), pk=event.pk).first())
     if found is None:
-        raise PermissionDenied("Peristiwa ini di luar wilayah Anda.")
+        raise PermissionDenied(_("This event is outside your area."))
     return found
 
 
@@ -291,7 +301,7 @@ def import_death_list(user, file_name: str, data) -> DeathListOutcome:
     person's verified death on the row's date. All or nothing: a wrong row (bad NIK, unreadable or future date, a
     date before the person's birth or one that contradicts a death already recorded) changes nothing and is named
     by row and column. Raises ReadError for a file that cannot be read."""
-    _role_in(user, OFFICE, "Hanya Admin/Operator Dinas yang mengimpor daftar kematian.")
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas imports the death list."))
     with saved_upload(data, prefix="kematian-") as path:
         deaths = read_deaths(path, max_bytes=max_upload_bytes())
     outcome = DeathListOutcome(rows=deaths.frame.height, findings=deaths.findings.select(list(FINDINGS_SCHEMA))
