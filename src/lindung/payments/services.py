@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lokal import format_rupiah
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -55,18 +57,20 @@ class Recorded:
 def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     """The programme's bill for ``month``, or the members missing from its draft: idempotent, so generating
     a month again bills only who is not billed yet (for that month, in any programme)."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat tagihan iuran.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may make a contribution bill."))
     month = _month(month)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status not in (Programme.Status.APPROVED, Programme.Status.RUNNING):
-        raise ValidationError("Tagihan dibuat untuk program yang rencananya sudah disetujui atau sedang berjalan.")
+        raise ValidationError(_("A bill is made for a programme whose plan is approved or which is running."))
     if not programme.first_month <= month <= programme.last_month:
-        raise ValidationError(f"Bulan {month} di luar masa program {programme.code} "
-                              f"({programme.first_month} s.d. {programme.last_month}).")
+        raise ValidationError(_("Month %(month)s is outside the period of programme %(programme)s (%(first)s to "
+                                "%(last)s).") % {"month": month, "programme": programme.code,
+                                                  "first": programme.first_month, "last": programme.last_month})
     day = month.first_day
     bill = Bill.objects.filter(programme=programme, month=day).first()
     if bill is not None and bill.status != Bill.Status.DRAFT:
-        raise ValidationError(f"Tagihan {programme.code} bulan {month} sudah disetujui: tidak bisa ditambah lagi.")
+        raise ValidationError(_("The bill of %(programme)s for %(month)s is already approved: nothing can be added to "
+                                "it any more.") % {"programme": programme.code, "month": month})
     if bill is None:
         bill = Bill(programme=programme, month=day, due_date=due_date(month), created_by=user)
         bill._history_user = user
@@ -87,7 +91,8 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
         added += insert_from(BillLine, constants, candidates.filter(only) if only else candidates,
                              {"membership_id": F("pk"), "peserta_id": F("peserta_id")})
     if not added and not bill.members:
-        raise ValidationError(f"Tidak ada peserta program {programme.code} yang ditagih untuk bulan {month}.")
+        raise ValidationError(_("No member of programme %(programme)s is billed for %(month)s.")
+                              % {"programme": programme.code, "month": month})
     if added:
         refresh_statistics(added, BillLine)
         _recount(bill)
@@ -102,17 +107,17 @@ def approve_bill(user, bill: Bill, note: str = "") -> Bill:
     """The four-eyes step: someone other than its maker approves a draft bill; it can then be paid, not changed.
     The check before approval runs again first: members it finds are taken off the bill beforehand
     (exclude_findings) or kept by the approver, who then says why in ``note``."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui tagihan.")
+    require(user, "approves", _("Only the Admin Dinas may approve a bill."))
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
-        raise ValidationError("Hanya tagihan yang masih draf yang bisa disetujui.")
-    require_someone_else(user, bill.created_by_id, "Tagihan harus disetujui oleh pengguna lain, bukan yang membuatnya.")
+        raise ValidationError(_("Only a bill still in draft can be approved."))
+    require_someone_else(user, bill.created_by_id, _("A bill must be approved by another user than the one who made it."))
     note = note.strip()
     _check(user, bill)
     kept = list(bill.findings.filter(outcome=BillFinding.Outcome.OPEN))
     if kept and not note:
-        raise ValidationError(f"Pemeriksaan menemukan {_found_words(kept)}: keluarkan mereka dari tagihan, atau "
-                              "tulis alasan mereka tetap dibayar.")
+        raise ValidationError(_("The check found %(found)s: take them off the bill, or write why they are still "
+                                "paid.") % {"found": _found_words(kept)})
     now = timezone.now()
     for finding in kept:
         finding.outcome, finding.note, finding.decided_by, finding.decided_at = (
@@ -130,10 +135,10 @@ def approve_bill(user, bill: Bill, note: str = "") -> Bill:
 @transaction.atomic
 def check_bill(user, bill: Bill) -> list[BillFinding]:
     """The check before approval (payments.bill_check) on a draft bill: its open findings, found again."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh memeriksa tagihan.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may check a bill."))
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
-        raise ValidationError("Tagihan sudah disetujui: pemeriksaan dilakukan sebelum persetujuan.")
+        raise ValidationError(_("The bill is already approved: the check is made before approval."))
     found = _check(user, bill)
     record_event(user, "payments.bill_checked", target=f"bill:{bill.pk}",
                  summary=f"Tagihan {bill} diperiksa: " + (_found_words(found) if found else "tidak ada temuan") + ".")
@@ -168,20 +173,20 @@ def exclude_findings(user, bill: Bill, reason: str, *, rules=(), niks=()) -> int
     """Takes the members of the open findings chosen (of these rules, and of these NIKs) off a draft bill, with the reason:
     their lines go, every finding of theirs on the bill is closed as excluded, and generating the month again does
     not add them back. Returns how many members left the bill."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengubah tagihan.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may change a bill."))
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
-        raise ValidationError("Tagihan sudah disetujui: tidak ada lagi yang bisa dikeluarkan.")
+        raise ValidationError(_("The bill is already approved: no one can be taken off it any more."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Tulis alasan mengeluarkan peserta dari tagihan.")
+        raise ValidationError(_("Write why the members are taken off the bill."))
     if not rules and not niks:
-        raise ValidationError("Pilih temuan yang dikeluarkan: menurut aturan atau menurut NIK.")
+        raise ValidationError(_("Choose the findings to take off: by rule or by NIK."))
     chosen = bill.findings.filter(Q(rule__in=list(rules)) | Q(peserta__nik__in=list(niks)),
                                   outcome=BillFinding.Outcome.OPEN)
     people = set(chosen.values_list("peserta_id", flat=True))
     if not people:
-        raise ValidationError("Tidak ada temuan terbuka yang cocok dengan pilihan itu.")
+        raise ValidationError(_("No open finding matches that choice."))
     now = timezone.now()
     closed = list(bill.findings.filter(peserta_id__in=people).exclude(outcome=BillFinding.Outcome.EXCLUDED))
     for finding in closed:
@@ -200,23 +205,23 @@ def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: in
     """A payment order against an approved bill. The money pays whole lines in NIK order, each once; what is
     left short of the next line stays as credit that the next payment of the bill completes.
     Only the Admin Dinas records it: it changes what every member is protected for, like an approval."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh mencatat pembayaran iuran.")
+    require(user, "approves", _("Only the Admin Dinas may record a contribution payment."))
     bill = Bill.objects.select_for_update().select_related("programme").get(pk=bill.pk)
     sp2d_number = sp2d_number.strip()
     if bill.status not in (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID):
-        raise ValidationError("Pembayaran hanya dicatat untuk tagihan yang sudah disetujui dan belum lunas.")
+        raise ValidationError(_("A payment is recorded only for a bill that is approved and not paid in full."))
     if not sp2d_number:
-        raise ValidationError("Nomor SP2D wajib diisi.")
+        raise ValidationError(_("The SP2D number is required."))
     if amount <= 0:
-        raise ValidationError("Jumlah pembayaran harus lebih dari Rp0.")
+        raise ValidationError(_("The payment must be more than Rp0."))
     if paid_on > timezone.localdate():
-        raise ValidationError("Tanggal SP2D tidak boleh di masa depan.")
+        raise ValidationError(_("The SP2D's date cannot be in the future."))
     if bill.payments.filter(sp2d_number=sp2d_number).exists():
-        raise ValidationError(f"SP2D nomor {sp2d_number} sudah dicatat untuk tagihan ini.")
+        raise ValidationError(_("SP2D number %(number)s is already recorded for this bill.") % {"number": sp2d_number})
     paid_before = bill.payments.aggregate(s=Sum("amount"))["s"] or 0
     if paid_before + amount > bill.total:
-        raise ValidationError(f"Pembayaran {format_rupiah(amount)} melebihi sisa tagihan "
-                              f"{format_rupiah(bill.total - paid_before)}.")
+        raise ValidationError(_("The payment of %(amount)s is more than what is left of the bill, %(left)s.")
+                              % {"amount": format_rupiah(amount), "left": format_rupiah(bill.total - paid_before)})
     payment = Payment(bill=bill, sp2d_number=sp2d_number, paid_on=paid_on, amount=amount, late=paid_on > bill.due_date,
                       recorded_by=user)
     payment._history_user = user
@@ -272,7 +277,7 @@ def drop_unfunded_lines(programme: Programme, since: Month) -> int:
     include (a plan revision changed them), each bill counted again; inside the caller's transaction. Generating
     a month again adds whoever is funded now. Returns how many lines went."""
     bills = list(Bill.objects.filter(programme=programme, status=Bill.Status.DRAFT, month__gte=since.first_day))
-    gone, _ = (BillLine.objects.filter(bill__in=bills)
+    gone, _by_model = (BillLine.objects.filter(bill__in=bills)
                .filter(Q(month__gt=F("membership__last")) | Q(month__lt=F("membership__first"))).delete())
     for bill in bills:
         _recount(bill)
@@ -329,8 +334,10 @@ class InvoiceRefused(ValidationError):
     """BPJS's file has wrong rows, so nothing was recorded; ``findings`` names each (row, column, message)."""
 
     def __init__(self, findings: list[dict]):
-        super().__init__(f"Berkas BPJS ditolak dan tidak ada yang dicatat: {len(findings)} temuan. Perbaiki baris "
-                         "yang disebut lalu unggah ulang.")
+        super().__init__(ngettext("BPJS's file was refused and nothing was recorded: %(n)s finding. Fix the rows "
+                                  "named and upload it again.",
+                                  "BPJS's file was refused and nothing was recorded: %(n)s findings. Fix the rows "
+                                  "named and upload it again.", len(findings)) % {"n": len(findings)})
         self.findings = findings
 
 
@@ -339,7 +346,7 @@ def reconcile(user, bill: Bill, file_name: str, data: bytes) -> Reconciliation:
     are counted, each difference kept to be resolved with a note. Any status will do, a draft too: BPJS sends its
     invoice before the regency approves the bill, and the comparison is what the approver needs. Raises ReadError
     for an unreadable file and InvoiceRefused for one with wrong rows; either way nothing is recorded."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh merekonsiliasi tagihan dengan BPJS.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may reconcile a bill with BPJS."))
     # Reading and comparing hold no lock; only the writes below do (SQLite's writer lock is the whole database).
     invoice = read_invoice(data, max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
     if not invoice.findings.is_empty():
@@ -399,15 +406,15 @@ def _named(differences: pl.DataFrame) -> pl.DataFrame:
 def resolve_difference(user, difference: Difference, note: str) -> Difference:
     """A difference explained (BPJS corrects its invoice, the member is added to next month's bill, …): the note
     says how; it stays on record with who and when."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh menyelesaikan selisih rekonsiliasi.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may settle a reconciliation difference."))
     note = " ".join((note or "").split())
     if not note:
-        raise ValidationError("Tulis catatan penyelesaian: apa sebab selisih ini dan bagaimana diselesaikan.")
+        raise ValidationError(_("Write the settlement note: what caused this difference and how it was settled."))
     if len(note) > NOTE_MAX:
-        raise ValidationError(f"Catatan penyelesaian paling banyak {NOTE_MAX} karakter.")
+        raise ValidationError(_("The settlement note is at most %(n)s characters.") % {"n": NOTE_MAX})
     found = Difference.objects.select_for_update().select_related("reconciliation__bill__programme").get(pk=difference.pk)
     if found.resolved_at is not None:
-        raise ValidationError("Selisih ini sudah diselesaikan.")
+        raise ValidationError(_("This difference is already settled."))
     found.note, found.resolved_by, found.resolved_at = note, user, timezone.now()
     found._history_user = user
     found.save()

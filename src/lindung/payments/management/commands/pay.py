@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindung.accounts.cli import USER_HELP, cli_user
@@ -41,4 +42,4 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"Tanggal harus ditulis TTTT-BB-HH, misalnya 2025-01-20, bukan {text!r}.")
+        raise ValidationError(_("Write the date as YYYY-MM-DD, e.g. 2025-01-20, not %(text)s.") % {"text": repr(text)})
