@@ -14,7 +14,7 @@ from lindung.cards.verification import token_for
 from lindung.claims import services as claim_services
 from lindung.enrolment import services
 from lindung.enrolment.models import Membership
-from lindung.payments import handover_services
+from lindung.selfpay import services as selfpay_services
 from lindung.payments import services as payments
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
 from lindung.payments.protection import refresh
@@ -78,7 +78,7 @@ def world(users, three_workers):
     payments.record_payment(users["admin"], bill, "SP2D-9", bill.due_date.replace(day=20), 16_800)
     invoice = "KPJ,Nama,Jumlah\n" + "".join(f"2401000000{i},{p.nama},17000\n" for i, p in enumerate(workers.values()))
     reconciliation = payments.reconcile(users["operator"], bill, "tagihan.csv", invoice.encode())
-    handover_services.prepare_messages(users["operator"], programme)
+    selfpay_services.prepare_messages(users["operator"], programme)
     # A cut from February saved as version 2: who loses and who gains cover, on the version's page and in its xlsx.
     revision = revision_services.propose_revision(users["operator"], programme, Month(2025, 2), programme.budget // 2,
                                                   "full_year", "APBD-P 2025")

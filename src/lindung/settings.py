@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "lindung.programs",
     "lindung.enrolment",
     "lindung.payments",
+    "lindung.selfpay",
     "lindung.notify",
     "lindung.cards",
     "lindung.claims",

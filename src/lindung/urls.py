@@ -18,6 +18,7 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("program/<slug:code>/pendaftaran/", include("lindung.enrolment.urls")),
     path("program/<slug:code>/iuran/", include("lindung.payments.urls")),
+    path("program/<slug:code>/iuran/serah-terima/", include("lindung.selfpay.urls")),
     path("kartu/", include("lindung.cards.urls")),
     path("pesan/", include("lindung.notify.urls")),
     path("klaim/laporan/", include("lindung.claims.report_urls")),

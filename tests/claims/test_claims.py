@@ -317,13 +317,13 @@ def test_a_claim_past_its_five_years_cannot_be_submitted(users, running, ahmad):
 def test_an_approved_death_ends_the_membership_no_more_bills_no_self_pay_notice_and_the_card_is_not_valid(
         users, running, ahmad):
     from lindung.notify.models import Message
-    from lindung.payments import handover_selectors
+    from lindung.selfpay import selectors as selfpay_selectors
     from lindung.payments.models import BillLine
 
     pay_bill(users, running, "2025-01", date(2025, 1, 10))
     claim = report(users["desa"], ahmad, event_date=date(2025, 2, 3))
     neighbour = running.memberships.exclude(pk=ahmad.pk).first()
-    notice, other = (Message.objects.create(peserta=m.peserta, purpose="handover", about=running.code, channel="sms",
+    notice, other = (Message.objects.create(peserta=m.peserta, purpose="selfpay", about=running.code, channel="sms",
                                             phone="081234567890", text="…") for m in (ahmad, neighbour))
     complete_death_file(users["desa"], claim)
     services.mark_documents_complete(users["operator"], claim)
@@ -342,6 +342,6 @@ def test_an_approved_death_ends_the_membership_no_more_bills_no_self_pay_notice_
     billed = set(BillLine.objects.filter(membership=ahmad).values_list("month", flat=True))
     assert billed == {date(2025, 1, 1), date(2025, 2, 1)}
     assert BillLine.objects.filter(month=date(2025, 3, 1)).count() == running.memberships.count() - 1
-    assert not handover_selectors.memberships(users["admin"], running).filter(pk=ahmad.pk).exists()
+    assert not selfpay_selectors.memberships(users["admin"], running).filter(pk=ahmad.pk).exists()
     assert Message.objects.get(pk=notice.pk).status == Message.Status.WITHDRAWN
     assert Message.objects.get(pk=other.pk).status == Message.Status.QUEUED

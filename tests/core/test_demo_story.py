@@ -26,7 +26,7 @@ from lindung.claims.models import Claim
 from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
 from lindung.notify.models import Message
-from lindung.payments import handover_selectors
+from lindung.selfpay import selectors as selfpay_selectors
 from lindung.payments.bill_xlsx import check_workbook
 from lindung.payments.models import Bill, BillLine, PaidMonth, Payment, Protection
 from lindung.payments.protection import refresh
@@ -194,18 +194,18 @@ def test_the_hand_over_of_2025_gives_a_lapse_in_june_2025_and_the_dead_are_off_i
     dead = set(LifeEvent.objects.filter(kind="died", status="verified").values_list("peserta_id", flat=True))
     # moved out of Kaur, paid by another payer: this month's news, off every list from now on
     gone = set(LifeEvent.objects.filter(kind__in=["moved_out", "other_payer"]).values_list("peserta_id", flat=True))
-    handover = handover_selectors.handover_list(admin, programme, today=date(2025, 3, 1))
-    assert len(handover.members) == 7_130 - len(dead | gone) and not (dead | gone) & {
-        m.peserta_id for m in handover.members}
-    assert {(m.first_unfunded, m.self_pay) for m in handover.members} == {(Month(2025, 3), 16_800)}
+    found = selfpay_selectors.self_pay_list(admin, programme, today=date(2025, 3, 1))
+    assert len(found.members) == 7_130 - len(dead | gone) and not (dead | gone) & {
+        m.peserta_id for m in found.members}
+    assert {(m.first_unfunded, m.self_pay) for m in found.members} == {(Month(2025, 3), 16_800)}
     paid_themselves = set(PaidMonth.objects.filter(membership__programme=programme, payer="mandiri")
                           .values_list("membership_id", flat=True))
     assert 100 < len(paid_themselves) < 700  # BPJS's status file: some paid on themselves
-    assert {m.lapse for m in handover.members if m.membership_id not in paid_themselves} == {date(2025, 6, 1)}
-    assert all(m.lapse > date(2025, 6, 1) for m in handover.members if m.membership_id in paid_themselves)
+    assert {m.lapse for m in found.members if m.membership_id not in paid_themselves} == {date(2025, 6, 1)}
+    assert all(m.lapse > date(2025, 6, 1) for m in found.members if m.membership_id in paid_themselves)
 
     with_phone = set(programme.memberships.exclude(peserta__telepon="").values_list("peserta_id", flat=True))
-    messages = Message.objects.filter(purpose="handover", about=programme.code)
+    messages = Message.objects.filter(purpose="selfpay", about=programme.code)
     assert messages.count() == len(with_phone) == messages.values("peserta").distinct().count()
     # Withdrawn for whoever is recorded dead, only reported dead by the village (yesterday's report), moved out or
     # paid by another payer (the news the check before this month's bill found).

@@ -11,7 +11,7 @@ from django.urls import reverse
 from lindung.audit.models import Event
 from lindung.enrolment import services
 from lindung.notify.models import Message
-from lindung.payments import handover_services as handover
+from lindung.selfpay import services as selfpay
 from tests.conftest import KAUR_SELATAN
 
 
@@ -83,7 +83,7 @@ def test_outbox_xlsx(client, users, funded, settings, tmp_path, monkeypatch):  #
 
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     monkeypatch.setattr(outbox, "current_day", lambda: date(2025, 3, 20))
-    handover.prepare_messages(users["operator"], funded)
+    selfpay.prepare_messages(users["operator"], funded)
     client.force_login(users["camat"])
     response = client.get(reverse("notify:outbox_xlsx"), {"status": "queued"})
     header, rows = table(response.content)

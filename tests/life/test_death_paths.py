@@ -19,7 +19,8 @@ from lindung.enrolment.models import Membership
 from lindung.life import services
 from lindung.life.models import LifeEvent
 from lindung.notify.models import Message
-from lindung.payments import handover_selectors, handover_services
+from lindung.selfpay import selectors as selfpay_selectors
+from lindung.selfpay import services as selfpay_services
 from lindung.payments import services as payments
 from lindung.payments.models import BillLine
 from lindung.programs.models import Programme
@@ -48,7 +49,7 @@ def running(planned, users):
         bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], planned, month).bill)
         payments.record_payment(users["admin"], bill, f"SP2D-{month}", paid_on, bill.total)
     for m in planned.memberships.select_related("peserta"):
-        Message.objects.create(peserta=m.peserta, purpose="handover", about=planned.code, channel="sms",
+        Message.objects.create(peserta=m.peserta, purpose="selfpay", about=planned.code, channel="sms",
                                phone="081234567890", text="…")
     Programme.objects.create(code="kaur-2026", name="Perlindungan 2026", year=2026, start=date(2026, 1, 1),
                              end=date(2026, 12, 1), budget=100_000_000)
@@ -104,7 +105,7 @@ def by_bpjs_status(users, membership):
     data = xlsx(["No. KPJ", "NIK", "Nama", "Status", "Bulan Terakhir Dibayar", "Tanggal Meninggal"], [
         [membership.kpj, membership.peserta.nik, membership.peserta.nama, "Meninggal Dunia", "2025-02", "10/02/2025"],
     ])
-    outcome = handover_services.import_status(users["operator"], membership.programme, "status.xlsx", data)
+    outcome = selfpay_services.import_status(users["operator"], membership.programme, "status.xlsx", data)
     assert (outcome.errors, outcome.died) == (0, 1)
 
 
@@ -133,7 +134,7 @@ def assert_out_of_everything(users, client, programme, member, source):
     assert BillLine.objects.filter(month=date(2025, 3, 1)).count() == programme.memberships.count() - 1
     # No card printed for him, no self-pay hand-over, no notice.
     assert not awaiting_card(programme).filter(pk=member.pk).exists()
-    assert member.pk not in {m.membership_id for m in handover_selectors.handover_list(users["admin"], programme).members}
+    assert member.pk not in {m.membership_id for m in selfpay_selectors.self_pay_list(users["admin"], programme).members}
     assert set(Message.objects.filter(peserta=member.peserta).values_list("status", flat=True)) == {"withdrawn"}
     assert Message.objects.exclude(peserta=member.peserta).filter(status="queued").count() == 4
     # "Meninggal" on his page, for the office and for his village.
@@ -258,7 +259,7 @@ def test_a_card_of_an_earlier_programme_checks_against_the_programme_that_protec
 def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_stops_paying(users, running, ahmad):
     data = xlsx(["No. KPJ", "NIK", "Status", "Bulan Terakhir Dibayar", "TMT"], [
         [ahmad.kpj, ahmad.peserta.nik, "Penerima Upah", "2025-02", "01-03-2025"]])
-    outcome = handover_services.import_status(users["operator"], running, "status.xlsx", data)
+    outcome = selfpay_services.import_status(users["operator"], running, "status.xlsx", data)
     assert outcome.errors == 0
     ahmad.refresh_from_db()
     assert (ahmad.ended_on, ahmad.end_kind) == (date(2025, 3, 1), Membership.End.EXIT)
@@ -266,7 +267,7 @@ def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_st
     assert ahmad.peserta.nik not in next_years_candidates(users)
     undated = xlsx(["No. KPJ", "Status", "Bulan Terakhir Dibayar"], [
         [running.memberships.exclude(pk=ahmad.pk).first().kpj, "Dibayar Pihak Lain", "2025-02"]])
-    refused = handover_services.import_status(users["operator"], running, "status2.xlsx", undated)
+    refused = selfpay_services.import_status(users["operator"], running, "status2.xlsx", undated)
     assert refused.errors == 1 and LifeEvent.objects.count() == 1
 
 

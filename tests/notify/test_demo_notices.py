@@ -8,7 +8,7 @@ import pytest
 
 from lindung.audit.models import Event
 from lindung.notify.models import Message
-from lindung.payments import handover_services
+from lindung.selfpay import services as selfpay_services
 from lindung.programs.demo import run_demo_programme
 from lindung.registry.demo import KAUR_WORKERS, seed_workers
 from lindung.rules import sms
@@ -24,7 +24,7 @@ def test_the_demo_notices_of_1_june_2025_are_withdrawn_when_sent_in_december_202
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     seed_workers("17.04", KAUR_WORKERS, 2024)
     programme = run_demo_programme("17.04", users["operator"], users["admin"])
-    notices = Message.objects.filter(purpose="handover", about=programme.code)
+    notices = Message.objects.filter(purpose="selfpay", about=programme.code)
     with_phone = programme.memberships.exclude(peserta__telepon="").count()
     assert notices.count() == with_phone > 5_000
     # As an earlier demo queued them: the old text, no facts recorded, two SMS each.
@@ -36,7 +36,7 @@ def test_the_demo_notices_of_1_june_2025_are_withdrawn_when_sent_in_december_202
     Message.objects.bulk_update(old, ["text", "facts"], batch_size=2000)
     queued = notices.filter(status=Message.Status.QUEUED).count()
 
-    done = handover_services.send_messages(users["operator"], programme, today=date(2026, 12, 3))
+    done = selfpay_services.send_messages(users["operator"], programme, today=date(2026, 12, 3))
 
     assert (done.sent, done.rewritten, done.held) == (0, 0, 0)
     assert done.withdrawn == queued and done.reasons.get("lapsed", 0) == queued - done.reasons.get("died", 0)

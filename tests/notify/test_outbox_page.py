@@ -10,19 +10,19 @@ from django.utils import timezone
 
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
-from lindung.payments import handover_services as handover
+from lindung.selfpay import services as selfpay
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN, KINAL_VILLAGE
 from tests.factories import with_phone
 
 S = Message.Status
-TOPIC = "handover:kaur-2025"
+TOPIC = "selfpay:kaur-2025"
 
 
 @pytest.fixture
 def prepared(users, funded, settings, tmp_path, monkeypatch):  # noqa: F811
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     monkeypatch.setattr(outbox, "current_day", lambda: date(2025, 3, 20))  # before the lapse date
-    handover.prepare_messages(users["operator"], funded)
+    selfpay.prepare_messages(users["operator"], funded)
     return funded
 
 
@@ -35,10 +35,10 @@ def page(client, user, **query) -> str:
 
 def test_the_hand_over_page_leads_to_the_outbox_of_its_notices(client, users, prepared):
     client.force_login(users["operator"])
-    body = client.get(reverse("payments:handover", args=[prepared.code])).content.decode()
+    body = client.get(reverse("selfpay:members", args=[prepared.code])).content.decode()
     assert f'href="{reverse("notify:outbox")}?topic={TOPIC}"' in body
-    old = client.get(reverse("payments:outbox", args=[prepared.code]), {"status": "sent"})
-    assert old.status_code == 302 and old["Location"] == f"{reverse('notify:outbox')}?topic=handover%3Akaur-2025&status=sent"
+    old = client.get(reverse("selfpay:outbox", args=[prepared.code]), {"status": "sent"})
+    assert old.status_code == 302 and old["Location"] == f"{reverse('notify:outbox')}?topic=selfpay%3Akaur-2025&status=sent"
 
 
 def test_counts_per_status_with_their_sms_parts_and_each_message_its_cost(client, users, prepared):

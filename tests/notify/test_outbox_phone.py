@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
-from lindung.payments import handover_services as handover
+from lindung.selfpay import services as selfpay
 from tests.browser.conftest import PHONE, browser_type_launch_args, open_as  # noqa: F401 (fixtures)
 from tests.factories import with_phone
 
@@ -21,9 +21,9 @@ def test_the_operator_reviews_the_held_notices_on_a_phone(open_as, live_server, 
                                                           settings, tmp_path, monkeypatch):
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     monkeypatch.setattr(outbox, "current_day", lambda: date(2025, 3, 20))  # before the lapse date
-    handover.prepare_messages(users["operator"], funded)
+    selfpay.prepare_messages(users["operator"], funded)
     Message.objects.update(created=timezone.make_aware(datetime(2025, 1, 20, 9)))  # 59 days before
-    outbox.send_queued(users["operator"], "handover", funded.code)
+    outbox.send_queued(users["operator"], "selfpay", funded.code)
     n = with_phone(funded)
     assert Message.objects.filter(status=Message.Status.HELD).count() == n
 

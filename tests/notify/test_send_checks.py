@@ -15,7 +15,7 @@ from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
-from lindung.payments import handover_services as handover
+from lindung.selfpay import services as selfpay
 from lindung.payments.models import PaidMonth
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
@@ -29,12 +29,12 @@ MARCH = date(2025, 3, 20)  # after the funded months, before the lapse date
 @pytest.fixture
 def prepared(users, funded, settings, tmp_path):  # noqa: F811
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
-    assert handover.prepare_messages(users["operator"], funded) == with_phone(funded)
+    assert selfpay.prepare_messages(users["operator"], funded) == with_phone(funded)
     return funded
 
 
 def notice_of(membership) -> Message:
-    return Message.objects.get(peserta_id=membership.peserta_id, purpose="handover")
+    return Message.objects.get(peserta_id=membership.peserta_id, purpose="selfpay")
 
 
 def sent_lines(settings) -> list[dict]:
@@ -60,7 +60,7 @@ def test_a_notice_to_someone_who_died_since_is_withdrawn_with_the_reason(users, 
     LifeEvent.objects.create(peserta=reported.peserta, kind=LifeEvent.Kind.DIED, source=LifeEvent.Source.VILLAGE,
                              status=LifeEvent.Status.REPORTED, happened_on=date(2025, 3, 10), recorded_by=users["desa"])
 
-    done = handover.send_messages(users["operator"], prepared, today=MARCH)
+    done = selfpay.send_messages(users["operator"], prepared, today=MARCH)
 
     assert (done.withdrawn, done.reasons["died"], done.sent) == (2, 2, with_phone(prepared) - 2)
     first, second = notice_of(ended), notice_of(reported)
@@ -81,7 +81,7 @@ def test_a_death_in_another_programme_withdraws_the_notice_too(users, prepared):
     Membership.objects.create(programme=earlier, peserta=member.peserta, status=Membership.Status.ACTIVE,
                               kpj="24000000001", first=date(2024, 12, 1), last=date(2024, 12, 1),
                               ended_on=date(2024, 12, 20), end_kind=Membership.End.DEATH)
-    handover.send_messages(users["operator"], prepared, today=MARCH)
+    selfpay.send_messages(users["operator"], prepared, today=MARCH)
     assert notice_of(member).status == S.WITHDRAWN and "20 Desember 2024" in notice_of(member).error
 
 
@@ -93,7 +93,7 @@ def test_a_notice_to_someone_who_paid_is_rewritten_with_the_new_lapse_date(users
     PaidMonth.objects.bulk_create([PaidMonth(membership=payer, peserta_id=payer.peserta_id, month=date(2025, m, 1),
                                              payer=Payer.MANDIRI, paid_on=date(2025, 3, 18)) for m in (3, 4, 5)])
 
-    done = handover.send_messages(users["operator"], prepared, today=MARCH)
+    done = selfpay.send_messages(users["operator"], prepared, today=MARCH)
 
     message = notice_of(payer)
     assert (done.rewritten, done.reasons, done.sent) == (1, {"paid": 1}, with_phone(prepared))
@@ -117,7 +117,7 @@ def test_a_notice_to_someone_another_programme_funds_again_is_withdrawn_as_no_lo
                                        start=date(2025, 3, 1), end=date(2025, 12, 1))
     Membership.objects.create(programme=revised, peserta=member.peserta, status=Membership.Status.ACTIVE,
                               kpj="25900000001", first=date(2025, 3, 1), last=date(2025, 12, 1))
-    done = handover.send_messages(users["operator"], prepared, today=MARCH)
+    done = selfpay.send_messages(users["operator"], prepared, today=MARCH)
     message = notice_of(member)
     assert done.reasons == {"funded": 1} and message.status == S.WITHDRAWN
     assert message.error == ("Dibiayai lagi oleh program kaur-2025-p s.d. Desember 2025: belum perlu membayar "
@@ -126,10 +126,10 @@ def test_a_notice_to_someone_another_programme_funds_again_is_withdrawn_as_no_lo
 
 def test_once_the_lapse_date_has_passed_the_notice_is_withdrawn_not_sent(users, prepared, settings):
     """A notice telling a lapsed person he *will* lapse on 1 June 2025 is false from 1 June on."""
-    on_the_eve = handover.check_notices(users["operator"], list(Message.objects.all()), date(2025, 5, 31))
+    on_the_eve = selfpay.check_notices(users["operator"], list(Message.objects.all()), date(2025, 5, 31))
     assert on_the_eve == {}  # still true the day before
 
-    done = handover.send_messages(users["operator"], prepared, today=date(2025, 6, 1))
+    done = selfpay.send_messages(users["operator"], prepared, today=date(2025, 6, 1))
 
     n = with_phone(prepared)
     assert (done.sent, done.withdrawn, done.reasons) == (0, n, {"lapsed": n})
@@ -139,7 +139,7 @@ def test_once_the_lapse_date_has_passed_the_notice_is_withdrawn_not_sent(users, 
     assert sent_lines(settings) == []
     assert f"{n} ditarik saat akan dikirim ({n} tanggal nonaktif lewat)" in Event.objects.get(
         action="notify.withdrawn").summary
-    assert handover.send_messages(users["operator"], prepared, today=date(2025, 6, 1)).withdrawn == 0  # once
+    assert selfpay.send_messages(users["operator"], prepared, today=date(2025, 6, 1)).withdrawn == 0  # once
 
 
 def test_an_old_notice_is_held_until_reviewed_then_sent_or_withdrawn(users, prepared, settings):
@@ -147,12 +147,12 @@ def test_an_old_notice_is_held_until_reviewed_then_sent_or_withdrawn(users, prep
     old = timezone.make_aware(datetime(2025, 2, 1, 9))
     Message.objects.filter(peserta_id__in=[first.peserta_id, second.peserta_id, third.peserta_id]).update(created=old)
     # 20 March is 47 days after 1 February: more than the default 30.
-    done = handover.send_messages(users["operator"], prepared, today=MARCH)
+    done = selfpay.send_messages(users["operator"], prepared, today=MARCH)
     assert (done.held, done.sent) == (3, len(rest))
     held = Message.objects.filter(status=S.HELD)
     assert set(held.values_list("peserta_id", flat=True)) == {first.peserta_id, second.peserta_id, third.peserta_id}
     assert held.first().error.startswith("Disiapkan 47 hari lalu, lebih dari 30 hari: ditahan sampai ditinjau")
-    assert handover.send_messages(users["operator"], prepared, today=MARCH).sent == 0  # held stays held
+    assert selfpay.send_messages(users["operator"], prepared, today=MARCH).sent == 0  # held stays held
     assert "3 ditahan, lebih dari 30 hari di antrean" in Event.objects.get(action="notify.held").summary
 
     # Reviewed: one sent anyway, one withdrawn; the third's person died meanwhile: sending it still withdraws it.
@@ -175,7 +175,7 @@ def test_an_old_notice_is_held_until_reviewed_then_sent_or_withdrawn(users, prep
 def test_the_age_limit_is_a_setting(users, prepared, settings):
     settings.LINDUNG_NOTICE_MAX_AGE_DAYS = 60
     Message.objects.update(created=timezone.make_aware(datetime(2025, 2, 1, 9)))
-    done = handover.send_messages(users["operator"], prepared, today=MARCH)  # 47 days: within 60
+    done = selfpay.send_messages(users["operator"], prepared, today=MARCH)  # 47 days: within 60
     assert (done.held, done.sent) == (0, with_phone(prepared))
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.payments.handover_services import notice
+from lindung.selfpay.services import notice
 from lindung.rules import coverage, sms
 from lindung.rules.contributions import Month, Payer
 

@@ -75,7 +75,7 @@ def test_a_cut_stops_who_loses_cover_in_july_queues_his_notice_and_keeps_version
     assert set(july.lines.values_list("peserta__nama", flat=True)) == kept
     assert payments.generate_bill(users["operator"], programme, JUL).added == 0  # nobody cut comes back
     # The notices of the three losing cover, from the hand-over (paid until June, lapse 1 October 2026)
-    notices = Message.objects.filter(purpose="handover", about=programme.code)
+    notices = Message.objects.filter(purpose="selfpay", about=programme.code)
     assert set(notices.values_list("peserta__nama", flat=True)) == cut
     assert all("Jun 2026" in m.text and "1 Okt 2026" in m.text for m in notices)
     # Version 1 stays as it was

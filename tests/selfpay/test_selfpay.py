@@ -19,8 +19,8 @@ from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
 from lindung.notify import services as notify
 from lindung.notify.models import Message
-from lindung.payments import handover_selectors as selectors
-from lindung.payments import handover_services as services
+from lindung.selfpay import selectors
+from lindung.selfpay import services
 from lindung.payments.models import PaidMonth
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules.contributions import Month
@@ -28,15 +28,15 @@ from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SE
 from tests.factories import with_phone
 
 def test_every_member_lapses_on_1_june_2025_and_would_pay_16800_from_march(users, funded):
-    handover = selectors.handover_list(users["admin"], funded, today=date(2025, 3, 20))
-    assert len(handover.members) == funded.memberships.count() >= 4
-    assert {(m.funded_last, m.first_unfunded, m.lapse) for m in handover.members} == {
+    found = selectors.self_pay_list(users["admin"], funded, today=date(2025, 3, 20))
+    assert len(found.members) == funded.memberships.count() >= 4
+    assert {(m.funded_last, m.first_unfunded, m.lapse) for m in found.members} == {
         (Month(2025, 2), Month(2025, 3), date(2025, 6, 1))}
-    assert handover.by_lapse_date == [(date(2025, 6, 1), len(handover.members))]
-    assert {(m.self_pay, m.discount, m.arrears) for m in handover.members} == {(16_800, 0, 3 * 16_800)}
-    assert {m.state for m in handover.members} == {"menunggak"}  # March unpaid after its due date
-    summary = {v.code: v for v in handover.villages}
-    assert sum(v.members for v in summary.values()) == len(handover.members)
+    assert found.by_lapse_date == [(date(2025, 6, 1), len(found.members))]
+    assert {(m.self_pay, m.discount, m.arrears) for m in found.members} == {(16_800, 0, 3 * 16_800)}
+    assert {m.state for m in found.members} == {"menunggak"}  # March unpaid after its due date
+    summary = {v.code: v for v in found.villages}
+    assert sum(v.members for v in summary.values()) == len(found.members)
     assert summary[OTHER_VILLAGE_KAUR_SELATAN].with_phone == 0
 
 
@@ -48,7 +48,7 @@ def test_self_pay_takes_the_pp_50_2025_discount_where_it_applies(users, funded):
     ojek = funded.memberships.order_by("pk").first()
     Membership.objects.filter(pk=ojek.pk).update(last=date(2025, 12, 1))
     Peserta.objects.filter(pk=ojek.peserta_id).update(pekerjaan_1=Pekerjaan.objects.get(code="pengemudi-ojek"))
-    by_id = {m.membership_id: m for m in selectors.handover_list(users["admin"], funded).members}
+    by_id = {m.membership_id: m for m in selectors.self_pay_list(users["admin"], funded).members}
     driver = by_id.pop(ojek.pk)
     assert (driver.first_unfunded, driver.self_pay, driver.discount) == (Month(2026, 1), 8_400, 8_400)
     assert {(m.first_unfunded, m.self_pay, m.discount) for m in by_id.values()} == {(Month(2026, 4), 8_400, 8_400)}
@@ -125,10 +125,10 @@ def test_a_status_file_with_a_wrong_row_changes_nothing_and_a_good_one_shows_who
     again = services.import_status(users["operator"], funded, "status.xlsx", status_file(tmp_path, rows))
     assert again.months_added == 0 and PaidMonth.objects.count() == before + 10
 
-    handover = selectors.handover_list(users["admin"], funded)
-    continuing = next(m for m in handover.members if m.membership_id == stayed.pk)
+    found = selectors.self_pay_list(users["admin"], funded)
+    continuing = next(m for m in found.members if m.membership_id == stayed.pk)
     assert (continuing.first_unfunded, continuing.lapse, continuing.self_paid_months) == (Month(2025, 3), date(2026, 4, 1), 10)
-    cohort = {row["month"]: row for row in selectors.cohort(handover)}
+    cohort = {row["month"]: row for row in selectors.cohort(found)}
     assert [cohort[Month(2025, 5)][s] for s in ("paying", "arrears", "lapsed")] == [1, len(rest), 0]
     assert [cohort[Month(2025, 6)][s] for s in ("paying", "arrears", "lapsed")] == [1, 0, len(rest)]
     assert [cohort[Month(2026, 2)][s] for s in ("paying", "arrears", "lapsed")] == [0, 1, len(rest)]
@@ -136,7 +136,7 @@ def test_a_status_file_with_a_wrong_row_changes_nothing_and_a_good_one_shows_who
                                            ("en", "Members after the programme's paid months", "March 2025",
                                             "In arrears")):
         with translation.override(language):
-            chart = json.loads(json.dumps(selectors.cohort_chart(selectors.cohort(handover))))
+            chart = json.loads(json.dumps(selectors.cohort_chart(selectors.cohort(found))))
         assert chart["title"] == title and chart["traces"][0]["x"][0] == first
         assert series in [trace["name"] for trace in chart["traces"]]
 
@@ -152,24 +152,24 @@ def test_someone_outside_the_programme_or_the_area_is_a_finding(users, funded, t
 
 
 def test_the_camat_and_the_village_operator_see_only_their_area(client, users, funded):
-    kaur_selatan = selectors.handover_list(users["camat"], funded).members
+    kaur_selatan = selectors.self_pay_list(users["camat"], funded).members
     assert kaur_selatan and {m.desa_code[:8] for m in kaur_selatan} == {"17.04.05"}
-    assert {m.desa_code for m in selectors.handover_list(users["desa"], funded).members} == {BANDAR_BINTUHAN}
+    assert {m.desa_code for m in selectors.self_pay_list(users["desa"], funded).members} == {BANDAR_BINTUHAN}
     outsider = funded.memberships.filter(peserta__desa_id=KINAL_VILLAGE).select_related("peserta").first().peserta
     client.force_login(users["camat"])
-    page = client.get(reverse("payments:handover", args=[funded.code]))
+    page = client.get(reverse("selfpay:members", args=[funded.code]))
     body = page.content.decode()
     assert page.status_code == 200 and outsider.nama not in body and "Kinal" not in body
     assert kaur_selatan[0].nama in body and "1 Juni 2025" in body
-    for view in ("payments:handover_xlsx", "payments:handover_pdf"):
+    for view in ("selfpay:village_xlsx", "selfpay:village_pdf"):
         assert client.get(reverse(view, args=[funded.code]), {"desa": KINAL_VILLAGE}).status_code == 404
-    assert client.post(reverse("payments:prepare_messages", args=[funded.code])).status_code == 403
-    assert client.post(reverse("payments:send_messages", args=[funded.code])).status_code == 403
+    assert client.post(reverse("selfpay:prepare", args=[funded.code])).status_code == 403
+    assert client.post(reverse("selfpay:send", args=[funded.code])).status_code == 403
 
 
 def test_the_village_list_as_xlsx_keeps_the_nik_as_text(client, users, funded):
     client.force_login(users["desa"])
-    response = client.get(reverse("payments:handover_xlsx", args=[funded.code]))
+    response = client.get(reverse("selfpay:village_xlsx", args=[funded.code]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header, *rows = list(sheet.iter_rows())
     assert [c.value for c in header][:3] == ["NIK", "Nama", "No. KPJ"]
@@ -181,7 +181,7 @@ def test_the_village_list_as_xlsx_keeps_the_nik_as_text(client, users, funded):
 
 def test_the_village_head_gets_a_pdf(client, users, funded, tmp_path):
     client.force_login(users["operator"])
-    response = client.get(reverse("payments:handover_pdf", args=[funded.code]), {"desa": BANDAR_BINTUHAN})
+    response = client.get(reverse("selfpay:village_pdf", args=[funded.code]), {"desa": BANDAR_BINTUHAN})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     (tmp_path / "list.pdf").write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "list.pdf"), "-"], capture_output=True, text=True,
@@ -191,25 +191,25 @@ def test_the_village_head_gets_a_pdf(client, users, funded, tmp_path):
         assert m.peserta.nama in text and m.kpj in text
     assert "1 Juni 2025" in text and "Rp16.800" in text and "Kepala Desa" in text
     # Without a village the office gets no letter for the whole regency.
-    assert client.get(reverse("payments:handover_pdf", args=[funded.code])).status_code == 404
+    assert client.get(reverse("selfpay:village_pdf", args=[funded.code])).status_code == 404
 
 
 def test_the_page_prepares_and_sends_and_the_outbox_lists_them(client, users, funded, settings, tmp_path, monkeypatch):
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     monkeypatch.setattr(notify, "current_day", lambda: date(2025, 3, 20))  # sent before the lapse date
     client.force_login(users["operator"])
-    page = client.get(reverse("payments:handover", args=[funded.code])).content.decode()
+    page = client.get(reverse("selfpay:members", args=[funded.code])).content.decode()
     assert 'data-chart="chart-cohort"' in page and "confirm(" in page
-    client.post(reverse("payments:prepare_messages", args=[funded.code]))
-    client.post(reverse("payments:send_messages", args=[funded.code]))
-    outbox = client.get(reverse("payments:outbox", args=[funded.code]), {"status": "sent"}, follow=True).content.decode()
+    client.post(reverse("selfpay:prepare", args=[funded.code]))
+    client.post(reverse("selfpay:send", args=[funded.code]))
+    outbox = client.get(reverse("selfpay:outbox", args=[funded.code]), {"status": "sent"}, follow=True).content.decode()
     assert outbox.count("Yth. ") == with_phone(funded)
 
 
 def test_the_cli_prints_the_lapse_dates_as_json(users, funded, settings, tmp_path):
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"
     out = io.StringIO()
-    call_command("handover", "--programme", funded.code, "--json", "--prepare-messages", "--user", "operator", stdout=out)
+    call_command("selfpay", "--programme", funded.code, "--json", "--prepare-messages", "--user", "operator", stdout=out)
     found = json.loads(out.getvalue())
     n = funded.memberships.count()
     assert found["members"] == n and found["by_lapse_date"] == {"2025-06-01": n}

@@ -16,7 +16,7 @@ OUTBOX_HEADERS = ["NIK", "Nama", "Desa", "Kecamatan", "No. HP", "Saluran", "Jeni
 def outbox_workbook(user, messages, filters: dict[str, str]) -> bytes:
     """``messages``: the outbox selector's queryset (already scoped and filtered); ``filters`` go in the audit."""
     statuses = {s.value: str(s.label) for s in Message.Status}
-    purposes = {"handover": "Serah terima kartu"}
+    purposes = {"selfpay": "Pemberitahuan iuran mandiri"}
     found = messages.select_related("peserta__desa__parent").order_by("pk")
     rows = [[m.peserta.nik, m.peserta.nama, m.peserta.desa.name, m.peserta.desa.parent.name, m.phone,
              m.get_channel_display(), purposes.get(m.purpose, m.purpose), m.about, statuses.get(m.status, m.status),

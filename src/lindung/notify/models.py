@@ -24,7 +24,7 @@ class Message(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")  # no longer to be sent: the person died, the facts changed
 
     peserta = models.ForeignKey("registry.Peserta", models.PROTECT, related_name="messages")
-    purpose = models.CharField(_("purpose"), max_length=40)  # e.g. "handover"
+    purpose = models.CharField(_("purpose"), max_length=40)  # e.g. "selfpay" (the hand-over to self-pay notice)
     about = models.CharField(max_length=60)  # what it is about, e.g. the programme's code
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.SMS)
     phone = models.CharField(_("phone"), max_length=20)

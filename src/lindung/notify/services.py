@@ -29,7 +29,7 @@ S = Message.Status
 # Who checks the facts of a purpose's messages at send time, by its dotted path (the purpose's app sits above
 # notify and imports it, so notify names it instead of importing it): ``check(user, messages, today)`` returns
 # {message pk: Verdict} for the messages whose text is no longer true; the others are sent as they are.
-CHECKS = {"handover": "lindung.payments.handover_services.check_notices"}
+CHECKS = {"selfpay": "lindung.selfpay.services.check_notices"}
 
 
 @dataclass(frozen=True)

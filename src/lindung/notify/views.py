@@ -27,7 +27,7 @@ def _filters(data) -> dict[str, str]:
 
 
 def _topic(topic: str) -> tuple[str, str]:
-    """"handover:kaur-2025" -> ("handover", "kaur-2025")."""
+    """"selfpay:kaur-2025" -> ("selfpay", "kaur-2025")."""
     purpose, _, about = topic.partition(":")
     return purpose, about
 

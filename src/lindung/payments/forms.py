@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindung.core.forms import RupiahField
+from lindung.core.forms import RupiahField, UploadField
 from lindung.programs.forms import MonthField
 from lindung.rules.bill_check import RULES, Rule
 
@@ -37,3 +37,8 @@ class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Why members the check found stay on the bill"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            help_text=_("Required while the check has open findings."))
+
+
+class ReconcileForm(forms.Form):
+    file = UploadField(label=_("BPJS invoice or payment report (xlsx or csv): No. KPJ and/or NIK, name and "
+                               "amount (or JKK and JKM)"))

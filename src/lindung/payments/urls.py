@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import handover_views, reconcile_views, views
+from . import views
 
 # A bill is named by its month, YYYY-MM; only that shape, so other pages here keep their own words.
 MONTH = r"(?P<month>[0-9]{4}-[0-9]{2})"
@@ -16,14 +16,6 @@ urlpatterns: list = [
     re_path(rf"^{MONTH}/pemeriksaan\.xlsx$", views.check_xlsx, name="check_xlsx"),
     re_path(rf"^{MONTH}\.xlsx$", views.bill_xlsx, name="bill_xlsx"),
     re_path(rf"^{MONTH}/surat\.pdf$", views.cover_letter, name="cover_letter"),
-    re_path(rf"^{MONTH}/rekonsiliasi/$", reconcile_views.reconciliation, name="reconciliation"),
-    re_path(rf"^{MONTH}/rekonsiliasi/selisih/(?P<pk>[0-9]+)/$", reconcile_views.resolve, name="resolve_difference"),
-    # The hand-over to self-paid membership; a village's list is ?desa=CODE (without it: the user's whole area).
-    path("serah-terima/", handover_views.handover, name="handover"),
-    path("serah-terima/daftar.xlsx", handover_views.village_xlsx, name="handover_xlsx"),
-    path("serah-terima/daftar.pdf", handover_views.village_pdf, name="handover_pdf"),
-    path("serah-terima/pesan/", handover_views.outbox, name="outbox"),
-    path("serah-terima/pesan/siapkan/", handover_views.prepare, name="prepare_messages"),
-    path("serah-terima/pesan/kirim/", handover_views.send, name="send_messages"),
-    path("serah-terima/status/", handover_views.status_file, name="status_file"),
+    re_path(rf"^{MONTH}/rekonsiliasi/$", views.reconciliation, name="reconciliation"),
+    re_path(rf"^{MONTH}/rekonsiliasi/selisih/(?P<pk>[0-9]+)/$", views.resolve, name="resolve_difference"),
 ]

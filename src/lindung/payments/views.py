@@ -1,5 +1,6 @@
 """Pages of the money cycle: a programme's monthly bills and budget realisation, a bill with its lines and
-payments, its export for the finance office (xlsx) and the cover letter (PDF)."""
+payments, its export for the finance office (xlsx), the cover letter (PDF), and its comparison with BPJS's invoice
+or payment report (reconciliation), each difference resolved with a note."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.roles import can
 from lindung.core.downloads import attachment
+from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, tanggal
@@ -21,10 +23,11 @@ from lindung.rules.contributions import Month, tanggal
 from . import selectors, services
 from .bill_xlsx import bill_workbook, check_workbook
 from .cover_letter import cover_letter_pdf
-from .forms import ApproveForm, ExcludeForm, GenerateForm, PaymentForm
-from .models import Bill
+from .forms import ApproveForm, ExcludeForm, GenerateForm, PaymentForm, ReconcileForm
+from .models import Bill, Difference
 
 PAYABLE = (Bill.Status.APPROVED, Bill.Status.PARTLY_PAID)
+SHOWN = 100  # differences listed per kind on the reconciliation page; the CLI's --json gives them all
 
 
 def _bill(user, code, month) -> tuple[Programme, Bill]:
@@ -206,3 +209,59 @@ def cover_letter(request, code: str, month: str):
         messages.error(request, _("The cover letter is made once the bill is approved."))
         return redirect("payments:bill", code=code, month=month)
     return attachment(cover_letter_pdf(request.user, found), f"surat-tagihan-{programme.code}-{month}.pdf")
+
+
+def _reconciliation_page(request, programme, bill, form=None, findings=None):
+    latest = selectors.reconciliations_for(request.user, bill).first()
+    open_only = request.GET.get("open") == "1"
+    kinds = []
+    if latest:
+        for kind, label in Difference.Kind.choices:
+            found = selectors.differences(request.user, latest, kind=kind, open_only=open_only)
+            kinds.append({"kind": kind, "label": label, "count": found.count(), "rows": found[:SHOWN]})
+    return render(request, "payments/reconciliation.html", {
+        "programme": programme, "bill": bill, "latest": latest, "kinds": kinds, "open_only": open_only,
+        "shown": SHOWN, "can_reconcile": can(request.user, "plans"), "form": form or ReconcileForm(),
+        "findings": findings,
+    })
+
+
+@login_required
+def reconciliation(request, code: str, month: str):
+    programme, bill = _bill(request.user, code, month)
+    if request.method != "POST":
+        return _reconciliation_page(request, programme, bill)
+    form = ReconcileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _reconciliation_page(request, programme, bill, form)
+    upload = form.cleaned_data["file"]
+    try:
+        done = services.reconcile(request.user, bill, upload.name, upload.read())
+    except ReadError as exc:
+        form.add_error("file", str(exc))
+        return _reconciliation_page(request, programme, bill, form)
+    except services.InvoiceRefused as exc:
+        messages.error(request, exc.messages[0])
+        return _reconciliation_page(request, programme, bill, form, findings=exc.findings)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+        return redirect("payments:reconciliation", code=code, month=month)
+    messages.success(request, _("BPJS file compared: %(m)s matched, %(a)s amounts differ, %(o)s billed by us only, "
+                                "%(t)s billed by BPJS only.") % {"m": done.matched, "a": done.amount_differs,
+                                                                 "o": done.only_ours, "t": done.only_theirs})
+    return redirect("payments:reconciliation", code=code, month=month)
+
+
+@login_required
+@require_POST
+def resolve(request, code: str, month: str, pk: int):
+    bill = _bill(request.user, code, month)[1]
+    reconciliation = get_object_or_404(selectors.reconciliations_for(request.user, bill), differences__pk=pk)
+    difference = get_object_or_404(selectors.differences(request.user, reconciliation), pk=pk)
+    try:  # the service says what a note needs, in the office's words
+        services.resolve_difference(request.user, difference, request.POST.get("note", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc))
+    else:
+        messages.success(request, _("Difference resolved."))
+    return redirect("payments:reconciliation", code=code, month=month)

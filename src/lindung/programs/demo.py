@@ -169,7 +169,7 @@ def pay_month(programme, month: Month, operator, admin, today: date, *, spare_vi
 
 def run_demo_programme(regency: str, operator, admin, today: date | None = None) -> Programme:
     """The 2025 programme (after 2024's), its hand-over notices queued once (preparing again adds none)."""
-    from lindung.payments.handover_services import prepare_messages
+    from lindung.selfpay.services import prepare_messages
 
     programme = run_year(regency, KAUR_2025, operator, admin, today)
     prepare_messages(operator, programme)
@@ -222,7 +222,7 @@ def import_demo_status_file(programme, operator):
     """BPJS's status file read once (the import records its months and deaths; a second time changes nothing, but
     the demo does not read it twice). Returns the outcome, or None when it was read before."""
     from lindung.audit.models import Event
-    from lindung.payments.handover_services import import_status
+    from lindung.selfpay.services import import_status
 
     if Event.objects.filter(action="payments.status_imported", target_type="programme",
                             target_id=str(programme.pk)).exists():

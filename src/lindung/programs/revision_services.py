@@ -13,7 +13,7 @@ from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.enrolment import services as enrolment
 from lindung.enrolment.models import Membership
-from lindung.payments import handover_services as handover
+from lindung.selfpay import services as selfpay
 from lindung.payments import protection
 from lindung.payments import services as payments
 from lindung.rules.contributions import Month
@@ -126,7 +126,7 @@ def approve_revision(user, scenario: Scenario) -> Scenario:
     programme.plan, programme.budget = scenario, scenario.budget
     programme._history_user = user
     programme.save()
-    notices = handover.prepare_messages(user, programme, only=set(losing)) if losing else 0
+    notices = selfpay.prepare_messages(user, programme, only=set(losing)) if losing else 0
     record_event(user, "programs.revision_approved", target=f"scenario:{scenario.pk}",
                  summary=f"Versi {scenario.version} ({scenario.reason}) menggantikan versi {before.version} rencana "
                          f"program {programme.code} mulai {revise_from}: pagu {format_rupiah(scenario.budget)}, "

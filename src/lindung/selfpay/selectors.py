@@ -17,14 +17,14 @@ from lindung.accounts.scoping import within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
+from lindung.payments.models import PaidMonth
+from lindung.payments.selectors import BILLED
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
 from lindung.wilayah.selectors import regency_name
 
-from .models import PaidMonth
-from .selectors import BILLED
 
-PURPOSE = "handover"  # Message.purpose of the hand-over notice; Message.about is the programme's code
+PURPOSE = "selfpay"  # Message.purpose of the self-pay notice; Message.about is the programme's code
 COHORT_MONTHS = 12
 
 
@@ -75,7 +75,7 @@ class Village:
 
 
 @dataclass(frozen=True)
-class Handover:
+class SelfPayList:
     members: list[Member]
     villages: list[Village]
     today: date
@@ -105,8 +105,8 @@ def ended_members(user, programme) -> list[tuple[int, str, str]]:
                                           ended_on__isnull=False).values_list("peserta_id", "kpj", "peserta__nik"))
 
 
-def handover_list(user, programme, desa: str | None = None, kecamatan: str | None = None,
-                  today: date | None = None) -> Handover:
+def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | None = None,
+                  today: date | None = None) -> SelfPayList:
     """Every member of the programme in the user's area (or in one of its villages / kecamatan), in village and
     name order, with the figures of the hand-over, and the summary per village."""
     today = today or timezone.localdate()
@@ -143,7 +143,7 @@ def handover_list(user, programme, desa: str | None = None, kecamatan: str | Non
             arrears=sum(_rate(rates, programme, m, occupation).total for m in unpaid),
             self_paid_months=sum(1 for *_, funded in payments if not funded), state=state, history=history,
         ))
-    return Handover(members, _villages(members), today)
+    return SelfPayList(members, _villages(members), today)
 
 
 def _figures(first: date, last: date, payments: tuple, today: date):
@@ -186,15 +186,15 @@ SERIES = {FUNDED: (gettext_lazy("Paid by the programme"), "#0b6e4f"),
           ARREARS: (gettext_lazy("In arrears"), "#e0a100"), LAPSED: (gettext_lazy("Lapsed"), "#b3261e")}
 
 
-def cohort(handover: Handover) -> list[dict]:
+def cohort(found: SelfPayList) -> list[dict]:
     """Month by month for a year from the earliest first unfunded month: how many members are still paid by the
     programme, active paying themselves, in arrears, or lapsed, on the month's last day (from the months paid,
     self-paid ones included; a month still to come shows what happens if nobody pays any more)."""
-    if not handover.members:
+    if not found.members:
         return []
-    start = min(m.first_unfunded for m in handover.members)
+    start = min(m.first_unfunded for m in found.members)
     months = month_range(start, start.shift(COHORT_MONTHS - 1))
-    groups = Counter((m.history, m.funded_last) for m in handover.members)
+    groups = Counter((m.history, m.funded_last) for m in found.members)
     counts = [Counter() for _ in months]
     for (history, funded_last), n in groups.items():
         for i, month in enumerate(months):

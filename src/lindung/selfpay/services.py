@@ -22,18 +22,17 @@ from lindung.life.models import LifeEvent
 from lindung.life.selectors import recorded_deaths
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
+from lindung.payments import protection
+from lindung.payments.models import PaidMonth
+from lindung.payments.selectors import BILLED
 from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
+from lindung.registry.models import Peserta
 from lindung.rules import sms
 from lindung.rules.contributions import Month, Payer, bulan, contribution, due_date, month_range, tanggal
 
-from lindung.registry.models import Peserta
-
-from . import protection
-from .handover_selectors import PURPOSE, Member, ended_members, handover_list, memberships, regency_payer
-from .models import PaidMonth
-from .selectors import BILLED
+from .selectors import PURPOSE, Member, ended_members, memberships, regency_payer, self_pay_list
 
 MONTHS_AHEAD = 12  # a status file may report months paid ahead, at most this many after the current month
 SMS_LENGTH = sms.SINGLE[sms.Encoding.GSM7]  # the notice is written to fit one SMS
@@ -141,7 +140,7 @@ def prepare_messages(user, programme, only: set[int] | None = None) -> int:
     is sent one. Returns how many were added."""
     _may_hand_over(user)
     payer = regency_payer()
-    members = [m for m in handover_list(user, programme).members if m.phone and (only is None or m.peserta_id in only)]
+    members = [m for m in self_pay_list(user, programme).members if m.phone and (only is None or m.peserta_id in only)]
     dead = outbox.deaths(memberships(user, programme).values("peserta_id"))
     skipped = sum(1 for m in members if m.peserta_id in dead)
     members = [m for m in members if m.peserta_id not in dead]
@@ -184,7 +183,7 @@ def check_notices(user, messages: list[Message], today: date) -> dict[int, outbo
         if programme is None:
             verdicts.update({m.pk: outbox.withdrawal("not_member", f"Program {code} tidak ada.") for m in found})
             continue
-        members = {m.peserta_id: m for m in handover_list(user, programme, today=today).members}
+        members = {m.peserta_id: m for m in self_pay_list(user, programme, today=today).members}
         ended = dict(Membership.objects.filter(programme=programme, ended_on__isnull=False,
                                                peserta_id__in=[m.peserta_id for m in found if m.peserta_id not in members])
                      .values_list("peserta_id", "ended_on"))
@@ -283,7 +282,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     """The outcome and the PaidMonth rows to add; findings for rows naming nobody of the programme in the user's
     area, and for months further ahead than BPJS takes payment."""
     frame = status.frame
-    found = {m.membership_id: m for m in handover_list(user, programme).members}
+    found = {m.membership_id: m for m in self_pay_list(user, programme).members}
     by_kpj = {m.kpj: m for m in found.values() if m.kpj}
     by_nik = {m.nik: m for m in found.values()}
     # Who died or left is off the hand-over list, but BPJS still lists him: his row is read, not refused.

@@ -29,8 +29,7 @@ from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.rules.contributions import tanggal
 
-from . import handover_selectors as selectors
-from . import handover_services as services
+from . import selectors, services
 
 
 class StatusForm(forms.Form):
@@ -39,21 +38,21 @@ class StatusForm(forms.Form):
 
 def _page(request, programme, form=None, findings=None):
     kecamatan, desa = request.GET.get("kecamatan", ""), request.GET.get("desa", "")
-    handover = selectors.handover_list(request.user, programme)
-    shown = [m for m in handover.members
+    found = selectors.self_pay_list(request.user, programme)
+    shown = [m for m in found.members
              if (not kecamatan or m.desa_code.startswith(kecamatan + ".")) and (not desa or m.desa_code == desa)]
-    villages = [v for v in handover.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
-    return render(request, "payments/handover.html", {
-        "programme": programme, "handover": handover, "villages": villages,
-        "kecamatans": sorted({(v.code[:8], v.kecamatan) for v in handover.villages}),
+    villages = [v for v in found.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
+    return render(request, "selfpay/members.html", {
+        "programme": programme, "found": found, "villages": villages,
+        "kecamatans": sorted({(v.code[:8], v.kecamatan) for v in found.villages}),
         "kecamatan": kecamatan, "desa": desa, "page": Paginator(shown, 50).get_page(request.GET.get("page")),
-        "chart": selectors.cohort_chart(selectors.cohort(handover)), "outbox": selectors.outbox_counts(request.user, programme),
+        "chart": selectors.cohort_chart(selectors.cohort(found)), "outbox": selectors.outbox_counts(request.user, programme),
         "can_hand_over": can(request.user, "plans"), "form": form or StatusForm(), "findings": findings,
     })
 
 
 @login_required
-def handover(request, code: str):
+def members(request, code: str):
     return _page(request, programs.programme_of(request.user, code))
 
 
@@ -65,7 +64,7 @@ def _village_list(request, code: str, *, whole_area: bool = True):
     desa = request.GET.get("desa", "") or (area if area.count(".") == 3 else "")
     if not desa and not whole_area:
         raise Http404
-    members = selectors.handover_list(request.user, programme, desa=desa or None).members
+    members = selectors.self_pay_list(request.user, programme, desa=desa or None).members
     if desa and not members:  # no such village, none of its people are members, or not the user's area
         raise Http404
     return programme, members, (members[0].desa if desa else "")
@@ -92,7 +91,7 @@ def village_pdf(request, code: str):
     # One village at a time: a letter for thousands of members would take WeasyPrint minutes.
     programme, members, village = _village_list(request, code, whole_area=False)
     with translation.override("id"):  # a letter to the village head is Indonesian whatever the page language
-        html = render_to_string("payments/handover_village.html", {
+        html = render_to_string("selfpay/village.html", {
             "programme": programme, "members": members, "village": village,
             "kecamatan": members[0].kecamatan if village else "", "payer": selectors.regency_payer(),
             "today": tanggal(timezone.localdate()), "total": sum(m.self_pay for m in members),
@@ -110,7 +109,7 @@ def prepare(request, code: str):
     programme = programs.programme_of(request.user, code)
     added = services.prepare_messages(request.user, programme)
     messages.success(request, _("%(n)s messages added to the outbox.") % {"n": added})
-    return redirect("payments:outbox", code=code)
+    return redirect("selfpay:outbox", code=code)
 
 
 @login_required
@@ -119,7 +118,7 @@ def send(request, code: str):
     programme = programs.programme_of(request.user, code)
     done = services.send_messages(request.user, programme)
     (messages.success if not (done.failed or done.held) else messages.warning)(request, sent_message(done))
-    return redirect("payments:outbox", code=code)
+    return redirect("selfpay:outbox", code=code)
 
 
 @login_required
@@ -134,7 +133,7 @@ def outbox(request, code: str):
 def status_file(request, code: str):
     programme = programs.programme_of(request.user, code)
     if request.method != "POST":
-        return redirect("payments:handover", code=code)
+        return redirect("selfpay:members", code=code)
     form = StatusForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, programme, form)
@@ -150,4 +149,4 @@ def status_file(request, code: str):
         return _page(request, programme, form, findings=outcome.findings.rows(named=True))
     messages.success(request, _("BPJS status read: %(c)s members pay themselves, %(s)s stopped; %(m)s months paid "
                                 "recorded.") % {"c": outcome.continuing, "s": outcome.stopped, "m": outcome.months_added})
-    return redirect("payments:handover", code=code)
+    return redirect("selfpay:members", code=code)

@@ -6,15 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from lokal import format_rupiah
 
 from lindung.accounts.cli import USER_HELP, cli_user
-from lindung.payments import handover_selectors as selectors
-from lindung.payments import handover_services as services
+from lindung.selfpay import selectors
+from lindung.selfpay import services
 from lindung.pipeline.readers import ReadError
 from lindung.programs.cli import cli_programme
 from lindung.rules.contributions import tanggal
 
 
 class Command(BaseCommand):
-    help = ("`handover --programme CODE [--json] [--status-file FILE] [--prepare-messages] [--send] [--user U]`: "
+    help = ("`selfpay --programme CODE [--json] [--status-file FILE] [--prepare-messages] [--send] [--user U]`: "
             "when each member's funded months end, what he would pay himself and when he lapses if nobody pays; "
             "optionally read BPJS's status file first, queue the notices and send them.")
 
@@ -39,16 +39,16 @@ class Command(BaseCommand):
                 sent = services.send_messages(actor, chosen)
         except PermissionDenied as exc:
             raise CommandError(str(exc))
-        handover = selectors.handover_list(actor, chosen)
+        found = selectors.self_pay_list(actor, chosen)
         if options["json"]:
-            self.stdout.write(json.dumps(self._figures(handover, queued, sent), ensure_ascii=False))
+            self.stdout.write(json.dumps(self._figures(found, queued, sent), ensure_ascii=False))
             return
-        self.stdout.write(f"Serah terima program {chosen.code}: {len(handover.members)} peserta.")
-        for day, n in handover.by_lapse_date:
+        self.stdout.write(f"Serah terima program {chosen.code}: {len(found.members)} peserta.")
+        for day, n in found.by_lapse_date:
             self.stdout.write(f"  nonaktif {tanggal(day)} bila tidak dibayar: {n} peserta")
-        for amount, n in sorted(handover.self_pay.items()):
+        for amount, n in sorted(found.self_pay.items()):
             self.stdout.write(f"  iuran mandiri {format_rupiah(amount)}/bulan: {n} peserta")
-        for v in handover.villages:
+        for v in found.villages:
             self.stdout.write(f"  {v.kecamatan} / {v.name}: {v.members} peserta, {v.with_phone} bertelepon, "
                               f"{v.paying} bayar mandiri, {v.lapsed} nonaktif")
         if queued is not None:
@@ -72,20 +72,20 @@ class Command(BaseCommand):
                               f"{outcome.months_added} bulan iuran mandiri dicatat.")
 
     @staticmethod
-    def _figures(handover, queued, sent) -> dict:
+    def _figures(found, queued, sent) -> dict:
         return {
-            "members": len(handover.members),
-            "by_lapse_date": {day.isoformat(): n for day, n in handover.by_lapse_date},
-            "first_unfunded_month": {str(m): n for m, n in sorted(handover.first_unfunded.items())},
-            "monthly_self_pay": {str(amount): n for amount, n in sorted(handover.self_pay.items())},
+            "members": len(found.members),
+            "by_lapse_date": {day.isoformat(): n for day, n in found.by_lapse_date},
+            "first_unfunded_month": {str(m): n for m, n in sorted(found.first_unfunded.items())},
+            "monthly_self_pay": {str(amount): n for amount, n in sorted(found.self_pay.items())},
             "messages_queued": queued,
             "messages_sent": sent.sent if sent else None,
             "messages_failed": sent.failed if sent else None,
             "messages_withdrawn": sent.withdrawn if sent else None,
             "messages_held": sent.held if sent else None,
             "villages": [{"desa": v.code, "name": v.name, "members": v.members, "with_phone": v.with_phone,
-                          "paying": v.paying, "lapsed": v.lapsed} for v in handover.villages],
+                          "paying": v.paying, "lapsed": v.lapsed} for v in found.villages],
             "list": [{"kpj": m.kpj, "nama": m.nama, "desa": m.desa_code, "first_unfunded": str(m.first_unfunded),
                       "lapse_date": m.lapse.isoformat(), "self_pay": m.self_pay, "arrears": m.arrears,
-                      "state": str(m.state)} for m in handover.members],
+                      "state": str(m.state)} for m in found.members],
         }
