@@ -2,6 +2,8 @@ import os
 from datetime import date
 
 import pytest
+from django.utils import translation
+from django.utils import translation
 
 from lindung.accounts.demo import ensure_demo_users
 from lindung.enrolment.models import Membership
@@ -29,6 +31,19 @@ def _test_settings(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     # The manifest needs collectstatic; tests serve static files from the finders instead.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    yield
+    # A page asked in English leaves English active in this thread (LocaleMiddleware does not reset it): the next
+    # test's services and commands would speak English where a user's would speak the default, Indonesian.
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, as a command or a task worker does: a request leaves the language
+    it activated (LanguageMiddleware) in the thread, and the services' refusals speak the active language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
