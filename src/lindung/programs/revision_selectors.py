@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindung.accounts.scoping import within
@@ -39,7 +40,7 @@ class Preview:
 
 def plan_in_force(programme: Programme) -> Scenario:
     if programme.status not in REVISABLE or programme.plan_id is None:
-        raise ValidationError("Hanya rencana program yang sudah disetujui atau berjalan yang dapat direvisi.")
+        raise ValidationError(_("Only the plan of an approved or running programme can be revised."))
     return programme.plan
 
 
@@ -59,8 +60,10 @@ def check_month(programme: Programme, revise_from: Month) -> None:
                  .exclude(status=Bill.Status.DRAFT).order_by("-month").first())
     if committed is not None:
         raise ValidationError(
-            f"Tagihan bulan {Month.of(committed.month)} sudah {committed.get_status_display().lower()}: bulan itu "
-            f"sudah terikat. Revisi paling awal berlaku mulai {Month.of(committed.month).next()}.")
+            _("The bill of %(month)s is already %(status)s: that month is committed. A revision can take effect from "
+              "%(next)s at the earliest.") % {"month": Month.of(committed.month),
+                                               "status": committed.get_status_display().lower(),
+                                               "next": Month.of(committed.month).next()})
 
 
 def current_lines(plan: Scenario) -> tuple[list[revision.Line], dict[str, int], dict[str, int]]:
@@ -82,7 +85,7 @@ def preview(user, programme: Programme, revise_from: Month, budget: int) -> Prev
     plan = plan_in_force(programme)
     check_month(programme, revise_from)
     if budget <= 0:
-        raise ValidationError("Pagu baru harus lebih dari nol.")
+        raise ValidationError(_("The new ceiling must be more than zero."))
     lines, ids, priority = current_lines(plan)
     found = selectors.candidates(user, programme)
     try:

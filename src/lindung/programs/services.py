@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 from simple_history.utils import bulk_create_with_history
 
@@ -20,7 +21,7 @@ from .models import ExcludedNik, PlanLine, Programme, Scenario
 
 
 def _check_admin(user) -> None:
-    require(user, "approves", "Hanya Admin Dinas yang boleh mengubah aturan program.")
+    require(user, "approves", _("Only the Admin Dinas may change a programme's rules."))
 
 
 @transaction.atomic
@@ -70,15 +71,16 @@ def save_programme(user, programme: Programme) -> Programme:
     """Create a programme, or change its settings. Once approved only the cooperation agreement (PKS)
     may still change: the plan was approved for that budget and period. A new programme continuing an
     earlier one takes its rules, weights and occupations (the rules page changes them)."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat atau mengubah program.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may make or change a programme."))
     created = programme.pk is None
     if not created:
         before = Programme.objects.select_for_update().get(pk=programme.pk)
         fixed = ["year", "start", "end", "funding_source", "budget", "income_tier", "include_jht", "continues_id"]
         if before.status != Programme.Status.DRAFT and any(getattr(before, f) != getattr(programme, f) for f in fixed):
-            raise ValidationError("Program sudah disetujui: anggaran, periode dan paket tidak dapat diubah lagi.")
+            raise ValidationError(_("The programme is approved: its budget, period and package cannot change any "
+                                        "more."))
         if before.status == Programme.Status.CLOSED:
-            raise ValidationError("Program sudah ditutup.")
+            raise ValidationError(_("The programme is closed."))
     else:
         programme.created_by = user
     earlier = programme.continues
@@ -99,13 +101,14 @@ def save_programme(user, programme: Programme) -> Programme:
 
 def _check_continues(programme: Programme, earlier: Programme) -> None:
     if earlier.status == Programme.Status.DRAFT:
-        raise ValidationError(f"Program {earlier.code} belum punya rencana yang disetujui: belum ada peserta "
-                              "yang dapat dilanjutkan.")
+        raise ValidationError(_("Programme %(code)s has no approved plan yet: there are no members to continue "
+                                "yet.") % {"code": earlier.code})
     if earlier.year >= programme.year:
-        raise ValidationError(f"Program lanjutan harus untuk tahun sesudah {earlier.year}.")
+        raise ValidationError(_("A continuing programme must be for a year after %(year)s.") % {"year": earlier.year})
     other = earlier.continued_by.exclude(pk=programme.pk).first()
     if other is not None:
-        raise ValidationError(f"Program {earlier.code} sudah dilanjutkan oleh program {other.code}.")
+        raise ValidationError(_("Programme %(code)s is already continued by programme %(other)s.")
+                              % {"code": earlier.code, "other": other.code})
 
 
 def next_year(earlier: Programme, year: int, budget: int) -> Programme:
@@ -122,13 +125,13 @@ def next_year(earlier: Programme, year: int, budget: int) -> Programme:
 @transaction.atomic
 def continue_programme(user, earlier: Programme, year: int, budget: int) -> Programme:
     """Next year's draft programme continuing ``earlier`` (see ``next_year``; rules as ``save_programme``)."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh membuat atau mengubah program.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may make or change a programme."))
     if budget <= 0:
-        raise ValidationError("Pagu program harus lebih dari nol.")
+        raise ValidationError(_("The programme's ceiling must be more than zero."))
     programme = next_year(earlier, year, budget)
     _check_continues(programme, earlier)
     if Programme.objects.filter(code=programme.code).exists():
-        raise ValidationError(f"Program {programme.code} sudah ada.")
+        raise ValidationError(_("Programme %(code)s already exists.") % {"code": programme.code})
     try:
         selectors.monthly_cost(programme)
     except UnknownTier as exc:
@@ -143,12 +146,13 @@ def continue_programme(user, earlier: Programme, year: int, budget: int) -> Prog
 def save_scenario(user, programme: Programme, settings: "selectors.Settings", kind: str) -> Scenario:
     """Compute the scenarios again with the same settings (the planner is deterministic) and keep one,
     with every candidate's months, so the plan stays what was shown even when the registry changes."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh menyimpan skenario.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may save a scenario."))
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status != Programme.Status.DRAFT:
-        raise ValidationError("Program sudah punya rencana yang disetujui.")
+        raise ValidationError(_("The programme already has an approved plan."))
     if settings.budget > programme.budget:
-        raise ValidationError(f"Anggaran skenario melebihi pagu program ({format_rupiah(programme.budget)}).")
+        raise ValidationError(_("The scenario's budget is over the programme's ceiling (%(ceiling)s).")
+                              % {"ceiling": format_rupiah(programme.budget)})
     found, cost, computed = selectors.scenarios(user, programme, settings)
     chosen = next(s for s in computed if s.name == kind)
     number = (programme.scenarios.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -181,16 +185,16 @@ def save_scenario(user, programme: Programme, settings: "selectors.Settings", ki
 def approve_scenario(user, scenario: Scenario) -> Scenario:
     """The four-eyes step: someone other than the author makes a saved scenario the programme's plan, and
     its covered workers become enrolment candidates."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui rencana.")
+    require(user, "approves", _("Only the Admin Dinas may approve a plan."))
     programme = Programme.objects.select_for_update().get(pk=scenario.programme_id)
     require_someone_else(user, scenario.created_by_id,
-                         "Skenario harus disetujui oleh pengguna lain, bukan yang menyimpannya.")
+                         _("A scenario must be approved by another user than the one who saved it."))
     if programme.status != Programme.Status.DRAFT:
-        raise ValidationError("Program sudah punya rencana yang disetujui.")
+        raise ValidationError(_("The programme already has an approved plan."))
     if scenario.cost > programme.budget:
-        raise ValidationError("Biaya skenario melebihi pagu program.")
+        raise ValidationError(_("The scenario's cost is over the programme's ceiling."))
     if scenario.people == 0:
-        raise ValidationError("Skenario ini tidak melindungi siapa pun.")
+        raise ValidationError(_("This scenario protects no one."))
     scenario.approved_by, scenario.approved_at, scenario.version = user, timezone.now(), 1  # the plan's version 1
     scenario._history_user = user
     scenario.save()
@@ -212,14 +216,14 @@ NEXT_STATUS = {Programme.Status.APPROVED: Programme.Status.RUNNING, Programme.St
 @transaction.atomic
 def advance_status(user, programme: Programme) -> Programme:
     """approved → running (the PKS is signed: registered members become active) → closed."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh mengubah status program.")
+    require(user, "approves", _("Only the Admin Dinas may change a programme's status."))
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     to = NEXT_STATUS.get(programme.status)
     if to is None:
-        raise ValidationError("Program baru bisa dijalankan setelah rencananya disetujui." if programme.status ==
-                              Programme.Status.DRAFT else "Program sudah ditutup.")
+        raise ValidationError(_("A programme can run only once its plan is approved.") if programme.status ==
+                              Programme.Status.DRAFT else _("The programme is closed."))
     if to == Programme.Status.RUNNING and not (programme.pks_number and programme.pks_date):
-        raise ValidationError("Isi nomor dan tanggal perjanjian kerja sama (PKS) dengan BPJS dulu.")
+        raise ValidationError(_("First fill in the number and date of the cooperation agreement (PKS) with BPJS."))
     before, programme.status = programme.status, to
     programme._history_user = user
     programme.save()
