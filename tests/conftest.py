@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 from django.utils import translation
-from django.utils import translation
 
 from lindung.accounts.demo import ensure_demo_users
 from lindung.enrolment.models import Membership
@@ -34,15 +33,6 @@ def _test_settings(settings, tmp_path):
     yield
     # A page asked in English leaves English active in this thread (LocaleMiddleware does not reset it): the next
     # test's services and commands would speak English where a user's would speak the default, Indonesian.
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language, as a command or a task worker does: a request leaves the language
-    it activated (LanguageMiddleware) in the thread, and the services' refusals speak the active language."""
-    translation.deactivate()
-    yield
     translation.deactivate()
 
 
