@@ -2,6 +2,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindung.audit.services import record_event
 from lindung.wilayah.models import Wilayah
@@ -19,13 +20,14 @@ def ensure_roles() -> None:
 def save_user(username: str, *, role: str, area_code: str, password: str | None = None, actor=None, **fields) -> User:
     """Create or update a user with one role and an area of the level that role works at."""
     if role not in ROLES:
-        raise ValidationError(f"Peran {role!r} tidak dikenal.")
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": repr(role)})
     area = Wilayah.objects.filter(code=area_code).first()
     if area is None:
-        raise ValidationError(f"Wilayah {area_code!r} belum dimuat.")
+        raise ValidationError(_("Area %(code)s is not loaded yet.") % {"code": repr(area_code)})
     if area.level != ROLES[role].area_level:
         raise ValidationError(
-            f"Peran {role} memegang wilayah tingkat {ROLES[role].area_level.label}, bukan {area.get_level_display()}."
+            _("Role %(role)s holds an area of level %(level)s, not %(given)s.")
+            % {"role": role, "level": ROLES[role].area_level.label, "given": area.get_level_display()}
         )
     ensure_roles()
     user, created = User.objects.get_or_create(username=username, defaults={"area": area, **fields})

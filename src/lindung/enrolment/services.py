@@ -8,6 +8,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.roles import require
@@ -29,7 +30,7 @@ AWAITING_ANSWER = (S.SUBMITTED, S.RESUBMITTED)
 
 
 def _may_enrol(user) -> None:
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengurus pendaftaran ke BPJS.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may handle the registration with BPJS."))
 
 
 def add_candidates(user, programme, lines, kpj: dict[int, str] | None = None) -> int:
@@ -64,7 +65,7 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
     _may_enrol(user)
     programme = type(programme).objects.select_for_update().get(pk=programme.pk)
     if programme.status not in (programme.Status.APPROVED, programme.Status.RUNNING):
-        raise ValidationError("Pendaftaran dibuat dari rencana yang sudah disetujui.")
+        raise ValidationError(_("A registration is made from an approved plan."))
     # Not who died, moved or is covered elsewhere, even when only reported (life.services): BPJS would register them.
     pending = (Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=list(TO_SEND),
                                          ended_on__isnull=True)
@@ -75,7 +76,7 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
     for m in pending.select_related("peserta__desa").order_by("peserta__desa__parent_id", "pk"):
         by_kecamatan.setdefault(m.peserta.desa.parent_id, []).append(m)
     if not by_kecamatan:
-        raise ValidationError("Tidak ada calon peserta yang belum didaftarkan.")
+        raise ValidationError(_("There is no candidate not registered yet."))
     number = programme.registration_batches.aggregate(n=Max("number"))["n"] or 0
     batches = []
     for code, found in by_kecamatan.items():
@@ -177,8 +178,8 @@ def mark_fixed(user, membership: Membership) -> Membership:
     _may_enrol(user)
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.status != S.REJECTED:
-        raise ValidationError(f"Hanya pendaftaran yang ditolak yang bisa ditandai sudah diperbaiki "
-                              f"(status sekarang: {m.get_status_display()}).")
+        raise ValidationError(_("Only a rejected registration can be marked fixed (its status now: %(status)s).")
+                              % {"status": m.get_status_display()})
     m.status = S.FIXED
     m._history_user = user
     m.save()

@@ -71,7 +71,7 @@ def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
 
 
 def check_uploader(user) -> None:
-    require(user, "imports", "Hanya Admin Dinas atau Operator Dinas yang boleh mengimpor data.")
+    require(user, "imports", gettext("Only the Admin Dinas or the Operator Dinas may import data."))
 
 
 def file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
@@ -115,7 +115,8 @@ def restage(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status not in (ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.STAGED, ImportBatch.Status.FAILED):
-            raise ValidationError(f"Impor berstatus {locked.get_status_display()} tidak bisa diulang.")
+            raise ValidationError(gettext("An import that is %(status)s cannot be run again.")
+                                  % {"status": locked.get_status_display()})
         locked.mapping, locked.status, locked.progress, locked.error = mapping, ImportBatch.Status.QUEUED, 0, ""
         locked.save()
         record_event(user, "registry.import_remapped", target=f"importbatch:{batch.pk}",
@@ -269,9 +270,9 @@ def _peserta_values(typed: pl.DataFrame, source: str) -> list[dict]:
 
 def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
     """Commit a staged import: in one transaction, by an Admin Dinas who did not upload it."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui impor.")
+    require(user, "approves", gettext("Only the Admin Dinas may approve an import."))
     if user.pk == batch.uploaded_by_id:
-        raise PermissionDenied("Impor harus disetujui oleh Admin Dinas lain, bukan yang mengunggah.")
+        raise PermissionDenied(gettext("An import must be approved by another Admin Dinas than the one who uploaded it."))
     folder = batch_dir(batch)
     typed = pl.read_parquet(folder / "staged.parquet").filter(pl.col("valid"))
     pairs = staged_pairs(batch)
@@ -279,7 +280,8 @@ def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.STAGED:
-            raise ValidationError(f"Impor ini berstatus {locked.get_status_display()}, tidak bisa disetujui.")
+            raise ValidationError(gettext("This import is %(status)s: it cannot be approved.")
+                                  % {"status": locked.get_status_display()})
         new = [Peserta(**{k: v for k, v in row.items() if k != "existing_id"}) for row in values if row["existing_id"] is None]
         for i in range(0, len(new), batch_size):
             bulk_create_with_history(new[i:i + batch_size], Peserta, batch_size=batch_size, default_user=user,
@@ -331,11 +333,12 @@ def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:
 
 
 def reject(user, batch: ImportBatch, reason: str) -> ImportBatch:
-    require(user, "approves", "Hanya Admin Dinas yang boleh menolak impor.")
+    require(user, "approves", gettext("Only the Admin Dinas may reject an import."))
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.NEEDS_MAPPING):
-            raise ValidationError(f"Impor ini berstatus {locked.get_status_display()}, tidak bisa ditolak.")
+            raise ValidationError(gettext("This import is %(status)s: it cannot be rejected.")
+                                  % {"status": locked.get_status_display()})
         locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.REJECTED, user, timezone.now()
         locked.error = reason[:500]
         locked.save()

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
@@ -15,10 +16,10 @@ FILLED = ["no_kk", "tempat_lahir", "alamat", "telepon", "pekerjaan_1", "pekerjaa
 
 
 def _pending(user, pair_id: int) -> DuplicatePair:
-    require(user, "imports", "Hanya Admin/Operator Dinas yang meninjau duplikat.")
+    require(user, "imports", _("Only the Admin or Operator Dinas reviews duplicates."))
     pair = DuplicatePair.objects.select_for_update().get(pk=pair_id)
     if pair.decision != DuplicatePair.Decision.PENDING:
-        raise ValidationError("Pasangan ini sudah diputuskan.")
+        raise ValidationError(_("This pair is already decided."))
     return pair
 
 
@@ -30,7 +31,7 @@ def confirm_same_person(user, pair_id: int, keep: str) -> Peserta:
     """
     pair = _pending(user, pair_id)
     if keep not in (pair.nik_a, pair.nik_b):
-        raise ValidationError("Pilih NIK yang dipertahankan dari pasangan ini.")
+        raise ValidationError(_("Choose which NIK of this pair is kept."))
     kept, gone = (pair.a, pair.b) if keep == pair.nik_a else (pair.b, pair.a)
     for field in FILLED:
         if not getattr(kept, field) and getattr(gone, field):

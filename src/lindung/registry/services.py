@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import sees_code
 from lindung.audit.services import record_event
@@ -13,7 +14,7 @@ from .models import Peserta
 def _check_may_edit(user, peserta: Peserta) -> None:
     role = getattr(user, "role", None)
     if role is None or not role.edits_registry or not sees_code(user, peserta.desa_id):
-        raise PermissionDenied("Anda tidak berhak mengubah data peserta di wilayah ini.")
+        raise PermissionDenied(_("You may not change members' data in this area."))
 
 
 @transaction.atomic
