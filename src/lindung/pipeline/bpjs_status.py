@@ -18,18 +18,19 @@ import polars as pl
 
 from lindung.pipeline.kpj import nik_results
 from lindung.pipeline.readers import (
+    Check,
     PERSON_SPELLINGS,
-    SHOWN_MAX,
     ReadError,
-    read_bytes,
-    all_tables,
-    field_rows,
+    SHOWN_MAX,
+    as_findings,
     kpj_checks,
     kpj_state,
-    map_fields,
+    read_bytes,
+    read_sheets,
+    row_findings,
     safe_text,
 )
-from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
+from lindung.pipeline.schema import ROW
 from lindung.pipeline.sources import key
 from lindung.rules.contributions import Month
 
@@ -142,26 +143,13 @@ class StatusFile:
 
 def read_status(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> StatusFile:
     """Read and check a status file; raises ReadError when it is unreadable or lacks the columns it needs."""
-    try:
-        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
-    except ReadError as e:
-        if e.code == "pdf":
-            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta daftar status peserta dari BPJS "
-                                   "Ketenagakerjaan dalam berkas .xlsx atau .csv.") from e
-        if e.code == "no_header":
-            raise _no_column() from e
-        raise
-    mapped = [(table, map_fields(table.headers, SPELLINGS)) for table in tables]
-    usable = [(t, cols) for t, cols in mapped if ("kpj" in cols or "nik" in cols) and "last_paid" in cols]
-    if not usable:
-        raise _no_column()
-    frame = pl.concat([field_rows(t, cols, i, list(SPELLINGS)) for i, (t, cols) in enumerate(usable)],
-                      how="vertical").collect()
-    if frame.height == 0:
-        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
-    frame, findings = _check(frame, several=len(usable) > 1)
-    first, cols = usable[0]
-    return StatusFile(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+    sheets = read_sheets(
+        lambda: read_bytes(path, max_bytes), KNOWN, SPELLINGS, fields=list(SPELLINGS),
+        usable=lambda cols: ("kpj" in cols or "nik" in cols) and "last_paid" in cols,
+        missing=lambda mapped: _no_column(), asked_for="daftar status peserta dari BPJS Ketenagakerjaan",
+        max_columns=max_columns)
+    frame, findings = _check(sheets.frame, several=sheets.several)
+    return StatusFile(frame, findings, sheets.headers)
 
 
 def _no_column() -> ReadError:
@@ -218,7 +206,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
     def shown(expr: pl.Expr) -> pl.Expr:
         return safe_text(expr, SHOWN_MAX)
 
-    checks: list[tuple[str, str | pl.Expr, pl.Expr, pl.Expr]] = [  # (code, the header column, when, message)
+    checks: list[Check] = [
         ("no_member_number", pl.coalesce("_h_kpj", "_h_nik"), pl.col("kpj").is_null() & pl.col("nik").is_null(),
          pl.lit("No. KPJ dan NIK sama-sama kosong: isi salah satu agar peserta dapat dikenali.")),
         *[(code, "_h_kpj", when, message) for code, when, message in kpj_checks(kpj, pl.col("_h_kpj"))],
@@ -232,20 +220,8 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
         ("month_invalid", "_h_last_paid", pl.col("_month_error").is_not_null(), pl.col("_month_error")),
         ("since_invalid", "_h_since", pl.col("_day_error").is_not_null(), pl.col("_day_error")),
     ]
-    lazy = d.lazy()
-    nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
-        "_sheet_index", "sheet", ROW, pl.col("_h_nik").alias("column"), "code", pl.lit("error").alias("severity"),
-        "message")
-    parts = [
-        lazy.filter(when.fill_null(False)).select(
-            "_sheet_index", "sheet", ROW, (pl.col(column) if isinstance(column, str) else column).alias("column"),
-            pl.lit(code).alias("code"), pl.lit("error").alias("severity"), message.alias("message"))
-        for code, column, when, message in checks
-    ]
-    found = pl.concat([nik_found, *parts]).collect().sort("_sheet_index", ROW, maintain_order=True)
-    if several:
-        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
-    findings = pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
+    found = row_findings(d.lazy(), nik_errors, checks).collect()
+    findings = as_findings(found, several=several)
     errors = found.select("_sheet_index", ROW).unique().with_columns(pl.lit(False).alias("valid"))
     status = d.join(errors, on=["_sheet_index", ROW], how="left", maintain_order="left").select(
         "sheet", ROW, pl.coalesce("_kpj", "kpj").alias("kpj"), pl.coalesce("_nik", "nik").alias("nik"), "nama",

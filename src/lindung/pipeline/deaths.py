@@ -16,7 +16,7 @@ import polars as pl
 
 from lindung.pipeline.bpjs_status import parse_day
 from lindung.pipeline.kpj import nik_results
-from lindung.pipeline.readers import PERSON_SPELLINGS, ReadError, read_bytes, all_tables, field_rows, map_fields, safe_text
+from lindung.pipeline.readers import PERSON_SPELLINGS, ReadError, read_bytes, read_sheets, safe_text
 from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW
 from lindung.pipeline.sources import key
 
@@ -41,25 +41,12 @@ class DeathList:
 
 def read_deaths(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> DeathList:
     """Read and check a death list; raises ReadError when it is unreadable or lacks the NIK or the date column."""
-    try:
-        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
-    except ReadError as e:
-        if e.code == "pdf":
-            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta daftar kematian dari Dukcapil dalam "
-                                   "berkas .xlsx atau .csv.") from e
-        if e.code == "no_header":
-            raise _no_column() from e
-        raise
-    usable = [(t, cols) for t in tables if "nik" in (cols := map_fields(t.headers, SPELLINGS)) and "died_on" in cols]
-    if not usable:
-        raise _no_column()
-    frame = pl.concat([field_rows(t, cols, i, list(SPELLINGS)) for i, (t, cols) in enumerate(usable)],
-                      how="vertical").collect()
-    if frame.height == 0:
-        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
-    first, cols = usable[0]
-    frame, findings = _check(frame, several=len(usable) > 1)
-    return DeathList(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+    sheets = read_sheets(
+        lambda: read_bytes(path, max_bytes), KNOWN, SPELLINGS, fields=list(SPELLINGS),
+        usable=lambda cols: "nik" in cols and "died_on" in cols, missing=lambda mapped: _no_column(),
+        asked_for="daftar kematian dari Dukcapil", max_columns=max_columns)
+    frame, findings = _check(sheets.frame, several=sheets.several)
+    return DeathList(frame, findings, sheets.headers)
 
 
 def _no_column() -> ReadError:

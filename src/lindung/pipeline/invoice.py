@@ -14,17 +14,16 @@ import polars as pl
 from lindung.pipeline.readers import (
     KPJ_DIGITS,
     PERSON_SPELLINGS,
-    SHOWN_MAX,
     ReadError,
-    all_tables,
+    SHOWN_MAX,
+    as_findings,
     check_bytes,
-    field_rows,
     kpj_checks,
     kpj_state,
-    map_fields,
+    read_sheets,
     safe_text,
 )
-from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
+from lindung.pipeline.schema import ROW
 from lindung.pipeline.sources import key
 from lindung.pipeline.validate import WS, WS_RE, nik_checks, nik_state
 
@@ -80,26 +79,20 @@ class Comparison:
 
 def read_invoice(data: bytes, *, max_bytes: int = 200 * 2**20, max_columns: int = 500) -> Invoice:
     """Read and check an invoice file; raises ReadError when it is unreadable or lacks the columns."""
-    try:
-        tables = all_tables(check_bytes(data, max_bytes), KNOWN, max_columns)
-    except ReadError as e:
-        if e.code == "pdf":
-            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta rincian tagihan atau laporan pembayaran "
-                                   "iuran dari BPJS Ketenagakerjaan dalam berkas .xlsx atau .csv.") from e
-        if e.code == "no_header":
-            raise _missing("no_id_column") from e
-        raise
-    mapped = [(table, map_fields(table.headers, SPELLINGS)) for table in tables]
-    usable = [(t, cols) for t, cols in mapped if _has_id(cols) and _has_amount(cols)]
-    if not usable:
-        with_id = [cols for _, cols in mapped if _has_id(cols)]
-        raise _missing("no_amount_column" if with_id else "no_id_column", with_id[0] if with_id else {})
-    frame = pl.concat([field_rows(t, cols, i, FIELDS) for i, (t, cols) in enumerate(usable)], how="vertical").collect()
-    frame, findings = _check(frame, several=len(usable) > 1)
+    sheets = read_sheets(
+        lambda: check_bytes(data, max_bytes), KNOWN, SPELLINGS, fields=FIELDS,
+        usable=lambda cols: _has_id(cols) and _has_amount(cols), missing=_no_amount_or_id,
+        asked_for="rincian tagihan atau laporan pembayaran iuran dari BPJS Ketenagakerjaan", max_columns=max_columns,
+        rows_required=False)
+    frame, findings = _check(sheets.frame, several=sheets.several)
     if frame.height == 0 and findings.is_empty():
         raise ReadError("no_rows", "Berkas ini tidak ada baris peserta: di bawah baris judul kolom kosong.")
-    first, cols = usable[0]
-    return Invoice(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+    return Invoice(frame, findings, sheets.headers)
+
+
+def _no_amount_or_id(mapped: list[dict[str, int]]) -> ReadError:
+    with_id = [cols for cols in mapped if _has_id(cols)]
+    return _missing("no_amount_column" if with_id else "no_id_column", with_id[0] if with_id else {})
 
 
 def _has_id(cols: dict[str, int]) -> bool:
@@ -168,10 +161,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
             pl.lit("error").alias("severity"),
             pl.format("{} Satu peserta hanya boleh satu baris dalam tagihan: tanyakan ke BPJS Ketenagakerjaan mengapa "
                       "ditagih dua kali.", what).alias("message")))
-    found = pl.concat([found, *[r.drop("_i") for r in repeated]]).sort("_sheet_index", ROW, maintain_order=True)
-    if several:  # the row number alone is ambiguous
-        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
-    findings = pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
+    findings = as_findings(pl.concat([found, *[r.drop("_i") for r in repeated]]), several=several)
     invoice = d.select("sheet", ROW, pl.col("_nik_ok").alias("nik"), pl.col("_kpj_ok").alias("kpj"), "nama", "amount")
     return invoice, findings
 

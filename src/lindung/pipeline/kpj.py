@@ -15,19 +15,20 @@ from pathlib import Path
 import polars as pl
 
 from lindung.pipeline.readers import (
+    Check,
     KPJ_DIGITS,
     PERSON_SPELLINGS,
-    SHOWN_MAX,
     ReadError,
-    read_bytes,
-    all_tables,
-    field_rows,
+    SHOWN_MAX,
+    as_findings,
     kpj_checks,
     kpj_state,
-    map_fields,
+    read_bytes,
+    read_sheets,
+    row_findings,
     safe_text,
 )
-from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW, empty_findings
+from lindung.pipeline.schema import ROW
 from lindung.pipeline.sources import key
 from lindung.rules.nik import parse_nik
 
@@ -54,27 +55,13 @@ class Answer:
 
 def read_answer(path: str | Path, *, max_bytes: int = 50 * 2**20, max_columns: int = 500) -> Answer:
     """Read and check an answer file; raises ReadError when it is unreadable or lacks a NIK or KPJ column."""
-    try:
-        tables = all_tables(read_bytes(path, max_bytes), KNOWN, max_columns)
-    except ReadError as e:
-        if e.code == "pdf":
-            raise ReadError("pdf", "Berkas ini PDF, bukan Excel/CSV. Minta hasil pendaftaran dari BPJS "
-                                   "Ketenagakerjaan dalam berkas .xlsx atau .csv.") from e
-        if e.code == "no_header":
-            raise _no_column("nik") from e
-        raise
-    mapped = [(table, map_fields(table.headers, SPELLINGS)) for table in tables]
-    usable = [(table, cols) for table, cols in mapped if "nik" in cols and "kpj" in cols]
-    if not usable:
-        raise _no_column("kpj" if any("nik" in cols for _, cols in mapped) else "nik")
-
-    frame = pl.concat([field_rows(table, cols, i, list(SPELLINGS)) for i, (table, cols) in enumerate(usable)],
-                      how="vertical").collect()
-    if frame.height == 0:
-        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
-    frame, findings = _check(frame, several=len(usable) > 1)
-    first, cols = usable[0]
-    return Answer(frame, findings, {field: first.headers[i] for field, i in cols.items()})
+    sheets = read_sheets(
+        lambda: read_bytes(path, max_bytes), KNOWN, SPELLINGS, fields=list(SPELLINGS),
+        usable=lambda cols: "nik" in cols and "kpj" in cols,
+        missing=lambda mapped: _no_column("kpj" if any("nik" in cols for cols in mapped) else "nik"),
+        asked_for="hasil pendaftaran dari BPJS Ketenagakerjaan", max_columns=max_columns)
+    frame, findings = _check(sheets.frame, several=sheets.several)
+    return Answer(frame, findings, sheets.headers)
 
 
 def _no_column(field: str) -> ReadError:
@@ -156,7 +143,7 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
 
     state, rejection = pl.col("_kpj_state"), pl.col("_rejection")
     h_kpj, h_reason = pl.col("_h_kpj"), pl.col("_h_reason")
-    checks = [  # (code, the header column, when, message)
+    checks: list[Check] = [
         ("nik_duplicate_in_file", "_h_nik",
          pl.col("_nik").is_not_null() & (pl.col("_i") != pl.col("_nik_first")),
          pl.format("NIK sama dengan {}. Satu orang hanya boleh satu baris: hapus baris ganda ini, atau perbaiki "
@@ -179,23 +166,8 @@ def _check(frame: pl.DataFrame, *, several: bool) -> tuple[pl.DataFrame, pl.Data
          pl.format("Baris ini berisi No. KPJ dan juga alasan penolakan ('{}'). Bila peserta terdaftar, kosongkan "
                    "kolom {}; bila ditolak, hapus No. KPJ.", shown(rejection), h_reason)),
     ]
-    lazy = d.lazy()
-    nik_found = lazy.join(nik_errors.lazy(), on=keys, nulls_equal=True).select(
-        "_sheet_index", "sheet", ROW, pl.col("_h_nik").alias("column"), "code", pl.lit("error").alias("severity"),
-        "message",
-    )
-    parts = [
-        lazy.filter(when.fill_null(False)).select(
-            "_sheet_index", "sheet", ROW, pl.col(column).alias("column"), pl.lit(code).alias("code"),
-            pl.lit("error").alias("severity"), message.alias("message"),
-        )
-        for code, column, when, message in checks
-    ]
-    found = pl.concat([nik_found, *parts]).collect().sort("_sheet_index", ROW, maintain_order=True)
-    if several:  # the row number alone is ambiguous
-        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
-    findings = pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
-
+    found = row_findings(d.lazy(), nik_errors, checks).collect()
+    findings = as_findings(found, several=several)
     errors = found.select("_sheet_index", ROW).unique()
     answer = d.join(errors.with_columns(pl.lit(False).alias("valid")), on=["_sheet_index", ROW], how="left",
                     maintain_order="left").select(

@@ -24,7 +24,7 @@ import fastexcel
 import polars as pl
 
 from lindung.pipeline import sandbox
-from lindung.pipeline.schema import FIELDS, NIK_NUMBER_CELL, ROW, ReadResult
+from lindung.pipeline.schema import FIELDS, FINDINGS_SCHEMA, NIK_NUMBER_CELL, ROW, ReadResult, empty_findings
 from lindung.pipeline.sources import (
     KNOWN_KEYS,
     SECOND_COLUMNS,
@@ -314,6 +314,66 @@ def all_tables(data: bytes, known: frozenset[str], max_columns: int) -> list[_Ta
     if data.startswith(EXCEL_STARTS):
         return [table for _, table in _excel_tables(data, known, max_columns)]
     return [_csv_table(data, known, max_columns)]
+
+
+class Sheets(NamedTuple):
+    """The rows of a file BPJS or Dukcapil sent, from every table that has the columns needed."""
+
+    frame: pl.DataFrame  # field_rows of each usable table, in sheet order
+    several: bool  # more than one table: a row number alone does not say where a row is
+    headers: dict[str, str]  # field -> its header in the first usable table
+
+
+def read_sheets(read: Callable[[], bytes], known: frozenset[str], spellings: dict[str, list[str]], *, fields: list[str],
+                usable: Callable[[dict[str, int]], bool], missing: Callable[[list[dict[str, int]]], ReadError],
+                asked_for: str, max_columns: int, rows_required: bool = True) -> Sheets:
+    """The tables with ``usable`` columns of the file ``read`` gives. A PDF is asked again as xlsx/csv (``asked_for``: what to ask whom
+    for); no usable table raises ``missing`` of the columns each table has; no row raises "no_rows" unless the
+    caller tells an empty file apart itself (``rows_required=False``)."""
+    try:
+        tables = all_tables(read(), known, max_columns)
+    except ReadError as e:
+        if e.code == "pdf":
+            raise ReadError("pdf", f"Berkas ini PDF, bukan Excel/CSV. Minta {asked_for} dalam berkas .xlsx "
+                                   "atau .csv.") from e
+        if e.code == "no_header":
+            raise missing([]) from e
+        raise
+    mapped = [(table, map_fields(table.headers, spellings)) for table in tables]
+    found = [(table, cols) for table, cols in mapped if usable(cols)]
+    if not found:
+        raise missing([cols for _, cols in mapped])
+    frame = pl.concat([field_rows(table, cols, i, fields) for i, (table, cols) in enumerate(found)],
+                      how="vertical").collect()
+    if rows_required and frame.height == 0:
+        raise ReadError("no_rows", "Berkas ini tidak ada baris data: di bawah baris judul kolom kosong.")
+    first, cols = found[0]
+    return Sheets(frame, len(found) > 1, {field: first.headers[i] for field, i in cols.items()})
+
+
+Check = tuple[str, str | pl.Expr, pl.Expr, pl.Expr]  # (code, the header column, when, message)
+
+
+def row_findings(rows: pl.LazyFrame, nik_errors: pl.DataFrame, checks: list[Check]) -> pl.LazyFrame:
+    """One finding per NIK refused (nik_errors, by the NIK's text and cell type) and per check a row fails, with
+    the row's sheet index, sheet, row, column header, code, severity and message."""
+    found_nik = rows.join(nik_errors.lazy(), on=["nik", "_number_cell"], nulls_equal=True).select(
+        "_sheet_index", "sheet", ROW, pl.col("_h_nik").alias("column"), "code", pl.lit("error").alias("severity"),
+        "message")
+    return pl.concat([found_nik, *[
+        rows.filter(when.fill_null(False)).select(
+            "_sheet_index", "sheet", ROW, (pl.col(column) if isinstance(column, str) else column).alias("column"),
+            pl.lit(code).alias("code"), pl.lit("error").alias("severity"), message.alias("message"))
+        for code, column, when, message in checks]])
+
+
+def as_findings(found: pl.DataFrame, *, several: bool) -> pl.DataFrame:
+    """Findings in sheet and row order, in schema.FINDINGS_SCHEMA; with several sheets each message names its
+    sheet (the row number alone is ambiguous)."""
+    found = found.sort("_sheet_index", ROW, maintain_order=True)
+    if several:
+        found = found.with_columns(pl.format("Lembar {}: {}", "sheet", "message").alias("message"))
+    return pl.concat([empty_findings(), found.select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA)])
 
 
 def map_fields(headers: list[str], spellings: dict[str, list[str]]) -> dict[str, int]:
