@@ -127,7 +127,7 @@ def send_queued(user, purpose: str = "", about: str = "", *, area: str = "", ids
     - queued more than LINDUNG_NOTICE_MAX_AGE_DAYS days ago and not reviewed: held for an office user to review;
     - the rest: sent, or failed with the sender's error. A failed message stays failed, so it is never sent twice
       by accident; it is for a person to look at."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengirim pesan.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may send messages."))
     today = today or current_day()
     sender = import_string(settings.LINDUNG_MESSAGE_SENDER)()
     with transaction.atomic():
@@ -228,7 +228,7 @@ REVIEW_SEND, REVIEW_WITHDRAW = "send", "withdraw"
 def review(user, ids, action: str, *, today: date | None = None) -> Sent:
     """An office user reviewed held messages (``ids``, those of them held in his area): sends them anyway — their
     facts are still checked, only their age no longer holds them — or withdraws them."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh meninjau pesan.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may review messages."))
     if action not in (REVIEW_SEND, REVIEW_WITHDRAW):
         raise ValueError(f"Tinjauan tidak dikenal: {action!r} (send atau withdraw).")
     with transaction.atomic():

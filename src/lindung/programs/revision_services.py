@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from lokal import format_rupiah
 from simple_history.utils import bulk_update_with_history
 
@@ -23,8 +25,10 @@ from . import revision_selectors, selectors
 from .models import PlanLine, Programme, Scenario
 
 
-EMPTIED = ("{n} peserta tidak lagi punya satu bulan pun yang didanai: revisi tidak dapat menghapus kepesertaan. "
-           "Mulailah revisi sesudah bulan pertama mereka.")
+EMPTIED = ngettext_lazy("%(n)s member would no longer have a single funded month: a revision cannot delete a "
+                        "membership. Start the revision after their first month.",
+                        "%(n)s members would no longer have a single funded month: a revision cannot delete a "
+                        "membership. Start the revision after their first month.", "n")
 
 
 @transaction.atomic
@@ -32,19 +36,19 @@ def propose_revision(user, programme: Programme, revise_from: Month, budget: int
                      reason: str) -> Scenario:
     """Saves the revision's ``kind`` scenario as the programme's next plan version, a draft until another Admin
     Dinas approves it (``approve_revision``)."""
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh menyusun revisi rencana.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may draw up a plan revision."))
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationError("Tulis alasan revisi, misalnya \"APBD-P 2026\".")
+        raise ValidationError(_('Write the reason for the revision, e.g. "APBD-P 2026".'))
     if kind not in Scenario.Kind.values:
-        raise ValidationError(f"Skenario {kind!r} tidak dikenal.")
+        raise ValidationError(_("Unknown scenario %(kind)s.") % {"kind": repr(kind)})
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     found = revision_selectors.preview(user, programme, revise_from, budget)
     chosen = found.chosen(kind)
     if chosen.people == 0:
-        raise ValidationError("Skenario ini tidak melindungi siapa pun.")
+        raise ValidationError(_("This scenario protects no one."))
     if chosen.emptied_count:
-        raise ValidationError(EMPTIED.format(n=chosen.emptied_count))
+        raise ValidationError(EMPTIED % {"n": chosen.emptied_count})
     taken = programme.scenarios.aggregate(number=Max("number"), version=Max("version"))
     replan = chosen.replan
     scenario = Scenario.objects.create(
@@ -79,27 +83,27 @@ def approve_revision(user, scenario: Scenario) -> Scenario:
     no longer funded then (generating them again adds those now funded); the members losing cover get the
     hand-over notice, queued. Refused when the plan changed since the revision was saved, or a month it revises
     was billed and approved meanwhile."""
-    require(user, "approves", "Hanya Admin Dinas yang boleh menyetujui revisi rencana.")
+    require(user, "approves", _("Only the Admin Dinas may approve a plan revision."))
     programme = Programme.objects.select_for_update().get(pk=scenario.programme_id)
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     require_someone_else(user, scenario.created_by_id,
-                         "Revisi harus disetujui oleh Admin Dinas lain, bukan yang menyimpannya.")
+                         _("A revision must be approved by another Admin Dinas than the one who saved it."))
     if scenario.revises_id is None or scenario.approved_at is not None:
-        raise ValidationError("Hanya revisi yang belum disetujui yang dapat disetujui di sini.")
+        raise ValidationError(_("Only a revision not approved yet can be approved here."))
     revision_selectors.plan_in_force(programme)
     if programme.plan_id != scenario.revises_id:
-        raise ValidationError(f"Rencana program sudah berubah (kini versi {programme.plan.version}) sejak revisi ini "
-                              "disimpan: hitung dan simpan revisinya lagi.")
+        raise ValidationError(_("The programme's plan has changed (now version %(version)s) since this revision was "
+                                "saved: compute and save the revision again.") % {"version": programme.plan.version})
     revise_from = Month.of(scenario.revised_from)
     revision_selectors.check_month(programme, revise_from)
     if scenario.cost > scenario.budget:
-        raise ValidationError("Biaya revisi melebihi pagunya.")
+        raise ValidationError(_("The revision's cost is over its ceiling."))
 
     spans = {pk: (first, last) for pk, first, last in scenario.lines.values_list("peserta_id", "first", "last")}
     memberships = list(programme.memberships.filter(ended_on__isnull=True))
     emptied = [m for m in memberships if spans.get(m.peserta_id, (None,))[0] is None]
     if emptied:
-        raise ValidationError(EMPTIED.format(n=len(emptied)))
+        raise ValidationError(EMPTIED % {"n": len(emptied)})
     changed, losing = [], []
     for m in memberships:
         first, last = spans[m.peserta_id]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindung.accounts.roles import require
@@ -41,7 +42,7 @@ BULAN_PENDEK = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
 
 
 def _may_hand_over(user) -> None:
-    require(user, "plans", "Hanya Admin/Operator Dinas yang boleh mengurus serah terima ke kepesertaan mandiri.")
+    require(user, "plans", _("Only the Admin or Operator Dinas may handle the hand-over to self-paid membership."))
 
 
 @dataclass(frozen=True)
