@@ -13,6 +13,8 @@ from tests.factories import bearer
 
 KINAL = "17.04.01"
 ID_NAMES = {"id", "pk"}
+# Numbers no test database id reaches (PostgreSQL does not restart its sequences between tests).
+IMPORT_NO, PAIR_NO = 900_041, 900_007
 
 
 @pytest.fixture
@@ -24,9 +26,9 @@ def auth(users):
 def numbered(users, three_workers):
     """An import and a pair whose numbers are not their database ids (as after deleted or rolled-back rows)."""
     batch = ImportBatch.objects.create(uploaded_by=users["operator"], filename="p3ke-rahasia.xlsx", sha256="0" * 64,
-                                       status=ImportBatch.Status.STAGED, report={"rows": 2}, number=41)
+                                       status=ImportBatch.Status.STAGED, report={"rows": 2}, number=IMPORT_NO)
     a, b = three_workers["outside"], three_workers["kecamatan"]
-    pair = DuplicatePair.objects.create(a=a, b=b, nik_a=a.nik, nik_b=b.nik, probability=0.95, batch=batch, number=7)
+    pair = DuplicatePair.objects.create(a=a, b=b, nik_a=a.nik, nik_b=b.nik, probability=0.95, batch=batch, number=PAIR_NO)
     assert batch.pk != batch.number and pair.pk != pair.number
     return batch, pair
 
@@ -51,22 +53,22 @@ def test_an_import_and_its_pairs_are_fetched_and_answered_by_their_numbers(users
     batch, pair = numbered
     client = Client()
     found = client.get(f"/api/imports/{batch.number}", **auth["admin"])
-    assert found.status_code == 200 and found.json()["number"] == 41 and found.json()["filename"] == "p3ke-rahasia.xlsx"
+    assert found.status_code == 200 and found.json()["number"] == IMPORT_NO and found.json()["filename"] == "p3ke-rahasia.xlsx"
     assert client.get(f"/api/imports/{batch.pk}", **auth["admin"]).status_code == 404  # the id is no key
-    assert client.get("/api/imports/42", **auth["admin"]).status_code == 404
+    assert client.get(f"/api/imports/{IMPORT_NO + 1}", **auth["admin"]).status_code == 404
     pairs = client.get("/api/duplicates", **auth["operator"]).json()
-    assert pairs == [{"number": 7, "nik_a": pair.nik_a, "nik_b": pair.nik_b, "probability": 0.95, "batch": 41}]
+    assert pairs == [{"number": PAIR_NO, "nik_a": pair.nik_a, "nik_b": pair.nik_b, "probability": 0.95, "batch": IMPORT_NO}]
     # The next ones take the next numbers, whatever their ids.
     after = ImportBatch.objects.create(uploaded_by=users["operator"], filename="b.xlsx", sha256="1" * 64)
-    assert after.number == 42 and str(after) == "Impor #42"
-    assert client.get("/api/imports/42", **auth["auditor"]).json()["filename"] == "b.xlsx"
+    assert after.number == IMPORT_NO + 1 and str(after) == f"Impor #{IMPORT_NO + 1}"
+    assert client.get(f"/api/imports/{IMPORT_NO + 1}", **auth["auditor"]).json()["filename"] == "b.xlsx"
 
 
 @pytest.mark.parametrize("name", ["camat", "desa", "pimpinan", "bpjs"])
 def test_area_roles_get_no_import_or_pair_by_number(auth, numbered, name):
     batch, pair = numbered
     client = Client()
-    for path in [f"/api/imports/{batch.number}", f"/api/imports/{batch.number}/findings", "/api/imports/42",
+    for path in [f"/api/imports/{batch.number}", f"/api/imports/{batch.number}/findings", f"/api/imports/{IMPORT_NO + 1}",
                  "/api/duplicates"]:
         response = client.get(path, **auth[name])
         assert response.status_code == 403, path  # as before the numbers: imports hold every area's people

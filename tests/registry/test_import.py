@@ -1,6 +1,7 @@
 """The registry import end to end on real files: staged, reported, approved by another admin, atomic."""
 
 import json
+import threading
 from datetime import date
 
 import openpyxl
@@ -198,7 +199,7 @@ def test_an_unexpected_failure_marks_the_import_failed_not_running(users, people
     batch = imports.create_batch(users["operator"], imports.file_chunks(path), "p3ke.xlsx", source="template")
     (imports.batch_dir(batch) / "upload").unlink()  # the stored upload vanished: not a reading problem
     batch = imports.stage(batch)
-    assert batch.status == ImportBatch.Status.FAILED and f"#{batch.pk}" in batch.error
+    assert batch.status == ImportBatch.Status.FAILED and f"#{batch.number}" in batch.error
 
 
 def test_ages_are_taken_on_the_start_of_the_programme_the_import_feeds(users, settings):
@@ -217,3 +218,37 @@ def test_ages_are_taken_on_the_start_of_the_programme_the_import_feeds(users, se
     assert imports.programme_start() == date(this_month.year + 1, 3, 1)
     settings.LINDUNG_PROGRAMME_START = "2025-01-01"  # the office's own day wins
     assert imports.programme_start() == date(2025, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_at_once_get_two_numbers(users):
+    """On PostgreSQL two transactions would read the same highest number; next_number locks the table against
+    other writers, so the second waits and takes the next one (SQLite serialises writes by itself)."""
+    from django.db import connection, connections, transaction
+
+    taken, failed = [], []
+    inside = threading.Barrier(2, timeout=10)
+
+    def upload(name):
+        try:
+            with transaction.atomic():
+                inside.wait()  # both transactions are open before either takes a number
+                taken.append(ImportBatch.objects.create(uploaded_by=users["operator"], filename=name,
+                                                        sha256="0" * 64).number)
+        except Exception as e:  # noqa: BLE001 — the test reports whatever went wrong
+            failed.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(f"{i}.xlsx",)) for i in range(2)]
+    if connection.vendor == "sqlite":  # a second writer waits on the database lock and may time out: one at a time
+        inside = threading.Barrier(1)
+        for t in threads:
+            t.start()
+            t.join()
+    else:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not failed and sorted(taken) == [1, 2]

@@ -3,7 +3,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -112,7 +112,11 @@ class Peserta(models.Model):
 
 def next_number(model) -> int:
     """The next of a model's running numbers (1, 2, …), the number users name a row by. Writes are serialised on
-    SQLite (IMMEDIATE transactions); on PostgreSQL the unique constraint refuses a twin from a concurrent write."""
+    SQLite (IMMEDIATE transactions); on PostgreSQL two uploads at once would read the same highest number, so the
+    table is locked against other writers (readers go on) until the transaction that takes the number ends."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f'LOCK TABLE "{model._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
     return (model.objects.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
