@@ -1,9 +1,13 @@
 """An uploaded file on disk for the readers, which take a path."""
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +28,27 @@ def saved_upload(chunks: bytes | Iterable[bytes], prefix: str) -> Iterator[Path]
 
 def max_upload_bytes() -> int:
     return settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024
+
+
+Read = TypeVar("Read")
+
+
+def read_upload(chunks: bytes | Iterable[bytes], prefix: str, reader: Callable[..., Read]) -> Read:
+    """An uploaded file read by one of pipeline's readers (BPJS's answer, its status file, a death list), within
+    the upload size limit; ReadError for a file that cannot be read."""
+    with saved_upload(chunks, prefix=prefix) as path:
+        return reader(path, max_bytes=max_upload_bytes())
+
+
+@dataclass
+class FileOutcome:
+    """What an all-or-nothing import of a file did: with any error among the findings, nothing was changed."""
+
+    findings: pl.DataFrame | None = None  # schema.FINDINGS_SCHEMA: errors and warnings by row and column
+
+    @property
+    def errors(self) -> int:
+        return 0 if self.findings is None else self.findings.filter(pl.col("severity") == "error").height
 
 
 # A photo or a scanned page, told by its first bytes, not by the name or type the browser sends.

@@ -15,7 +15,7 @@ from lindung.accounts.roles import require
 from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
-from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.core.uploads import FileOutcome, read_upload
 from lindung.life.selectors import live_events
 from lindung.payments import protection
 from lindung.pipeline.kpj import read_answer
@@ -95,15 +95,10 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
 
 
 @dataclass
-class AnswerOutcome:
+class AnswerOutcome(FileOutcome):
     registered: int = 0
     rejected: int = 0
     unchanged: int = 0
-    findings: pl.DataFrame | None = None  # errors and warnings; with any error nothing was changed
-
-    @property
-    def errors(self) -> int:
-        return 0 if self.findings is None else self.findings.filter(pl.col("severity") == "error").height
 
 
 def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
@@ -111,8 +106,7 @@ def import_answer(user, programme, chunks: Iterable[bytes]) -> AnswerOutcome:
     registered NIK, a reason for each rejected one. All or nothing: one wrong row and nothing changes, and
     every wrong row is named. Raises ReadError for a file that cannot be read."""
     _may_enrol(user)
-    with saved_upload(chunks, prefix="jawaban-bpjs-") as path:
-        answer = read_answer(path, max_bytes=max_upload_bytes())
+    answer = read_upload(chunks, "jawaban-bpjs-", read_answer)
     with transaction.atomic():
         outcome, changed = _match(user, programme, answer)
         if outcome.errors:

@@ -25,7 +25,7 @@ from django.utils.translation import pgettext_lazy
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS
 from lindung.accounts.scoping import within
 from lindung.audit.services import record_event
-from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.core.uploads import read_upload
 from lindung.enrolment.models import Membership
 from lindung.notify.models import PENDING, Message
 from lindung.payments import protection
@@ -302,8 +302,7 @@ def import_death_list(user, file_name: str, data) -> DeathListOutcome:
     date before the person's birth or one that contradicts a death already recorded) changes nothing and is named
     by row and column. Raises ReadError for a file that cannot be read."""
     _role_in(user, OFFICE, _("Only the Admin or Operator Dinas imports the death list."))
-    with saved_upload(data, prefix="kematian-") as path:
-        deaths = read_deaths(path, max_bytes=max_upload_bytes())
+    deaths = read_upload(data, "kematian-", read_deaths)
     outcome = DeathListOutcome(rows=deaths.frame.height, findings=deaths.findings.select(list(FINDINGS_SCHEMA))
                                .rows(named=True))
     valid = deaths.frame.filter(deaths.frame["valid"])

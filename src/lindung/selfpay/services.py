@@ -16,7 +16,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
-from lindung.core.uploads import max_upload_bytes, saved_upload
+from lindung.core.uploads import FileOutcome, read_upload
 from lindung.enrolment.models import Membership
 from lindung.life import services as life
 from lindung.life.models import LifeEvent
@@ -238,7 +238,7 @@ def _funded_elsewhere(programme, peserta_ids: list[int]) -> dict[int, list[tuple
 
 
 @dataclass
-class StatusOutcome:
+class StatusOutcome(FileOutcome):
     rows: int = 0
     continuing: int = 0  # reported paying beyond the programme's funded months
     stopped: int = 0  # last month paid within the funded months, or none
@@ -246,11 +246,6 @@ class StatusOutcome:
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
     # (peserta id, LifeEvent.Kind, since): died (the day may be missing), a wage-earner member now, another payer
     events: list[tuple[int, str, date | None]] = field(default_factory=list)
-    findings: pl.DataFrame | None = None  # with any error nothing was changed
-
-    @property
-    def errors(self) -> int:
-        return 0 if self.findings is None else self.findings.filter(pl.col("severity") == "error").height
 
 
 def import_status(user, programme, file_name: str, data) -> StatusOutcome:
@@ -260,8 +255,7 @@ def import_status(user, programme, file_name: str, data) -> StatusOutcome:
     changes. A month already recorded is never overwritten, so importing the same file again adds nothing.
     Raises ReadError for a file that cannot be read."""
     _may_hand_over(user)
-    with saved_upload(data, prefix="status-bpjs-") as path:
-        status = read_status(path, max_bytes=max_upload_bytes())
+    status = read_upload(data, "status-bpjs-", read_status)
     with transaction.atomic():
         outcome, rows = _match(user, programme, status)
         if outcome.errors:
