@@ -105,7 +105,7 @@ def test_no_event_carries_a_workers_nik_or_name(client, users):
 
 @pytest.fixture
 def event(db):
-    return record_event(None, "uji.peristiwa", target="peserta:7", summary="Peristiwa asli.")
+    return record_event(None, "accounts.user_updated", target="peserta:7", summary="Peristiwa asli.")
 
 
 def test_an_event_cannot_be_saved_again(event):
@@ -159,7 +159,7 @@ def trail(users, monkeypatch):
     for day, actor, target, summary in plan:
         with monkeypatch.context() as m:
             m.setattr(timezone, "now", lambda day=day: at(day))
-            record_event(actor, "uji.jejak", target=target, summary=summary)
+            record_event(actor, "accounts.user_updated", target=target, summary=summary)
     return {summary for *_, summary in plan}
 
 
@@ -188,7 +188,7 @@ def test_the_date_filter_uses_the_jakarta_day(client, users, monkeypatch):
     # 20:00 UTC on 1 March is already 2 March in Jakarta (UTC+7).
     with monkeypatch.context() as m:
         m.setattr(timezone, "now", lambda: datetime(2025, 3, 1, 20, 0, tzinfo=dt_timezone.utc))
-        record_event(users["admin"], "uji.jejak", target="user:1", summary="Jejak malam.")
+        record_event(users["admin"], "accounts.user_updated", target="user:1", summary="Jejak malam.")
     client.force_login(users["auditor"])
     assert shown(client, date_from="2025-03-02", date_to="2025-03-02") == {"Jejak malam."}
     assert shown(client, date_to="2025-03-01") == set()
@@ -215,3 +215,38 @@ def test_a_malformed_date_does_not_drop_the_other_filters(client, users, trail):
     assert response.status_code == 200
     assert set(re.findall(r"Jejak \w+\.", response.content.decode())) == {"Jejak tiga.", "Jejak empat."}
     assert response.context["form"].errors["date_from"]  # and the auditor is told the date was not understood
+
+
+# --- one list of actions -----------------------------------------------------------------------------
+
+
+def test_an_action_outside_the_list_is_refused(db):
+    with pytest.raises(ValueError, match="audit.labels.ACTIONS"):
+        record_event(None, "uji.tidak_terdaftar", summary="Tidak tercatat.")
+    assert not Event.objects.exists()
+
+
+def test_every_action_the_code_records_has_its_label():
+    """Each action written in a record_event call of src/ (a literal, or either side of a conditional) is in
+    labels.ACTIONS, so none reaches the auditor as a code, and none is refused at run time."""
+    import ast
+    from pathlib import Path
+
+    import lindung
+    from lindung.audit.labels import ACTIONS
+
+    def literals(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+        elif isinstance(node, ast.IfExp):
+            yield from literals(node.body)
+            yield from literals(node.orelse)
+
+    found = {}
+    for path in Path(lindung.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_event":
+                for action in literals(node.args[1]):
+                    found[action] = path.name
+    assert len(found) > 50
+    assert {a: f for a, f in found.items() if a not in ACTIONS} == {}
