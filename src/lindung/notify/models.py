@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.rules import sms
 
+# A message's purpose in the words of the files and the audit trail (Indonesian, like them).
+PURPOSES = {"selfpay": "pemberitahuan iuran mandiri"}
+
 
 class Message(models.Model):
     """A text to a worker (SMS or WhatsApp) in the outbox: queued, then handed to the configured sender.

@@ -21,7 +21,7 @@ from lindung.life.models import LifeEvent
 from lindung.life.selectors import live_events
 from lindung.rules.contributions import tanggal
 
-from .models import PENDING, Message
+from .models import PENDING, PURPOSES, Message
 
 BATCH = 2000
 S = Message.Status
@@ -202,19 +202,18 @@ def _audit(user, purpose: str, about: str, result: Sent, verdicts) -> None:
     """One event for the send, and one each for the withdrawn, rewritten and held messages: counts and reasons,
     no names."""
     target = f"outbox:{purpose}:{about}" if purpose else "outbox:"
-    what = f"Pesan {purpose or 'semua'} {about}".rstrip()
+    what = f"Pesan {PURPOSES.get(purpose, purpose) or 'semua'} {about}".rstrip()
     record_event(user, "notify.sent", target=target,
                  summary=f"{what}: {result.sent} terkirim, {result.failed} gagal, {result.withdrawn} ditarik, "
                          f"{result.rewritten} ditulis ulang, {result.held} ditahan untuk ditinjau "
                          f"(pengirim {settings.LINDUNG_MESSAGE_SENDER.rsplit('.', 1)[-1]}).")
     verdicts = list(verdicts)
-    for action, withdraws, count in (("notify.withdrawn", True, result.withdrawn),
-                                     ("notify.rewritten", False, result.rewritten)):
+    for withdraws, count in ((True, result.withdrawn), (False, result.rewritten)):
         if count:
             why = Counter(v.code for v in verdicts if v.withdraws == withdraws)
             listed = ", ".join(f"{n} {REASON_WORDS.get(code, code)}" for code, n in why.most_common())
             verb = "ditarik" if withdraws else "ditulis ulang dengan data terkini"
-            record_event(user, action, target=target,
+            record_event(user, "notify.withdrawn" if withdraws else "notify.rewritten", target=target,
                          summary=f"{what}: {count} {verb} saat akan dikirim ({listed}).")
     if result.held:
         record_event(user, "notify.held", target=target,

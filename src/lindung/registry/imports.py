@@ -240,13 +240,23 @@ def stage(batch: ImportBatch) -> ImportBatch:
     return _finish(batch, ImportBatch.Status.STAGED, report=result["report"])
 
 
+# How an import's check ended, as the audit trail records it: the action and the summary's first words.
+FINISHED = {
+    ImportBatch.Status.STAGED: ("registry.import_staged", "Impor diperiksa, menunggu persetujuan"),
+    ImportBatch.Status.NEEDS_MAPPING: ("registry.import_needs_mapping", "Kolom impor perlu dipetakan"),
+    ImportBatch.Status.FAILED: ("registry.import_failed", "Impor gagal diperiksa"),
+}
+
+
 def _finish(batch: ImportBatch, status: str, *, error: str = "", report: dict | None = None) -> ImportBatch:
     batch.status, batch.error, batch.progress, batch.stage = status, error, 100, ""
     if report is not None:
         batch.report = report
     batch.save()
-    record_event(batch.uploaded_by, f"registry.import_{status}", target=f"importbatch:{batch.pk}",
-                 summary=f"Impor {status}: " + ", ".join(f"{k} {v}" for k, v in (report or {}).items() if isinstance(v, int)))
+    action, words = FINISHED[status]
+    figures = ", ".join(f"{k} {v}" for k, v in (report or {}).items() if isinstance(v, int))
+    record_event(batch.uploaded_by, action, target=f"importbatch:{batch.pk}",
+                 summary=f"{words}: {figures}." if figures else f"{words}.")
     return batch
 
 
