@@ -7,7 +7,7 @@ from django.test import Client
 
 from lindung.accounts.services import issue_token
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
-from lindung.registry import imports
+from lindung.registry.imports import services as imports
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
 from tests.conftest import BANDAR_BINTUHAN, make_peserta

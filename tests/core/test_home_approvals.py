@@ -10,7 +10,7 @@ from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.programs import services
 from lindung.programs.demo import ensure_demo_programme
 from lindung.programs.selectors import Settings
-from lindung.registry import imports
+from lindung.registry.imports import services as imports
 from lindung.registry.demo import generate_workers, villages_of
 from tests.conftest import KAUR, PASSWORD, six_workers
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from lindung.audit.models import Event
 from lindung.enrolment import selectors, services
 from lindung.enrolment.models import Membership, RegistrationBatch
-from lindung.registry.imports import file_chunks
+from lindung.registry.imports.services import file_chunks
 from tests.conftest import KAUR_SELATAN
 from tests.factories import KPJ, answer_from, submit_all
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from lindung.audit.models import Event
 from lindung.pipeline.samples import p3ke_individu, plant_defects, write_xlsx
 from lindung.programs.models import Programme
-from lindung.registry import imports, review
+from lindung.registry.imports import services as imports
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Peserta
 
@@ -97,7 +97,7 @@ def test_a_mistyped_nik_goes_to_review_and_a_dismissal_is_final(users, people, t
     assert batch.report["probable_duplicates"] == 1
     imports.approve(users["admin"], batch)
     pair = DuplicatePair.objects.get()
-    review.dismiss(users["operator"], pair.pk)
+    imports.dismiss(users["operator"], pair.pk)
     assert DismissedPair.objects.filter(nik_a=pair.nik_a, nik_b=pair.nik_b).exists()
     again = stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "c.xlsx")
     assert again.report["probable_duplicates"] == 0
@@ -108,7 +108,7 @@ def test_confirming_the_same_person_merges_and_keeps_both_in_history(users, peop
     twin = dict(people[0], nik=people[0]["nik"][:12] + "9998", telepon="081299990000")
     imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "b.xlsx"))
     pair = DuplicatePair.objects.get()
-    kept = review.confirm_same_person(users["admin"], pair.pk, keep=people[0]["nik"])
+    kept = imports.confirm_same_person(users["admin"], pair.pk, keep=people[0]["nik"])
     assert list(Peserta.objects.values_list("nik", flat=True)) == [people[0]["nik"]]
     assert Peserta.history.filter(nik=twin["nik"], history_type="-").exists()  # the other record, kept in history
     assert kept.history.count() >= 2

@@ -13,7 +13,7 @@ from lindung.accounts.roles import ADMIN_DINAS
 from lindung.accounts.services import save_user
 from lindung.audit.models import Event
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
-from lindung.registry import imports
+from lindung.registry.imports import services as imports
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping
 from lindung.wilayah.models import Level, Wilayah

@@ -6,7 +6,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from lindung.pipeline.sources import SOURCES
-from lindung.registry import import_selectors, imports
+from lindung.registry.imports import selectors as import_selectors
+from lindung.registry.imports import services as imports
 from lindung.registry import selectors as registry
 from lindung.registry.models import ImportBatch, Peserta
 from lindung.registry.tasks import stage_import

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .imports import stage
+from .imports.services import stage
 from .models import ImportBatch
 
 

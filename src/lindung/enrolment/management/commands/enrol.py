@@ -8,7 +8,7 @@ from lindung.enrolment import services
 from lindung.enrolment.selectors import registration_workbook
 from lindung.pipeline.readers import ReadError
 from lindung.programs.cli import cli_programme
-from lindung.registry.imports import file_chunks
+from lindung.registry.imports.services import file_chunks
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.pipeline.readers import ReadError
-from lindung.registry import imports
+from lindung.registry.imports import services as imports
 from lindung.registry.models import ImportBatch
 
 SOURCES = ["auto", "p3ke", "p3ke_keluarga", "p3ke_individu", "dtsen", "template"]

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from lindung.accounts.roles import require
 
-from .models import DuplicatePair, ImportBatch, SavedMapping, headers_key
+from ..models import DuplicatePair, ImportBatch, SavedMapping, headers_key
 
 
 def check_reads_imports(user) -> None:

@@ -19,9 +19,9 @@ from lindung.core.downloads import attachment
 from lindung.core.forms import UploadField
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
-from . import import_selectors, imports, review
-from .models import DuplicatePair, ImportBatch
-from .tasks import stage_import
+from . import selectors, services
+from ..models import DuplicatePair, ImportBatch
+from ..tasks import stage_import
 from .template_xlsx import build_template
 
 SOURCES = [("auto", gettext_lazy("Detect automatically")), ("p3ke_individu", "P3KE individu"),
@@ -35,22 +35,22 @@ class UploadForm(forms.Form):
 
 def _batch(user, pk) -> ImportBatch:
     try:
-        return import_selectors.imports_for(user).get(pk=pk)
+        return selectors.imports_for(user).get(pk=pk)
     except ImportBatch.DoesNotExist:
         raise Http404
 
 
 @login_required
 def import_list(request):
-    batches = import_selectors.imports_for(request.user)[:30]
+    batches = selectors.imports_for(request.user)[:30]
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = imports.create_batch(request.user, upload.chunks(), upload.name, source=form.cleaned_data["source"])
+        batch = services.create_batch(request.user, upload.chunks(), upload.name, source=form.cleaned_data["source"])
         stage_import.enqueue(batch.pk)
         return redirect("registry:import_detail", pk=batch.pk)
     return render(request, "registry/import_list.html",
-                  {"batches": batches, "form": form, "ages_on": imports.programme_start()})
+                  {"batches": batches, "form": form, "ages_on": services.programme_start()})
 
 
 @login_required
@@ -61,12 +61,12 @@ def import_detail(request, pk: int):
         return HttpResponseClientRefresh()  # the check is done: show the whole report
     context = {"batch": batch, "can_decide": _can_decide(request.user, batch)}
     if batch.status in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
-        found = imports.findings(batch)
+        found = services.findings(batch)
         context["page"] = Paginator(found.rows(named=True), 100).get_page(request.GET.get("page"))
         context["by_code"] = found.group_by("code", "severity").len().sort("len", descending=True).rows()
     if batch.status == ImportBatch.Status.NEEDS_MAPPING:
         context["mapping"] = _mapping_rows(batch)
-        context["saved"] = import_selectors.saved_mappings(request.user, batch)
+        context["saved"] = selectors.saved_mappings(request.user, batch)
     template = "registry/import_detail.html#status" if request.htmx else "registry/import_detail.html"
     return render(request, template, context)
 
@@ -86,11 +86,11 @@ def _mapping_rows(batch):
 def import_map(request, pk: int):
     """The clerk's own column mapping: run the same file again with it (and maybe keep it)."""
     batch = _batch(request.user, pk)
-    imports.check_uploader(request.user)
+    services.check_uploader(request.user)
     saved = request.POST.get("saved", "")
     if saved:
         # Only a mapping made for these headers may be used (another file's is a 404, not a crash).
-        found = import_selectors.saved_mappings(request.user, batch).filter(
+        found = selectors.saved_mappings(request.user, batch).filter(
             pk=int(saved) if saved.isdigit() else None).first()
         if found is None:
             raise Http404
@@ -98,12 +98,12 @@ def import_map(request, pk: int):
     else:
         mapping = {f: request.POST[f] for f in FIELDS if request.POST.get(f) in batch.headers}
     try:
-        batch = imports.restage(request.user, batch, mapping)
+        batch = services.restage(request.user, batch, mapping)
     except ValidationError as exc:  # e.g. already approved: say so instead of failing
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:import_detail", pk=pk)
     if request.POST.get("save_as"):  # kept only once the mapping was accepted
-        imports.save_mapping(request.user, batch, request.POST["save_as"], mapping)
+        services.save_mapping(request.user, batch, request.POST["save_as"], mapping)
     stage_import.enqueue(batch.pk)
     return redirect("registry:import_detail", pk=batch.pk)
 
@@ -114,11 +114,11 @@ def import_decide(request, pk: int):
     batch = _batch(request.user, pk)
     try:
         if request.POST.get("decision") == "approve":
-            batch = imports.approve(request.user, batch)
+            batch = services.approve(request.user, batch)
             messages.success(request, _("Import approved: %(n)s new, %(m)s updated.")
                              % {"n": batch.report["inserted"], "m": batch.report["updated"]})
         else:
-            imports.reject(request.user, batch, request.POST.get("reason", ""))
+            services.reject(request.user, batch, request.POST.get("reason", ""))
             messages.success(request, _("Import rejected."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -130,18 +130,18 @@ def import_findings_xlsx(request, pk: int):
     batch = _batch(request.user, pk)
     if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         raise Http404
-    return attachment(imports.findings_workbook(batch), f"temuan-impor-{batch.number}.xlsx")
+    return attachment(services.findings_workbook(batch), f"temuan-impor-{batch.number}.xlsx")
 
 
 @login_required
 def import_template(request):
-    import_selectors.check_reads_imports(request.user)
+    selectors.check_reads_imports(request.user)
     return attachment(build_template(settings.LINDUNG_REGENCY), "templat-lindung.xlsx")
 
 
 @login_required
 def review_queue(request):
-    pairs = import_selectors.pairs_for(request.user).filter(a__isnull=False, b__isnull=False)
+    pairs = selectors.pairs_for(request.user).filter(a__isnull=False, b__isnull=False)
     page = Paginator(pairs, 20).get_page(request.GET.get("page"))
     rows = [(pair, _side_by_side(pair)) for pair in page]
     return render(request, "registry/review_queue.html", {"page": page, "rows": rows})
@@ -156,13 +156,13 @@ def _side_by_side(pair):
 @login_required
 @require_POST
 def review_decide(request, pk: int):
-    import_selectors.check_reads_imports(request.user)
+    selectors.check_reads_imports(request.user)
     try:
         if request.POST.get("decision") == "same":
-            review.confirm_same_person(request.user, pk, request.POST.get("keep", ""))
+            services.confirm_same_person(request.user, pk, request.POST.get("keep", ""))
             messages.success(request, _("Merged: one record kept, both kept in history."))
         else:
-            review.dismiss(request.user, pk)
+            services.dismiss(request.user, pk)
             messages.success(request, _("Marked as different people; this pair will not be proposed again."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

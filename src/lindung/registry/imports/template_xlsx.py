@@ -7,7 +7,7 @@ import xlsxwriter
 from lindung.pipeline.sources import TEMPLATE_HEADERS
 from lindung.wilayah.models import Level, Wilayah
 
-from .models import Pekerjaan
+from ..models import Pekerjaan
 
 TEXT_COLUMNS = {"NIK", "No. KK", "No. HP", "Kode Desa"}
 INSTRUCTIONS = [
