@@ -12,6 +12,8 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, LPad
 from django.urls import reverse
 
+from lindung.accounts.roles import ADMIN_DINAS
+from lindung.accounts.services import save_user
 from lindung.claims import services as claims
 from lindung.enrolment import selectors as enrolment_selectors
 from lindung.enrolment import services as enrolment
@@ -25,6 +27,11 @@ from lindung.programs.selectors import Settings
 from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, month_range
 from tests.conftest import KAUR, six_workers
+
+
+def another_admin():
+    """A second Admin Dinas of Kaur, for the four-eyes steps."""
+    return save_user("admin2", role=ADMIN_DINAS.name, area_code=KAUR, password="uji-lindung-2024")
 
 
 def bearer(token: str) -> dict:

@@ -4,11 +4,9 @@ Dinas approves it, and every version stays listed."""
 import pytest
 from django.test import Client
 
-from lindung.accounts.roles import ADMIN_DINAS
-from lindung.accounts.services import issue_token, save_user
+from lindung.accounts.services import issue_token
 from lindung.payments import services as payments
-from tests.conftest import KAUR
-from tests.factories import JAN, JUL, JUN, RATE, bearer, pay_months, programme_2026
+from tests.factories import JAN, JUL, JUN, RATE, another_admin, bearer, pay_months, programme_2026
 
 URL = "/api/programmes/kaur-2026"
 
@@ -18,7 +16,7 @@ def api(users):
     """Kaur 2026 funded January-June for its six members, the six months paid; tokens for every role."""
     programme = programme_2026(users, 6 * 6 * RATE)
     pay_months(users, programme, JAN, JUN)
-    users["admin2"] = save_user("admin2", role=ADMIN_DINAS.name, area_code=KAUR, password="uji-lindung-2024")
+    users["admin2"] = another_admin()
     return programme, Client(), {name: bearer(issue_token(user)) for name, user in users.items()}
 
 

@@ -134,6 +134,15 @@ def test_an_injury_report_gets_the_stage_one_deadline_and_no_heirs(users, runnin
     assert set(claim.benefit["rights"].values()) == {"tidak"} and claim.stage_one_due == claim.event_date + timedelta(days=2)
 
 
+def test_a_second_report_of_the_same_accident_is_refused_and_another_day_is_not(users, running, ahmad):
+    day = timezone.localdate() - timedelta(days=1)
+    first = report(users["desa"], ahmad, kind="jkk_injury", event_date=day)
+    with pytest.raises(ValidationError, match=f"Klaim {first.number} sudah melaporkan JKK kecelakaan kerja"):
+        report(users["operator"], ahmad, kind="jkk_injury", event_date=day)
+    assert Claim.objects.count() == 1
+    assert report(users["desa"], ahmad, kind="jkk_injury", event_date=day - timedelta(days=1)).number != first.number
+
+
 def test_village_reports_alert_the_office_until_seen(users, running, ahmad):
     claim = report(users["desa"], ahmad)
     own = report(users["operator"], running.memberships.get(peserta__nama="Budi Petani"))

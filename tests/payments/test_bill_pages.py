@@ -14,7 +14,7 @@ from django.urls import reverse
 from lindung.enrolment.models import Membership
 from lindung.payments import selectors, services
 from lindung.payments.models import Bill, PaidMonth, Payment
-from tests.factories import approved_bill, bill_url, messages_of, page_text, run
+from tests.factories import another_admin, approved_bill, bill_url, messages_of, page_text, run
 
 KAUR_SELATAN = {"Ahmad Nelayan", "Budi Petani", "Rudi Buruh"}  # the camat's members on the bill
 PKS = "PKS/560/DISNAKER-KAUR/2024"
@@ -109,6 +109,20 @@ def test_the_maker_of_a_bill_does_not_approve_it(client, users, running):
     refused = client.post(bill_url("approve", running, "2025-02"), follow=True)
     assert any("pengguna lain" in m for m in messages_of(refused))
     assert Bill.objects.get().status == Bill.Status.DRAFT
+
+
+def test_an_admin_who_added_to_a_draft_does_not_approve_it(client, users, running):
+    """The operator made the draft, a second admin generated the month again (a top-up): neither approves it."""
+    draft = services.generate_bill(users["operator"], running, "2025-02").bill
+    draft.lines.first().delete()  # a member missing from the draft, whom the top-up adds
+    second = another_admin()
+    assert services.generate_bill(second, running, "2025-02").added == 1
+    client.force_login(second)
+    assert 'data-testid="approve-form"' not in page_text(client.get(bill_url("bill", running, "2025-02")))
+    refused = client.post(bill_url("approve", running, "2025-02"), follow=True)
+    assert any("menambah/mengurangi" in m for m in messages_of(refused))
+    assert Bill.objects.get().status == Bill.Status.DRAFT
+    assert services.approve_bill(users["admin"], Bill.objects.get()).status == Bill.Status.APPROVED
 
 
 @pytest.mark.parametrize("username", ["camat", "desa", "bpjs", "pimpinan"])

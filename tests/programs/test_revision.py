@@ -9,16 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
-from lindung.accounts.roles import ADMIN_DINAS
-from lindung.accounts.services import save_user
 from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments import services as payments
 from lindung.programs import revision_selectors, revision_services
 from lindung.programs.models import Scenario
-from tests.conftest import KAUR
-from tests.factories import JAN, JUL, JUN, RATE, pay_months, programme_2026
+from tests.factories import JAN, JUL, JUN, RATE, another_admin, pay_months, programme_2026
 
 def lasts(programme) -> dict[str, date]:
     return dict(programme.memberships.values_list("peserta__nama", "last"))
@@ -118,11 +115,7 @@ def test_four_eyes_a_reason_and_committed_months(users, half_year):
         revision_services.approve_revision(users["operator"], other)
     revision_services.approve_revision(users["admin"], other)
     with pytest.raises(ValidationError, match="sudah berubah"):  # it revised version 1, now replaced
-        revision_services.approve_revision(_another_admin(), mine)
-
-
-def _another_admin():
-    return save_user("admin2", role=ADMIN_DINAS.name, area_code=KAUR, password="uji-lindung-2024")
+        revision_services.approve_revision(another_admin(), mine)
 
 
 def test_a_revision_approved_after_its_month_was_billed_is_refused(users):

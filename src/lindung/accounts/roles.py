@@ -1,5 +1,6 @@
 """Roles are Django Groups; each says which level of area its users hold and what they may do."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -45,7 +46,7 @@ def require(user, capability: str, message: str = "") -> None:
         raise PermissionDenied(message)
 
 
-def require_someone_else(user, author_id: int, message: str) -> None:
-    """The four-eyes rule: whoever made a plan or a bill may not approve it himself."""
-    if author_id == user.pk:
+def require_someone_else(user, authors: int | Iterable[int | None], message: str) -> None:
+    """The four-eyes rule: whoever made a plan or a bill, or added to it, may not approve it himself."""
+    if user.pk in ({authors} if isinstance(authors, int) else set(authors)):
         raise PermissionDenied(message)

@@ -24,3 +24,10 @@ def events_for(user, *, actor: str = "", target_type: str = "", target_id: str =
 
 def target_types() -> list[str]:
     return list(Event.objects.order_by().values_list("target_type", flat=True).distinct())
+
+
+def actors_on(target: str, actions: list[str]) -> set[int | None]:
+    """Who did these actions on ``target`` ("type:key"): everyone who added to a bill, for the four-eyes rule."""
+    target_type, _, target_id = target.partition(":")
+    return set(Event.objects.filter(target_type=target_type, target_id=target_id, action__in=actions)
+               .values_list("actor_id", flat=True))

@@ -88,11 +88,17 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
     except ValueError as refusal:
         raise _refused(refusal)
     membership = _membership(peserta, event_date)
+    Peserta.objects.select_for_update().filter(pk=peserta.pk).exists()  # two reports of one person wait in turn
+    claims = Claim.objects.filter(membership__peserta=peserta).exclude(status=S.REJECTED)
     if kind.death:
-        earlier = (Claim.objects.filter(membership__peserta=peserta, kind__in=[rules.Kind.JKM, rules.Kind.JKK_DEATH])
-                   .exclude(status=S.REJECTED).first())
+        earlier = claims.filter(kind__in=[rules.Kind.JKM, rules.Kind.JKK_DEATH]).first()
         if earlier is not None:
             raise ValidationError(_("There is already a death claim %(number)s for this member.") % {"number": earlier.number})
+    earlier = claims.filter(kind=kind, event_date=event_date).first()
+    if earlier is not None:
+        raise ValidationError(_("Claim %(number)s already reports this %(kind)s of the member on %(day)s.")
+                              % {"number": earlier.number, "kind": rules.KIND_LABELS[kind],
+                                 "day": date_format(event_date, "j F Y")})
     due = rules.deadlines(kind, event_date)
     claim = Claim(membership=membership, kind=kind, event_date=event_date, traffic_accident=traffic_accident,
                   reporter_phone=(reporter_phone or "").strip(), reported_by=user, reported_on=today,

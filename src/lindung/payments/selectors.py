@@ -7,6 +7,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
 
 from lindung.accounts.scoping import area_code, within
+from lindung.audit.selectors import actors_on
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.programs.models import PlanLine
@@ -230,3 +231,9 @@ def differences(user, reconciliation: Reconciliation, kind: str | None = None,
     if open_only:
         found = found.filter(resolved_at__isnull=True)
     return found.select_related("resolved_by").order_by("kind", "nik", "kpj", "pk")
+
+
+def makers(bill: Bill) -> set[int | None]:
+    """Who made the bill, added members to its draft or took them off it: none of them may approve it."""
+    return {bill.created_by_id} | actors_on(f"bill:{bill.pk}", ["payments.bill_generated",
+                                                               "payments.bill_members_excluded"])

@@ -35,7 +35,7 @@ from lindung.rules.contributions import Month, UnknownTier, contribution, due_da
 
 from . import bill_check, protection
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
-from .selectors import BILLED
+from .selectors import BILLED, makers
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def approve_bill(user, bill: Bill, note: str = "") -> Bill:
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
         raise ValidationError(_("Only a bill still in draft can be approved."))
-    require_someone_else(user, bill.created_by_id, _("A bill must be approved by another user than the one who made it."))
+    require_someone_else(user, makers(bill), _("A bill must be approved by someone who neither made it nor added to it."))
     note = note.strip()
     _check(user, bill)
     kept = list(bill.findings.filter(outcome=BillFinding.Outcome.OPEN))

@@ -102,7 +102,7 @@ def _detail(request, programme: Programme, bill: Bill, pay_form=None, status=200
         "can_check": can(user, "plans") and draft,
         "exclude_form": exclude_form or ExcludeForm(),
         "approve_form": ApproveForm(),
-        "can_approve": can(user, "approves") and draft and bill.created_by_id != user.pk,
+        "can_approve": can(user, "approves") and draft and user.pk not in selectors.makers(bill),
         "can_pay": can(user, "approves") and bill.status in PAYABLE,
         "can_letter": can(user, "plans") and bill.status != Bill.Status.DRAFT,
         "pay_form": pay_form or PaymentForm(initial={"amount": bill.total - paid}),
