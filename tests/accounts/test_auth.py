@@ -1,6 +1,7 @@
 """Logging in and out through the real views: throttling, CSRF, password hashing, session cookie."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -11,8 +12,8 @@ from tests.conftest import PASSWORD
 LOGIN = reverse("accounts:login")
 
 
-def log_in(client, username, password=PASSWORD):
-    return client.post(LOGIN, {"username": username, "password": password})
+def log_in(client, username, password=PASSWORD, **headers):
+    return client.post(LOGIN, {"username": username, "password": password}, **headers)
 
 
 def logged_in_as(client) -> str | None:
@@ -55,11 +56,20 @@ def test_repeated_failures_lock_that_username_but_not_others(client, users):
     assert "Terlalu banyak percobaan masuk yang gagal" in response.content.decode()
     assert logged_in_as(client) is None
 
+    # Nor from another address: an attacker changing addresses gets five tries in all.
+    assert log_in(Client(REMOTE_ADDR="10.9.9.9"), "camat").status_code == 429
+
     # Another username from the same address is not locked.
     other = Client()
     response = log_in(other, "desa")
     assert response.status_code == 302
     assert logged_in_as(other) == str(users["desa"].pk)
+
+
+def test_behind_the_proxy_the_failure_is_recorded_with_the_address_the_proxy_saw(client, users, settings):
+    settings.LINDUNG_BEHIND_PROXY = True
+    log_in(client, "camat", "salah-sandi", HTTP_X_FORWARDED_FOR="1.2.3.4, 36.70.1.2")  # the first entry is made up
+    assert list(AccessAttempt.objects.values_list("username", "ip_address")) == [("camat", "36.70.1.2")]
 
 
 def test_fewer_failures_than_the_limit_do_not_lock(client, users):

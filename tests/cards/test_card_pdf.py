@@ -3,6 +3,7 @@ codes that decode to the cards' verification links, and those links open the pub
 tampered link is refused, the page is rate limited, a voided card or a lapsed member is not valid."""
 
 import subprocess
+import time
 from datetime import date
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -151,6 +152,18 @@ def test_lookups_are_limited_per_address(client, printed, today):
     with connection.cursor() as cursor:  # counted in the database, the same for every worker process
         cursor.execute("SELECT COUNT(*) FROM lindung_cache WHERE cache_key LIKE %s", ["%lindung.cards.verify%"])
         assert cursor.fetchone()[0] == 2
+
+
+def test_the_window_is_fixed_not_sliding(client, printed, monkeypatch):
+    """Hits late in one window do not stretch it: the next window starts at its own time with a new count."""
+    path = f"/v/{token_for(printed[0].number)}/"
+    start = (int(time.time()) // public_views.WINDOW + 1) * public_views.WINDOW  # a window ahead (the cache's clock)
+    for i in range(public_views.LIMIT):  # spread over the window, the last one a second before it ends
+        monkeypatch.setattr(public_views.time, "time", lambda i=i: start + i * (public_views.WINDOW - 1) / (public_views.LIMIT - 1))
+        assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 429
+    monkeypatch.setattr(public_views.time, "time", lambda: start + public_views.WINDOW)
+    assert client.get(path).status_code == 200
 
 
 def test_behind_the_proxy_the_address_it_adds_is_counted_not_what_the_client_claims(client, printed, today, settings):

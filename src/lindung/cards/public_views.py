@@ -6,10 +6,10 @@ client's limit, so the page cannot be used to find out who is a member. The page
 by Lindung's users: its text is Indonesian, like the card it belongs to.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import render
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lindung.core.network import client_address
 from lindung.payments.models import PaidMonth
 from lindung.payments.protection import current_membership
 from lindung.payments.selectors import membership_coverage
@@ -74,25 +75,13 @@ def masked_name(name: str) -> str:
     return " ".join(w[:2] + "*" * (len(w) - 2) if len(w) > 2 else w[:1] + "*" * (len(w) - 1) for w in name.split())
 
 
-def client_address(request) -> str:
-    """Who is asking: the connecting address, or behind our proxy the last X-Forwarded-For entry — the one the
-    proxy added; earlier entries come from the client and could be made up."""
-    if settings.LINDUNG_BEHIND_PROXY:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_limit(request) -> bool:
-    # A fixed window per address in the shared cache (the database: every worker counts the same).
-    key = f"lindung.cards.verify:{client_address(request)}"
-    cache.add(key, 0, WINDOW)
-    try:
-        return cache.incr(key) > LIMIT
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, WINDOW)
-        return False
+    # A fixed window per address in the shared cache (the database: every worker counts the same). The window is
+    # in the key, so writing the count again (with a new expiry) never stretches it.
+    key = f"lindung.cards.verify:{client_address(request)}:{int(time.time()) // WINDOW}"
+    count = cache.get(key, 0) + 1
+    cache.set(key, count, WINDOW)
+    return count > LIMIT
 
 
 @require_GET
