@@ -2,11 +2,14 @@
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lindung.accounts import roles
 from lindung.accounts.models import ApiToken, User
@@ -156,3 +159,52 @@ def test_creating_a_token_needs_post(client, users):
     client.force_login(users["desa"])
     assert client.get(reverse("accounts:token_create")).status_code == 405
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_expires_after_the_days_chosen_and_its_use_is_noted(client, users):
+    client.force_login(users["desa"])
+    body = client.post(reverse("accounts:token_create"), {"name": "Aplikasi desa", "days": "30"}).content.decode()
+    token = re.search(r'data-testid="new-token">([^<]+)<', body).group(1)
+    row = ApiToken.objects.get(user=users["desa"])
+    assert round((row.expires - row.created).total_seconds() / 86400) == 30 and "30 hari" in body
+    assert user_for_token(token) == users["desa"]
+    first_use = ApiToken.objects.get(pk=row.pk).last_used
+    assert first_use is not None
+    user_for_token(token)  # within the minute: the use is not written again
+    assert ApiToken.objects.get(pk=row.pk).last_used == first_use
+    ApiToken.objects.filter(pk=row.pk).update(expires=timezone.now() - timedelta(seconds=1))
+    assert user_for_token(token) is None
+    assert "kedaluwarsa" in client.get(reverse("accounts:profile")).content.decode()
+
+
+@pytest.mark.parametrize("days", ["0", "367", "satu"])
+def test_a_token_for_no_days_or_more_than_a_year_is_refused(client, users, days):
+    client.force_login(users["desa"])
+    refused = client.post(reverse("accounts:token_create"), {"days": days}, follow=True)
+    assert "Token berlaku" in refused.content.decode() and not ApiToken.objects.exists()
+
+
+def test_every_user_changes_his_own_password(client, users):
+    client.force_login(users["camat"])
+    assert 'data-testid="password-change"' in client.get(reverse("accounts:profile")).content.decode()
+    changed = client.post(reverse("accounts:password_change"), {
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True)
+    assert "Kata sandi Anda sudah diganti" in changed.content.decode()
+    assert User.objects.get(pk=users["camat"].pk).check_password(NEW_PASSWORD)
+    assert Event.objects.filter(action="accounts.password_changed", actor=users["camat"]).count() == 1
+
+
+def test_in_production_a_demo_password_must_be_changed_before_anything_else(client, users, settings):
+    settings.PRODUCTION, settings.LINDUNG_DEMO_PASSWORD = True, PASSWORD
+    client.post(reverse("accounts:login"), {"username": "camat", "password": PASSWORD})
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and home["Location"] == reverse("accounts:password_change")
+    page = client.get(reverse("accounts:password_change")).content.decode()
+    assert 'data-testid="must-change"' in page
+    client.post(reverse("accounts:password_change"), {
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert client.get(reverse("home")).status_code == 200
+    settings.PRODUCTION = False  # outside production the demo password is the demo's
+    other = Client()
+    other.post(reverse("accounts:login"), {"username": "desa", "password": PASSWORD})
+    assert other.get(reverse("home")).status_code == 200

@@ -38,6 +38,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
     last_used = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["digest", "last_used"])
 

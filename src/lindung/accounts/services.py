@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,11 +50,20 @@ def save_user(username: str, *, role: str, area_code: str, password: str | None 
     return user
 
 
+MAX_TOKEN_DAYS = 366
+
+
 @transaction.atomic
-def issue_token(user: User, name: str = "API") -> str:
+def issue_token(user: User, name: str = "API", days: int | None = None) -> str:
+    """A new token, working for ``days`` (the setting LINDUNG_TOKEN_DAYS unless fewer are asked, at most a year)."""
+    days = settings.LINDUNG_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(_("A token works from 1 to %(max)s days.") % {"max": MAX_TOKEN_DAYS})
     token = ApiToken.new_token()
-    row = ApiToken.objects.create(user=user, name=name[:60], digest=ApiToken.digest_of(token), prefix=token[4:10])
-    record_event(user, "accounts.token_issued", target=f"apitoken:{row.pk}", summary=f"Token API {row.prefix}… dibuat.")
+    row = ApiToken.objects.create(user=user, name=name[:60], digest=ApiToken.digest_of(token), prefix=token[4:10],
+                                  expires=timezone.now() + timedelta(days=days))
+    record_event(user, "accounts.token_issued", target=f"apitoken:{row.pk}",
+                 summary=f"Token API {row.prefix}… dibuat, berlaku {days} hari.")
     return token
 
 
@@ -64,8 +76,28 @@ def revoke_token(user: User, prefix: str) -> int:
 
 
 def user_for_token(token: str) -> User | None:
-    row = ApiToken.objects.select_related("user", "user__area").filter(digest=ApiToken.digest_of(token)).first()
+    now = timezone.now()
+    row = (ApiToken.objects.select_related("user", "user__area")
+           .filter(digest=ApiToken.digest_of(token), expires__gt=now).first())
     if row is None or not row.user.is_active:
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used=timezone.now())
+    # Written at most once a minute: a program calling every second must not take the write lock each time.
+    if row.last_used is None or row.last_used < now - timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used=now)
     return row.user
+
+
+# The session says the user still holds the demo password, so in production every page sends him to change it.
+MUST_CHANGE = "lindung.must_change_password"
+
+
+def check_demo_password(request, user: User) -> None:
+    """At login: in production a user whose password is still the demo's must change it first."""
+    if settings.PRODUCTION and user.check_password(settings.LINDUNG_DEMO_PASSWORD):
+        request.session[MUST_CHANGE] = True
+
+
+def password_changed(request) -> None:
+    request.session.pop(MUST_CHANGE, None)
+    record_event(request.user, "accounts.password_changed", target=f"user:{request.user.pk}",
+                 summary="Kata sandi diganti oleh penggunanya sendiri.")

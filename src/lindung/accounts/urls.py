@@ -8,6 +8,7 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("profil/", views.profile, name="profile"),
+    path("sandi/", views.PasswordChangeView.as_view(), name="password_change"),
     path("token/", views.token_create, name="token_create"),
     path("token/<str:prefix>/cabut/", views.token_revoke, name="token_revoke"),
 ]

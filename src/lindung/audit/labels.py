@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.core.templatetags.lindung import iso_in_words
 
 ACTIONS = {
+    "accounts.password_changed": _("Password changed"),
     "accounts.token_issued": _("API token issued"),
     "accounts.token_revoked": _("API token revoked"),
     "accounts.user_created": _("User created"),

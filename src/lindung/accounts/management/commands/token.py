@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.models import User
@@ -10,9 +11,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="CLI")
+        parser.add_argument("--days", type=int, help="how many days it works (default LINDUNG_TOKEN_DAYS, at most 366)")
 
-    def handle(self, username, name, **options):
+    def handle(self, username, name, days, **options):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Pengguna {username!r} tidak ada.")
-        self.stdout.write(issue_token(user, name))
+        try:
+            self.stdout.write(issue_token(user, name, days))
+        except ValidationError as refusal:
+            raise CommandError(" ".join(refusal.messages)) from None
