@@ -1,0 +1,17 @@
+// The village list of cards on a phone: "select all", the count of cards chosen, and no Continue with none chosen.
+(function () {
+  var form = document.getElementById("pick"), all = document.getElementById("pick-all"), out = document.getElementById("pick-count");
+  if (!all) return;
+  var boxes = form.querySelectorAll("input[name=card]"), next = form.querySelector("button[type=submit]");
+  function count() {
+    var n = 0;
+    boxes.forEach(function (b) { if (b.checked) n++; });
+    out.textContent = n;
+    all.checked = n === boxes.length;
+    all.indeterminate = n > 0 && n < boxes.length;
+    next.disabled = n === 0;
+  }
+  all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); count(); });
+  form.addEventListener("change", function (e) { if (e.target.name === "card") count(); });
+  count();
+})();
