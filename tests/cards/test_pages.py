@@ -14,6 +14,8 @@ from django.utils import timezone
 from lindung.cards import selectors, services
 from lindung.cards.minutes import minutes_html, minutes_pdf
 from lindung.cards.models import Card, Handover
+from lindung.enrolment.models import Membership
+from lindung.registry.models import Peserta
 from lindung.rules import cards as rules
 from tests.cards.conftest import PARTIES, move, to_camat
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
@@ -97,6 +99,13 @@ def test_the_minutes_list_exactly_the_cards_of_the_hand_over_and_render_the_same
     settings.LANGUAGE_CODE = "en"  # Indonesian whatever the UI language, and the same text at any time
     assert minutes_html(handover) == minutes_html(Handover.objects.get(pk=handover.pk))
     assert pdf_text(tmp_path, minutes_pdf(handover)) == text
+    # A name corrected, a KPJ re-issued and the office renamed afterwards: the signed record stays as it was.
+    before = minutes_html(handover)
+    card = chain["village"][0]
+    Peserta.objects.filter(pk=card.membership.peserta_id).update(nama="Nama Sesudah Diperbaiki")
+    Membership.objects.filter(pk=card.membership_id).update(kpj="99999999999")
+    settings.LINDUNG_OFFICE_NAME = "Dinas Baru"
+    assert minutes_html(Handover.objects.get(pk=handover.pk)) == before
 
 
 def test_the_camat_hands_cards_over_on_the_page_and_downloads_the_minutes(client, users, chain, tmp_path):

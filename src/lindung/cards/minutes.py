@@ -3,7 +3,6 @@ place, the list of cards and signature blocks. An official Indonesian document w
 Deterministic: everything in it comes from the Handover and its moves, so downloading it again at any time
 gives the same text."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from lokal import terbilang
@@ -30,7 +29,7 @@ def minutes_html(handover: Handover) -> str:
     area = handover.desa or handover.kecamatan
     context = {
         "handover": handover, "rows": rows, "count": len(rows), "count_words": terbilang(len(rows)),
-        "regency": regency, "office": settings.LINDUNG_OFFICE_NAME,
+        "regency": regency, "office": handover.office,
         "day": HARI[handover.happened_on.weekday()], "date": tanggal(handover.happened_on),
         "from_label": rules.LABELS[rules.Status(handover.from_status)],
         "to_label": rules.LABELS[rules.Status(handover.to_status)],

@@ -108,6 +108,8 @@ class Handover(models.Model):
     cards = models.ManyToManyField(Card, through="CardMove", related_name="handovers")
     created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # As on the day, for the minutes: the office's name may change over the years, the signed paper does not.
+    office = models.CharField(_("office"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-happened_on", "-number"]
@@ -124,6 +126,10 @@ class CardMove(models.Model):
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
     reason = models.CharField(max_length=10, blank=True)
+    # The card's holder as on the day, for the minutes: a name corrected later does not change a signed record.
+    name = models.CharField(max_length=200, blank=True)
+    kpj = models.CharField(max_length=20, blank=True)
+    village = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["handover", "pk"]

@@ -226,7 +226,6 @@ def handover(user, number: str) -> Handover:
 
 
 def minutes_rows(handover: Handover) -> list[dict]:
-    """The cards of a hand-over for its minutes, in a fixed order: village, name, card number."""
-    return list(handover.moves.order_by("card__membership__peserta__desa_id", "card__membership__peserta__nama", "card__number")
-                .values("reason", name=F("card__membership__peserta__nama"), kpj=F("card__membership__kpj"),
-                        number=F("card__number"), village=F("card__membership__peserta__desa__name")))
+    """The cards of a hand-over for its minutes as they were on the day, in a fixed order: village, name, card."""
+    return list(handover.moves.order_by("village", "name", "card__number")
+                .values("reason", "name", "kpj", "village", number=F("card__number")))

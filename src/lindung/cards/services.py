@@ -11,6 +11,7 @@ many villages have no operator of their own. Printing and replacing cards is the
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -97,7 +98,7 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     if not ids:
         raise ValidationError(_("Choose at least one card to hand over."))
     found = list(Card.objects.select_for_update(of=("self",)).filter(within(user, "membership__peserta__desa__code"), pk__in=ids)
-                 .select_related("membership__peserta"))
+                 .select_related("membership__peserta__desa"))
     if len(found) != len(ids):
         raise ValidationError(ngettext("%(missing)s of %(count)s card is not in your area.",
                                        "%(missing)s of %(count)s cards are not in your area.", len(ids))
@@ -144,7 +145,8 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
         from_status=current, to_status=to_status, giver=user, place=fields["place"],
         giver_name=fields["giver_name"], giver_role=fields["giver_role"], receiver_name=fields["receiver_name"],
         receiver_role=fields["receiver_role"], happened_on=happened_on, id_checked=id_checked, created_by=user,
-        kecamatan_id=kecamatans.pop() if len(kecamatans) == 1 else None, desa_id=desas.pop() if len(desas) == 1 else None)
+        kecamatan_id=kecamatans.pop() if len(kecamatans) == 1 else None, desa_id=desas.pop() if len(desas) == 1 else None,
+        office=settings.LINDUNG_OFFICE_NAME)
     if evidence:
         handover.evidence = evidence
     save_numbered(handover, f"BA-{happened_on.year}-")
@@ -157,7 +159,8 @@ def hand_over(user, cards, to_status: str, *, giver_name: str, giver_role: str, 
     Card.objects.filter(pk__in=ids).update(status=to_status, since=since, return_reason=found[0].return_reason)
     Card.history.bulk_history_create(found, batch_size=500, update=True, default_user=user)
     CardMove.objects.bulk_create([CardMove(card=c, handover=handover, from_status=current, to_status=to_status,
-                                           reason=reason) for c in found], batch_size=500)
+                                           reason=reason, name=c.membership.peserta.nama, kpj=c.membership.kpj or "",
+                                           village=c.membership.peserta.desa.name) for c in found], batch_size=500)
     refresh_statistics(len(found), Card, CardMove)
     record_event(user, "cards.handed_over", target=f"handover:{handover.pk}",
                  summary=f"Berita acara {handover.number}: {len(found)} kartu {rules.LABELS[rules.Status(current)]} "
