@@ -9,6 +9,7 @@ from lindung.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("tugas/", core_views.jobs, name="jobs"),  # the background jobs, for the Admin Dinas
     path("terbilang", core_views.rupiah_words, name="rupiah_words"),  # a Rupiah field said back in words
     path("ringkasan/", include("lindung.core.urls")),  # the regent's page: its lists and PDF
     path("i18n/", include("django.conf.urls.i18n")),

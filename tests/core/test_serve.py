@@ -29,10 +29,10 @@ def data_dir(tmp_path_factory):
     """An SQLite database for the module's servers, with the migrations they need applied: the job queue's (the
     worker polls it; /healthz reads nothing). All the migrations would take most of a minute on a busy machine."""
     path = tmp_path_factory.mktemp("serve")
-    done = subprocess.run([sys.executable, "-m", "lindung.cli", "migrate", "django_tasks_database", "--verbosity", "0"],
-                          cwd=ROOT,
-                          env=clean_env(path), capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
+    for app in ("django_tasks_database", "audit"):  # the queue, and the trail that records what a dead worker left
+        done = subprocess.run([sys.executable, "-m", "lindung.cli", "migrate", app, "--verbosity", "0"], cwd=ROOT,
+                              env=clean_env(path), capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
     return path
 
 
@@ -196,6 +196,56 @@ def test_a_killed_job_worker_is_started_again(serve):
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=25) == 0, server.stderr()
     assert not alive(second)
+
+
+def in_django(data_dir, code: str) -> str:
+    """Run ``code`` in a Django process on the server's database; what it prints."""
+    done = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT,
+                          env={**clean_env(data_dir), "DJANGO_SETTINGS_MODULE": "lindung.settings"},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def job_state(data_dir, job_id: str) -> str:
+    return in_django(data_dir, "from django_tasks_db.models import DBTaskResult\n"
+                               f"job = DBTaskResult.objects.get(pk='{job_id}')\n"
+                               "print(job.status, len(job.worker_ids), job.traceback.replace(chr(10), ' '))")
+
+
+def test_a_job_whose_worker_is_killed_runs_again_and_the_second_time_fails_with_the_reason(serve, data_dir, tmp_path):
+    server = serve(free_port())
+    wait_for(lambda: job_workers(server.process.pid), 30, "the job worker runs")
+    folders = [tmp_path / "once", tmp_path / "twice"]
+    jobs = []
+    for folder in folders:
+        folder.mkdir()
+        jobs.append(in_django(data_dir, f"from tests.core.napping_task import nap\nprint(nap.enqueue('{folder}', 4).id)"))
+    started = lambda folder, n: (folder / "started").exists() and len((folder / "started").read_text()) >= n  # noqa: E731
+
+    # The first job: its worker killed in the middle, a new worker runs it again to the end.
+    wait_for(lambda: started(folders[0], 1), 30, "the first job starts")
+    os.kill(job_workers(server.process.pid)[0], signal.SIGKILL)
+    wait_for(lambda: (folders[0] / "finished").exists(), 40, "the first job runs again and finishes")
+    assert len((folders[0] / "started").read_text()) == 2
+    assert job_state(data_dir, jobs[0]).startswith("SUCCESSFUL 2")
+
+    # The second job: killed twice, it is stopped with the reason, and its module is told.
+    for attempt in (1, 2):
+        wait_for(lambda: started(folders[1], attempt), 40, f"the second job starts (try {attempt})")
+        os.kill(job_workers(server.process.pid)[0], signal.SIGKILL)
+    wait_for(lambda: (folders[1] / "abandoned").exists(), 40, "the second job is given up")
+    assert not (folders[1] / "finished").exists()
+    state = job_state(data_dir, jobs[1])
+    assert state.startswith("FAILED 2 Pekerja latar belakang berhenti 2 kali") and "SIGKILL" in state
+    assert "Pekerja latar belakang berhenti 2 kali" in (folders[1] / "abandoned").read_text()
+    recorded = in_django(data_dir, "from lindung.audit.models import Event\n"
+                                   "print(sorted(Event.objects.values_list('action', flat=True)))")
+    assert recorded == "['core.job_failed', 'core.job_retried', 'core.job_retried']"
+    assert "1 diulang, 0 dihentikan" in server.stderr() and "0 diulang, 1 dihentikan" in server.stderr()
+
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=25) == 0, server.stderr()
 
 
 def test_a_public_url_elsewhere_is_warned_about():

@@ -17,6 +17,8 @@ ACTIONS = {
     "auth.login_failed": _("Failed login"),
     "auth.logout": _("Logged out"),
     "cards.batch_downloaded": _("Print run downloaded"),
+    "core.job_failed": _("Background job failed: its worker stopped"),
+    "core.job_retried": _("Background job run again: its worker stopped"),
     "cards.handed_over": _("Cards handed over"),
     "cards.printed": _("Cards printed"),
     "cards.replaced": _("Card replaced"),

@@ -19,6 +19,7 @@ from lindung.registry.selectors import summary
 from lindung.rules.terbilang import rupiah_terbilang
 
 from . import dashboard as figures
+from . import jobs as background
 from .approvals import waiting_for
 from .dashboard_pdf import dashboard_pdf
 from .forms import parse_rupiah
@@ -116,6 +117,15 @@ def rupiah_words(request):
                                                                              "500.000.000.")))
     words = f" — {rupiah_terbilang(amount)}" if get_language() == "id" else ""
     return HttpResponse(format_html("{}{}", format_rupiah(amount), words))
+
+
+@login_required
+def jobs(request):
+    """The background jobs, newest first: what, when, how it ended and why it failed."""
+    page = Paginator(background.jobs_for(request.user), 50).get_page(request.GET.get("page"))
+    rows = [{"job": job, "name": background.NAMES.get(job.task_path, job.task_path),
+             "tries": len(job.worker_ids), "why": background.failure(job)} for job in page]
+    return render(request, "core/jobs.html", {"page": page, "rows": rows})
 
 
 @require_GET

@@ -16,7 +16,10 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connections
 from django.core.management.base import BaseCommand, CommandError
+
+from lindung.core.jobs import recover
 
 STOP_TIMEOUT = 15  # seconds: gunicorn's graceful timeout (10) and a margin
 POLL = 0.25
@@ -108,6 +111,7 @@ class Supervisor:
         self.jobs_started = 0.0
         self.restarts = 0
         self.restart_at: float | None = None
+        self.died = ""  # how the job worker last ended, for the jobs it left
 
     def say(self, message: str) -> None:
         self.command.stderr.write(message)
@@ -117,7 +121,12 @@ class Supervisor:
         # This command starts no threads, so a function run between fork and exec is safe here.
         return subprocess.Popen([sys.executable, *args], preexec_fn=_die_with_parent)  # noqa: PLW1509
 
-    def start_jobs(self) -> None:
+    def start_jobs(self, why: str) -> None:
+        # One worker runs at a time: a job still "running" now was left by one that died (core.jobs).
+        again, failed = recover(why)
+        connections.close_all()  # this process only watches from here on
+        if again or failed:
+            self.say(f"Tugas latar belakang yang ditinggal pekerja yang berhenti: {again} diulang, {failed} dihentikan.")
         self.jobs = self._start("-m", "lindung.cli", "db_worker", "--queue-name", "*", "--interval", "1")
         self.jobs_started = time.monotonic()
         self.restart_at = None
@@ -138,7 +147,7 @@ class Supervisor:
         handled = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
         previous = {signum: signal.signal(signum, self._on_signal) for signum in handled}
         try:
-            self.start_jobs()
+            self.start_jobs("Lindung dihentikan saat tugas berjalan")
             self.start_web()
             host = f"[{self.host}]" if ":" in self.host else self.host
             self.command.stdout.write(self.command.style.SUCCESS(f"Buka http://{host}:{self.port}/  "
@@ -167,7 +176,7 @@ class Supervisor:
         now = time.monotonic()
         if self.restart_at is not None:
             if now >= self.restart_at:
-                self.start_jobs()
+                self.start_jobs(self.died)
                 self.say(f"Pekerja latar belakang dijalankan ulang (pid {self.jobs.pid}).")
             return
         code = self.jobs.poll()
@@ -181,6 +190,7 @@ class Supervisor:
         self.restarts += 1
         self.restart_at = now + pause
         how = f"karena sinyal {_signal_name(-code)}" if code < 0 else f"dengan kode {code}"
+        self.died = f"berhenti {how}"
         self.say(f"Pekerja latar belakang (db_worker) berhenti {how}; dijalankan ulang dalam {pause} detik.")
 
     def stop_all(self) -> None:
