@@ -15,6 +15,7 @@ def demo_areas(regency: str) -> tuple[str, str]:
         parent_id=regency, level=Level.KECAMATAN).values_list("code", flat=True).first()
     desa = DEMO_DESA.get(regency) or Wilayah.objects.filter(
         parent_id=kecamatan, level=Level.DESA).values_list("code", flat=True).first()
+    assert kecamatan is not None and desa is not None, f"no kecamatan or desa of {regency} loaded"
     return kecamatan, desa
 
 

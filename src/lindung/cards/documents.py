@@ -42,7 +42,7 @@ def card_faces(cards, base_url: str, day: date | None = None) -> list[dict]:
         url = verification_url(base_url, card)
         # Error correction M and the standard quiet zone of 4 modules: scans from a worn card under a phone.
         qr = segno.make(url, error="m", boost_error=False, micro=False)
-        statement = statements.get(getattr(membership, "pk", None)) or printed(membership, [], day)
+        statement = statements.get(getattr(membership, "pk", None)) or printed(membership, [], day)  # type: ignore[arg-type]  # no pk (a made-up card): none
         faces.append({
             "name": membership.peserta.nama, "kpj": membership.kpj, "programme": membership.programme.name,
             # What is paid (or that he lapsed) in bold; the programme's plan in plain type.

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -76,6 +78,7 @@ class Card(models.Model):
     replaced_by = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+",
                                     verbose_name=_("replaced by"))
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["number"]

@@ -57,6 +57,7 @@ def validity(card: Card, day: date) -> Validity:
         case State.NOT_YET:
             return Validity(False, f"Perlindungan baru berlaku mulai {tanggal(membership.first)}.")
         case State.LAPSED:
+            assert status.lapse is not None  # LAPSED always has its day
             return Validity(False, f"Kepesertaan nonaktif sejak {tanggal(status.lapse)}: iuran tidak dibayar "
                                    f"lebih dari {MAX_ARREARS} bulan berturut-turut.")
     # Death or exit: the public learns only that it ended.

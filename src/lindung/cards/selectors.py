@@ -135,6 +135,7 @@ def _overdue(today: date) -> Q:
     found = Q(pk__in=[])
     for status in rules.HELD:
         cutoff = rules.overdue_before(status, today, limits())
+        assert cutoff is not None  # every HELD status has a limit
         found |= Q(status=status, since__lt=_start_of(cutoff))
     return found
 
@@ -174,7 +175,7 @@ def status_by_kecamatan(user, today: date) -> list[dict]:
             .annotate(**counts, overdue=Count("pk", filter=_overdue(today))).order_by("kecamatan"))
     rows = list(rows)
     names = kecamatan_names(r["kecamatan"] for r in rows)
-    return [{"kecamatan": r["kecamatan"], "name": names.get(r["kecamatan"], ""), **{c: r[c] for c in COLUMNS}}
+    return [{"kecamatan": r["kecamatan"], "name": names.get(r["kecamatan"], ""), **{c: r[c] for c in COLUMNS}}  # type: ignore[literal-required]  # COLUMNS are its keys
             for r in rows]
 
 
@@ -227,5 +228,5 @@ def handover(user, number: str) -> Handover:
 
 def minutes_rows(handover: Handover) -> list[dict]:
     """The cards of a hand-over for its minutes as they were on the day, in a fixed order: village, name, card."""
-    return list(handover.moves.order_by("village", "name", "card__number")
+    return list(handover.moves.order_by("village", "name", "card__number")  # type: ignore[arg-type]  # .values() rows: dicts, TypedDicts to django-stubs
                 .values("reason", "name", "kpj", "village", number=F("card__number")))

@@ -10,6 +10,7 @@ many villages have no operator of their own. Printing and replacing cards is the
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,17 +36,20 @@ from . import selectors
 from .documents import card_sheet_pdf
 from .models import Card, CardMove, Handover, PrintBatch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 S = Card.Status
 OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 # The roles that record a move out of each level (see the module's docstring).
-RECORDED_BY = {
+RECORDED_BY: dict[str, set[str]] = {
     S.PRINTED: OFFICE, S.AT_DINAS: OFFICE, S.RETURNED: OFFICE,
     S.AT_CAMAT: {CAMAT.name},
     S.AT_VILLAGE: {OPERATOR_DESA.name, CAMAT.name},
 }
 EVIDENCE_MAX_MB = 10
 # A card's stage as messages name it (the same words as rules.cards.LABELS in Indonesian).
-STAGES = {
+STAGES: dict[str, "StrPromise"] = {
     S.PRINTED: pgettext_lazy("card stage", "printed"),
     S.AT_DINAS: pgettext_lazy("card stage", "at the office"),
     S.AT_CAMAT: pgettext_lazy("card stage", "at the kecamatan (camat)"),

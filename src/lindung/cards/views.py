@@ -345,6 +345,7 @@ def evidence(request, number: str):
     found = _handover(request, number)
     if not found.evidence:
         raise Http404
+    assert found.evidence.name is not None  # a file is stored
     # Always a download: whatever was uploaded is never rendered in the page's origin.
     return FileResponse(found.evidence.open("rb"), as_attachment=True,
                         filename=f"bukti-{found.number}{Path(found.evidence.name).suffix}")

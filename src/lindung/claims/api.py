@@ -102,6 +102,7 @@ def _claim_member(request, nik: str, kpj: str) -> Peserta:
         if found is not None and member.peserta_id != found.pk:
             raise HttpError(422, "nik dan kpj menyebut dua orang yang berbeda.")
         found = member.peserta
+    assert found is not None  # nik or kpj was given, and each is found or a 404
     return found
 
 

@@ -10,13 +10,13 @@ from lindung.payments.selectors import membership_coverage
 from lindung.rules import benefits
 from lindung.rules import claims as rules
 from lindung.rules.contributions import Month, UnknownTier, contribution
-from lindung.rules.coverage import claim_status
+from lindung.rules.coverage import Status, claim_status
 from lindung.rules.nik import parse_nik
 
 from .models import Claim
 
 
-def claim_benefit(claim: Claim) -> tuple[dict, object]:
+def claim_benefit(claim: Claim) -> tuple[dict, Status]:
     """rules.benefits' result for the claim (as_dict) and the coverage status on the event day: frozen at
     submission, shown as an estimate before. Writes nothing."""
     membership = Membership.objects.select_related("programme", "peserta__pekerjaan_1").get(pk=claim.membership_id)

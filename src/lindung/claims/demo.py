@@ -10,6 +10,7 @@ Each step through claims.services; the dates of the 2025 claims are then set to 
 replays history). A claim already there is skipped, so running the demo again changes nothing."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,7 +25,7 @@ from .models import Claim
 
 FISHER_DIED = date(2025, 2, 10)
 DRIVER_HURT = date(2025, 2, 14)
-REPORT = {"reporter_name": "Kepala Desa", "reporter_relationship": "Kepala desa", "reporter_phone": "081234567890"}
+REPORT: dict[str, Any] = {"reporter_name": "Kepala Desa", "reporter_relationship": "Kepala desa", "reporter_phone": "081234567890"}
 
 
 @transaction.atomic
@@ -47,7 +48,9 @@ def run_demo_claims(programme, *, operator, admin, bpjs) -> None:
     _dated(claim, reported_on=FISHER_DIED + timedelta(days=1), documents_complete_on=FISHER_DIED + timedelta(days=6),
            submitted_on=FISHER_DIED + timedelta(days=7))
     services.decide(bpjs, claim, approved=True)
-    services.record_paid(admin, claim, amount=Claim.objects.get(pk=claim.pk).payable_now, paid_on=FISHER_DIED + timedelta(days=11))
+    payable = Claim.objects.get(pk=claim.pk).payable_now
+    assert payable is not None  # submitted: the benefit is frozen
+    services.record_paid(admin, claim, amount=payable, paid_on=FISHER_DIED + timedelta(days=11))
     _dated(claim, decided_on=FISHER_DIED + timedelta(days=9))
 
     driver = members.exclude(peserta__desa__code__startswith=kecamatan + ".").first()

@@ -68,7 +68,7 @@ class RejectForm(forms.Form):
 class ClaimPaymentForm(PaymentForm):
     """BPJS's payment to the family: the amount typed as the bill payments take it."""
 
-    sp2d_number = None
+    sp2d_number = None  # type: ignore[assignment]  # Django's way to drop an inherited field
     paid_on = forms.DateField(label=_("Date paid"), widget=_date_input())
     amount = RupiahField(label=_("Amount paid, Rp"), min_value=1, help_text=_("Whole Rupiah, e.g. 42.000.000"))
 

@@ -1,4 +1,5 @@
 from pathlib import PurePath
+from typing import Any
 from uuid import uuid4
 
 from django.db import models
@@ -59,6 +60,7 @@ class Claim(models.Model):
     coverage_status = models.CharField(_("coverage status on the event day"), max_length=500, blank=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["-reported_on", "-number"]
@@ -76,7 +78,7 @@ class Claim(models.Model):
 class Heir(models.Model):
     """An heir named on a death claim, in the legal order of rules.claims.HEIR_GROUPS."""
 
-    Relationship = models.TextChoices("Relationship", [(r.name, (r.value, label))
+    Relationship = models.TextChoices("Relationship", [(r.name, (r.value, label))  # type: ignore[call-overload]  # django-stubs lacks the functional API's (value, label) pairs
                                                        for r, label in rules.RELATIONSHIP_LABELS.items()])
 
     claim = models.ForeignKey(Claim, models.CASCADE, related_name="heirs")
@@ -86,6 +88,7 @@ class Heir(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=60, blank=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["claim", "pk"]
@@ -104,7 +107,7 @@ def _document_path(document: "ClaimDocument", filename: str) -> str:
 class ClaimDocument(models.Model):
     """A scanned document of a claim's checklist (rules.claims.checklist); a kind may have several files."""
 
-    Kind = models.TextChoices("Kind", [(code.upper(), (code, label)) for code, label in rules.DOCUMENTS.items()])
+    Kind = models.TextChoices("Kind", [(code.upper(), (code, label)) for code, label in rules.DOCUMENTS.items()])  # type: ignore[call-overload]  # as Heir.Relationship
 
     claim = models.ForeignKey(Claim, models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)

@@ -84,7 +84,7 @@ def counts(user, by: str, year: int | None = None) -> list[dict]:
             "month": TruncMonth("event_date")}
     if by not in keys:
         raise ValueError(f"Tidak bisa menghitung klaim menurut {by!r}.")
-    return list(of_year(user, year).order_by().annotate(key=keys[by]).values("key")
+    return list(of_year(user, year).order_by().annotate(key=keys[by]).values("key")  # type: ignore[arg-type]  # .values() rows: dicts, TypedDicts to django-stubs
                 .annotate(claims=Count("pk"), paid_claims=Count("pk", filter=Q(status=Claim.Status.PAID)),
                           paid=Sum("paid_amount")).order_by("key")
                 .values("key", "claims", "paid_claims", "paid"))
@@ -109,7 +109,7 @@ def days_to_payment(user, year: int | None = None) -> list[DaysToPayment]:
     """For each paid claim: how long the family waited from the event, and whether BPJS paid late."""
     rows = (of_year(user, year).filter(status=Claim.Status.PAID).order_by("paid_on", "number")
             .values_list("number", "kind", "event_date", "paid_on", "payment_due"))
-    return [DaysToPayment(number, kind, (paid - event).days, due is not None and paid > due)
+    return [DaysToPayment(number, kind, (paid - event).days, due is not None and paid > due)  # type: ignore[operator]  # PAID: paid_on set
             for number, kind, event, paid, due in rows]
 
 

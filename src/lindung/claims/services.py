@@ -128,7 +128,7 @@ def _membership(peserta: Peserta, event_date: date) -> Membership:
                                 "no right to a benefit yet."))
     found = registered.filter(first__lte=event_date).order_by("-first").first()
     if found is None:
-        first = registered.order_by("first").first().first
+        first = registered.earliest("first").first
         raise ValidationError(_("The event on %(day)s happened before the membership began (%(first)s).")
                               % {"day": date_format(event_date, "j F Y"), "first": date_format(first, "j F Y")})
     return found
@@ -273,6 +273,7 @@ def submit(user, claim: Claim) -> Claim:
     claim.coverage_status = status.summary[:500]
     claim.submitted_on = today
     claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today).payment
+    assert claim.payment_due is not None  # set from the submission day
     _save(claim, user, S.SUBMITTED)
     record_event(user, "claims.submitted", target=f"claim:{claim.number}",
                  summary=f"Klaim {claim.number} diajukan ke BPJS: status pada peristiwa {status.label}, manfaat "
@@ -322,7 +323,7 @@ def record_paid(user, claim: Claim, *, amount: int, paid_on: date) -> Claim:
     late = claim.payment_due is not None and paid_on > claim.payment_due
     record_event(user, "claims.paid", target=f"claim:{claim.number}",
                  summary=f"Klaim {claim.number} dibayar {format_rupiah(amount)} pada {tanggal(paid_on)}"
-                         + (f", terlambat (batas {tanggal(claim.payment_due)})." if late else "."))
+                         + (f", terlambat (batas {tanggal(claim.payment_due)})." if late and claim.payment_due else "."))
     return claim
 
 

@@ -202,6 +202,7 @@ def document(request, number: str, pk: int):
     found = _claim(request, number).documents.filter(pk=pk).first()
     if found is None:
         raise Http404
+    assert found.file.name is not None  # a document always has its file
     # Always a download: whatever was uploaded is never rendered in the page's origin.
     return FileResponse(found.file.open("rb"), as_attachment=True,
                         filename=f"{found.claim.number}-{found.kind}{Path(found.file.name).suffix}")

@@ -38,7 +38,7 @@ def members_workbook(user, programme, *, kecamatan: str = "", status: str = "", 
     found = (selectors.members(user, programme, kecamatan=kecamatan, status=status, protection=protection)
              .select_related("peserta__desa__parent").order_by("peserta__desa__parent__name", "peserta__desa__name",
                                                                 "peserta__nama", "pk"))
-    rows = [[m.peserta.nik, m.peserta.nama, m.peserta.desa.name, m.peserta.desa.parent.name,
+    rows = [[m.peserta.nik, m.peserta.nama, m.peserta.desa.name, m.peserta.desa.parent.name,  # type: ignore[union-attr]  # a desa has its kecamatan
              m.peserta.pekerjaan_1.name if m.peserta.pekerjaan_1 else "", statuses.get(m.status, m.status), m.kpj,
              m.first.strftime("%Y-%m"), m.last.strftime("%Y-%m"),
              _protection_label(getattr(m, "protection_state", None)) if m.kpj else "", m.rejection_reason,

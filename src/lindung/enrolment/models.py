@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -53,6 +55,7 @@ class Membership(models.Model):
     end_kind = models.CharField(_("ended by"), max_length=10, blank=True, choices=End.choices)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["programme", "peserta__desa_id", "peserta__nama"]

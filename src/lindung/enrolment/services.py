@@ -25,7 +25,7 @@ from .models import Membership, RegistrationBatch
 
 S = Membership.Status
 # Who goes into the next registration file, and as what.
-TO_SEND = {S.CANDIDATE: S.SUBMITTED, S.FIXED: S.RESUBMITTED}
+TO_SEND: dict[str, str] = {S.CANDIDATE: S.SUBMITTED, S.FIXED: S.RESUBMITTED}
 AWAITING_ANSWER = (S.SUBMITTED, S.RESUBMITTED)
 
 
@@ -74,7 +74,7 @@ def submit_registration(user, programme, kecamatan: str = "") -> list[Registrati
         pending = pending.filter(peserta__desa__parent_id=kecamatan)
     by_kecamatan: dict[str, list[Membership]] = {}
     for m in pending.select_related("peserta__desa").order_by("peserta__desa__parent_id", "pk"):
-        by_kecamatan.setdefault(m.peserta.desa.parent_id, []).append(m)
+        by_kecamatan.setdefault(m.peserta.desa.parent_id, []).append(m)  # type: ignore[arg-type]  # a desa has its kecamatan
     if not by_kecamatan:
         raise ValidationError(_("There is no candidate not registered yet."))
     number = programme.registration_batches.aggregate(n=Max("number"))["n"] or 0

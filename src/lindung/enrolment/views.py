@@ -107,6 +107,7 @@ def answer(request, code: str):
     if outcome.errors:
         messages.error(request, _("Nothing was changed: %(n)s rows of the file are wrong. Correct them and upload "
                                   "the file again.") % {"n": outcome.errors})
+        assert outcome.findings is not None  # the errors are among them
         return _page(request, programme, form, findings=outcome.findings.rows(named=True))
     messages.success(request, _("BPJS answer read: %(r)s registered, %(j)s rejected, %(u)s already recorded.")
                      % {"r": outcome.registered, "j": outcome.rejected, "u": outcome.unchanged})

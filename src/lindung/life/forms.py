@@ -1,5 +1,7 @@
 """Forms of the life-event pages: they check the input's shape; services decide what may be done."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ def _date_input():
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=LifeEvent.Kind.choices, initial=LifeEvent.Kind.DIED)
-    happened_on = forms.DateField(label=_("Date"), widget=_date_input)
+    happened_on = forms.DateField(label=_("Date"))  # its widget: _date_input(), in __init__ (today's max)
     evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False,
                                help_text=_("e.g. death certificate no., letter of the village head, BPJS statement"))
 
@@ -21,11 +23,11 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["happened_on"].widget = _date_input()
         if deaths_only:  # a village or a camat reports deaths; the office records the rest
-            self.fields["kind"].choices = [(LifeEvent.Kind.DIED, LifeEvent.Kind.DIED.label)]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [(LifeEvent.Kind.DIED, LifeEvent.Kind.DIED.label)]
 
 
 class VerifyForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date of death"), widget=_date_input)
+    happened_on = forms.DateField(label=_("Date of death"))  # widget: in __init__
     evidence = forms.CharField(label=_("Evidence"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -34,7 +36,7 @@ class VerifyForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
-    happened_on = forms.DateField(label=_("Correct date"), widget=_date_input)
+    happened_on = forms.DateField(label=_("Correct date"))  # widget: in __init__
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

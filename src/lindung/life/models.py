@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -47,6 +49,8 @@ class LifeEvent(models.Model):
     # "messages": [pk, …]}.
     undo = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
+    _change_reason: str  # simple_history: why
 
     class Meta:
         ordering = ["-happened_on", "-pk"]

@@ -60,7 +60,7 @@ def record(request, pk: int):
     office = _role(request.user) in services.OFFICE
     form = EventForm(request.POST, deaths_only=not office)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("registry:detail", pk=pk)
     data = form.cleaned_data
     try:
@@ -81,7 +81,7 @@ def _act(request, pk: int, form_class, act):
     event = _event(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         try:
             messages.success(request, act(event, form.cleaned_data))

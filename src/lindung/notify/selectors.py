@@ -84,7 +84,7 @@ def summary(messages: QuerySet[Message]) -> Summary:
 def topics(user) -> list[dict]:
     """The kinds of messages in the user's area (purpose and what about, e.g. the hand-over of kaur-2025), with
     how many of each, newest first, for the page's filter."""
-    return list(messages_for(user).values("purpose", "about").annotate(n=Count("pk")).order_by("-about", "purpose"))
+    return list(messages_for(user).values("purpose", "about").annotate(n=Count("pk")).order_by("-about", "purpose"))  # type: ignore[arg-type]  # .values() rows: dicts, TypedDicts to django-stubs
 
 
 def areas(user) -> list[Wilayah]:

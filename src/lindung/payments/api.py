@@ -185,6 +185,7 @@ def reconciliation_upload(request, code: str, month: str, file: File[UploadedFil
     """Compare the bill with BPJS's invoice or payment report (xlsx or csv). A file with wrong rows records
     nothing: 422 with every finding (row, column, message)."""
     bill = _bill(request, code, month)
+    assert file.name is not None  # Django keeps no uploaded file without a name
     try:
         done = payment_services.reconcile(request.user, bill, file.name, file.read())
     except ReadError as exc:

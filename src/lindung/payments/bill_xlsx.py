@@ -113,7 +113,7 @@ def check_workbook(user, bill: Bill) -> bytes:
         write_table(summary, bold, ["Aturan", "Alasan", "Terbuka", "Dikeluarkan", "Tetap dibayar"],
                     [(r.title, r.why, r.open, r.excluded, r.kept) for r in selectors.check_summary(user, bill)],
                     start_row=end + 1, widths=[40, 60, 10, 12, 14])
-        rows = ((f.peserta.nik, f.peserta.nama, f.peserta.desa.parent.name, f.peserta.desa.name, f.membership.kpj,
+        rows = ((f.peserta.nik, f.peserta.nama, f.peserta.desa.parent.name, f.peserta.desa.name, f.membership.kpj,  # type: ignore[union-attr]  # a desa has its kecamatan
                  f.get_rule_display(), f.evidence, f.get_outcome_display(), f.note,
                  (f.decided_by.get_full_name() or f.decided_by.username) if f.decided_by else "",
                  timezone.localtime(f.decided_at).strftime("%d-%m-%Y %H:%M") if f.decided_at else "")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,7 @@ class Bill(models.Model):
                                    verbose_name=_("checked by"))
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["programme", "-month"]
@@ -83,6 +86,7 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     recorded = models.DateTimeField(_("recorded"), auto_now_add=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["bill", "paid_on", "pk"]
@@ -223,6 +227,7 @@ class Difference(models.Model):
                                     verbose_name=_("resolved by"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["reconciliation", "kind", "nik", "kpj"]

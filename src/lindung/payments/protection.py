@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import NotSupportedError
 from django.db.models import (
@@ -57,6 +58,9 @@ from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, due_date
 from lindung.rules.coverage import MAX_ARREARS, State
 from lindung.wilayah.models import Level, Wilayah
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 from .models import PaidMonth, Protection
 
@@ -267,7 +271,18 @@ def _lapse(path: str = "") -> Case:
                 output_field=DateField())
 
 
-def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[Membership]:
+class ProtectionAnnotations(TypedDict):
+    """What ``with_protection`` annotates a membership with (for the type checker)."""
+    protection_state: str
+    protection_arrears: int
+    protection_lapse: date | None
+
+
+if TYPE_CHECKING:
+    ProtectedMembership = WithAnnotations[Membership, ProtectionAnnotations]
+
+
+def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[ProtectedMembership]:
     """``memberships`` annotated with ``protection_state``, ``protection_arrears`` and ``protection_lapse`` on
     ``day``: exactly what the coverage engine says of each (see the module's docstring)."""
     path = "protection__"
@@ -387,9 +402,10 @@ def protection_counts(user, day: date) -> ProtectionCounts:
             for horizon in LAPSE_HORIZONS:
                 counts[horizon] += n if lapse is not None and lapse <= day + timedelta(days=horizon) else 0
     names = dict(Wilayah.objects.filter(code__in=tally, level=Level.KECAMATAN).values_list("code", "name"))
-    areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),
+    # Ignored below: mypy cannot count the starred generator (the four counts of _COUNTED, in order).
+    areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),  # type: ignore[misc, arg-type]
                             lapse_next={h: counts[h] for h in LAPSE_HORIZONS})
              for code, counts in sorted(tally.items())]
-    total = AreaProtection("", "", *(sum(getattr(a, s) for a in areas) for s in _COUNTED),
+    total = AreaProtection("", "", *(sum(getattr(a, s) for a in areas) for s in _COUNTED),  # type: ignore[misc]
                            lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})
     return ProtectionCounts(day, areas, total)

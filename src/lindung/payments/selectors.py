@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
@@ -19,6 +20,11 @@ from lindung.wilayah.models import Wilayah
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
 from .protection import latest_due_month
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from .protection import ProtectedMembership
+
 # The memberships a monthly bill charges for (read by the bill, its check and the hand-over to self-pay).
 BILLED = (Membership.Status.ACTIVE, Membership.Status.REGISTERED)
 
@@ -30,7 +36,12 @@ def bills_for(user, programme) -> QuerySet[Bill]:
     return Bill.objects.filter(programme=programme).order_by("month")
 
 
-def bill_lines(user, bill: Bill) -> QuerySet[BillLine]:
+class PaidOn(TypedDict):
+    """What ``bill_lines`` annotates a line with (for the type checker)."""
+    paid_on: date | None
+
+
+def bill_lines(user, bill: Bill) -> "QuerySet[WithAnnotations[BillLine, PaidOn]]":
     """The bill's lines of the members in the user's area, in payment order (by NIK), each with ``paid_on``
     (None: unpaid)."""
     paid = PaidMonth.objects.filter(peserta=OuterRef("peserta_id"), month=OuterRef("month"))
@@ -57,7 +68,7 @@ def as_coverage(membership: Membership, paid_months) -> coverage.Membership:
         ended_on=membership.ended_on, end_kind=coverage.EndKind(membership.end_kind) if membership.end_kind else None)
 
 
-def status_of(membership: Membership, day: date) -> coverage.Status:
+def status_of(membership: "ProtectedMembership", day: date) -> coverage.Status:
     """The engine's Status of a membership annotated by ``protection.with_protection`` on ``day``: its label and
     explanation for a list, without reading its payments again."""
     state = coverage.State(membership.protection_state)
@@ -69,7 +80,7 @@ def status_of(membership: Membership, day: date) -> coverage.Status:
                            ended_on=membership.ended_on if ended else None)
 
 
-PAYERS = {Payer.APBN: "APBN", Payer.APBD: "APBD", Payer.DANA_DESA: "Dana desa", Payer.CSR: "CSR",
+PAYERS: dict[str | None, str] = {Payer.APBN: "APBN", Payer.APBD: "APBD", Payer.DANA_DESA: "Dana desa", Payer.CSR: "CSR",
           Payer.MANDIRI: "Mandiri"}
 
 

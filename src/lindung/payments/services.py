@@ -161,7 +161,7 @@ def _check(user, bill: Bill) -> list[BillFinding]:
 
 def _found_words(findings) -> str:
     """'3 peserta: 2 Meninggal sebelum bulan tagihan, 1 Belum punya nomor KPJ'."""
-    by_rule = defaultdict(int)
+    by_rule: defaultdict[str, int] = defaultdict(int)
     for finding in findings:
         by_rule[finding.rule] += 1
     people = len({finding.peserta_id for finding in findings})
@@ -255,7 +255,7 @@ def _month(value: Month | str) -> Month:
 def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...], Q | None]]:
     """Each distinct contribution (jkk, jkm, jht, discount, total) with the filter of the members paying it
     (None: everyone), computed once per occupation on the list, not per member."""
-    occupations = {None: "", **dict(Pekerjaan.objects.values_list("pk", "code"))}  # None: no occupation recorded
+    occupations: dict[int | None, str] = {None: "", **dict(Pekerjaan.objects.values_list("pk", "code"))}  # None: no occupation recorded
     groups = defaultdict(list)
     for pk, code in occupations.items():
         try:
@@ -265,7 +265,7 @@ def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...]
         groups[(c.jkk, c.jkm, c.jht, c.discount, c.total)].append(pk)
     if len(groups) == 1:
         return [(next(iter(groups)), None)]
-    found = []
+    found: list[tuple[tuple[int, ...], Q | None]] = []
     for amount, pks in groups.items():
         only = Q(peserta__pekerjaan_1__in=[pk for pk in pks if pk is not None])
         found.append((amount, only | Q(peserta__pekerjaan_1__isnull=True) if None in pks else only))
@@ -302,7 +302,7 @@ def _lapsed(month: Month, since: Month) -> Q:
         unpaid = ~Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), month__gte=x.shift(-3).first_day,
                                                   month__lt=x.first_day, paid_on__lt=x.first_day))
         gone |= Q(first__lte=x.shift(-coverage.MAX_ARREARS).first_day) & unpaid
-    return gone
+    return gone  # type: ignore[return-value]  # Q & Exists is a Q at run time; django-stubs says Combinable
 
 
 def _paid() -> Exists:

@@ -121,7 +121,7 @@ def approve(request, code: str, month: str):
     form = ApproveForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(form.errors["note"]))
+            raise ValidationError(" ".join(map(str, form.errors["note"])))
         services.approve_bill(request.user, found, form.cleaned_data["note"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _problem(exc))

@@ -49,7 +49,7 @@ def _scenario_out(user, s: Scenario) -> dict:
             "by_kecamatan": {k: [c, e] for k, (_, c, e) in programs.scenario_kecamatan(user, s).items()},
             "warnings": s.warnings, "created_by": s.created_by.username,
             "approved_by": s.approved_by.username if s.approved_by else None,
-            "version": s.version, "revises": s.revises.version if s.revises_id else None, "reason": s.reason,
+            "version": s.version, "revises": s.revises.version if s.revises else None, "reason": s.reason,
             "revised_from": f"{s.revised_from:%Y-%m}" if s.revised_from else None,
             "in_force": s.programme.plan_id == s.pk}
 
@@ -63,7 +63,7 @@ def _settings(programme: Programme, data: ScenarioIn) -> programs.Settings:
         "kecamatan_share": data.kecamatan_share,
     })
     if not form.is_valid():
-        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
     return form.settings()
 
 

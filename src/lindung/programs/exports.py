@@ -31,9 +31,9 @@ def plan_workbook(user, scenario) -> bytes:
     for line in chain(*(selectors.plan_lines(user, scenario, covered=covered).select_related("peserta__desa__parent")
                         .order_by("rank").iterator(chunk_size=2000) for covered in (True, False))):
         p, covered = line.peserta, line.first is not None
-        rows.append([line.rank, p.nik, p.nama, p.desa.name, p.desa.parent.name, line.priority,
-                     "Ya" if covered else "Tidak", line.first.strftime("%Y-%m") if covered else "",
-                     line.last.strftime("%Y-%m") if covered else "", line.lapses,
+        rows.append([line.rank, p.nik, p.nama, p.desa.name, p.desa.parent.name, line.priority,  # type: ignore[union-attr]  # a desa has its kecamatan
+                     "Ya" if covered else "Tidak", line.first.strftime("%Y-%m") if covered else "",  # type: ignore[union-attr]  # covered: first is set
+                     line.last.strftime("%Y-%m") if covered else "", line.lapses,  # type: ignore[union-attr]  # so is last
                      covered_reason(scenario, line) if covered else not_covered_reason(scenario, line)])
     programme = scenario.programme
     content = table_workbook(

@@ -1,4 +1,6 @@
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -56,6 +58,7 @@ class Programme(models.Model):
     created_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["-year", "code"]
@@ -137,6 +140,7 @@ class Scenario(models.Model):
     # The revision's consequence when saved: fixed cost, losing / gaining counts, lapse dates {day: count}.
     consequence = models.JSONField(default=dict, blank=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
 
     class Meta:
         ordering = ["programme", "-number"]

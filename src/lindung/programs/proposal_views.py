@@ -17,12 +17,12 @@ from lindung.rules.terbilang import rupiah_terbilang
 
 from . import selectors
 from .forms import MonthField
-from .models import FUNDING_SOURCES
+from .models import FUNDING_SOURCES, Programme
 from .proposal_pdf import proposal_pdf
 
 
 class ProposalForm(forms.Form):
-    programme = forms.ModelChoiceField(
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="code", label=_("Programme"),
         help_text=_("Leave the number of people empty to use the programme's eligible workers."),
     )

@@ -39,7 +39,7 @@ class Preview:
 
 
 def plan_in_force(programme: Programme) -> Scenario:
-    if programme.status not in REVISABLE or programme.plan_id is None:
+    if programme.status not in REVISABLE or programme.plan is None:
         raise ValidationError(_("Only the plan of an approved or running programme can be revised."))
     return programme.plan
 
@@ -72,7 +72,7 @@ def current_lines(plan: Scenario) -> tuple[list[revision.Line], dict[str, int], 
     spans: dict[tuple, revision.Span] = {}  # a plan has a handful of spans: one object each
     for nik, pk, rank_priority, first, last in (plan.lines.order_by("rank").values_list(
             "peserta__nik", "peserta_id", "priority", "first", "last")):
-        span = spans.setdefault((first, last), (Month.of(first), Month.of(last))) if first else None
+        span = spans.setdefault((first, last), (Month.of(first), Month.of(last))) if first else None  # type: ignore[arg-type]  # first and last are set together
         lines.append(revision.Line(nik, span))
         ids[nik], priority[nik] = pk, rank_priority
     return lines, ids, priority
@@ -112,7 +112,7 @@ def versions(programme: Programme) -> QuerySet[Scenario]:
 def changed_lines(user, scenario: Scenario) -> dict[str, list[tuple[PlanLine, PlanLine | None]]]:
     """A revision's lines of the user's area that differ from the version it revises, as (new line, old line):
     ``losing`` (a new last month before the old one) and ``gaining`` (a later one, or covered for the first time)."""
-    if scenario.revises_id is None:
+    if scenario.revises is None:
         return {"losing": [], "gaining": []}
     old = {line.peserta_id: line for line in scenario.revises.lines.filter(within(user, "peserta__desa__code"))}
     found: dict[str, list] = {"losing": [], "gaining": []}

@@ -90,10 +90,11 @@ def approve_revision(user, scenario: Scenario) -> Scenario:
                          _("A revision must be approved by another Admin Dinas than the one who saved it."))
     if scenario.revises_id is None or scenario.approved_at is not None:
         raise ValidationError(_("Only a revision not approved yet can be approved here."))
-    revision_selectors.plan_in_force(programme)
+    before = revision_selectors.plan_in_force(programme)
     if programme.plan_id != scenario.revises_id:
         raise ValidationError(_("The programme's plan has changed (now version %(version)s) since this revision was "
-                                "saved: compute and save the revision again.") % {"version": programme.plan.version})
+                                "saved: compute and save the revision again.") % {"version": before.version})
+    assert scenario.revised_from is not None  # a revision has its first month
     revise_from = Month.of(scenario.revised_from)
     revision_selectors.check_month(programme, revise_from)
     if scenario.cost > scenario.budget:
@@ -107,6 +108,7 @@ def approve_revision(user, scenario: Scenario) -> Scenario:
     changed, losing = [], []
     for m in memberships:
         first, last = spans[m.peserta_id]
+        assert first is not None and last is not None  # none emptied (above): a funded line has both
         if (m.first, m.last) != (first, last):
             if last < m.last:
                 losing.append(m.peserta_id)
@@ -126,7 +128,6 @@ def approve_revision(user, scenario: Scenario) -> Scenario:
     scenario.approved_by, scenario.approved_at = user, now
     scenario._history_user = user
     scenario.save()
-    before = programme.plan
     programme.plan, programme.budget = scenario, scenario.budget
     programme._history_user = user
     programme.save()

@@ -2,6 +2,7 @@
 saved, and its approval by another Admin Dinas. Thin: revision_selectors read, revision_services write."""
 
 import io
+from typing import Any
 
 import xlsxwriter
 from django.contrib import messages
@@ -26,7 +27,7 @@ def revision(request, code: str):
     """The form, and for its values the revision's scenarios side by side with who loses and who gains cover."""
     programme = selectors.programme_of(request.user, code)
     require(request.user, "plans")
-    context = {"programme": programme}
+    context: dict[str, Any] = {"programme": programme}
     try:
         earliest = revision_selectors.earliest_month(programme)
     except ValidationError as exc:
@@ -99,7 +100,7 @@ def changes_xlsx(request, code: str, number: int):
         rows = [(line.peserta.nik, line.peserta.nama, line.peserta.desa.name, span(before), span(line),
                  _stops(line, before) if key == "losing" else "", tanggal(line.lapses) if line.lapses else "")
                 for line, before in changed[key]]
-        write_table(sheet, header, ["NIK", "Nama", "Desa", f"Versi {scenario.revises.version}",
+        write_table(sheet, header, ["NIK", "Nama", "Desa", f"Versi {scenario.revises.version}",  # type: ignore[union-attr]  # only a revision's page links here
                                     f"Versi {scenario.version}", "Tidak dibiayai mulai",
                                     "Nonaktif (bila tidak dibayar)"], rows, widths=[20, 28, 20, 20, 20, 14, 22])
     book.close()

@@ -214,7 +214,7 @@ def continuation_figures(programme: Programme, found: Candidates) -> dict | None
         "keep_kpj": sum(c.keeps_kpj for c in found.continuing),
         "continuing_eligible": sum(bool(w.continuing) for w in found.workers),
         "newcomers_eligible": sum(not w.continuing for w in found.workers),
-        "gap": continuation.counts(gaps), "lapse_dates": {day.isoformat(): n for day, n in sorted(lapsed.items())},
+        "gap": continuation.counts(gaps), "lapse_dates": {day.isoformat(): n for day, n in sorted(lapsed.items())},  # type: ignore[union-attr]  # a lapsed gap has its day
         "warnings": continuation.warnings(gaps, programme.first_month),
     }
 
@@ -279,7 +279,8 @@ def plan_lines(user, scenario: Scenario, covered: bool | None = None) -> QuerySe
 def chart(computed: list[planner.Scenario], inp: planner.PlanInput) -> dict:
     """People covered in each month and the money spent by its end, per scenario: two Plotly figures."""
     labels = [month_words(m) for m in month_range(inp.first, inp.last)]
-    people, spent = [], []
+    people: list[dict[str, object]] = []
+    spent: list[dict[str, object]] = []
     for s in computed:
         ends = Counter(last for _, last in s.months_per_worker.values())
         still, total, counts, cumulative = s.people, 0, [], []

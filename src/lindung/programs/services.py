@@ -210,7 +210,7 @@ def approve_scenario(user, scenario: Scenario) -> Scenario:
     return scenario
 
 
-NEXT_STATUS = {Programme.Status.APPROVED: Programme.Status.RUNNING, Programme.Status.RUNNING: Programme.Status.CLOSED}
+NEXT_STATUS: dict[str, str] = {Programme.Status.APPROVED: Programme.Status.RUNNING, Programme.Status.RUNNING: Programme.Status.CLOSED}
 
 
 @transaction.atomic

@@ -99,7 +99,7 @@ def generate_workers(villages: list[Village], n: int, seed: int, *, other_kecama
 
 def villages_of(regency: str) -> list[Village]:
     rows = Wilayah.objects.filter(level=Level.DESA, code__startswith=regency + ".").select_related("parent")
-    return [Village(w.code, w.name, w.parent_id, w.parent.name) for w in rows]
+    return [Village(w.code, w.name, w.parent_id, w.parent.name) for w in rows]  # type: ignore[arg-type, union-attr]  # a desa has its kecamatan
 
 
 def _other_kecamatan(regency: str) -> list[str]:
@@ -152,7 +152,7 @@ def death_list_rows(regency: str) -> list[tuple[str, str, date, str]]:
     from lindung.life.models import LifeEvent
 
     _, village = demo_areas(regency)
-    rows = []
+    rows: list[tuple[str, str, date, str]] = []
     kecamatans = DEATH_LIST_KECAMATAN if regency == "17.04" else tuple(
         Wilayah.objects.filter(parent_id=regency, level=Level.KECAMATAN).order_by("code").values_list("code", flat=True)[:3])
     for kecamatan, died in zip(kecamatans, DEATH_LIST_DAYS):

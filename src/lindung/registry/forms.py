@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +56,7 @@ class RegisterFilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("All"))]
         for name in ("kecamatan", "desa", "status", "pekerjaan"):
-            self.fields[name].choices = everything + list(choices[name])
+            cast(forms.ChoiceField, self.fields[name]).choices = everything + list(choices[name])
 
     def filters(self) -> dict[str, str]:
         """The valid filters (an unknown code is dropped rather than refused: a link from an older page still works)."""

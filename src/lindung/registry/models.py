@@ -1,5 +1,6 @@
 import hashlib
 import json
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -76,6 +77,8 @@ class Peserta(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    _history_user: Any  # simple_history: who makes the next save (set by the services before it)
+    _change_reason: str  # simple_history: why
 
     class Meta:
         ordering = ["nama", "nik"]

@@ -154,6 +154,7 @@ def _figures(first: date, last: date, payments: tuple, today: date):
     funded = [month for month, *_, by_programme in payments if by_programme]
     funded_last = max(funded) if funded else Month.of(last)
     lapse = coverage.lapses_on(history)
+    assert lapse is not None  # no end given: it lapses some day
     paid = {month for month, *_ in payments}
     unpaid = [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1)) if m not in paid]
     return history, funded_last, lapse, unpaid, coverage.status_on(history, today).state
@@ -195,7 +196,7 @@ def cohort(found: SelfPayList) -> list[dict]:
     start = min(m.first_unfunded for m in found.members)
     months = month_range(start, start.shift(COHORT_MONTHS - 1))
     groups = Counter((m.history, m.funded_last) for m in found.members)
-    counts = [Counter() for _ in months]
+    counts: list[Counter[str]] = [Counter() for _ in months]
     for (history, funded_last), n in groups.items():
         for i, month in enumerate(months):
             counts[i][_series(history, funded_last, month)] += n

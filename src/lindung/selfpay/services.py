@@ -289,6 +289,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     kpj_col, nik_col = status.headers.get("kpj", "No. KPJ"), status.headers.get("nik", "NIK")
     month_col = status.headers.get("last_paid", "")
     since_col = status.headers.get("since", "Tanggal Meninggal")
+    seen: dict[int, int]  # membership -> the row it was first read on
     outcome, rows, problems, seen = StatusOutcome(rows=frame.height), [], [], {}
 
     def refuse(sheet, row, column, code, message):

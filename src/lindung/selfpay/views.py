@@ -146,6 +146,7 @@ def status_file(request, code: str):
     if outcome.errors:
         messages.error(request, _("Nothing was changed: %(n)s rows of the file are wrong. Correct them and upload "
                                   "the file again.") % {"n": outcome.errors})
+        assert outcome.findings is not None  # the errors are among them
         return _page(request, programme, form, findings=outcome.findings.rows(named=True))
     messages.success(request, _("BPJS status read: %(c)s members pay themselves, %(s)s stopped; %(m)s months paid "
                                 "recorded.") % {"c": outcome.continuing, "s": outcome.stopped, "m": outcome.months_added})

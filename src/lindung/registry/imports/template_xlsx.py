@@ -71,6 +71,7 @@ def build_template(regency: str, rows: int = 2000) -> bytes:
     for i, village in enumerate(villages, start=1):
         desa.write_string(i, 0, village.code)
         desa.write_string(i, 1, village.name)
+        assert village.parent is not None  # a desa has its kecamatan
         desa.write_string(i, 2, village.parent.name)
 
     guide = book.add_worksheet("Petunjuk")

@@ -91,7 +91,7 @@ def import_map(request, pk: int):
     if saved:
         # Only a mapping made for these headers may be used (another file's is a 404, not a crash).
         found = selectors.saved_mappings(request.user, batch).filter(
-            pk=int(saved) if saved.isdigit() else None).first()
+            pk=int(saved) if saved.isdigit() else None).first()  # type: ignore[misc]  # pk=None: matches nothing
         if found is None:
             raise Http404
         mapping = found.mapping

@@ -164,6 +164,7 @@ class Supervisor:
 
     def watch(self) -> int | None:
         """Until a signal: restart the job worker when it dies; the web server's exit code if it stops by itself."""
+        assert self.web is not None  # run() starts it first
         while self.stop_signal is None:
             code = self.web.poll()
             if code is not None:
@@ -177,8 +178,10 @@ class Supervisor:
         if self.restart_at is not None:
             if now >= self.restart_at:
                 self.start_jobs(self.died)
+                assert self.jobs is not None  # just started
                 self.say(f"Pekerja latar belakang dijalankan ulang (pid {self.jobs.pid}).")
             return
+        assert self.jobs is not None  # no restart pending: it was started
         code = self.jobs.poll()
         if code is None:
             return

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             outcome = services.import_answer(actor, programme, file_chunks(path))
         except ReadError as exc:
             raise CommandError(str(exc))
+        assert outcome.findings is not None  # import_answer always sets them
         for f in outcome.findings.iter_rows(named=True):
             self.stderr.write(f"baris {f['row']}, kolom {f['column']}: {f['message']}")
         if outcome.errors:

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         except ReadError as exc:
             raise CommandError(str(exc))
         if outcome.errors:
+            assert outcome.findings is not None  # the errors are among them
             lines = [f"  baris {f['row']}, kolom {f['column']}: {f['message']}" for f in outcome.findings.rows(named=True)]
             raise CommandError("Tidak ada yang diubah: ada baris yang salah.\n" + "\n".join(lines))
         if not quiet:
