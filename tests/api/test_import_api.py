@@ -98,6 +98,30 @@ def test_an_unreadable_file_ends_failed_with_a_message(api, tmp_path):
     assert response.json()["status"] == "failed" and "PDF" in response.json()["error"]
 
 
+def test_a_file_above_the_upload_limit_is_refused_before_it_is_read_or_kept(api, tmp_path, settings):
+    client, tokens = api
+    settings.LINDUNG_MAX_UPLOAD_MB = 1
+    path = tmp_path / "besar.csv"
+    path.write_bytes(b"NIK;NAMA\n" + b"1" * (2 * 1024 * 1024 + 1))  # 2 MB: above the 1 MB limit and its slack
+    response = post_file(client, tokens["operator"], path)
+    assert response.status_code == 413 and response.json()["detail"] == "Ukuran berkas melebihi 1 MB."
+    assert not ImportBatch.objects.exists()
+    kept = settings.DATA_DIR / "imports"
+    assert not kept.exists() or not any(p.is_file() for p in kept.rglob("*"))
+
+
+def test_the_upload_page_refuses_it_with_a_page_that_says_why(client, users, tmp_path, settings):
+    settings.LINDUNG_MAX_UPLOAD_MB = 1
+    client.force_login(users["operator"])
+    path = tmp_path / "besar.csv"
+    path.write_bytes(b"1" * (3 * 1024 * 1024))
+    with open(path, "rb") as f:
+        refused = client.post("/peserta/impor/", {"file": f, "source": "auto"})
+    body = refused.content.decode()
+    assert refused.status_code == 413 and "Berkas terlalu besar" in body and "melebihi 1 MB" in body
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_workbook_asking_for_gigabytes_ends_failed_and_the_register_is_unchanged(api, people, tmp_path):
     """1.6 KB with one cell at XFD1048576 once killed the background worker; now the import says why."""
     client, tokens = api

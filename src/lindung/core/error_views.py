@@ -19,6 +19,7 @@ ERRORS = {
           _("Something in the address or the form was not as expected. Go back and try again.")),
     403: (_("Not allowed"), _("Your role or your area does not allow this.")),
     404: (_("Not found"), _("This page does not exist, or what it would show is outside your area.")),
+    413: (_("The file is too large"), _("Nothing was received or changed. Send a smaller file, or split it.")),
     500: (_("Something went wrong"),
           _("The error has been recorded. Try again in a moment; if it happens again, tell the office.")),
 }
@@ -73,6 +74,11 @@ def csrf_failure(request, reason=""):
     return _error(request, 403, PermissionDenied(_(
         "This form is out of date: the page was open for a long time, or you logged in again since. "
         "Reload the page and send the form again.")))
+
+
+def too_large(request, message: str) -> HttpResponse:
+    """A request larger than the upload limit, refused before it is read (core.middleware.upload_limit)."""
+    return _error(request, 413, PermissionDenied(message))
 
 
 @requires_csrf_token

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .error_views import too_large
+from .uploads import max_upload_bytes
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -32,5 +37,21 @@ def content_security_policy(get_response):
         response = get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+    return middleware
+
+
+def upload_limit(get_response):
+    """A request larger than the upload limit is refused from its Content-Length before a byte of it is read or
+    kept on disk, on every path (pages, the API); the services check the size again as they read."""
+    def middleware(request):
+        length = request.META.get("CONTENT_LENGTH") or ""
+        # A form's other fields come with the file: a megabyte of slack.
+        if length.isdigit() and int(length) > max_upload_bytes() + 1024 * 1024:
+            message = _("The file is larger than %(mb)s MB.") % {"mb": settings.LINDUNG_MAX_UPLOAD_MB}
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return too_large(request, message)
+        return get_response(request)
 
     return middleware
