@@ -76,6 +76,42 @@ def test_nested_entities_are_not_expanded(tmp_path):
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize("reader", READERS)
+def test_a_zip_bomb_is_refused_from_the_archives_directory_by_every_reader(tmp_path, reader):
+    """A sheet padded to 60 MB that packs to a few hundred KB: refused before anything is unpacked."""
+    good = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active.append(["NIK", "Nama", "No. KPJ", "Status", "Tanggal Meninggal"])
+    book.save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path := tmp_path / "bom.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</worksheet>", b" " * (60 * 2**20) + b"</worksheet>")
+            bomb.writestr(item.filename, content)
+    assert path.stat().st_size < 1_000_000
+    started = time.monotonic()
+    with pytest.raises(ReadError) as refused:
+        READERS[reader](path)
+    assert refused.value.code == "too_big"
+    assert time.monotonic() - started < 5
+
+
+def test_the_archive_check_counts_every_part_and_leaves_other_files_to_the_child():
+    with pytest.raises(sandbox.TooBig, match="unpacks to"):
+        sandbox.archive(zipped({"a.xml": b"<a/>" * 300_000, "b.xml": b"<b/>" * 300_000}), max_unpacked_mb=2)
+    sandbox.archive(zipped({"a.xml": b"<a/>" * 300_000}), max_unpacked_mb=2)  # 1.2 MB: within
+    sandbox.archive(b"NIK;Nama\n")  # not a zip: the child reads it
+
+
+def zipped(parts: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
 def test_a_damaged_workbook_is_unreadable_not_too_big(tmp_path):
     (path := tmp_path / "rusak.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 2000)
     with pytest.raises(ReadError) as refused:

@@ -180,6 +180,16 @@ def test_csv_in_windows_1252(tmp_path):
     assert result.frame["nama"].to_list() == ["Ni Luh Putu Sriasih", "André O’Neil"]
 
 
+def test_excels_unicode_text_utf16_with_tabs(tmp_path):
+    """Excel's "Unicode Text (*.txt)": UTF-16 with its byte-order mark, columns split by tabs."""
+    rows = [["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin", "Kode Desa"],
+            [NIK_1, "Ni Luh Putu Sriasih", "17-05-1980", "P", "1704052009"],
+            [NIK_2, "André O’Neil", "12-03-1995", "L", "1704052009"]]
+    result = read_file(write_csv(tmp_path / "unicode.txt", rows, sep="\t", encoding="utf-16"))
+    assert result.frame["nama"].to_list() == ["Ni Luh Putu Sriasih", "André O’Neil"]
+    assert result.frame["nik"].to_list() == [NIK_1, NIK_2]
+
+
 def test_csv_values_are_stripped_and_blank_lines_keep_row_numbers(tmp_path):
     text = f"Daftar penerima\nNIK,Nama\n {NIK_1} ,  Ani  \n\n,\n{NIK_2},\n"
     (path := tmp_path / "x.csv").write_text(text)

@@ -38,6 +38,8 @@ from lindung.pipeline.sources import (
 SCAN_ROWS = 30  # the header row is looked for in this many rows at the top of a sheet
 SNIFF_BYTES = 1 << 20  # CSV: enough of the file to see the title rows, the header and the separator
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+SEPARATORS = (",", ";", "\t")
 EXCEL_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx and ods are ZIP, xls is OLE
 # A NIK that went through a number cell before being saved as CSV: 1.70405E+15, 1,70405E+15, ...0
 CSV_NUMBER_NIK = r"^\d+([.,]\d*)?[eE][+-]?\d+$|^\d+\.0+$"
@@ -186,6 +188,11 @@ def _too_many_columns(n: int, max_columns: int) -> ReadError:
 
 
 def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
+    if data.startswith(UTF16_BOMS):  # Excel's "Unicode Text": UTF-16 with its mark, columns split by tabs
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ReadError("not_a_table", "Berkas teks UTF-16 ini rusak: simpan ulang dari Excel sebagai .xlsx.") from e
     if b"\x00" in data[:SNIFF_BYTES]:  # text never holds NUL bytes; this is some other binary
         raise ReadError(
             "not_a_table",
@@ -200,7 +207,7 @@ def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
 
     head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
     first_lines = "\n".join(head.splitlines()[:SCAN_ROWS])
-    separator = ";" if first_lines.count(";") > first_lines.count(",") else ","
+    separator = max(SEPARATORS, key=first_lines.count)  # the first of the most used: "," on a tie
     rows = list(islice(csv.reader(io.StringIO(head), delimiter=separator), SCAN_ROWS))
     width = max((len(r) for r in rows), default=0)
     if width > max_columns:  # refuse before polars parses the whole file

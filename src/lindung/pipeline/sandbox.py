@@ -10,10 +10,12 @@ the readers read it again.
     python -m lindung.pipeline.sandbox WORKBOOK MEMORY_MB SECONDS MAX_CELLS   (the child)
 """
 
+import io
 import os
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 MEMORY_MB = int(os.environ.get("LINDUNG_PARSE_MEMORY_MB", "1024"))  # 200,000 rows x 19 columns need ~400 MB
@@ -21,6 +23,10 @@ SECONDS = int(os.environ.get("LINDUNG_PARSE_SECONDS", "120"))
 # Cells of a sheet's rectangle, A1 to the last: turned into text columns, 20 million take the reader 1.3 GB.
 MAX_CELLS = int(os.environ.get("LINDUNG_PARSE_MAX_CELLS", "10000000"))
 UNREADABLE, TOO_MANY_CELLS = 3, 4  # the child's exit codes besides 0 (read) and a limit's
+# An xlsx or ods is a zip: its directory says how large each part unpacks, before anything is unpacked. The
+# 200,000-row register unpacks to ~450 MB at a ratio under 20; a zip bomb's part unpacks hundreds of times over.
+MAX_UNPACKED_MB = int(os.environ.get("LINDUNG_PARSE_MAX_UNPACKED_MB", "2048"))
+MAX_RATIO, RATIO_FROM_MB = 200, 10  # parts smaller than this may pack as well as they like
 
 
 class TooBig(Exception):
@@ -31,9 +37,27 @@ class Unreadable(Exception):
     """Not a workbook calamine can read: damaged, or protected by a password."""
 
 
+def archive(data: bytes, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> None:
+    """A zip-based workbook whose directory announces more than ``max_unpacked_mb`` in all, or a large part packed
+    beyond MAX_RATIO, is TooBig before a byte is unpacked. Other files (xls, csv) pass: the child reads those."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as e:
+        raise Unreadable(str(e)) from e
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > max_unpacked_mb * 2**20:
+        raise TooBig(f"unpacks to {unpacked // 2**20} MB")
+    for part in parts:
+        if part.file_size > RATIO_FROM_MB * 2**20 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise TooBig(f"{part.filename} unpacks {part.file_size // max(part.compress_size, 1)} times over")
+
+
 def check(data: bytes, *, memory_mb: int = MEMORY_MB, seconds: int = SECONDS, max_cells: int = MAX_CELLS) -> None:
-    """Returns when a child read every sheet of the workbook ``data`` within the limits, none with more than
-    ``max_cells`` cells; raises TooBig or Unreadable otherwise."""
+    """Returns when the archive's directory is sane (``archive``) and a child read every sheet of the workbook
+    ``data`` within the limits, none with more than ``max_cells`` cells; raises TooBig or Unreadable otherwise."""
+    archive(data)
     with tempfile.NamedTemporaryFile(prefix="lindung-workbook-") as workbook:
         workbook.write(data)
         workbook.flush()
