@@ -2,6 +2,7 @@ from django.db.models import QuerySet
 
 from lindung.accounts.roles import require
 
+from . import chain
 from .models import Event
 
 
@@ -24,3 +25,17 @@ def events_for(user, *, actor: str = "", target_type: str = "", target_id: str =
 
 def target_types() -> list[str]:
     return list(Event.objects.order_by().values_list("target_type", flat=True).distinct())
+
+
+def chain_head() -> chain.Head | None:
+    """The audit chain's last event: its number and seal, printed so that a cut tail shows later (None: no event).
+    Not personal data: anyone may be shown it."""
+    last = Event.objects.order_by("-seq").values_list("seq", "hash").first()
+    return chain.Head(*last) if last else None
+
+
+def verify_chain(earlier: chain.Head | None = None) -> chain.Outcome:
+    """The whole audit chain checked (audit.chain.verify), event by event in number order, against a head printed
+    earlier when given."""
+    links = Event.objects.order_by("seq", "pk").values_list(*chain.Link._fields).iterator(chunk_size=5000)
+    return chain.verify((chain.Link(*row) for row in links), earlier)
