@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from lindung.audit.selectors import chain_head
+from lindung.core.templatetags.lindung import angka
 from tests.core.dashboard_world import ADMIN_FIGURES, CAMAT_FIGURES, DAY, build, on_day
 
 
@@ -139,3 +141,6 @@ def test_the_pdf_is_one_page_with_the_same_figures(client, world, users, tmp_pat
                   "Jumlah Rp120.000.000 Rp151.200 Rp84.000 Rp119.848.800",
                   "Tertahan terlalu lama 2 1 1 1 1", "(median) 3 2 Rp47.000.000 16,5"):
         assert words in text, words
+    # The audit chain's head when printed (issue 17 item 6): an earlier PDF shows a cut tail later.
+    head = chain_head()
+    assert f"Jejak audit saat dicetak: {angka(head.seq)} peristiwa, kepala rantai {head}." in text

@@ -8,12 +8,14 @@ class AppendOnly(Exception):
 
 
 class Event(models.Model):
-    """One domain event or batch job: who, when, what, on which object. Append-only.
+    """One domain event or batch job: who, when, what, on which object. Append-only, and chained: each event carries
+    its number and a seal over its fields and its predecessor's seal (audit.chain), set by services.record_event.
 
     The summary never carries NIKs or names: objects are referred to by type and internal key.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    seq = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    at = models.DateTimeField(_("time"), db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
@@ -21,6 +23,8 @@ class Event(models.Model):
     target_type = models.CharField(_("object type"), max_length=40, blank=True, db_index=True)
     target_id = models.CharField(_("object"), max_length=40, blank=True)
     summary = models.CharField(_("summary"), max_length=300)
+    prev_hash = models.CharField(_("previous seal"), max_length=64, editable=False)
+    hash = models.CharField(_("seal"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

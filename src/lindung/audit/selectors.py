@@ -2,6 +2,7 @@ from django.db.models import QuerySet
 
 from lindung.accounts.roles import require
 
+from . import chain
 from .models import Event
 
 
@@ -31,3 +32,17 @@ def actors_on(target: str, actions: list[str]) -> set[int | None]:
     target_type, _, target_id = target.partition(":")
     return set(Event.objects.filter(target_type=target_type, target_id=target_id, action__in=actions)
                .values_list("actor_id", flat=True))
+
+
+def chain_head() -> chain.Head | None:
+    """The audit chain's last event: its number and seal, printed so that a cut tail shows later (None: no event).
+    Not personal data: anyone may be shown it."""
+    last = Event.objects.order_by("-seq").values_list("seq", "hash").first()
+    return chain.Head(*last) if last else None
+
+
+def verify_chain(earlier: chain.Head | None = None) -> chain.Outcome:
+    """The whole audit chain checked (audit.chain.verify), event by event in number order, against a head printed
+    earlier when given."""
+    links = Event.objects.order_by("seq", "pk").values_list(*chain.Link._fields).iterator(chunk_size=5000)
+    return chain.verify((chain.Link(*row) for row in links), earlier)

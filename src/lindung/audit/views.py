@@ -33,5 +33,6 @@ def event_list(request):
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "target_types": types},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "target_types": types,
+         "head": selectors.chain_head()},
     )
