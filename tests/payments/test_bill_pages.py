@@ -46,7 +46,7 @@ def test_make_approve_and_pay_a_bill_through_the_pages(client, users, running):
 
     client.force_login(users["admin"])
     page = client.get(bill_url("bill", running, "2025-01"))
-    assert 'data-testid="approve-form"' in page_text(page) and "return confirm(" in page_text(page)
+    assert 'data-testid="approve-form"' in page_text(page) and "data-confirm=" in page_text(page)
     client.post(bill_url("approve", running, "2025-01"))
     bill.refresh_from_db()
     assert bill.status == Bill.Status.APPROVED and bill.approved_by == users["admin"]
