@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can, require
 from lindung.core.downloads import attachment
+from lindung.core.paging import FrameRows
 from lindung.core.xlsx import write_table
 from lindung.pipeline.eligibility import explain, formula
 from lindung.rules.contributions import tanggal
@@ -59,7 +60,7 @@ def programme_detail(request, code: str):
     only = request.GET.get("show", "eligible")
     shown = assessed.filter(assessed["eligible"]) if only == "eligible" else assessed.filter(~assessed["eligible"])
     weights = selectors.weights_of(programme)
-    page = Paginator(shown.rows(named=True), 50).get_page(request.GET.get("page"))
+    page = Paginator(FrameRows(shown), 50).get_page(request.GET.get("page"))
     for row in page:  # the score's parts, so nobody has to trust a bare number
         row["parts"] = explain(row, weights)
     return render(request, "programs/programme_detail.html", {
