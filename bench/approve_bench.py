@@ -4,6 +4,7 @@ longest a writer waits for it, and the register page's p95 while it commits.
     uv run python bench/approve_bench.py                          # 60k and 100k on SQLite, with the baseline
     uv run python bench/approve_bench.py --sizes 20000 --no-baseline   # a quick check
     DATABASE_URL=postgres://… uv run python bench/approve_bench.py     # SQLite, then PostgreSQL
+    DATABASE_URL=postgres://… uv run python bench/approve_bench.py --backends postgresql
 
 Each run is a spawned process with a fresh database (billing_bench's `setup`): SQLite in a temporary data directory,
 PostgreSQL in the (empty) database DATABASE_URL names. N workers of Kaur (the demo generator); a tenth of them are
@@ -167,11 +168,13 @@ def reader(database_url: str | None, data_dir: str, go, stop, out) -> None:
 def run(database_url: str | None, size: int, seed: int, way: str) -> dict:
     """One approval, ``way`` lindung or baseline, on a fresh database, with the probes beside it."""
     with tempfile.TemporaryDirectory(prefix="approve_bench_") as data_dir:
-        setup(database_url, data_dir)
         if database_url:  # an empty database each run: the previous run's tables go
-            from django.core.management import call_command
+            import psycopg
 
-            call_command("flush", interactive=False, verbosity=0)
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                conn.execute("DROP SCHEMA public CASCADE")
+                conn.execute("CREATE SCHEMA public")
+        setup(database_url, data_dir)
         from django.db import connection
 
         from lindung.accounts.models import User
@@ -213,9 +216,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[60_000, 100_000])
     parser.add_argument("--no-baseline", action="store_true", help="only lindung's approve")
+    parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"],
+                        help="PostgreSQL only when DATABASE_URL is given")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    backends = [("SQLite", None)] + ([("PostgreSQL", os.environ["DATABASE_URL"])] if os.environ.get("DATABASE_URL") else [])
+    backends = [("SQLite", None)] if "sqlite" in args.backends else []
+    if "postgresql" in args.backends and os.environ.get("DATABASE_URL"):
+        backends.append(("PostgreSQL", os.environ["DATABASE_URL"]))
     ways = ["lindung"] + ([] if args.no_baseline else ["baseline"])
     load = os.getloadavg()
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average at start {load[0]:.2f} {load[1]:.2f} "
