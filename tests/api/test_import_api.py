@@ -198,3 +198,12 @@ def test_pairs_found_by_an_approved_import_are_listed_with_their_batch(api, user
     assert len(pairs) == 1 and pairs[0]["batch"] == second["number"]
     assert {pairs[0]["nik_a"], pairs[0]["nik_b"]} == {people[0]["nik"], twin["nik"]}
     assert pairs[0]["probability"] >= 0.9
+
+
+def test_the_same_file_uploaded_again_is_named_in_the_report(api, people, tmp_path):
+    client, tokens = api
+    path = write_xlsx(p3ke_individu(people[:2]), tmp_path / "p3ke.xlsx")
+    first = post_file(client, tokens["operator"], path).json()
+    assert first["report"]["same_file_as"] is None
+    again = post_file(client, tokens["operator"], path).json()
+    assert again["report"]["same_file_as"] == {"number": first["number"], "status": "staged"}

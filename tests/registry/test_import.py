@@ -8,7 +8,7 @@ import openpyxl
 import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -252,3 +252,76 @@ def test_two_uploads_at_once_get_two_numbers(users):
         for t in threads:
             t.join()
     assert not failed and sorted(taken) == [1, 2]
+
+
+def test_two_staged_imports_of_the_same_people_the_second_is_checked_again_then_approved(users, people, tmp_path):
+    first = stage_file(users["operator"], p3ke_individu(people[:3]), tmp_path, "a.xlsx")
+    moved = [dict(people[0], alamat="Dusun Baru RT 002")] + people[1:5]
+    second = stage_file(users["operator"], p3ke_individu(moved), tmp_path, "b.xlsx")
+    assert (second.report["to_insert"], second.report["to_update"]) == (5, 0)  # checked before the first went in
+    imports.approve(users["admin"], first)
+
+    with pytest.raises(imports.RegisterChanged) as refused:  # not an IntegrityError: checked again instead
+        imports.approve(users["admin"], second)
+    assert "2 baru, 3 diperbarui" in " ".join(refused.value.messages)
+    second.refresh_from_db()
+    assert second.status == ImportBatch.Status.STAGED
+    assert (second.report["to_insert"], second.report["to_update"]) == (2, 3)
+    assert second.report["rechecked"] == {"now_in_register": 3, "no_longer_in_register": 0}
+    assert Peserta.objects.count() == 3  # nothing of the second written yet
+    assert Event.objects.filter(action="registry.import_rechecked").exists()
+
+    second = imports.approve(users["admin"], second)  # approved again, on the new check
+    assert (second.report["inserted"], second.report["updated"]) == (2, 3)
+    assert Peserta.objects.count() == 5
+    worker = Peserta.objects.get(nik=people[0]["nik"])
+    assert worker.alamat == "Dusun Baru RT 002"
+    assert [h.history_type for h in worker.history.order_by("history_id")] == ["+", "~"]
+    assert Peserta.history.filter(history_change_reason=f"impor #{second.number}").count() == 5
+
+
+def test_a_register_change_since_the_check_is_checked_again_even_without_a_conflict(users, people, tmp_path):
+    batch = stage_file(users["operator"], p3ke_individu(people[:2]), tmp_path, "a.xlsx")
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu(people[2:4]), tmp_path, "b.xlsx"))
+    with pytest.raises(imports.RegisterChanged):  # other people went in: probable duplicates are looked for again
+        imports.approve(users["admin"], batch)
+    batch.refresh_from_db()
+    assert batch.report["rechecked"] == {"now_in_register": 0, "no_longer_in_register": 0}
+    assert imports.approve(users["admin"], batch).report["inserted"] == 2
+
+
+def test_a_worker_merged_away_since_the_check_is_inserted_again_not_lost(users, people, tmp_path):
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu(people[:1]), tmp_path, "a.xlsx"))
+    twin = dict(people[0], nik=people[0]["nik"][:12] + "9998")
+    imports.approve(users["admin"], stage_file(users["operator"], p3ke_individu([twin]), tmp_path, "b.xlsx"))
+    update = stage_file(users["operator"], p3ke_individu([dict(twin, alamat="Dusun Lain")]), tmp_path, "c.xlsx")
+    assert update.report["to_update"] == 1
+    imports.confirm_same_person(users["admin"], DuplicatePair.objects.get().pk, keep=people[0]["nik"])
+    with pytest.raises(imports.RegisterChanged):
+        imports.approve(users["admin"], update)
+    update.refresh_from_db()
+    assert update.report["rechecked"] == {"now_in_register": 0, "no_longer_in_register": 1}
+    assert (update.report["to_insert"], update.report["to_update"]) == (1, 0)
+
+
+def test_cli_approval_of_a_file_the_register_overtook_says_so_without_a_traceback(users, people, tmp_path, capsys):
+    first = stage_file(users["operator"], p3ke_individu(people[:3]), tmp_path, "a.xlsx")
+    second = stage_file(users["operator"], p3ke_individu(people[:4]), tmp_path, "b.xlsx")
+    call_command("import", "--approve", str(first.number), "--user", "admin", "--json")
+    capsys.readouterr()
+    with pytest.raises(CommandError, match="1 baru, 3 diperbarui"):
+        call_command("import", "--approve", str(second.number), "--user", "admin", "--json")
+    call_command("import", "--approve", str(second.number), "--user", "admin", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["inserted"], out["updated"]) == (1, 3) and Peserta.objects.count() == 4
+
+
+def test_the_same_file_uploaded_again_is_flagged(users, people, tmp_path, capsys):
+    path = write_xlsx(p3ke_individu(people[:2]), tmp_path / "a.xlsx")
+    first = imports.stage(imports.create_batch(users["operator"], imports.file_chunks(path), "a.xlsx"))
+    assert first.report["same_file_as"] is None
+    again = imports.stage(imports.create_batch(users["operator"], imports.file_chunks(path), "lagi.xlsx"))
+    assert again.report["same_file_as"] == {"number": first.number, "status": "staged"}
+    imports.reject(users["admin"], first, "salah berkas")
+    call_command("import", str(path), "--user", "operator")
+    assert f"Berkas ini sama dengan impor #{again.number}" in capsys.readouterr().out  # a rejected one is not named

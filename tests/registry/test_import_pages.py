@@ -425,3 +425,24 @@ def test_the_auditor_sees_the_queue_without_the_buttons_and_cannot_decide(client
     assert client.post(reverse("registry:review_decide", args=[pair.pk]), {"decision": "different"}).status_code == 403
     pair.refresh_from_db()
     assert pair.decision == DuplicatePair.Decision.PENDING
+
+
+def test_approving_a_file_the_register_overtook_shows_the_new_check_not_an_error(client, users, people, tmp_path):
+    client.force_login(users["operator"])
+    content = xlsx_bytes(p3ke_individu(people[:4]), tmp_path)
+    first, second = uploaded(client, content), uploaded(client, content, "lagi.xlsx")
+    detail = reverse("registry:import_detail", args=[second.pk])
+    assert 'data-testid="import-same-file"' in client.get(detail).content.decode()  # the same bytes as the first
+
+    client.force_login(users["admin"])
+    client.post(reverse("registry:import_decide", args=[first.pk]), {"decision": "approve"})
+    response = client.post(reverse("registry:import_decide", args=[second.pk]), {"decision": "approve"}, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Register berubah sejak berkas ini diperiksa" in body and "0 baru, 4 diperbarui" in body
+    assert 'data-testid="import-rechecked"' in body and response.context["can_decide"]
+    second.refresh_from_db()
+    assert second.status == ImportBatch.Status.STAGED and Peserta.objects.count() == 4
+    client.post(reverse("registry:import_decide", args=[second.pk]), {"decision": "approve"})
+    second.refresh_from_db()
+    assert second.status == ImportBatch.Status.COMMITTED and second.report["updated"] == 4

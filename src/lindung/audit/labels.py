@@ -76,6 +76,7 @@ ACTIONS = {
     "registry.import_needs_mapping": _("Import columns to map"),
     "registry.import_rejected": _("Import rejected"),
     "registry.import_remapped": _("Import columns mapped again"),
+    "registry.import_rechecked": _("Import checked again: the register changed since its check"),
     "registry.import_staged": _("Import checked, waiting for approval"),
     "registry.import_uploaded": _("Import uploaded"),
     "registry.mapping_saved": _("Column mapping saved"),

@@ -1,8 +1,11 @@
+import time
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from .error_views import too_large
 from .uploads import max_upload_bytes
@@ -48,10 +51,44 @@ def upload_limit(get_response):
         length = request.META.get("CONTENT_LENGTH") or ""
         # A form's other fields come with the file: a megabyte of slack.
         if length.isdigit() and int(length) > max_upload_bytes() + 1024 * 1024:
-            message = _("The file is larger than %(mb)s MB.") % {"mb": settings.LINDUNG_MAX_UPLOAD_MB}
+            message = gettext("The file is larger than %(mb)s MB.") % {"mb": settings.LINDUNG_MAX_UPLOAD_MB}
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return too_large(request, message)
         return get_response(request)
 
     return middleware
+
+
+def _locked(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+class BusyDatabaseMiddleware:
+    """SQLite lets one writer in at a time; another waits for the connection's timeout (settings: 20 s), then fails
+    with "database is locked". A safe request (GET, HEAD) that failed so runs its view once more after a short pause;
+    a request that still finds the database busy is answered 503 with Retry-After, in words, never a 500."""
+
+    PAUSE = 0.5  # seconds before the second try
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _locked(exception):
+            return None
+        match = request.resolver_match
+        if request.method in ("GET", "HEAD") and match is not None:
+            time.sleep(self.PAUSE)
+            try:
+                return match.func(request, *match.args, **match.kwargs)
+            except OperationalError as again:
+                if not _locked(again):
+                    raise
+        response = HttpResponse(gettext("The database is busy with a large job. Try again in a moment."),
+                                status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response

@@ -15,16 +15,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Field, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
@@ -215,6 +215,7 @@ def _set_progress(batch: ImportBatch, pct: int, text: str) -> None:
 def stage(batch: ImportBatch) -> ImportBatch:
     """Run the pipeline for a batch and keep its results beside it; never touches the registry."""
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, progress=1, error="")
+    version = register_version()  # before the register is read: a change while it is read is a change after
     try:
         result = analyse(batch_dir(batch) / "upload", source=batch.source, mapping=batch.mapping or None,
                          progress=lambda pct, text: _set_progress(batch, pct, text))
@@ -237,8 +238,16 @@ def stage(batch: ImportBatch) -> ImportBatch:
     _write_atomically(result["typed"], folder / "staged.parquet")
     _write_atomically(result["findings"], folder / "findings.parquet")
     _write_atomically(result["pairs"], folder / "pairs.parquet")
-    result["report"]["columns"] = read.headers
+    result["report"].update(columns=read.headers, register_version=version, same_file_as=_same_file(batch))
     return _finish(batch, ImportBatch.Status.STAGED, report=result["report"])
+
+
+def _same_file(batch: ImportBatch) -> dict[str, Any] | None:
+    """The latest other import of exactly these bytes that is not rejected or failed: the same file again."""
+    earlier = (ImportBatch.objects.filter(sha256=batch.sha256).exclude(pk=batch.pk)
+               .exclude(status__in=[ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED])
+               .order_by("-number").values("number", "status").first())
+    return dict(earlier) if earlier else None
 
 
 # How an import's check ended, as the audit trail records it: the action and the summary's first words.
@@ -261,60 +270,169 @@ def _finish(batch: ImportBatch, status: str, *, error: str = "", report: dict | 
     return batch
 
 
-def _peserta_values(typed: pl.DataFrame, source: str) -> list[dict]:
+class RegisterChanged(ValidationError):
+    """The register changed since the file was checked: the import was checked again and waits for approval."""
+
+
+def register_version() -> int:
+    """The register's last change (the newest row of the workers' history): staging records it, approval compares."""
+    return Peserta.history.aggregate(n=Max("history_id"))["n"] or 0
+
+
+def _staged_rows(batch: ImportBatch) -> pl.DataFrame:
+    """The valid staged rows as the register stores them (nik, WRITTEN, existing_id), computed before any lock."""
     jobs = dict(Pekerjaan.objects.values_list("code", "id"))
-    out = []
-    for r in typed.iter_rows(named=True):
-        codes = r["pekerjaan"] or []
-        out.append({
-            "nik": r["nik"], "no_kk": r["no_kk"] or "", "nama": r["nama"], "jenis_kelamin": r["jenis_kelamin"],
-            "tempat_lahir": r["tempat_lahir"] or "", "tanggal_lahir": r["tanggal_lahir"], "desa_id": r["desa"],
-            "alamat": r["alamat"] or "", "telepon": r["telepon"] or "",
-            "pekerjaan_1_id": jobs.get(codes[0]) if codes else None,
-            "pekerjaan_2_id": jobs.get(codes[1]) if len(codes) > 1 else None,
-            "desil": r["desil"], "miskin_ekstrem": bool(r["miskin_ekstrem"]),
-            "id_keluarga": r["id_keluarga"] or "", "hubungan": r["hubungan"] or "",
-            "sumber": SOURCE_LABEL.get(source, SumberData.MANUAL), "existing_id": r["existing_id"],
-        })
-    return out
+    typed = pl.read_parquet(batch_dir(batch) / "staged.parquet").filter(pl.col("valid"))
+    job = lambda i: pl.col("pekerjaan").list.get(i, null_on_oob=True).replace_strict(  # noqa: E731
+        jobs, default=None, return_dtype=pl.Int64)
+    text = lambda name: pl.col(name).fill_null("")  # noqa: E731
+    return typed.select(
+        "nik", text("no_kk"), "nama", "jenis_kelamin", text("tempat_lahir"), "tanggal_lahir",
+        pl.col("desa").alias("desa_id"), text("alamat"), text("telepon"), job(0).alias("pekerjaan_1_id"),
+        job(1).alias("pekerjaan_2_id"), "desil", pl.col("miskin_ekstrem").fill_null(False).cast(pl.Boolean),
+        text("id_keluarga"), text("hubungan"), pl.lit(SOURCE_LABEL.get(batch.source, SumberData.MANUAL)).alias("sumber"),
+        pl.col("existing_id").cast(pl.Int64),
+    )
 
 
-def approve(user, batch: ImportBatch, *, batch_size: int = 2000) -> ImportBatch:
-    """Commit a staged import: in one transaction, by an Admin Dinas who did not upload it."""
+STAGED_TABLE = "lindung_import_rows"
+
+
+class _RowsTable:
+    """The staged rows in a temporary table of this connection, filled before the write transaction opens (a
+    temporary table is not the register: filling it takes no lock on it), so that the transaction itself is a few
+    set-based statements."""
+
+    def __init__(self, rows: pl.DataFrame):
+        self.rows = rows
+
+    def __enter__(self) -> str:
+        fields = [_field(name) for name in ["nik", *WRITTEN]]
+        q = connection.ops.quote_name
+        columns = [f"{q(_column(f))} {f.db_type(connection)}" for f in fields] + [f"{q('existing_id')} bigint"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {q(STAGED_TABLE)}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {q(STAGED_TABLE)} ({', '.join(columns)})")
+            placeholders = ", ".join(["%s"] * len(self.rows.columns))
+            cursor.executemany(f"INSERT INTO {q(STAGED_TABLE)} VALUES ({placeholders})", self.rows.rows())
+            cursor.execute(f"CREATE INDEX {q(STAGED_TABLE + '_nik')} ON {q(STAGED_TABLE)} ({q('nik')})")
+        return STAGED_TABLE
+
+    def __exit__(self, *exc) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(STAGED_TABLE)}")
+
+
+def _conflicts(table: str) -> dict[str, int]:
+    """Staged rows the register contradicts now: new people it holds since, and people to update it no longer holds
+    under that NIK (merged, deleted)."""
+    peserta = Peserta._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} t JOIN {peserta} p ON p.nik = t.nik WHERE t.existing_id IS NULL")
+        now_there = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COUNT(*) FROM {table} t WHERE t.existing_id IS NOT NULL AND NOT EXISTS "
+                       f"(SELECT 1 FROM {peserta} p WHERE p.id = t.existing_id AND p.nik = t.nik)")
+        gone = cursor.fetchone()[0]
+    return {"now_in_register": now_there, "no_longer_in_register": gone} if now_there or gone else {}
+
+
+def _lock_register() -> None:
+    """SQLite's IMMEDIATE transaction already holds the only write lock; on PostgreSQL other writers of the register
+    wait (readers go on) until this transaction ends, so nothing it checked changes before it commits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'LOCK TABLE "{Peserta._meta.db_table}" IN SHARE ROW EXCLUSIVE MODE')
+
+
+def _field(name: str) -> Field:
+    field = Peserta._meta.get_field(name)
+    assert isinstance(field, Field)  # a worker's own column, not the far side of a relation
+    return field
+
+
+def _column(field: Field) -> str:
+    assert field.column is not None  # every concrete field has its column
+    return field.column
+
+
+def _write_rows(table: str, user, reason: str) -> tuple[int, int]:
+    """Insert the new workers, update the existing ones and write a history row for each: three statements."""
+    q = connection.ops.quote_name
+    peserta, history = Peserta._meta.db_table, Peserta.history.model._meta.db_table
+    written = [q(_column(_field(name))) for name in WRITTEN]
+    now = timezone.now()
+    stamp = Peserta._meta.get_field("updated").get_db_prep_value(now, connection)
+    income = Peserta._meta.get_field("penghasilan").get_default()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {peserta} (nik, {', '.join(written)}, penghasilan, created, updated) "
+            f"SELECT nik, {', '.join(written)}, %s, %s, %s FROM {table} WHERE existing_id IS NULL", [income, stamp, stamp])
+        inserted = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {peserta} SET {', '.join(f'{c} = t.{c}' for c in written)}, updated = %s "
+            f"FROM {table} t WHERE {peserta}.id = t.existing_id", [stamp])
+        updated = cursor.rowcount
+        columns = [q(_column(f)) for f in Peserta._meta.concrete_fields]
+        cursor.execute(
+            f"INSERT INTO {history} ({', '.join(columns)}, history_date, history_change_reason, history_type, "
+            f"history_user_id) SELECT {', '.join('p.' + c for c in columns)}, %s, %s, "
+            f"CASE WHEN t.existing_id IS NULL THEN '+' ELSE '~' END, %s "
+            f"FROM {table} t JOIN {peserta} p ON p.nik = t.nik",
+            [Peserta.history.model._meta.get_field("history_date").get_db_prep_value(now, connection), reason, user.pk])
+    return inserted, updated
+
+
+def approve(user, batch: ImportBatch) -> ImportBatch:
+    """Commit a staged import, by an Admin Dinas who did not upload it: the rows are read and made ready first, the
+    register written in one short transaction. If the register changed since the file was checked, the file is
+    checked again instead and RegisterChanged says what it found: the import waits for approval again."""
     require(user, "approves", gettext("Only the Admin Dinas may approve an import."))
     if user.pk == batch.uploaded_by_id:
         raise PermissionDenied(gettext("An import must be approved by another Admin Dinas than the one who uploaded it."))
-    folder = batch_dir(batch)
-    typed = pl.read_parquet(folder / "staged.parquet").filter(pl.col("valid"))
+    if batch.status != ImportBatch.Status.STAGED:
+        raise ValidationError(gettext("This import is %(status)s: it cannot be approved.")
+                              % {"status": batch.get_status_display()})
+    rows = _staged_rows(batch)
     pairs = staged_pairs(batch)
-    values = _peserta_values(typed, batch.source)
-    with transaction.atomic():
+    with _RowsTable(rows) as table, transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != ImportBatch.Status.STAGED:
             raise ValidationError(gettext("This import is %(status)s: it cannot be approved.")
                                   % {"status": locked.get_status_display()})
-        new = [Peserta(**{k: v for k, v in row.items() if k != "existing_id"}) for row in values if row["existing_id"] is None]
-        for i in range(0, len(new), batch_size):
-            bulk_create_with_history(new[i:i + batch_size], Peserta, batch_size=batch_size, default_user=user,
-                                     default_change_reason=f"impor #{batch.number}")
-        updates = {row["existing_id"]: row for row in values if row["existing_id"] is not None}
-        changed = list(Peserta.objects.filter(pk__in=updates))
-        for p in changed:
-            for field in WRITTEN:
-                setattr(p, field, updates[p.pk][field])
-        for i in range(0, len(changed), batch_size):
-            bulk_update_with_history(changed[i:i + batch_size], Peserta, WRITTEN + ["updated"], batch_size=batch_size,
-                                     default_user=user, default_change_reason=f"impor #{batch.number}")
-        refresh_statistics(len(new) + len(changed), Peserta)
-        protection.moved([p.pk for p in changed])
-        queued = _queue_pairs(batch, pairs)
-        locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
-        locked.report = {**locked.report, "inserted": len(new), "updated": len(changed), "queued_pairs": queued}
-        locked.save()
-        record_event(user, "registry.import_committed", target=f"importbatch:{batch.pk}",
-                     summary=f"Impor disetujui: {len(new)} baru, {len(changed)} diperbarui, {queued} pasangan untuk ditinjau "
-                             f"(sha256 {batch.sha256[:16]}…).")
+        _lock_register()
+        conflicts = _conflicts(table)
+        changed = conflicts or locked.report.get("register_version") != register_version()
+        if not changed:
+            inserted, updated = _write_rows(table, user, f"impor #{batch.number}")
+            refresh_statistics(inserted + updated, Peserta)
+            protection.moved(rows.filter(pl.col("existing_id").is_not_null())["existing_id"].to_list())
+            queued = _queue_pairs(batch, pairs)
+            locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
+            locked.report = {**locked.report, "inserted": inserted, "updated": updated, "queued_pairs": queued}
+            locked.save()
+            record_event(user, "registry.import_committed", target=f"importbatch:{batch.pk}",
+                         summary=f"Impor disetujui: {inserted} baru, {updated} diperbarui, {queued} pasangan untuk "
+                                 f"ditinjau (sha256 {batch.sha256[:16]}…).")
+    if changed:
+        raise _check_again(user, locked, conflicts)
     return locked
+
+
+def _check_again(user, batch: ImportBatch, conflicts: dict[str, int]) -> RegisterChanged:
+    """Stage the batch again against today's register; the refusal that tells the approver what it found."""
+    record_event(user, "registry.import_rechecked", target=f"importbatch:{batch.pk}",
+                 summary=f"Register berubah sejak berkas diperiksa ({conflicts.get('now_in_register', 0)} baris baru "
+                         f"kini sudah ada, {conflicts.get('no_longer_in_register', 0)} tidak ada lagi); "
+                         "impor diperiksa ulang.")
+    batch = stage(batch)
+    batch.report = {**batch.report, "rechecked": conflicts or {"now_in_register": 0, "no_longer_in_register": 0}}
+    batch.save(update_fields=["report"])
+    if batch.status != ImportBatch.Status.STAGED:
+        return RegisterChanged(gettext("The register changed since this file was checked; checking it again "
+                                       "failed: %(error)s") % {"error": batch.error})
+    return RegisterChanged(gettext("The register changed since this file was checked; it was checked again: "
+                                   "%(new)s new, %(updates)s updates. Approve again.")
+                           % {"new": batch.report["to_insert"], "updates": batch.report["to_update"]})
 
 
 def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:

@@ -59,7 +59,9 @@ def import_detail(request, pk: int):
     running = batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
     if request.htmx and not running:
         return HttpResponseClientRefresh()  # the check is done: show the whole report
-    context = {"batch": batch, "can_decide": _can_decide(request.user, batch)}
+    same = (batch.report or {}).get("same_file_as")
+    context = {"batch": batch, "can_decide": _can_decide(request.user, batch),
+               "same_file": selectors.imports_for(request.user).filter(number=same["number"]).first() if same else None}
     if batch.status in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         found = services.findings(batch)
         context["page"] = Paginator(found.rows(named=True), 100).get_page(request.GET.get("page"))
@@ -120,6 +122,8 @@ def import_decide(request, pk: int):
         else:
             services.reject(request.user, batch, request.POST.get("reason", ""))
             messages.success(request, _("Import rejected."))
+    except services.RegisterChanged as exc:  # checked again: the new report is on the page
+        messages.warning(request, " ".join(exc.messages))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("registry:import_detail", pk=pk)

@@ -78,6 +78,9 @@ class Command(BaseCommand):
                     "to_update", "inserted", "updated", "seconds"):
             if key in report:
                 self.stdout.write(f"{key:>20}: {report[key]}")
+        if same := report.get("same_file_as"):
+            self.stdout.write(f"Berkas ini sama dengan impor #{same['number']} "
+                              f"({ImportBatch.Status(same['status']).label}).")
         if batch is not None and batch.status == ImportBatch.Status.STAGED:
             self.stdout.write(f"Impor #{batch.number} menunggu persetujuan Admin Dinas lain: "
                               f"lindung import --approve {batch.number} --user NAMA")
