@@ -1,9 +1,14 @@
 """Walk every URL pattern and API endpoint as a camat and as a village operator: nothing from outside
-their area may appear. New pages join automatically; a page with a parameter this test cannot fill
+their area may appear; and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically; a page with a parameter this test cannot fill
 fails it, so whoever adds the page teaches the test about it."""
 
+import io
+import subprocess
+import tempfile
+import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,7 +26,7 @@ from lindung.payments.protection import refresh
 from lindung.programs import revision_services
 from lindung.rules.contributions import Month
 from tests.cards.conftest import PARTIES
-from tests.conftest import plan_programme
+from tests.conftest import BANDAR_BINTUHAN, make_peserta, plan_programme
 from tests.factories import run
 
 # Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
@@ -121,23 +126,34 @@ def markers(peserta) -> list[str]:
     return [peserta.nama, peserta.nik, f">{peserta.desa.name}<", f'"{peserta.desa.name}"']
 
 
-@pytest.mark.parametrize(
-    "username, visible, hidden",
-    [("camat", ["village", "kecamatan"], ["outside"]), ("desa", ["village"], ["kecamatan", "outside"])],
-)
-def test_no_page_or_endpoint_shows_another_areas_people(client, world, username, visible, hidden):
-    users, workers, tokens, values = world
-    user = users[username]
+def text_of(response) -> str:
+    """What a person reads in a response: the page or JSON, an xlsx's cells (a zip's workbooks too), a PDF's text."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"%PDF"):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(content)
+            f.flush()
+            return subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True, check=True).stdout
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            if any(n.endswith(".xlsx") for n in names):  # a zip of workbooks
+                return "\n".join(_cells(archive.read(n)) for n in names if n.endswith(".xlsx"))
+        return _cells(content)
+    return content.decode(errors="replace")
+
+
+def _cells(workbook: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
+    return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+                     if v is not None)
+
+
+def walk(client, user, token, values, *, forbidden, foreign_keys, queries, only_on=None) -> int:
+    """Every page and endpoint the URL patterns hold, with every known value of their parameters and every query:
+    none may show a ``forbidden`` marker (or the markers of ``only_on``, {URL name: markers}, on those pages), and
+    one naming a person of ``foreign_keys`` (his pk or NIK) must be refused. Returns how many answers it read."""
     client.force_login(user)
-    forbidden = [m for key in hidden for m in markers(workers[key])]
-    if "outside" in hidden:  # the other kecamatan's name, as a table cell or a JSON value
-        forbidden += [">Kinal<", '"Kinal"']
-    foreign_keys = {str(v) for key in hidden for v in (workers[key].pk, workers[key].nik)}
-    queries = [""] + [f"?q={part}" for k in hidden for part in workers[k].nama.split()] + [
-        f"?q={workers[k].nik[:8]}" for k in hidden] + [
-        f"?parent={workers[k].kecamatan_code}" for k in hidden] + [
-        f"?kecamatan={workers[k].kecamatan_code}&desa={workers[k].desa_id}" for k in hidden
-    ]
     checked = 0
     for namespace, pattern, outer in url_patterns():
         if namespace.rstrip(":") in SKIP_NAMESPACES or pattern.name is None:
@@ -153,20 +169,45 @@ def test_no_page_or_endpoint_shows_another_areas_people(client, world, username,
         assert reachable, f"No known value fits the parameters of {name}: add one to the world"
         for kwargs, url in reachable:
             for query in queries:
-                headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[username]}"} if url.startswith("/api/") else {}
+                headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
                 response = client.get(url + query, **headers)
                 refused = (302, 403, 404)
                 if response.status_code == 405:  # a form's target: try it as the form would
                     response = client.post(url + query, **headers)
                     client.force_login(user)  # the target may have been the logout
                     refused += (400, 422)  # an empty body refused before anything is looked up
-                body = response.content.decode(errors="replace")
-                for m in forbidden:
-                    assert m not in body, f"{name} {url}{query} as {username} shows {m!r} from outside the area"
+                body = text_of(response)
+                for m in [*forbidden, *(only_on or {}).get(name, [])]:
+                    assert m not in body, f"{name} {url}{query} as {user.username} shows {m!r}"
                 # A person's key in the URL (not a scenario or version number that happens to be equal)
                 if {str(v) for k, v in kwargs.items() if k in ("pk", "nik")} & foreign_keys:
-                    assert response.status_code in refused, f"{url} as {username}: {response.status_code}"
+                    assert response.status_code in refused, f"{url} as {user.username}: {response.status_code}"
                 checked += 1
+    return checked
+
+
+def searches(people) -> list[str]:
+    """The queries that look for these people: each word of their names, their NIKs' first digits."""
+    return [f"?q={part}" for p in people for part in p.nama.split()] + [f"?q={p.nik[:8]}" for p in people]
+
+
+@pytest.mark.parametrize(
+    "username, visible, hidden",
+    [("camat", ["village", "kecamatan"], ["outside"]), ("desa", ["village"], ["kecamatan", "outside"])],
+)
+def test_no_page_or_endpoint_shows_another_areas_people(client, world, username, visible, hidden):
+    users, workers, tokens, values = world
+    user = users[username]
+    forbidden = [m for key in hidden for m in markers(workers[key])]
+    if "outside" in hidden:  # the other kecamatan's name, as a table cell or a JSON value
+        forbidden += [">Kinal<", '"Kinal"']
+    foreign_keys = {str(v) for key in hidden for v in (workers[key].pk, workers[key].nik)}
+    queries = [""] + searches([workers[k] for k in hidden]) + [
+        f"?parent={workers[k].kecamatan_code}" for k in hidden] + [
+        f"?kecamatan={workers[k].kecamatan_code}&desa={workers[k].desa_id}" for k in hidden
+    ]
+    checked = walk(client, user, tokens[username], values, forbidden=forbidden, foreign_keys=foreign_keys,
+                   queries=queries)
     # Nothing the walk posted changed the outsider.
     assert Peserta.objects.filter(pk=workers["outside"].pk).exists()
     assert DuplicatePair.objects.filter(decision="pending").count() == 1
@@ -175,13 +216,50 @@ def test_no_page_or_endpoint_shows_another_areas_people(client, world, username,
     # And the user does see their own people where they look for them.
     for key in visible:
         assert client.get(reverse("registry:detail", kwargs={"pk": workers[key].pk})).status_code == 200
-        found = client.get("/api/workers", {"q": workers[key].nik[:8]}, HTTP_AUTHORIZATION=f"Bearer {tokens[username]}")
+        found = client.post("/api/workers/search", {"q": workers[key].nik[:8]}, content_type="application/json",
+                            HTTP_AUTHORIZATION=f"Bearer {tokens[username]}")
         assert workers[key].nik in found.content.decode()
+
+
+# The outbox's pages: the BPJS officer may not read the phone numbers of the messages.
+OUTBOX = ("notify:outbox", "notify:outbox_xlsx", "selfpay:outbox")
+
+
+def test_the_bpjs_officer_sees_members_never_the_register_of_people_never_enrolled(client, world):
+    """The BPJS officer reads the whole regency's members and what concerns them (registration files, answers,
+    bills, claims); a person in the register who was never enrolled (his NIK, name, family card, address) appears
+    on no page, in no file and on no endpoint, and the outbox's phone numbers on none of its pages."""
+    users, workers, tokens, values = world
+    bpjs = users["bpjs"]
+    token = issue_token(bpjs)
+    never = make_peserta(BANDAR_BINTUHAN, "Rina Takterdaftar", sex="P", serial=14)  # after the plan: no membership
+    Peserta.objects.filter(pk=never.pk).update(no_kk="1704050101990014", alamat="Lorong Rahasia 9",
+                                               telepon="089912345678")
+    assert not Membership.objects.filter(peserta=never).exists()
+    values = {**values, "pk": [*values["pk"], never.pk], "nik": [*values["nik"], never.nik]}
+    forbidden = [never.nama, never.nik, "1704050101990014", "Lorong Rahasia 9", "089912345678"]
+    checked = walk(client, bpjs, token, values, forbidden=forbidden, foreign_keys={str(never.pk), never.nik},
+                   queries=["", *searches([never]), f"?desa={never.desa_id}"],
+                   only_on={name: ["081234567890"] for name in OUTBOX})
+    assert checked > 50
+
+    # The API's searches by body: nothing of him, while the members are there.
+    api = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for q in (never.nik, never.nik[:8], "Takterdaftar"):
+        body = client.post("/api/workers/search", {"q": q}, **api).content.decode()
+        assert never.nik not in body and never.nama not in body
+    assert client.post("/api/workers/find", {"nik": never.nik}, **api).status_code == 404
+    assert client.post("/api/workers/coverage", {"nik": never.nik}, **api).status_code == 404
+    member = workers["outside"]
+    assert client.post("/api/workers/find", {"nik": member.nik}, **api).status_code == 200
+    client.force_login(bpjs)
+    assert client.get(reverse("registry:detail", kwargs={"pk": member.pk})).status_code == 200
+    assert client.get(reverse("registry:detail", kwargs={"pk": never.pk})).status_code == 404
 
 
 def test_the_walk_reaches_the_api_and_the_registry():
     names = {ns + p.name for ns, p, _ in url_patterns() if p.name}
-    assert {"api:workers", "api:worker", "api:regions", "api:region", "registry:list", "registry:detail", "home"} <= names
+    assert {"api:workers", "api:worker", "api:worker_coverage", "api:regions", "api:region", "registry:list", "registry:detail", "home"} <= names
 
 
 def test_an_office_user_sees_everyone(client, world):

@@ -240,11 +240,15 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks NIKs (core.logmask): a NIK in a message, its arguments, a traceback or a request line.
+    "filters": {"mask_nik": {"()": "lindung.core.logmask.MaskNik"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_nik"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LIBRARY_LOG_LEVEL", "WARNING")},
     "loggers": {
         "lindung": {"level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},  # on to the root's console handler
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # runserver's request lines (a search's ?q=… among them): Django's default handler for them has no filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "splink": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},  # "Step 1…7" per PDF

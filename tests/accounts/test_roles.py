@@ -15,7 +15,7 @@ from lindung.accounts import roles
 from lindung.accounts.models import ApiToken, User
 from lindung.accounts.services import ensure_roles, issue_token, revoke_token, save_user, user_for_token
 from lindung.audit.models import Event
-from tests.conftest import BANDAR_BINTUHAN, KAUR, KAUR_SELATAN, OTHER_VILLAGE_KAUR_SELATAN, PASSWORD
+from tests.conftest import BANDAR_BINTUHAN, KAUR, KAUR_SELATAN, OTHER_VILLAGE_KAUR_SELATAN, PASSWORD, make_peserta
 
 NEW_PASSWORD = "sandi-baru-yang-panjang-7"
 
@@ -208,3 +208,19 @@ def test_in_production_a_demo_password_must_be_changed_before_anything_else(clie
     other = Client()
     other.post(reverse("accounts:login"), {"username": "desa", "password": PASSWORD})
     assert other.get(reverse("home")).status_code == 200
+
+
+def test_the_bpjs_officer_reads_members_not_the_register_nor_the_outbox(users, funded):
+    """accounts.scoping: the register's people never enrolled and the outbox's messages are out of the BPJS officer's
+    reach, in every selector; the office reads both."""
+    from lindung.notify.selectors import messages_for
+    from lindung.registry.selectors import peserta_for
+    from lindung.selfpay.services import prepare_messages
+
+    never = make_peserta(BANDAR_BINTUHAN, "Rina Takterdaftar", sex="P", serial=14)
+    prepare_messages(users["operator"], funded)
+    members = set(funded.memberships.values_list("peserta_id", flat=True))
+    assert set(peserta_for(users["bpjs"]).values_list("pk", flat=True)) == members
+    assert never.pk in set(peserta_for(users["operator"]).values_list("pk", flat=True))
+    assert never.pk in set(peserta_for(users["desa"]).values_list("pk", flat=True))
+    assert messages_for(users["operator"]).exists() and not messages_for(users["bpjs"]).exists()

@@ -19,10 +19,11 @@ def api(users):
     return Client(), {name: issue_token(user) for name, user in users.items()}
 
 
-@pytest.mark.parametrize("path", ["/api/me", "/api/regions", "/api/regions/17.04", "/api/workers?q=Siti",
-                                  "/api/workers/1704055709800011"])
-def test_without_a_token_the_api_answers_401(client, three_workers, path):
-    response = client.get(path)
+@pytest.mark.parametrize("method, path, body", [
+    ("get", "/api/me", None), ("get", "/api/regions", None), ("get", "/api/regions/17.04", None),
+    ("post", "/api/workers/search", {"q": "Siti"}), ("post", "/api/workers/find", {"nik": "1704055709800011"})])
+def test_without_a_token_the_api_answers_401(client, three_workers, method, path, body):
+    response = getattr(client, method)(path, body, content_type="application/json") if body else client.get(path)
     assert response.status_code == 401
     assert "Siti" not in response.content.decode()
 
@@ -48,6 +49,15 @@ def test_a_revoked_or_made_up_token_gets_401(api, users):
     assert client.get("/api/me", HTTP_AUTHORIZATION=f"Token {tokens['desa']}").status_code == 401  # wrong scheme
 
 
+def search(client, q: str, **headers):
+    """The worker search: the query in the body, never in the URL."""
+    return client.post("/api/workers/search", {"q": q}, content_type="application/json", **headers)
+
+
+def find(client, nik: str, **headers):
+    return client.post("/api/workers/find", {"nik": nik}, content_type="application/json", **headers)
+
+
 def niks(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {row["nik"] for row in response.json()["results"]}
@@ -57,18 +67,18 @@ def test_worker_search_stays_in_the_users_area(api, three_workers):
     client, tokens = api
     village, kecamatan, outside = three_workers["village"], three_workers["kecamatan"], three_workers["outside"]
 
-    def search(user, q):
-        return niks(client.get("/api/workers", {"q": q}, **bearer(tokens[user])))
+    def found(user, q):
+        return niks(search(client, q, **bearer(tokens[user])))
 
-    assert search("camat", "1704") == {village.nik, kecamatan.nik}  # NIK prefix shared by all three
-    assert search("camat", "Sekecamatan") == {kecamatan.nik}
-    assert search("camat", "budi sekecamatan") == {kecamatan.nik}  # every word, any case
-    assert search("camat", "Luarwilayah") == set()
-    assert search("camat", outside.nik) == set()
-    assert search("desa", "1704") == {village.nik}
-    assert search("desa", "Sekecamatan") == set()
-    assert search("admin", "1704") == {village.nik, kecamatan.nik, outside.nik}
-    assert search("admin", "ab") == set()  # too short to search: never the whole register
+    assert found("camat", "1704") == {village.nik, kecamatan.nik}  # NIK prefix shared by all three
+    assert found("camat", "Sekecamatan") == {kecamatan.nik}
+    assert found("camat", "budi sekecamatan") == {kecamatan.nik}  # every word, any case
+    assert found("camat", "Luarwilayah") == set()
+    assert found("camat", outside.nik) == set()
+    assert found("desa", "1704") == {village.nik}
+    assert found("desa", "Sekecamatan") == set()
+    assert found("admin", "1704") == {village.nik, kecamatan.nik, outside.nik}
+    assert found("admin", "ab") == set()  # too short to search: never the whole register
 
 
 def test_worker_search_returns_at_most_50_and_says_there_are_more(api):
@@ -78,12 +88,12 @@ def test_worker_search_returns_at_most_50_and_says_there_are_more(api):
     assert all(p.nik.startswith(common_prefix) for p in people)
 
     for q in ("Banyak", common_prefix):
-        body = client.get("/api/workers", {"q": q}, **bearer(tokens["desa"])).json()
+        body = search(client, q, **bearer(tokens["desa"])).json()
         assert len(body["results"]) == 50
         assert body["more"] is True
         assert {r["nik"] for r in body["results"]} < {p.nik for p in people}
 
-    body = client.get("/api/workers", {"q": "Banyak 07"}, **bearer(tokens["desa"])).json()
+    body = search(client, "Banyak 07", **bearer(tokens["desa"])).json()
     assert [r["nama"] for r in body["results"]] == ["Warga Banyak 07"]
     assert body["more"] is False
 
@@ -92,7 +102,7 @@ def test_exactly_50_matches_are_not_more(api):
     client, tokens = api
     for i in range(50):
         make_peserta(BANDAR_BINTUHAN, f"Warga Pas {i:02d}", serial=200 + i)
-    body = client.get("/api/workers", {"q": "Warga Pas"}, **bearer(tokens["desa"])).json()
+    body = search(client, "Warga Pas", **bearer(tokens["desa"])).json()
     assert len(body["results"]) == 50
     assert body["more"] is False
 
@@ -102,7 +112,7 @@ def test_worker_detail_inside_the_area_and_404_outside(api, three_workers):
     inside, outside = three_workers["kecamatan"], three_workers["outside"]
     assert outside.desa_id == KINAL_VILLAGE
 
-    response = client.get(f"/api/workers/{inside.nik}", **bearer(tokens["camat"]))
+    response = find(client, inside.nik, **bearer(tokens["camat"]))
     assert response.status_code == 200
     data = response.json()
     assert (data["nik"], data["nama"], data["desa"], data["kecamatan"]) == (
@@ -110,11 +120,11 @@ def test_worker_detail_inside_the_area_and_404_outside(api, three_workers):
     assert data["pekerjaan"] == [inside.pekerjaan_1.name]
     assert {"no_kk", "alamat", "telepon", "penghasilan"} <= data.keys()
 
-    response = client.get(f"/api/workers/{outside.nik}", **bearer(tokens["camat"]))
+    response = find(client, outside.nik, **bearer(tokens["camat"]))
     assert response.status_code == 404
     assert "Joko" not in response.content.decode()
-    assert client.get(f"/api/workers/{outside.nik}", **bearer(tokens["admin"])).status_code == 200
-    assert client.get("/api/workers/1704050000000000", **bearer(tokens["admin"])).status_code == 404
+    assert find(client, outside.nik, **bearer(tokens["admin"])).status_code == 200
+    assert find(client, "1704050000000000", **bearer(tokens["admin"])).status_code == 404
 
 
 def codes(response) -> list[str]:
@@ -166,8 +176,10 @@ def test_the_openapi_schema_lists_the_endpoints(client, db):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert {"/api/workers", "/api/workers/{nik}", "/api/regions", "/api/regions/{code}", "/api/me"} <= paths.keys()
+    assert {"/api/workers/search", "/api/workers/find", "/api/workers/coverage", "/api/regions", "/api/regions/{code}",
+            "/api/me"} <= paths.keys()
     assert "nik" in response.content.decode()  # keyed by NIK, never a database id
+    assert not [p for p in paths if "{nik}" in p or "{kpj}" in p], "a NIK or KPJ in a URL ends up in access logs"
     assert "{id}" not in response.content.decode() and "{pk}" not in response.content.decode()
 
 
@@ -176,7 +188,7 @@ def test_a_logged_in_session_may_call_get_endpoints(client, users, three_workers
     me = client.get("/api/me")
     assert me.status_code == 200
     assert me.json()["username"] == "camat"
-    assert niks(client.get("/api/workers", {"q": "1704"})) == {three_workers["village"].nik,
+    assert niks(search(client, "1704")) == {three_workers["village"].nik,
                                                                 three_workers["kecamatan"].nik}
-    assert client.get(f"/api/workers/{three_workers['outside'].nik}").status_code == 404
+    assert find(client, three_workers["outside"].nik).status_code == 404
     assert KAUR_SELATAN in codes(client.get("/api/regions"))

@@ -26,6 +26,11 @@ def post(client, url, auth, body=None):
     return client.post(url, body or {}, content_type="application/json", **auth)
 
 
+def coverage(client, nik, auth):
+    """A worker's coverage: his NIK in the body, never in the URL."""
+    return post(client, "/api/workers/coverage", auth, {"nik": nik})
+
+
 def test_generate_approve_pay_and_see_the_coverage(api):
     client, auth = api
     made = post(client, "/api/programmes/kaur-2025/bills", auth["operator"], {"month": "2025-01"})
@@ -60,7 +65,7 @@ def test_generate_approve_pay_and_see_the_coverage(api):
                                                   **auth["admin"]).json()] == ["SP2D-1"]
 
     first, last = lines[0]["nik"], lines[-1]["nik"]
-    timeline = client.get(f"/api/workers/{first}/coverage", **auth["admin"]).json()
+    timeline = coverage(client, first, auth["admin"]).json()
     assert [t["programme"] for t in timeline] == ["kaur-2025"]
     months = {m["month"]: m for m in timeline[0]["months"]}
     assert months["2025-01"]["payer"] == "APBD" and months["2025-01"]["late"] is True
@@ -68,7 +73,7 @@ def test_generate_approve_pay_and_see_the_coverage(api):
     # Nobody paid after January: the member lapsed on the first day of the fourth unpaid month (May 2025).
     assert timeline[0]["status_today"] == "nonaktif" and months["2025-05"]["status"] == "nonaktif"
     assert months["2025-04"]["status"] == "menunggak"
-    unpaid = client.get(f"/api/workers/{last}/coverage", **auth["admin"]).json()[0]["months"]
+    unpaid = coverage(client, last, auth["admin"]).json()[0]["months"]
     assert unpaid[0]["payer"] == "" and unpaid[0]["month"] == "2025-01"
 
 
@@ -77,7 +82,7 @@ def test_outside_the_area_nothing_is_found(api):
     post(client, "/api/programmes/kaur-2025/bills", auth["operator"], {"month": "2025-01"})
     lines = client.get("/api/programmes/kaur-2025/bills/2025-01/lines", **auth["admin"]).json()
     kinal = next(ln["nik"] for ln in lines if not ln["desa"].startswith(KAUR_SELATAN))
-    assert client.get(f"/api/workers/{kinal}/coverage", **auth["camat"]).status_code == 404
+    assert coverage(client, kinal, auth["camat"]).status_code == 404
     assert client.get("/api/programmes/kaur-2025/bills/2025-03", **auth["admin"]).status_code == 404
     assert client.get("/api/programmes/kaur-2025/bills/bukan-bulan", **auth["admin"]).status_code == 422
     assert date(2025, 1, 15).isoformat() == client.get("/api/programmes/kaur-2025/bills", **auth["camat"]).json()[0]["due_date"]

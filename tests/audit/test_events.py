@@ -227,7 +227,8 @@ def test_an_action_outside_the_list_is_refused(db):
 
 
 def test_every_action_the_code_records_has_its_label():
-    """Each action written in a record_event call of src/ (a literal, or either side of a conditional) is in
+    """Each action written in a record_event call of src/ (or an on_record call, a download's record; a literal, or
+    either side of a conditional) is in
     labels.ACTIONS, so none reaches the auditor as a code, and none is refused at run time. An action built at
     run time (an f-string) could name anything: none is allowed; one taken from a table is checked when the
     tests record it."""
@@ -244,12 +245,15 @@ def test_every_action_the_code_records_has_its_label():
             yield from literals(node.body)
             yield from literals(node.orelse)
 
+    position = {"record_event": 1, "on_record": 2}  # of the action among the call's arguments
     found = {}
     for path in Path(lindung.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record_event":
-                assert not isinstance(node.args[1], ast.JoinedStr), f"{path.name}:{node.lineno} builds its action"
-                for action in literals(node.args[1]):
-                    found[action] = path.name
-    assert len(found) > 50
+            called = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if called in position and len(node.args) > position[called]:
+                action = node.args[position[called]]
+                assert not isinstance(action, ast.JoinedStr), f"{path.name}:{node.lineno} builds its action"
+                for code in literals(action):
+                    found[code] = path.name
+    assert len(found) > 50 and "claims.document_downloaded" in found
     assert {a: f for a, f in found.items() if a not in ACTIONS} == {}

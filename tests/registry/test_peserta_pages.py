@@ -92,6 +92,30 @@ def test_a_village_operator_cannot_edit_someone_outside(client, users, three_wor
     assert client.get(reverse("registry:edit", kwargs={"pk": outside.pk})).status_code == 404
 
 
+def test_the_form_says_a_nik_is_registered_only_inside_the_users_area(client, users, three_workers):
+    """No NIK oracle: a village operator typing the NIK of someone in another village learns nothing of him (the
+    refusal is the one for any NIK that cannot be registered here), and the try is on the audit record."""
+    client.force_login(users["desa"])
+    elsewhere, own = three_workers["kecamatan"], three_workers["village"]
+    refused = post_create(client, nik=elsewhere.nik, tanggal_lahir=str(elsewhere.tanggal_lahir), jenis_kelamin="L")
+    assert refused.status_code == 200
+    error = " ".join(refused.context["form"].errors["nik"])
+    assert "tidak dapat didaftarkan di sini" in error and "hubungi Dinas" in error
+    assert "sudah" not in error.lower() and elsewhere.nama not in refused.content.decode()
+    event = Event.objects.get(action="registry.nik_refused")
+    assert (event.actor, event.target_id) == (users["desa"], str(elsewhere.pk))
+    assert elsewhere.nik not in event.summary and elsewhere.nama not in event.summary
+    # Inside his village the form says plainly that the worker is already there, and nothing is audited.
+    taken = post_create(client, nik=own.nik, tanggal_lahir=str(own.tanggal_lahir), jenis_kelamin="P")
+    assert "sudah ada" in " ".join(taken.context["form"].errors["nik"])
+    assert Event.objects.filter(action="registry.nik_refused").count() == 1
+    assert Peserta.objects.count() == 3
+    # The office sees the whole regency: it is told the NIK is taken.
+    client.force_login(users["operator"])
+    office = post_create(client, nik=elsewhere.nik, tanggal_lahir=str(elsewhere.tanggal_lahir), jenis_kelamin="L")
+    assert "sudah ada" in " ".join(office.context["form"].errors["nik"])
+
+
 def test_the_list_is_search_first_and_capped(client, users, kaur):
     for serial in range(1, 53):
         make_peserta(BANDAR_BINTUHAN, f"Ahmad Sulaiman {serial}", serial=serial)

@@ -20,6 +20,10 @@ class Role:
     imports: bool = False  # uploads imports, decides on probable duplicates
     approves: bool = False  # approves imports and plans, sets a programme's rules and status
     plans: bool = False  # makes programmes and plan scenarios, sends registrations to BPJS, reads its answers
+    # The poverty register: people never enrolled in a programme too (their NIK, family card, address, phone,
+    # desil). Without it a role sees only members (people with a membership) and what concerns them.
+    reads_register: bool = True
+    reads_outbox: bool = True  # the messages to people (their phone numbers)
 
 
 ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), Level.KABUPATEN, edits_registry=True,
@@ -28,7 +32,8 @@ OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), Level.KABUPATEN, e
                       reads_imports=True, imports=True, plans=True)
 CAMAT = Role("Camat", _("District head (camat)"), Level.KECAMATAN)
 OPERATOR_DESA = Role("Operator Desa", _("Village operator"), Level.DESA, edits_registry=True)
-PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), Level.KABUPATEN)
+PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), Level.KABUPATEN, reads_register=False,
+                    reads_outbox=False)
 PIMPINAN = Role("Pimpinan", _("Leadership (regent, office head)"), Level.KABUPATEN)
 AUDITOR = Role("Auditor", _("Auditor"), Level.KABUPATEN, reads_audit=True, reads_imports=True)
 

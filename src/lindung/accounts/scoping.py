@@ -1,11 +1,13 @@
-"""The one place that turns a user into the area they may see.
+"""The one place that turns a user into the area and the people they may see.
 
-Every selector filters through here, so a camat never sees another kecamatan's people.
+Every selector filters through here, so a camat never sees another kecamatan's people, and the BPJS officer
+(no ``reads_register``) sees members only, never the register's people who were never enrolled.
 """
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from lindung.enrolment.models import Membership
 from lindung.wilayah.models import Level
 
 
@@ -38,3 +40,21 @@ def within(user, field: str, *, as_range: bool = False) -> Q:
 def sees_code(user, code: str) -> bool:
     area = area_code(user)
     return area is not None and (code == area or code.startswith(area + "."))
+
+
+def people(user, person: str = "") -> Q:
+    """A filter keeping rows about people the user may see: in his area, and for a role that does not read the
+    register (the BPJS officer) people with a membership in a programme. ``person`` is the path from the rows to
+    the worker (Peserta): "" for workers, "peserta__" for memberships, messages, bill lines, …"""
+    found = within(user, f"{person}desa__code")
+    if area_code(user) is None or user.role.reads_register:
+        return found
+    return found & Q(Exists(Membership.objects.filter(peserta=OuterRef(person.removesuffix("__") or "pk"))))
+
+
+def outbox(user) -> Q:
+    """A filter keeping the outbox's messages (people's phone numbers) the user may see: none for a role that does
+    not read the outbox."""
+    if area_code(user) is None or not user.role.reads_outbox:
+        return Q(pk__in=[])
+    return within(user, "peserta__desa__code")

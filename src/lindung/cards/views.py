@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 
 from . import selectors, services, validity
 from .minutes import minutes_pdf as render_minutes
@@ -337,7 +337,9 @@ def handover(request, number: str):
 @login_required
 def minutes_pdf(request, number: str):
     found = _handover(request, number)
-    return attachment(render_minutes(found), f"berita-acara-{found.number}.pdf")
+    return on_record(request.user, attachment(render_minutes(found), f"berita-acara-{found.number}.pdf"),
+                     "cards.minutes_downloaded", target=f"handover:{found.pk}",
+                     summary=f"Berita acara serah terima {found.number} diunduh.")
 
 
 @login_required
@@ -347,8 +349,10 @@ def evidence(request, number: str):
         raise Http404
     assert found.evidence.name is not None  # a file is stored
     # Always a download: whatever was uploaded is never rendered in the page's origin.
-    return FileResponse(found.evidence.open("rb"), as_attachment=True,
-                        filename=f"bukti-{found.number}{Path(found.evidence.name).suffix}")
+    return on_record(request.user, FileResponse(found.evidence.open("rb"), as_attachment=True,
+                                                filename=f"bukti-{found.number}{Path(found.evidence.name).suffix}"),
+                     "cards.evidence_downloaded", target=f"handover:{found.pk}",
+                     summary=f"Bukti serah terima {found.number} diunduh.")
 
 
 @login_required

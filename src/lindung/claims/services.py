@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS, require
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import people, within
 from lindung.audit.services import record_event
 from lindung.core.db import save_numbered
 from lindung.core.uploads import check_photo_or_pdf
@@ -73,7 +73,7 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
     """A death or a work accident of a member of the user's area, as reported by the family or the village.
     The membership is the member's registered one (KPJ known) in force on the event day."""
     _role_in(user, REPORTERS, _("Only the office, a camat or a village operator may report a claim."))
-    if not Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).exists():
+    if not Peserta.objects.filter(people(user), pk=peserta.pk).exists():
         raise PermissionDenied(_("This member is outside your area."))
     try:
         kind = rules.Kind(kind)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
+from lindung.core.downloads import on_record
 from lindung.enrolment.models import Membership
 from lindung.rules import claims as rules
 from lindung.rules.coverage import State
@@ -204,8 +205,10 @@ def document(request, number: str, pk: int):
         raise Http404
     assert found.file.name is not None  # a document always has its file
     # Always a download: whatever was uploaded is never rendered in the page's origin.
-    return FileResponse(found.file.open("rb"), as_attachment=True,
-                        filename=f"{found.claim.number}-{found.kind}{Path(found.file.name).suffix}")
+    return on_record(request.user, FileResponse(found.file.open("rb"), as_attachment=True,
+                                                filename=f"{found.claim.number}-{found.kind}{Path(found.file.name).suffix}"),
+                     "claims.document_downloaded", target=f"claim:{found.claim.number}",
+                     summary=f"Dokumen klaim {found.claim.number} ({found.get_kind_display()}) diunduh.")
 
 
 @login_required

@@ -10,5 +10,5 @@ urlpatterns = [
     path("berkas/semua.zip", views.batches_zip, name="batches_zip"),
     path("peserta.xlsx", views.members_xlsx, name="members_xlsx"),
     path("jawaban/", views.answer, name="answer"),
-    path("peserta/<str:nik>/diperbaiki/", views.fixed, name="fixed"),
+    path("diperbaiki/", views.fixed, name="fixed"),
 ]

@@ -116,9 +116,11 @@ def answer(request, code: str):
 
 @login_required
 @require_POST
-def fixed(request, code: str, nik: str):
+def fixed(request, code: str):
+    """A rejected member (his NIK posted, never in the URL) marked as fixed."""
     programme = programs.programme_of(request.user, code)
-    membership = get_object_or_404(selectors.memberships_for(request.user, programme), peserta__nik=nik)
+    membership = get_object_or_404(selectors.memberships_for(request.user, programme),
+                                   peserta__nik=request.POST.get("nik", "")[:16])
     try:
         services.mark_fixed(request.user, membership)
     except ValidationError as exc:

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import people
 from lindung.rules.contributions import tanggal
 
 from .models import LifeEvent
@@ -20,17 +20,17 @@ REASONS = {  # why a person with a live event is not eligible for a new plan (pr
 
 
 def events_of(user, peserta) -> QuerySet[LifeEvent]:
-    return (LifeEvent.objects.filter(within(user, "peserta__desa__code"), peserta=peserta)
+    return (LifeEvent.objects.filter(people(user, "peserta__"), peserta=peserta)
             .select_related("recorded_by", "verified_by", "reversed_by").order_by("-happened_on", "-pk"))
 
 
 def event_for(user, pk: int) -> LifeEvent:
     """Raises LifeEvent.DoesNotExist outside the user's area."""
-    return LifeEvent.objects.select_related("peserta").get(within(user, "peserta__desa__code"), pk=pk)
+    return LifeEvent.objects.select_related("peserta").get(people(user, "peserta__"), pk=pk)
 
 
 def events_for(user, status: str = "", kind: str = "") -> QuerySet[LifeEvent]:
-    found = LifeEvent.objects.filter(within(user, "peserta__desa__code"))
+    found = LifeEvent.objects.filter(people(user, "peserta__"))
     if status:
         found = found.filter(status=status)
     if kind:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import people, within
 from lindung.audit.services import record_event
 from lindung.core.uploads import read_upload
 from lindung.enrolment.models import Membership
@@ -65,7 +65,7 @@ def _admin(user, message: str) -> None:
 
 
 def _in_area(user, peserta: Peserta) -> Peserta:
-    found = Peserta.objects.filter(within(user, "desa__code"), pk=peserta.pk).first()
+    found = Peserta.objects.filter(people(user), pk=peserta.pk).first()
     if found is None:
         raise PermissionDenied(_("This member is outside your area."))
     return found

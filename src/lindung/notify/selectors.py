@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from lindung.accounts.scoping import area_code, sees_code, within
+from lindung.accounts.scoping import area_code, outbox, sees_code
 from lindung.rules import sms
 from lindung.wilayah.models import Wilayah
 
@@ -18,7 +18,7 @@ AREA = "peserta__desa__code"
 def messages_for(user, *, area: str = "", purpose: str = "", about: str = "", status: str = "") -> QuerySet[Message]:
     """The messages to people in the user's area; ``area``: a kecamatan or village code inside it (any other code
     is ignored), ``purpose``/``about``: one kind of message (e.g. the hand-over notices of one programme)."""
-    found = Message.objects.filter(within(user, AREA))
+    found = Message.objects.filter(outbox(user))
     if area and sees_code(user, area):
         found = found.filter(Q(**{AREA: area}) | Q(**{f"{AREA}__startswith": area + "."}))
     if purpose:

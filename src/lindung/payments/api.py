@@ -16,6 +16,7 @@ from lindung.payments.models import Bill, BillFinding, Reconciliation
 from lindung.pipeline.readers import ReadError
 from lindung.registry import selectors as registry
 from lindung.registry.models import Peserta
+from lindung.registry.schemas import NikIn
 from lindung.rules import coverage
 from lindung.rules.bill_check import Rule
 from lindung.rules.contributions import Month
@@ -209,11 +210,12 @@ def reconciliation_resolve(request, code: str, month: str, data: ResolveIn):
     return _reconciliation_out(request, latest)
 
 
-@router.get("/workers/{nik}/coverage", response=list[CoverageOut], tags=["payments"])
-def worker_coverage(request, nik: str):
-    """The worker's protection month by month in each programme he is registered in: who paid, when, status."""
+@router.post("/workers/coverage", response=list[CoverageOut], tags=["payments"])
+def worker_coverage(request, data: NikIn):
+    """The worker's protection month by month in each programme he is registered in: who paid, when, status. The
+    NIK is sent as ``{"nik": …}``, never in the URL."""
     try:
-        peserta = registry.get_peserta(request.user, nik=nik)
+        peserta = registry.get_peserta(request.user, nik=data.nik.strip())
     except Peserta.DoesNotExist:
         raise Http404
     today = timezone.localdate()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lokal import format_rupiah
 
 from lindung.accounts.roles import can
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 from lindung.programs.models import Programme
@@ -167,7 +167,10 @@ def exclude(request, code: str, month: str):
 @login_required
 def check_xlsx(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
-    return attachment(check_workbook(request.user, found), f"pemeriksaan-tagihan-{programme.code}-{month}.xlsx")
+    return on_record(request.user, attachment(check_workbook(request.user, found),
+                                              f"pemeriksaan-tagihan-{programme.code}-{month}.xlsx"),
+                     "payments.check_downloaded", target=f"bill:{found.pk}",
+                     summary=f"Pemeriksaan tagihan {month} program {programme.code} diunduh.")
 
 
 @login_required
@@ -197,7 +200,9 @@ def pay(request, code: str, month: str):
 @login_required
 def bill_xlsx(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
-    return attachment(bill_workbook(request.user, found), f"tagihan-{programme.code}-{month}.xlsx")
+    return on_record(request.user, attachment(bill_workbook(request.user, found), f"tagihan-{programme.code}-{month}.xlsx"),
+                     "payments.bill_downloaded", target=f"bill:{found.pk}",
+                     summary=f"Daftar tagihan {month} program {programme.code} diunduh.")
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import people
 from lindung.payments.models import Bill
 from lindung.rules import revision
 from lindung.rules.contributions import Month
@@ -114,9 +114,9 @@ def changed_lines(user, scenario: Scenario) -> dict[str, list[tuple[PlanLine, Pl
     ``losing`` (a new last month before the old one) and ``gaining`` (a later one, or covered for the first time)."""
     if scenario.revises is None:
         return {"losing": [], "gaining": []}
-    old = {line.peserta_id: line for line in scenario.revises.lines.filter(within(user, "peserta__desa__code"))}
+    old = {line.peserta_id: line for line in scenario.revises.lines.filter(people(user, "peserta__"))}
     found: dict[str, list] = {"losing": [], "gaining": []}
-    for line in (scenario.lines.filter(within(user, "peserta__desa__code")).select_related("peserta__desa")
+    for line in (scenario.lines.filter(people(user, "peserta__")).select_related("peserta__desa")
                  .order_by("rank")):
         before = old.get(line.peserta_id)
         was, now = (before.last if before else None), line.last

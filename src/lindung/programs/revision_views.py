@@ -8,12 +8,13 @@ import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import require
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 from lindung.core.xlsx import write_table
 from lindung.rules.contributions import Month, tanggal
 
@@ -87,6 +88,8 @@ def changes_xlsx(request, code: str, number: int):
     """Who loses and who gains cover in a saved revision, in the user's area."""
     scenario = selectors.scenario_of(request.user, code, number)
     require(request.user, "plans")
+    if scenario.revises is None:  # a first plan changes nobody's cover
+        raise Http404
     changed = revision_selectors.changed_lines(request.user, scenario)
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
@@ -104,7 +107,10 @@ def changes_xlsx(request, code: str, number: int):
                                     f"Versi {scenario.version}", "Tidak dibiayai mulai",
                                     "Nonaktif (bila tidak dibayar)"], rows, widths=[20, 28, 20, 20, 20, 14, 22])
     book.close()
-    return attachment(out.getvalue(), f"revisi-{scenario.programme.code}-v{scenario.version}.xlsx")
+    return on_record(request.user, attachment(out.getvalue(), f"revisi-{scenario.programme.code}-v{scenario.version}.xlsx"),
+                     "programs.revision_downloaded", target=f"scenario:{scenario.pk}",
+                     summary=f"Perubahan rencana versi {scenario.version} program {scenario.programme.code} diunduh "
+                             f"({len(changed['losing'])} kehilangan, {len(changed['gaining'])} bertambah).")
 
 
 def _stops(line, before) -> str:

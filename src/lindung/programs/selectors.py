@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from lindung.accounts.scoping import area_code, sees_code, within
+from lindung.accounts.scoping import area_code, people, sees_code, within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.life.selectors import excluded_reasons, live_events
@@ -272,7 +272,7 @@ def scenario_kecamatan(user, scenario: Scenario) -> dict[str, tuple[str, int, in
 
 
 def plan_lines(user, scenario: Scenario, covered: bool | None = None) -> QuerySet[PlanLine]:
-    lines = scenario.lines.filter(within(user, "peserta__desa__code")).select_related("peserta", "peserta__desa")
+    lines = scenario.lines.filter(people(user, "peserta__")).select_related("peserta", "peserta__desa")
     return lines if covered is None else lines.filter(first__isnull=not covered)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can, require
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 from lindung.core.paging import FrameRows
 from lindung.core.xlsx import write_table
 from lindung.pipeline.eligibility import explain, formula
@@ -141,7 +141,9 @@ def continuation_xlsx(request, code: str):
                                 f"Keadaan pada {tanggal(programme.start)}", "Nonaktif (bila tidak dibayar)",
                                 "Lanjut dengan"], rows, widths=[20, 28, 20, 14, 12, 26, 22, 14])
     book.close()
-    return attachment(out.getvalue(), f"peserta-lanjutan-{programme.code}.xlsx")
+    return on_record(request.user, attachment(out.getvalue(), f"peserta-lanjutan-{programme.code}.xlsx"),
+                     "programs.continuation_downloaded", target=f"programme:{programme.pk}",
+                     summary=f"Daftar peserta lanjutan program {programme.code} diunduh ({len(rows)} baris).")
 
 
 @login_required

@@ -1,7 +1,8 @@
-"""The API of the registry: workers by NIK, imports by their number (Impor #12), the review queue."""
+"""The API of the registry: workers by NIK (in the request's body, never in its URL), imports by their number
+(Impor #12), the review queue."""
 
 from django.http import Http404
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -12,7 +13,7 @@ from lindung.registry import selectors as registry
 from lindung.registry.models import ImportBatch, Peserta
 from lindung.registry.tasks import stage_import
 
-from .schemas import FindingOut, ImportOut, PairOut, WorkerDetailOut, WorkerSearchOut
+from .schemas import FindingOut, ImportOut, NikIn, PairOut, WorkerDetailOut, WorkerSearchIn, WorkerSearchOut
 
 router = Router()
 
@@ -30,17 +31,18 @@ def _worker(p: Peserta, detail: bool = False) -> dict:
     return data
 
 
-@router.get("/workers", response=WorkerSearchOut, tags=["workers"])
-def workers(request, q: Query[str]):
-    """Search by NIK prefix (4+ digits) or name (3+ letters); at most 50 results."""
-    rows, more = registry.search_peserta(request.user, q[:100])
+@router.post("/workers/search", response=WorkerSearchOut, tags=["workers"], url_name="workers")
+def workers(request, data: WorkerSearchIn):
+    """Search by NIK prefix (4+ digits) or name (3+ letters), sent as ``{"q": …}``; at most 50 results."""
+    rows, more = registry.search_peserta(request.user, data.q[:100])
     return {"results": [_worker(p) for p in rows], "more": more}
 
 
-@router.get("/workers/{nik}", response=WorkerDetailOut, tags=["workers"])
-def worker(request, nik: str):
+@router.post("/workers/find", response=WorkerDetailOut, tags=["workers"], url_name="worker")
+def worker(request, data: NikIn):
+    """One worker by NIK, sent as ``{"nik": …}``; 404 outside the caller's area."""
     try:
-        return _worker(registry.get_peserta(request.user, nik=nik), detail=True)
+        return _worker(registry.get_peserta(request.user, nik=data.nik.strip()), detail=True)
     except Peserta.DoesNotExist:
         raise Http404
 

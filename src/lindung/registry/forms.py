@@ -7,6 +7,7 @@ from lindung.accounts.scoping import within
 from lindung.wilayah.models import Level, Wilayah
 
 from .models import Pekerjaan, Peserta
+from .selectors import peserta_for
 from .validators import validate_nik
 
 
@@ -27,6 +28,8 @@ class PesertaForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.registered_elsewhere: Peserta | None = None  # the worker outside the user's area holding the NIK typed
         villages = Wilayah.objects.filter(within(user, "code"), level=Level.DESA).select_related("parent")
         self.fields["nik"].max_length = None
         self.fields["nik"].validators = []
@@ -41,7 +44,24 @@ class PesertaForm(forms.ModelForm):
         # The NIK rules speak first (length, date, sex), rather than a generic "too long".
         nik = "".join(self.cleaned_data["nik"].split())
         validate_nik(nik)
+        # Whether a NIK is registered is answered only inside the user's area: outside it the refusal does not say
+        # so (the form would tell a village operator who, anywhere in the regency, is in the register), and the
+        # view has it audited.
+        holder = Peserta.objects.filter(nik=nik).exclude(pk=self.instance.pk).first()
+        if holder is not None and peserta_for(self.user).filter(pk=holder.pk).exists():
+            raise forms.ValidationError(_("A worker with this NIK is already in the register."), code="unique")
+        if holder is not None:
+            self.registered_elsewhere = holder
+            raise forms.ValidationError(_("This NIK cannot be registered here: contact the Dinas."), code="elsewhere")
         return nik
+
+    def validate_unique(self):
+        # The NIK's uniqueness is checked in clean_nik, within the user's area; the model's check would answer for
+        # the whole regency.
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions() | {"nik"})
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
 
 
 class RegisterFilterForm(forms.Form):

@@ -25,6 +25,14 @@ class WorkerDetailOut(WorkerOut):
     sumber: str
 
 
+class WorkerSearchIn(Schema):
+    q: str  # a NIK prefix (4+ digits) or a name (3+ letters): in the body, never in a URL that logs keep
+
+
+class NikIn(Schema):
+    nik: str  # in the body, never in the path: a URL ends up in access logs and proxies
+
+
 class WorkerSearchOut(Schema):
     results: list[WorkerOut]
     more: bool

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import people, within
 from lindung.enrolment.models import Membership
 from lindung.wilayah.models import Level, Wilayah
 
@@ -14,7 +14,7 @@ SEARCH_LIMIT = 50
 
 
 def peserta_for(user) -> QuerySet[Peserta]:
-    return Peserta.objects.filter(within(user, "desa__code"))
+    return Peserta.objects.filter(people(user))
 
 
 def search_peserta(user, query: str) -> tuple[list[Peserta], bool]:

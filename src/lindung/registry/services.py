@@ -17,6 +17,13 @@ def _check_may_edit(user, peserta: Peserta) -> None:
         raise PermissionDenied(_("You may not change members' data in this area."))
 
 
+def refuse_nik_elsewhere(user, holder: Peserta) -> None:
+    """On the record: the user typed the NIK of a worker outside his area (the form refused it without saying so)."""
+    record_event(user, "registry.nik_refused", target=f"peserta:{holder.pk}",
+                 summary=f"NIK peserta di luar wilayah pengguna diketik di formulir peserta; ditolak tanpa "
+                         f"menyebut bahwa NIK itu terdaftar (wilayah pengguna {user.area_id}).")
+
+
 @transaction.atomic
 def save_peserta(user, peserta: Peserta) -> Peserta:
     """Create or update a worker the form has already validated (NIK rules included)."""

@@ -96,6 +96,8 @@ def _edit(request, peserta: Peserta | None):
         saved = services.save_peserta(request.user, form.save(commit=False))
         messages.success(request, _("Worker data saved."))
         return redirect("registry:detail", pk=saved.pk)
+    if form.registered_elsewhere is not None:
+        services.refuse_nik_elsewhere(request.user, form.registered_elsewhere)
     return render(request, "registry/peserta_form.html", {"form": form, "p": peserta})
 
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from lindung.accounts import scoping
 from lindung.accounts.scoping import within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
@@ -232,7 +233,7 @@ def regency_payer() -> str:
 
 def outbox(user, programme, status: str = "") -> QuerySet[Message]:
     """The hand-over messages of the programme to the members in the user's area."""
-    found = Message.objects.filter(within(user, "peserta__desa__code"), purpose=PURPOSE, about=programme.code)
+    found = Message.objects.filter(scoping.outbox(user), purpose=PURPOSE, about=programme.code)
     return found.filter(status=status) if status else found
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
 from lindung.accounts.scoping import area_code
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 from lindung.core.forms import UploadField
 from lindung.core.xlsx import write_table
 from lindung.notify.services import sent_message
@@ -83,7 +83,8 @@ def village_xlsx(request, code: str):
     write_table(sheet, header, ["NIK", "Nama", "No. KPJ", "Telepon", "Desa", "Mulai bayar mandiri", "Iuran per bulan (Rp)",
                                 "Nonaktif bila tidak dibayar"], rows, widths=[20, 28, 14, 15, 20, 18, 14, 22])
     book.close()
-    return attachment(out.getvalue(), f"serah-terima-{programme.code}-{_slug(request)}.xlsx")
+    return _on_record(request, programme, members, attachment(
+        out.getvalue(), f"serah-terima-{programme.code}-{_slug(request)}.xlsx"))
 
 
 @login_required
@@ -96,7 +97,14 @@ def village_pdf(request, code: str):
             "kecamatan": members[0].kecamatan if village else "", "payer": selectors.regency_payer(),
             "today": tanggal(timezone.localdate()), "total": sum(m.self_pay for m in members),
         })
-    return attachment(weasyprint.HTML(string=html).write_pdf(), f"serah-terima-{programme.code}-{_slug(request)}.pdf")
+    return _on_record(request, programme, members, attachment(
+        weasyprint.HTML(string=html).write_pdf(), f"serah-terima-{programme.code}-{_slug(request)}.pdf"))
+
+
+def _on_record(request, programme, members, response):
+    return on_record(request.user, response, "selfpay.list_downloaded", target=f"programme:{programme.pk}",
+                     summary=f"Daftar serah-terima ke bayar mandiri program {programme.code} ({_slug(request)}) "
+                             f"diunduh ({len(members)} peserta).")
 
 
 def _slug(request) -> str:

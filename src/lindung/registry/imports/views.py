@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from lindung.accounts.roles import can
-from lindung.core.downloads import attachment
+from lindung.core.downloads import attachment, on_record
 from lindung.core.forms import UploadField
 from lindung.pipeline.schema import FIELDS, REQUIRED
 
@@ -134,7 +134,9 @@ def import_findings_xlsx(request, pk: int):
     batch = _batch(request.user, pk)
     if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.COMMITTED):
         raise Http404
-    return attachment(services.findings_workbook(batch), f"temuan-impor-{batch.number}.xlsx")
+    return on_record(request.user, attachment(services.findings_workbook(batch), f"temuan-impor-{batch.number}.xlsx"),
+                     "registry.findings_downloaded", target=f"importbatch:{batch.pk}",
+                     summary=f"Temuan Impor #{batch.number} diunduh.")
 
 
 @login_required
