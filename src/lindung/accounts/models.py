@@ -52,3 +52,16 @@ class ApiToken(models.Model):
     @staticmethod
     def new_token() -> str:
         return "lnd_" + secrets.token_urlsafe(32)
+
+
+class MadeAndApproved(models.Model):
+    """Made by one user, approved by another (the four-eyes rule, roles.require_someone_else): a bill, a plan."""
+
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("made by"))
+    created = models.DateTimeField(_("made"), auto_now_add=True)
+    approved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

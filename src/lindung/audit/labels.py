@@ -56,6 +56,7 @@ ACTIONS = {
     "payments.bill_checked": _("Bill checked"),
     "payments.bill_downloaded": _("Bill list downloaded"),
     "payments.bill_generated": _("Bill made"),
+    "payments.bill_generated_unchanged": _("Bill made again: nobody was missing"),
     "payments.check_downloaded": _("Bill check downloaded"),
     "payments.bill_members_excluded": _("Members taken off a bill"),
     "payments.difference_resolved": _("Reconciliation difference resolved"),

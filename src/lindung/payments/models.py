@@ -5,10 +5,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.accounts.models import MadeAndApproved
 from lindung.rules.bill_check import RULES, Rule
 
 
-class Bill(models.Model):
+class Bill(MadeAndApproved):
     """A programme's monthly bill: one line per member protected that month, approved, then paid."""
 
     class Status(models.TextChoices):
@@ -23,11 +24,6 @@ class Bill(models.Model):
     due_date = models.DateField(_("due date"))
     members = models.PositiveIntegerField(_("members"), default=0)
     total = models.BigIntegerField(_("total, Rp"), default=0)
-    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("made by"))
-    created = models.DateTimeField(_("made"), auto_now_add=True)
-    approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
-                                    verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # Why the approver let findings of the check before approval stay on the bill (required when any did).
     approval_note = models.TextField(_("approval note"), blank=True)
     checked_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",

@@ -96,7 +96,9 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     if added:
         refresh_statistics(added, BillLine)
         _recount(bill)
-    record_event(user, "payments.bill_generated", target=f"bill:{bill.pk}",
+    # A generation that added nobody did not make the bill: it is on the record, but not as one of its makers.
+    record_event(user, "payments.bill_generated" if added else "payments.bill_generated_unchanged",
+                 target=f"bill:{bill.pk}",
                  summary=f"Tagihan {programme.code} bulan {month}: {added} peserta ditambahkan, jumlah {bill.members} "
                          f"peserta, {format_rupiah(bill.total)}" + (f"; {gone} nonaktif tidak ditagih." if gone else "."))
     return Generated(bill, added)

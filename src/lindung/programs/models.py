@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.accounts.models import MadeAndApproved
 from lindung.rules.contributions import Month, Payer
 
 FUNDING_SOURCES = [
@@ -95,7 +96,7 @@ class ExcludedNik(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "nik"], name="excluded_nik_once")]
 
 
-class Scenario(models.Model):
+class Scenario(MadeAndApproved):
     """A planner scenario someone saved: its settings, its figures and, in PlanLine, every candidate's months.
     Approved by someone other than its author, it becomes the programme's plan."""
 
@@ -125,11 +126,6 @@ class Scenario(models.Model):
     warnings = models.JSONField(default=list)
     remainder_buys = models.TextField(blank=True)
     solver = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+", verbose_name=_("saved by"))
-    created = models.DateTimeField(_("saved"), auto_now_add=True)
-    approved_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
-                                    verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # Plan versions: the first approved scenario is version 1; a revision (APBD-P, a cut, a top-up) is a scenario
     # that revises the plan in force from a month on, version 2, 3 … once saved, in force once approved.
     version = models.PositiveIntegerField(_("plan version"), null=True, blank=True)
