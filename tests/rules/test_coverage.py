@@ -21,6 +21,7 @@ from lindung.rules.coverage import (
     lapses_on,
     owed_months,
     status_on,
+    statuses_on,
     timeline,
 )
 from lindung.rules.planner import lapse_date
@@ -328,6 +329,14 @@ def test_a_status_depends_only_on_the_payments_made_by_its_day(membership, react
         known = replace(membership, payments=tuple(p for p in membership.payments if p.paid_on <= day))
         assert status_on(membership, day) == status_on(known, day)
         assert claim_status(membership, day) == claim_status(known, day)
+
+
+@settings(max_examples=50, deadline=None)
+@given(memberships(), st.booleans())
+def test_statuses_of_many_days_at_once_are_each_days_status(membership, reactivation):
+    membership = replace(membership, reactivation=reactivation)
+    days = days_of(membership)
+    assert statuses_on(membership, days) == [status_on(membership, day) for day in days]
 
 
 @settings(max_examples=30, deadline=None)

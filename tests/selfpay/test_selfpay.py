@@ -199,7 +199,7 @@ def test_the_page_prepares_and_sends_and_the_outbox_lists_them(client, users, fu
     monkeypatch.setattr(notify, "current_day", lambda: date(2025, 3, 20))  # sent before the lapse date
     client.force_login(users["operator"])
     page = client.get(reverse("selfpay:members", args=[funded.code])).content.decode()
-    assert 'data-chart="chart-cohort"' in page and "confirm(" in page
+    assert 'data-chart="chart-cohort"' in page and "data-confirm=" in page
     client.post(reverse("selfpay:prepare", args=[funded.code]))
     client.post(reverse("selfpay:send", args=[funded.code]))
     outbox = client.get(reverse("selfpay:outbox", args=[funded.code]), {"status": "sent"}, follow=True).content.decode()

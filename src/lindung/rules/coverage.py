@@ -38,6 +38,8 @@ from lindung.rules.contributions import Month, Payer, due_date, month_range, tan
 from lindung.rules.planner import lapse_date
 
 MAX_ARREARS = 3  # months; one more unpaid month and the membership lapses
+# The runs ((start, lapse) of each) of one membership for each set of payments (month, day paid) made by a day.
+Runs = dict[tuple[tuple[Month, date], ...], list[tuple[date, date]]]
 
 
 class State(StrEnum):
@@ -187,18 +189,26 @@ class TimelineRow:
         return self.paid_on is not None and self.paid_on > self.due
 
 
-def status_on(membership: Membership, day: date) -> Status:
-    """The member's status on ``day``, from the payments made by then."""
+def status_on(membership: Membership, day: date, runs: Runs | None = None) -> Status:
+    """The member's status on ``day``, from the payments made by then. ``runs``, shared by calls for one member
+    (``statuses_on``), keeps the runs worked out for each set of payments."""
     if day < membership.registered:
         return Status(State.NOT_YET)
     end = membership.ended_on
     if end is not None and day >= end:
         # Ended, whatever came before: a member who lapsed and died later is "Meninggal" on every page (his
         # rights were already gone: ENDED gives none, and ``lapse`` keeps the day he lost them).
-        at_end = _running(membership, end)
+        at_end = _running(membership, end, runs)
         lapsed = at_end.lapse if at_end.state is State.LAPSED else None
         return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end, lapse=lapsed)
-    return _running(membership, day)
+    return _running(membership, day, runs)
+
+
+def statuses_on(membership: Membership, days: list[date]) -> list[Status]:
+    """``status_on`` of each of ``days``: the runs (``_segments``, most of the work) are worked out once for each
+    set of payments made by a day, not once per day — a cohort asks a year of month-ends of every member."""
+    runs: Runs = {}
+    return [status_on(membership, day, runs) for day in days]
 
 
 def claim_status(membership: Membership, event_day: date) -> Status:
@@ -217,14 +227,15 @@ def timeline(membership: Membership, first: Month, last: Month, *, today: date |
     happens if nobody pays any more."""
     by_month = {p.month: p for p in membership.payments}
     starts = [start for start, _ in _segments(membership, _paid(membership, date.max))]
-    rows = []
+    rows: list[TimelineRow] = []
+    runs: Runs = {}
     for month in month_range(first, last):
         start = max((s for s in starts if Month.of(s) <= month), default=membership.registered)
         day = _last_day(month) if today is None or Month.of(today) != month else today
         payment = by_month.get(month)
         rows.append(TimelineRow(
             month=month, payer=payment.payer if payment else None, paid_on=payment.paid_on if payment else None,
-            due=_due(month, start), day=day, status=status_on(membership, day),
+            due=_due(month, start), day=day, status=status_on(membership, day, runs),
         ))
     return rows
 
@@ -248,10 +259,17 @@ def lapses_on(membership: Membership) -> date | None:
     return lapse if membership.ended_on is None or lapse <= membership.ended_on else None
 
 
-def _running(membership: Membership, day: date) -> Status:
+def _running(membership: Membership, day: date, runs: Runs | None = None) -> Status:
     """The status on ``day`` (on or after registration) as if the membership had no end date."""
     paid = _paid(membership, day)
-    start, lapse = next(s for s in reversed(_segments(membership, paid)) if s[0] <= day)
+    if runs is None:
+        segments = _segments(membership, paid)
+    else:
+        key = tuple(sorted(paid.items()))
+        if key not in runs:
+            runs[key] = _segments(membership, paid)
+        segments = runs[key]
+    start, lapse = next(s for s in reversed(segments) if s[0] <= day)
     if day >= lapse:
         return Status(State.LAPSED, lapse=lapse)
     month = Month.of(day)

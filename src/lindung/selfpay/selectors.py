@@ -198,16 +198,17 @@ def cohort(found: SelfPayList) -> list[dict]:
     months = month_range(start, start.shift(COHORT_MONTHS - 1))
     groups = Counter((m.history, m.funded_last) for m in found.members)
     counts: list[Counter[str]] = [Counter() for _ in months]
+    month_ends = [month.next().first_day - timedelta(days=1) for month in months]
     for (history, funded_last), n in groups.items():
+        states = coverage.statuses_on(history, month_ends)
         for i, month in enumerate(months):
-            counts[i][_series(history, funded_last, month)] += n
+            counts[i][_series(funded_last, month, states[i].state)] += n
     return [{"month": month, **{s: c[s] for s in SERIES}} for month, c in zip(months, counts)]
 
 
-def _series(history: coverage.Membership, funded_last: Month, month: Month) -> str:
+def _series(funded_last: Month, month: Month, state: coverage.State) -> str:
     if month <= funded_last:
         return FUNDED
-    state = coverage.status_on(history, month.next().first_day - timedelta(days=1)).state
     if state is coverage.State.ACTIVE:
         return PAYING
     return ARREARS if state is coverage.State.ARREARS else LAPSED
