@@ -78,5 +78,5 @@ def test_a_hostile_register_file_ends_its_import_failed_with_the_reason(client, 
     batches = ("registry.ImportBatch", "registry.HistoricalImportBatch")  # the failed import and its history
     assert {k: v for k, v in counts().items() if k not in batches} == {
         k: v for k, v in before.items() if k not in batches}
-    page = client.get(reverse("registry:import_detail", kwargs={"pk": batch.number})).content.decode()
+    page = client.get(reverse("registry:import_detail", kwargs={"pk": batch.pk})).content.decode()
     assert batch.error[:40] in page
