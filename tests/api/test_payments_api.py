@@ -31,39 +31,68 @@ def coverage(client, nik, auth):
     return post(client, "/api/workers/coverage", auth, {"nik": nik})
 
 
-def test_generate_approve_pay_and_see_the_coverage(api):
-    client, auth = api
-    made = post(client, "/api/programmes/kaur-2025/bills", auth["operator"], {"month": "2025-01"})
-    assert made.status_code == 201
-    assert (made.json()["members"], made.json()["total"], made.json()["due_date"]) == (5, 5 * 16_800, "2025-01-15")
-    assert post(client, "/api/programmes/kaur-2025/bills", auth["camat"], {"month": "2025-01"}).status_code == 403
-    assert post(client, "/api/programmes/kaur-2025/bills", auth["operator"], {"month": "2025-13"}).status_code == 409
-    post(client, "/api/programmes/kaur-2025/bills", auth["admin"], {"month": "2025-02"})
-    own = post(client, "/api/programmes/kaur-2025/bills/2025-02/approve", auth["admin"])
-    assert own.status_code == 403 and "pengguna lain" in own.json()["detail"]
-    approved = post(client, "/api/programmes/kaur-2025/bills/2025-01/approve", auth["admin"])
+BILLS = "/api/programmes/kaur-2025/bills"
+
+
+def approved_january(client, auth):
+    """The operator generates January 2025's bill of the five members and the admin approves it."""
+    assert post(client, BILLS, auth["operator"], {"month": "2025-01"}).status_code == 201
+    approved = post(client, f"{BILLS}/2025-01/approve", auth["admin"])
     assert approved.status_code == 200 and approved.json()["approved_by"] == "admin"
 
-    camat_lines = client.get("/api/programmes/kaur-2025/bills/2025-01/lines", **auth["camat"]).json()
+
+def paid_late_and_short(client, auth):
+    """January paid on the 20th (due the 15th) for four lines: SP2D-1."""
+    return post(client, f"{BILLS}/2025-01/payments", auth["admin"],
+                {"sp2d_number": "SP2D-1", "paid_on": "2025-01-20", "amount": 4 * 16_800})
+
+
+def test_the_office_generates_a_bill_and_only_another_user_approves_it(api):
+    client, auth = api
+    made = post(client, BILLS, auth["operator"], {"month": "2025-01"})
+    assert made.status_code == 201
+    assert (made.json()["members"], made.json()["total"], made.json()["due_date"]) == (5, 5 * 16_800, "2025-01-15")
+    assert post(client, BILLS, auth["camat"], {"month": "2025-01"}).status_code == 403
+    assert post(client, BILLS, auth["operator"], {"month": "2025-13"}).status_code == 409
+    post(client, BILLS, auth["admin"], {"month": "2025-02"})
+    own = post(client, f"{BILLS}/2025-02/approve", auth["admin"])
+    assert own.status_code == 403 and "pengguna lain" in own.json()["detail"]
+    approved = post(client, f"{BILLS}/2025-01/approve", auth["admin"])
+    assert approved.status_code == 200 and approved.json()["approved_by"] == "admin"
+
+
+def test_the_camat_sees_the_unpaid_lines_of_his_kecamatan_only(api):
+    client, auth = api
+    approved_january(client, auth)
+    camat_lines = client.get(f"{BILLS}/2025-01/lines", **auth["camat"]).json()
     assert len(camat_lines) == 3 and all(ln["desa"].startswith(KAUR_SELATAN) for ln in camat_lines)
     assert {ln["total"] for ln in camat_lines} == {16_800} and all(ln["paid_on"] is None for ln in camat_lines)
 
+
+def test_a_late_short_payment_pays_lines_in_nik_order_and_no_more_than_is_owed(api):
+    client, auth = api
+    approved_january(client, auth)
     # Late and short by one line: four members paid (in NIK order), in arrears from the due date until then.
-    paid = post(client, "/api/programmes/kaur-2025/bills/2025-01/payments", auth["admin"],
-                {"sp2d_number": "SP2D-1", "paid_on": "2025-01-20", "amount": 4 * 16_800})
+    paid = paid_late_and_short(client, auth)
     assert paid.status_code == 201
     assert (paid.json()["lines_paid"], paid.json()["late"]) == (4, True)
-    lines = client.get("/api/programmes/kaur-2025/bills/2025-01/lines", **auth["admin"]).json()
+    lines = client.get(f"{BILLS}/2025-01/lines", **auth["admin"]).json()
     assert paid.json()["in_arrears"] == [ln["nik"] for ln in lines[:4]]
     assert [ln["paid_on"] for ln in lines] == ["2025-01-20"] * 4 + [None]
-    bill = client.get("/api/programmes/kaur-2025/bills/2025-01", **auth["pimpinan"]).json()
+    bill = client.get(f"{BILLS}/2025-01", **auth["pimpinan"]).json()
     assert (bill["status"], bill["paid"]) == ("partly_paid", 4 * 16_800)
-    again = post(client, "/api/programmes/kaur-2025/bills/2025-01/payments", auth["admin"],
+    again = post(client, f"{BILLS}/2025-01/payments", auth["admin"],
                  {"sp2d_number": "SP2D-2", "paid_on": "2025-01-21", "amount": 2 * 16_800})
     assert again.status_code == 409 and "melebihi sisa tagihan" in again.json()["detail"]
-    assert [p["sp2d_number"] for p in client.get("/api/programmes/kaur-2025/bills/2025-01/payments",
-                                                  **auth["admin"]).json()] == ["SP2D-1"]
+    assert [p["sp2d_number"] for p in client.get(f"{BILLS}/2025-01/payments", **auth["admin"]).json()] == ["SP2D-1"]
 
+
+def test_a_bill_paid_late_and_short_shows_in_each_workers_coverage_month_by_month(api):
+    # The story of the money cycle: a bill generated, approved, paid late and short, and each worker's months.
+    client, auth = api
+    approved_january(client, auth)
+    assert paid_late_and_short(client, auth).status_code == 201
+    lines = client.get(f"{BILLS}/2025-01/lines", **auth["admin"]).json()
     first, last = lines[0]["nik"], lines[-1]["nik"]
     timeline = coverage(client, first, auth["admin"]).json()
     assert [t["programme"] for t in timeline] == ["kaur-2025"]

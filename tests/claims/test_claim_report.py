@@ -80,12 +80,17 @@ def figures(rows, field="claims") -> dict:
     return {r["key"]: r[field] for r in rows}
 
 
-def test_the_page_leads_with_what_the_regent_quotes_and_counts_every_way(client, world):
-    users, members, claims = world
+def regents_page(client, users):
+    """The claims report as the pimpinan (the regent's office) sees it: the whole kabupaten, every year."""
     client.force_login(users["pimpinan"])
     response = client.get(reverse("claims_report:index"))
     assert response.status_code == 200
-    report = response.context["report"]
+    return response
+
+
+def test_the_report_counts_the_claims_the_money_and_the_waits_every_way(client, world):
+    users, _, claims = world
+    report = regents_page(client, users).context["report"]
     assert (report.claims, report.paid_claims, report.paid) == (6, 3, 117_000_000)
     assert (report.median_days, report.average_days, report.slowest.number, report.late) == (
         20, 20.3, claims["joko"].number, 1)
@@ -102,7 +107,10 @@ def test_the_page_leads_with_what_the_regent_quotes_and_counts_every_way(client,
                                                           "2026-03": 1}
     assert report.distribution == [("0–14", 1), ("15–30", 2), ("31–60", 0), ("61–90", 0), ("91–180", 0), ("> 180", 0)]
 
-    body = response.content.decode()
+
+def test_the_page_leads_with_what_the_regent_quotes_and_draws_the_months_and_the_waits(client, world):
+    users, members, claims = world
+    body = regents_page(client, users).content.decode()
     headline = re.search(r'data-testid="headline">(.*?)</div>\s*<p', body, re.S).group(1)
     assert re.search(r'data-testid="paid-claims">3<', headline) and "Rp117.000.000" in headline
     assert re.search(r'data-testid="median-days">20<', headline)

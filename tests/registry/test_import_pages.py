@@ -71,18 +71,24 @@ def defective(people) -> pl.DataFrame:
     return pl.DataFrame(p)
 
 
-def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(client, users, people, tmp_path):
+def defective_upload(client, users, people, tmp_path) -> ImportBatch:
+    """The operator uploads the defective file through the page; the check runs during the upload."""
     client.force_login(users["operator"])
-    assert "Umur diperiksa pada 1 Januari 2025" in client.get(reverse("registry:imports")).content.decode()
     batch = uploaded(client, xlsx_bytes(defective(people), tmp_path))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.STAGED, batch.error  # the task really ran during the upload
+    return batch
+
+
+def test_an_upload_is_checked_at_once_and_the_report_counts_and_lists_its_findings(client, users, people, tmp_path):
+    client.force_login(users["operator"])
+    assert "Umur diperiksa pada 1 Januari 2025" in client.get(reverse("registry:imports")).content.decode()
+    batch = defective_upload(client, users, people, tmp_path)
     assert batch.uploaded_by == users["operator"] and batch.filename == "p3ke.xlsx"
     assert batch.report["rows"] == 8 and batch.report["valid"] == 6 and batch.report["errors"] == 2
     assert batch.report["warnings"] == 1 and batch.report["to_insert"] == 6
 
-    detail = reverse("registry:import_detail", args=[batch.pk])
-    response = client.get(detail)
+    response = client.get(reverse("registry:import_detail", args=[batch.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     report = body.split('data-testid="import-report"', 1)[1].split("</div>\n</div>", 1)[0]
@@ -92,13 +98,20 @@ def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(clien
     assert rows == [("2", "NIK", "msg error"), ("3", "Desil Kesejahteraan", "msg error"), ("4", "Pekerjaan", "warn")]
     assert "astronot" in findings.lower()
     assert reverse("registry:import_findings", args=[batch.pk]) in body
-    # The uploader may not decide: no form, and a POST is refused.
+
+
+def test_the_operator_who_uploaded_sees_no_decision_form_and_may_not_approve(client, users, people, tmp_path):
+    batch = defective_upload(client, users, people, tmp_path)
+    response = client.get(reverse("registry:import_detail", args=[batch.pk]))
     assert not response.context["can_decide"]
-    assert reverse("registry:import_decide", args=[batch.pk]) not in body
+    assert reverse("registry:import_decide", args=[batch.pk]) not in response.content.decode()
     assert client.post(reverse("registry:import_decide", args=[batch.pk]), {"decision": "approve"}).status_code == 403
     assert not Peserta.objects.exists()
 
-    # The findings workbook: every finding, and the data with the offending cells coloured.
+
+def test_the_findings_workbook_lists_every_finding_in_words_and_colours_the_offending_cells(
+        client, users, people, tmp_path):
+    batch = defective_upload(client, users, people, tmp_path)
     response = client.get(reverse("registry:import_findings", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert f"temuan-impor-{batch.number}.xlsx" in response["Content-Disposition"]
@@ -115,7 +128,11 @@ def test_an_upload_is_checked_and_reported_and_only_another_admin_approves(clien
     assert data.cell(row=2, column=headers.index("NIK") + 1).fill.fgColor.rgb.endswith("F4C7C3")
     assert data.cell(row=4, column=headers.index("Pekerjaan") + 1).fill.fgColor.rgb.endswith("FCE8B2")
 
-    # Another Admin Dinas sees the decision form and approving writes the valid rows.
+
+def test_another_admin_approves_an_upload_once_and_only_its_valid_rows_are_written(client, users, people, tmp_path):
+    # The story of an upload: the operator's file, another Admin Dinas's approval, nothing after that.
+    batch = defective_upload(client, users, people, tmp_path)
+    detail = reverse("registry:import_detail", args=[batch.pk])
     client.force_login(users["admin"])
     response = client.get(detail)
     assert response.context["can_decide"]
@@ -279,23 +296,38 @@ def test_a_filled_in_template_goes_through_the_import(client, users, people, tmp
     assert (batch.report["rows"], batch.report["errors"], batch.report["to_insert"]) == (4, 0, 4)
 
 
-def test_unknown_columns_are_mapped_by_hand_and_the_mapping_is_offered_again(client, users, people, tmp_path):
-    renamed = {"NIK": "Nomor KTP Warga", "Kode Kemdagri": "Kd Wil"}
+RENAMED = {"NIK": "Nomor KTP Warga", "Kode Kemdagri": "Kd Wil"}
+
+
+def needing_a_mapping(client, users, people, tmp_path) -> ImportBatch:
+    """The operator uploads three workers under headers the import does not know (NIK, village code)."""
     client.force_login(users["operator"])
-    batch = uploaded(client, xlsx_bytes(p3ke_individu(people[:3]).rename(renamed), tmp_path, "a.xlsx"))
+    batch = uploaded(client, xlsx_bytes(p3ke_individu(people[:3]).rename(RENAMED), tmp_path, "a.xlsx"))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.NEEDS_MAPPING
+    return batch
+
+
+def mapped_by_hand(client, batch) -> None:
+    """The operator maps the two unknown headers and saves the mapping as "P3KE desa (kolom lama)"."""
+    form = {field: current for field, _, current in client.get(
+        reverse("registry:import_detail", args=[batch.pk])).context["mapping"]}
+    form |= {"nik": "Nomor KTP Warga", "kode_desa": "Kd Wil", "save_as": "P3KE desa (kolom lama)"}
+    response = client.post(reverse("registry:import_map", args=[batch.pk]), form)
+    assert response.status_code == 302 and response.url == reverse("registry:import_detail", args=[batch.pk])
+
+
+def test_unknown_columns_are_mapped_by_hand_and_the_mapping_is_saved(client, users, people, tmp_path):
+    batch = needing_a_mapping(client, users, people, tmp_path)
     response = client.get(reverse("registry:import_detail", args=[batch.pk]))
     body = response.content.decode()
     assert f'action="{reverse("registry:import_map", args=[batch.pk])}"' in body
     assert '<select name="nik" id="map-nik">' in body and '<option value="Nomor KTP Warga">' in body
     assert not response.context["saved"]
-
     form = {field: current for field, _, current in response.context["mapping"]}
     assert form["nik"] == "" and form["nama"] == "Nama"  # what was recognised is preselected
-    form |= {"nik": "Nomor KTP Warga", "kode_desa": "Kd Wil", "save_as": "P3KE desa (kolom lama)"}
-    response = client.post(reverse("registry:import_map", args=[batch.pk]), form)
-    assert response.status_code == 302 and response.url == reverse("registry:import_detail", args=[batch.pk])
+
+    mapped_by_hand(client, batch)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.STAGED, batch.error
     assert batch.mapping["nik"] == "Nomor KTP Warga" and batch.mapping["kode_desa"] == "Kd Wil"
@@ -304,8 +336,11 @@ def test_unknown_columns_are_mapped_by_hand_and_the_mapping_is_offered_again(cli
     assert saved.name == "P3KE desa (kolom lama)" and saved.created_by == users["operator"]
     assert Event.objects.filter(action="registry.import_remapped", target_id=str(batch.pk)).exists()
 
-    # A later file with the same headers is offered the saved mapping, and it works.
-    again = uploaded(client, xlsx_bytes(p3ke_individu(people[3:6]).rename(renamed), tmp_path, "b.xlsx"))
+
+def test_a_saved_mapping_is_offered_again_for_the_same_headers_only_and_it_works(client, users, people, tmp_path):
+    mapped_by_hand(client, needing_a_mapping(client, users, people, tmp_path))
+    saved = SavedMapping.objects.get()
+    again = uploaded(client, xlsx_bytes(p3ke_individu(people[3:6]).rename(RENAMED), tmp_path, "b.xlsx"))
     again.refresh_from_db()
     assert again.status == ImportBatch.Status.NEEDS_MAPPING
     response = client.get(reverse("registry:import_detail", args=[again.pk]))
@@ -352,13 +387,14 @@ def test_html_in_the_file_is_shown_escaped(client, users, people, tmp_path):
     assert "&lt;script&gt;alert(&quot;lindung&quot;)&lt;/script&gt;" in body
 
 
-def test_the_review_queue_shows_pairs_side_by_side_and_merges_or_dismisses(client, users, people, tmp_path):
+def two_probable_duplicates(client, users, people, tmp_path) -> dict[str, DuplicatePair]:
+    """Two workers approved, then the same two again under a mistyped NIK serial (the first with another
+    address), approved too: two pending pairs, by the first twelve digits of the NIK."""
     client.force_login(users["operator"])
     first = uploaded(client, xlsx_bytes(p3ke_individu(people[:2]), tmp_path, "a.xlsx"))
     client.force_login(users["admin"])
     client.post(reverse("registry:import_decide", args=[first.pk]), {"decision": "approve"})
     assert Peserta.objects.count() == 2
-    # The same two people again under a mistyped NIK serial, one with another address.
     twins = []
     for i, person in enumerate(people[:2]):
         serial = int(person["nik"][12:]) % 9999 + 1
@@ -371,8 +407,12 @@ def test_the_review_queue_shows_pairs_side_by_side_and_merges_or_dismisses(clien
     client.force_login(users["admin"])
     client.post(reverse("registry:import_decide", args=[second.pk]), {"decision": "approve"})
     assert DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING).count() == 2
-
     client.force_login(users["operator"])
+    return {p.nik_a[:12]: p for p in DuplicatePair.objects.all()}
+
+
+def test_the_review_queue_shows_each_pair_side_by_side_with_the_differences_marked(client, users, people, tmp_path):
+    two_probable_duplicates(client, users, people, tmp_path)
     response = client.get(reverse("registry:review"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -391,8 +431,10 @@ def test_the_review_queue_shows_pairs_side_by_side_and_merges_or_dismisses(clien
     for pair, _ in response.context["rows"]:
         assert reverse("registry:review_decide", args=[pair.pk]) in body
 
-    pairs = {p.nik_a[:12]: p for p in DuplicatePair.objects.all()}
-    merged, dismissed = pairs[with_address], pairs[people[1]["nik"][:12]]
+
+def test_a_pair_is_merged_or_dismissed_once_and_leaves_the_queue(client, users, people, tmp_path):
+    pairs = two_probable_duplicates(client, users, people, tmp_path)
+    merged, dismissed = pairs[people[0]["nik"][:12]], pairs[people[1]["nik"][:12]]
     keep = people[0]["nik"]
     response = client.post(reverse("registry:review_decide", args=[merged.pk]), {"decision": "same", "keep": keep})
     assert response.status_code == 302 and response.url == reverse("registry:review")
