@@ -54,17 +54,17 @@ def pages(code: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
-@pytest.mark.parametrize("page", ["answer", "status", "invoice", "deaths"])
-def test_a_hostile_file_on_a_bpjs_or_civil_registry_page_says_why_and_changes_nothing(client, users, funded, page,
+@pytest.mark.parametrize("upload", ["answer", "status", "invoice", "deaths"])
+def test_a_hostile_file_on_a_bpjs_or_civil_registry_page_says_why_and_changes_nothing(client, users, funded, upload,
                                                                                       hostile):
     client.force_login(users["operator"])
     before = counts()
-    refused = client.post(pages(funded.code)[page], {"file": SimpleUploadedFile("berkas.xlsx", HOSTILE[hostile]())})
+    refused = client.post(pages(funded.code)[upload], {"file": SimpleUploadedFile("berkas.xlsx", HOSTILE[hostile]())})
     body = refused.content.decode()
     assert refused.status_code in (200, 400, 422) and ("terlalu besar" in body or "bukan Excel" in body
                                                        or "tidak dapat dibaca" in body or "rusak" in body), body[:3000]
     assert counts() == before
-    assert client.get(pages(funded.code)[page] if page == "deaths" else reverse("home")).status_code == 200
+    assert client.get(pages(funded.code)[upload] if upload == "deaths" else reverse("home")).status_code == 200
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
