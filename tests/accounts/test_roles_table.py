@@ -28,7 +28,7 @@ def expected(role: Role) -> dict[str, str]:
 
 
 def readme_table() -> dict[str, dict[str, str]]:
-    section = README.read_text().split("### Who sees and changes what", 1)[1].split("\n|", 1)[1]
+    section = README.read_text().split("## Who sees and changes what", 1)[1].split("\n|", 1)[1]
     lines = ("|" + section).split("\n\n", 1)[0].splitlines()
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     assert header == ["role", *COLUMNS]
