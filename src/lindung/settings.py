@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lindung.cards",
     "lindung.claims",
     "lindung.life",
+    "lindung.regulation",
 ]
 
 MIDDLEWARE = [
