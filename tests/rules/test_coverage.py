@@ -18,6 +18,7 @@ from lindung.rules.coverage import (
     State,
     Status,
     claim_status,
+    cover_start,
     lapses_on,
     owed_months,
     status_on,
@@ -25,6 +26,7 @@ from lindung.rules.coverage import (
     timeline,
 )
 from lindung.rules.planner import lapse_date
+from lindung.rules.regulation import CoverStart, LapseDay, Regulation
 
 APBD, MANDIRI = Payer.APBD, Payer.MANDIRI
 DEC_2024, JAN, FEB, MAR, APR, MAY, JUN, JUL = Month(2024, 12), *(Month(2025, m) for m in range(1, 8))
@@ -138,10 +140,10 @@ def test_reactivation_when_allowed_starts_again_on_the_payment_day():
         DEC_2024, JAN, FEB, MAR, APR, MAY, Month(2025, 8), Month(2025, 9)]
     assert owed_months(replace(revived, reactivation=False), DEC_2024, Month(2025, 9), today=date(2025, 8, 31)) == [
         DEC_2024, JAN, FEB, MAR, APR, MAY]
-    # Paid for an old month, the revival still starts on the payment day, with its month owed.
+    # Paid for an old month, the payment settles the oldest month owed: the new run's first (PP 44/2015 Ps 24).
     old = replace(with_payment(KAUR, MAR, MANDIRI, date(2025, 8, 5)), reactivation=True)
-    assert status_on(old, date(2025, 8, 20)).arrears == (Month(2025, 8),)
-    assert lapses_on(old) == date(2025, 11, 1)
+    assert status_on(old, date(2025, 8, 20)) == Status(State.ACTIVE, lapse=date(2025, 12, 1))
+    assert status_on(old, date(2025, 9, 16)).arrears == (Month(2025, 9),)
 
 
 def test_death_ends_the_membership_and_a_claim_sees_the_day_of_death():
@@ -188,17 +190,15 @@ def test_a_due_date_moved_by_holidays():
     assert status_on(paid, date(2026, 3, 17)).arrears == (Month(2026, 3),)
 
 
-def test_registration_after_the_due_date_and_never_paid():
-    member = Membership(date(2025, 1, 20))
+def test_registration_after_the_due_date_and_paid_on_the_day():
+    member = Membership(date(2025, 1, 20), paid_by(APBD, JAN, day=20))
     assert status_on(member, date(2025, 1, 19)) == Status(State.NOT_YET)
     assert status_on(member, date(2025, 1, 20)).state is State.ACTIVE  # January is due on the 20th for him
-    assert status_on(member, date(2025, 1, 21)).arrears == (JAN,)
-    # Never paid: the month before registration counts as the last paid one.
-    assert lapses_on(member) == lapse_date(DEC_2024) == date(2025, 4, 1)
-    assert status_on(member, date(2025, 3, 31)).arrears == (JAN, FEB, MAR)
-    assert not timeline(with_payment(member, JAN, APBD, date(2025, 1, 20)), JAN, JAN)[0].late
-    # The regency may pay before the coverage starts.
-    prepaid = with_payment(member, JAN, APBD, date(2025, 1, 6))
+    assert status_on(member, date(2025, 2, 18)).arrears == (FEB,)
+    assert lapses_on(member) == lapse_date(JAN) == date(2025, 5, 1)
+    assert not timeline(member, JAN, JAN)[0].late
+    # The regency may pay before the coverage starts: covered from the registration day.
+    prepaid = Membership(date(2025, 1, 20), (Payment(JAN, APBD, date(2025, 1, 6)),))
     assert status_on(prepaid, date(2025, 1, 21)).state is State.ACTIVE
 
 
@@ -218,6 +218,73 @@ def test_owed_months_follow_registration_lapse_and_end():
 def test_bad_input_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Membership(date(2024, 12, 2), **kwargs)
+
+
+# --- cover from the first payment, oldest month first, the lapse day (issue 18) ---------------------------------
+
+
+def test_no_cover_before_the_first_payment_pp_44_2015_ps_1_angka_4():
+    # A participant is someone who has paid (PP 44/2015 Ps 1 angka 4; Ps 11(4)-(5)): registered on 2 January,
+    # the regency's first payment (for January) comes on 20 February.
+    member = Membership(date(2025, 1, 2), (Payment(JAN, APBD, date(2025, 2, 20)),))
+    accident = claim_status(member, date(2025, 2, 10))
+    assert accident == Status(State.NOT_YET) and accident.rights == Rights(Right.NONE, Right.NONE, Right.NONE, Right.NONE)
+    assert "iuran pertama belum dibayar" in accident.explanation
+    # From the payment on, cover runs from the first paid month: February is due on the 17th and unpaid.
+    assert status_on(member, date(2025, 2, 20)) == Status(State.ARREARS, (FEB,), lapse=date(2025, 5, 1))
+    assert lapses_on(member) == lapse_date(JAN)
+    never = Membership(date(2025, 1, 2))
+    assert {status_on(never, d).state for d in (date(2025, 1, 2), date(2025, 6, 1), date(2030, 1, 1))} == {State.NOT_YET}
+    assert lapses_on(never) is None
+
+
+def test_cover_starts_in_the_first_paid_month_or_on_the_pks_date():
+    # Registered on 2 January, the first payment is made on 10 March for March.
+    member = Membership(date(2025, 1, 2), paid_by(APBD, MAR), pks=date(2025, 1, 2))
+    assert cover_start(member, MAR) == date(2025, 3, 1)  # the default: January and February are not owed
+    assert status_on(member, date(2025, 3, 20)) == Status(State.ACTIVE, lapse=date(2025, 7, 1))
+    # From the PKS date (a setting, DOMAIN.md section 8): January and February are owed, and the March payment
+    # settles January, the oldest.
+    pks = Regulation(cover_starts=CoverStart.PKS)
+    assert cover_start(member, MAR, pks) == date(2025, 1, 2)
+    assert status_on(member, date(2025, 3, 20), reg=pks) == Status(State.ARREARS, (FEB, MAR), lapse=date(2025, 5, 1))
+    # A PKS date after the first paid month does not move the start.
+    late_pks = replace(member, pks=date(2025, 4, 1))
+    assert cover_start(late_pks, MAR, pks) == date(2025, 3, 1)
+    # Paid ahead of the month: no cover before the month paid for.
+    ahead = Membership(date(2025, 1, 2), (Payment(FEB, APBD, date(2025, 1, 10)),))
+    assert status_on(ahead, date(2025, 1, 20)).state is State.NOT_YET
+    assert status_on(ahead, date(2025, 2, 1)).state is State.ACTIVE
+
+
+def test_a_payment_settles_the_oldest_unpaid_month_first():
+    # DOMAIN.md section 2 (PP 44/2015 Ps 24: arrears are paid first). Kaur's member paid up to February; March
+    # goes unpaid, and a payment recorded for April on 10 April pays March.
+    gap = with_payment(KAUR, APR, MANDIRI, date(2025, 4, 10))
+    assert status_on(gap, date(2025, 4, 10)) == Status(State.ACTIVE, lapse=date(2025, 7, 1))
+    assert status_on(gap, date(2025, 4, 16)).arrears == (APR,)
+    rows = timeline(gap, MAR, APR)
+    assert [(r.month, r.payer, r.paid_on, r.late) for r in rows] == [
+        (MAR, MANDIRI, date(2025, 4, 10), True), (APR, None, None, False)]
+    assert lapses_on(gap) == lapse_date(MAR)
+    # Recorded for March afterwards, the next payment pays April: the months settled have no gap.
+    both = with_payment(gap, MAR, MANDIRI, date(2025, 4, 20))
+    assert status_on(both, date(2025, 4, 20)) == Status(State.ACTIVE, lapse=date(2025, 8, 1))
+
+
+def test_the_lapse_day_after_the_fourth_months_due_date_is_a_setting():
+    # PP 44/2015 Ps 24(3) read literally (DOMAIN.md section 8): the day after the fourth unpaid month's due date.
+    after_due = Regulation(lapse_day=LapseDay.AFTER_DUE)
+    lapse = due_date(JUN) + timedelta(days=1)
+    assert lapse_date(FEB, after_due) == lapse and lapse_date(FEB) == date(2025, 6, 1)
+    assert status_on(KAUR, date(2025, 6, 1), reg=after_due).arrears == (MAR, APR, MAY)
+    assert status_on(KAUR, lapse - timedelta(days=1), reg=after_due).state is State.ARREARS
+    assert status_on(KAUR, lapse, reg=after_due) == Status(State.LAPSED, lapse=lapse)
+    assert lapses_on(KAUR, reg=after_due) == lapse
+    # Paid on 5 June, March saves the membership under this setting only.
+    saved = with_payment(KAUR, MAR, MANDIRI, date(2025, 6, 5))
+    assert status_on(saved, date(2025, 6, 20), reg=after_due).arrears == (APR, MAY, JUN)
+    assert status_on(saved, date(2025, 6, 20)).state is State.LAPSED
 
 
 # --- properties ------------------------------------------------------------------------------------
@@ -249,11 +316,32 @@ def days_of(membership: Membership) -> list[date]:
     return sorted(days)
 
 
-def brute_lapse(membership: Membership) -> tuple[date, Month]:
-    """The first day of the first month M whose three months before were all owed and none paid
-    before that day, and M - 4, the last month paid before that run."""
-    paid = {p.month: p.paid_on for p in membership.payments}
-    month = shift(Month(membership.registered.year, membership.registered.month), 3)
+def in_order(membership: Membership, by: date = date.max) -> list[Payment]:
+    return sorted((p for p in membership.payments if p.paid_on <= by), key=lambda p: (p.paid_on, p.month))
+
+
+def cover_from(membership: Membership, by: date = date.max) -> date | None:
+    """The cover start once the first payment made by ``by`` is known: its month's first day, not before
+    registration (PP 44/2015 Ps 1 angka 4); None before any payment."""
+    made = in_order(membership, by)
+    return max(first_day(made[0].month), membership.registered) if made else None
+
+
+def settled(membership: Membership, by: date = date.max) -> dict[Month, date]:
+    """Month -> day settled: the payments made by ``by``, oldest month first in the order they were made."""
+    start = cover_from(membership, by)
+    return {} if start is None else {
+        shift(Month(start.year, start.month), i): p.paid_on for i, p in enumerate(in_order(membership, by))}
+
+
+def brute_lapse(membership: Membership) -> tuple[date, Month] | None:
+    """The first day of the first month M whose three months before were all owed and none settled
+    before that day, and M - 4, the last month settled before that run; None before any payment."""
+    start = cover_from(membership)
+    if start is None:
+        return None
+    paid = settled(membership)
+    month = shift(Month(start.year, start.month), 3)
     while any(m in paid and paid[m] < first_day(month) for m in (shift(month, -3), shift(month, -2), shift(month, -1))):
         month = month.next()
     return first_day(month), shift(month, -4)
@@ -267,24 +355,31 @@ def rank(status: Status) -> int:
 @settings(max_examples=50, deadline=None)
 @given(memberships(end=False))
 def test_arrears_and_lapse_follow_the_3_month_rule(membership):
-    paid = {p.month: p.paid_on for p in membership.payments}
-    first = Month(membership.registered.year, membership.registered.month)
-    lapse, last_paid = brute_lapse(membership)
-    # The last paid month before the run: the month before registration, or paid before the run could lapse.
+    found = brute_lapse(membership)
+    if found is None:  # never paid: never covered (PP 44/2015 Ps 1 angka 4)
+        assert lapses_on(membership) is None
+        assert all(status_on(membership, day) == Status(State.NOT_YET) for day in days_of(membership))
+        return
+    lapse, last_paid = found
+    start, paid = cover_from(membership), settled(membership)
+    assert start is not None
+    first = Month(start.year, start.month)
+    # The last month settled before the run: the month before the cover start, or settled before the run could lapse.
     assert last_paid == shift(first, -1) or paid[last_paid] < first_day(shift(last_paid, 3))
     assert lapse == lapse_date(last_paid) == lapses_on(membership)
     for day in days_of(membership):
         status = status_on(membership, day)
-        if day < membership.registered:
+        start = cover_from(membership, day)
+        if start is None or day < start:
             assert status == Status(State.NOT_YET)
         elif day >= lapse:
             assert status == Status(State.LAPSED, lapse=lapse)
         else:
-            # The owed months already due, the unpaid ones at the end of that list.
-            due = [m for m in month_range(first, Month(day.year, day.month))
-                   if max(due_date(m), membership.registered) < day]
+            # The owed months already due, the unsettled ones at the end of that list.
+            due = [m for m in month_range(first, Month(day.year, day.month)) if max(due_date(m), start) < day]
+            by_then = settled(membership, day)
             unpaid = []
-            while due and not (due[-1] in paid and paid[due[-1]] <= day):
+            while due and due[-1] not in by_then:
                 unpaid.insert(0, due.pop())
             assert len(unpaid) <= 3
             # The lapse it announces is the one that happens if nobody pays after ``day``.
@@ -295,7 +390,7 @@ def test_arrears_and_lapse_follow_the_3_month_rule(membership):
 @settings(max_examples=40, deadline=None)
 @given(memberships())
 def test_a_lapse_lasts_until_the_end_and_the_end_is_final(membership):
-    lapse, _ = brute_lapse(membership)
+    lapse = (brute_lapse(membership) or (date.max,))[0]
     end, final = membership.ended_on, None
     for day in days_of(membership):
         status = status_on(membership, day)
@@ -305,7 +400,7 @@ def test_a_lapse_lasts_until_the_end_and_the_end_is_final(membership):
             final = status
         if end is not None and day >= end:  # ended, keeping the day the rights went when he had lapsed first
             assert (status.state, status.lapse) == (State.ENDED, lapse if lapse <= end else None)
-    assert lapses_on(membership) == (lapse if end is None or lapse <= end else None)
+    assert lapses_on(membership) == (lapse if lapse < date.max and (end is None or lapse <= end) else None)
 
 
 @settings(max_examples=50, deadline=None)
@@ -315,6 +410,9 @@ def test_paying_a_month_never_makes_a_status_worse(membership, data):
     unpaid = [m for m in month_range(first, shift(first, SPAN + 3)) if m not in {p.month for p in membership.payments}]
     month = data.draw(st.sampled_from(unpaid))
     paid_on = due_date(month) + timedelta(days=data.draw(st.integers(-60, 200)))
+    made = in_order(membership)
+    if made:  # a payment made before the first one may move the cover start: only later ones are compared
+        paid_on = max(paid_on, made[0].paid_on + timedelta(days=1))
     more = with_payment(membership, month, MANDIRI, paid_on)
     assert lapses_on(more) is None or lapses_on(membership) is None or lapses_on(more) >= lapses_on(membership)
     for day in days_of(membership):
@@ -342,15 +440,22 @@ def test_statuses_of_many_days_at_once_are_each_days_status(membership, reactiva
 @settings(max_examples=30, deadline=None)
 @given(memberships())
 def test_owed_months_are_the_months_running_on_their_due_date(membership):
-    first = Month(membership.registered.year, membership.registered.month)
-    months = month_range(shift(first, -2), shift(first, SPAN + 4))
+    registered = Month(membership.registered.year, membership.registered.month)
+    months = month_range(shift(registered, -2), shift(registered, SPAN + 4))
     for today in days_of(membership)[::7]:
         owed = set(owed_months(membership, months[0], months[-1], today=today))
         lapsed = status_on(membership, today).state is State.LAPSED
+        start = cover_from(membership, today)
         for month in months:
-            due = max(due_date(month), membership.registered)
-            if month < first:
+            if start is None or month < Month(start.year, start.month):  # before the cover start: not owed
                 assert month not in owed
+                continue
+            due = max(due_date(month), start)
+            if due < in_order(membership, today)[0].paid_on:  # owed before the first payment: unless lapsed or ended
+                known = replace(membership, payments=tuple(in_order(membership, today)))
+                lapse = (brute_lapse(known) or (date.max,))[0]
+                assert (month in owed) == (due < min(lapse if lapse <= today else date.max,
+                                                     membership.ended_on or date.max))
             elif due <= today:
                 assert (month in owed) == (status_on(membership, due).state in RUNNING)
             else:  # a lapse not yet happened does not count
@@ -363,10 +468,11 @@ def test_owed_months_are_the_months_running_on_their_due_date(membership):
 def test_timeline_rows_agree_with_the_status(membership, reactivation):
     membership = replace(membership, reactivation=reactivation)
     first = Month(membership.registered.year, membership.registered.month)
-    by_month = {p.month: p for p in membership.payments}
+    lapse = (brute_lapse(membership) or (date.max,))[0]
+    paid = {m: on for m, on in settled(membership).items() if on < lapse}
     for row in timeline(membership, shift(first, -1), shift(first, SPAN + 2)):
         assert row.status == status_on(membership, row.day)
         assert row.day == first_day(row.month.next()) - timedelta(days=1)
-        payment = by_month.get(row.month)
-        assert row.payer == (payment and payment.payer)
-        assert row.late == (payment is not None and payment.paid_on > row.due)
+        if not reactivation or row.day < lapse:  # the months of the first run: settled oldest first
+            assert row.paid_on == paid.get(row.month)
+            assert row.late == (row.month in paid and paid[row.month] > row.due)

@@ -11,17 +11,28 @@ From the registration date and the months paid (by whom, on which day) follows t
 
 The rules, precisely:
 
-- Coverage starts on the registration day. Every month from the registration month on is owed; its
-  due date is ``contributions.due_date`` (the 15th or the next working day), but never before the
-  registration day: nobody is late for a month that fell due before he joined.
+- A participant is someone who has paid (PP 44/2015 Ps 1 angka 4; Ps 11(4)-(5)): until the first
+  contribution is paid the state is "not yet" and an event gives no right. Cover then runs from the
+  *cover start*: the first day of the month the first payment was made for, or the programme's PKS
+  date when ``reg.cover_starts`` says so and that date is not after that month (never before the
+  registration day). Every month from the cover start's month on is owed; its due date is
+  ``contributions.due_date`` (the 15th or the next working day), but never before the cover start:
+  nobody is late for a month that fell due before his cover began.
+- Payments settle the oldest unpaid month first (DOMAIN.md section 2): taken in the order they were
+  made (day, then the month recorded), each settles the oldest owed month not yet settled, whatever
+  month it names. So the months settled are always the run's first months, one after the other, and
+  a payment recorded for a later month while an earlier owed month is unpaid pays the earlier one;
+  arrears and lapse follow from the months settled.
 - A payment counts for the status on day d only if it was made on or before d. On day d, the
-  arrears are the consecutive unpaid owed months ending with the latest month whose due date is
+  arrears are the consecutive unsettled owed months ending with the latest month whose due date is
   before d.
-- The membership lapses on the first day of a month M when none of M-3, M-2, M-1 (all owed) was paid
-  before that day. Arrears may be paid for at most 3 months, so a payment made on or after the lapse
-  date does not revive the membership, unless ``Membership.reactivation`` is set (an open question,
-  DOMAIN.md section 8): then the first payment made on or after the lapse date starts the membership
-  again on its day, like a new registration, and the months of the gap are not owed.
+- After the last month L settled in time, the membership lapses on ``planner.lapse_date(L, reg)``:
+  the first day of L+4, the fourth unpaid month (or the day after L+4's due date, ``reg.lapse_day``),
+  unless L+1 was settled before that day. Arrears may be paid for at most 3 months, so a payment made
+  on or after the lapse date does not revive the membership, unless ``Membership.reactivation`` is set
+  (an open question, DOMAIN.md section 8): then the first payment made on or after the lapse date
+  starts the membership again on its day, like a new registration, and the months of the gap are not
+  owed.
 - A lapse ends the rights; the end date (death, exit) ends the membership: from that day the status is ended,
   also for a member who lapsed before (he had no right when he died; ``claim_status`` on the day says so).
 
@@ -36,10 +47,9 @@ from enum import StrEnum
 
 from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
 from lindung.rules.planner import lapse_date
+from lindung.rules.regulation import DEFAULT, CoverStart, Regulation
 
 MAX_ARREARS = 3  # months; one more unpaid month and the membership lapses
-# The runs ((start, lapse) of each) of one membership for each set of payments (month, day paid) made by a day.
-Runs = dict[tuple[tuple[Month, date], ...], list[tuple[date, date]]]
 
 
 class State(StrEnum):
@@ -85,11 +95,12 @@ class Payment:
 
 @dataclass(frozen=True)
 class Membership:
-    registered: date  # coverage starts on this day
+    registered: date  # cover never starts before this day, and no month before its month is owed
     payments: tuple[Payment, ...] = ()
     ended_on: date | None = None  # death or exit
     end_kind: EndKind | None = None
     reactivation: bool = False  # whether a payment after the lapse date revives it (DOMAIN.md §8)
+    pks: date | None = None  # the programme's cooperation agreement date: the cover start if reg.cover_starts says so
 
     def __post_init__(self) -> None:
         if (self.ended_on is None) != (self.end_kind is None):
@@ -147,7 +158,8 @@ class Status:
                           "dan semua hak atas manfaat hilang.") if self.lapse else ""
         match self.state:
             case State.NOT_YET:
-                return "Belum terdaftar sebagai peserta: belum ada hak atas manfaat."
+                return ("Belum terdaftar sebagai peserta atau iuran pertama belum dibayar: belum ada hak atas "
+                        "manfaat (peserta adalah yang telah membayar iuran, PP 44/2015 Pasal 1 angka 4).")
             case State.ACTIVE:
                 return ("Aktif: iuran sudah dibayar sampai jatuh tempo terakhir. Semua manfaat JKK dan JKM "
                         "dijamin." + if_nobody_pays)
@@ -176,6 +188,25 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Run:
+    """One run of a membership: from its cover start to its lapse, with the payments that settled its first
+    months, oldest month first (``settled[i]`` paid the month ``i`` after the start's)."""
+
+    start: date
+    lapse: date
+    settled: tuple[Payment, ...]
+
+    @property
+    def paid_until(self) -> Month:
+        """The last month settled (the month before the start's when none)."""
+        return Month.of(self.start).shift(len(self.settled) - 1)
+
+
+# The runs of one membership for each set of payments made by a day (in settling order).
+Runs = dict[tuple[Payment, ...], list[Run]]
+
+
+@dataclass(frozen=True)
 class TimelineRow:
     month: Month
     payer: Payer | None  # None: unpaid
@@ -189,7 +220,7 @@ class TimelineRow:
         return self.paid_on is not None and self.paid_on > self.due
 
 
-def status_on(membership: Membership, day: date, runs: Runs | None = None) -> Status:
+def status_on(membership: Membership, day: date, runs: Runs | None = None, *, reg: Regulation = DEFAULT) -> Status:
     """The member's status on ``day``, from the payments made by then. ``runs``, shared by calls for one member
     (``statuses_on``), keeps the runs worked out for each set of payments."""
     if day < membership.registered:
@@ -198,124 +229,139 @@ def status_on(membership: Membership, day: date, runs: Runs | None = None) -> St
     if end is not None and day >= end:
         # Ended, whatever came before: a member who lapsed and died later is "Meninggal" on every page (his
         # rights were already gone: ENDED gives none, and ``lapse`` keeps the day he lost them).
-        at_end = _running(membership, end, runs)
+        at_end = _running(membership, end, runs, reg)
         lapsed = at_end.lapse if at_end.state is State.LAPSED else None
         return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end, lapse=lapsed)
-    return _running(membership, day, runs)
+    return _running(membership, day, runs, reg)
 
 
-def statuses_on(membership: Membership, days: list[date]) -> list[Status]:
-    """``status_on`` of each of ``days``: the runs (``_segments``, most of the work) are worked out once for each
+def statuses_on(membership: Membership, days: list[date], *, reg: Regulation = DEFAULT) -> list[Status]:
+    """``status_on`` of each of ``days``: the runs (``_runs``, most of the work) are worked out once for each
     set of payments made by a day, not once per day — a cohort asks a year of month-ends of every member."""
     runs: Runs = {}
-    return [status_on(membership, day, runs) for day in days]
+    return [status_on(membership, day, runs, reg=reg) for day in days]
 
 
-def claim_status(membership: Membership, event_day: date) -> Status:
+def claim_status(membership: Membership, event_day: date, *, reg: Regulation = DEFAULT) -> Status:
     """The status that decides a claim for an accident or a death on ``event_day``: an end on that
     very day (the death itself) does not count, so a member who dies in arrears keeps the rights
-    of arrears (DOMAIN.md section 4)."""
+    of arrears (DOMAIN.md section 4). Before the first payment: not yet, no right."""
     if event_day == membership.ended_on:
-        return _running(membership, event_day)
-    return status_on(membership, event_day)
+        return _running(membership, event_day, reg=reg)
+    return status_on(membership, event_day, reg=reg)
 
 
-def timeline(membership: Membership, first: Month, last: Month, *, today: date | None = None) -> list[TimelineRow]:
-    """Month by month from ``first`` to ``last``: who paid, whether late, and the status on the
-    month's last day, when its due date has passed, so the status says whether the month was paid
-    by the end of it. The month of ``today`` shows today's status instead; later months show what
-    happens if nobody pays any more."""
-    by_month = {p.month: p for p in membership.payments}
-    starts = [start for start, _ in _segments(membership, _paid(membership, date.max))]
+def timeline(membership: Membership, first: Month, last: Month, *, today: date | None = None,
+             reg: Regulation = DEFAULT) -> list[TimelineRow]:
+    """Month by month from ``first`` to ``last``: who paid (the payment that settled the month), whether
+    late, and the status on the month's last day, when its due date has passed, so the status says whether
+    the month was paid by the end of it. The month of ``today`` shows today's status instead; later months
+    show what happens if nobody pays any more."""
+    all_runs = _runs(membership, _paid(membership, date.max), reg)
+    settled = {Month.of(run.start).shift(i): p for run in all_runs for i, p in enumerate(run.settled)}
     rows: list[TimelineRow] = []
     runs: Runs = {}
     for month in month_range(first, last):
-        start = max((s for s in starts if Month.of(s) <= month), default=membership.registered)
+        start = max((r.start for r in all_runs if Month.of(r.start) <= month), default=membership.registered)
         day = _last_day(month) if today is None or Month.of(today) != month else today
-        payment = by_month.get(month)
+        payment = settled.get(month)
         rows.append(TimelineRow(
             month=month, payer=payment.payer if payment else None, paid_on=payment.paid_on if payment else None,
-            due=_due(month, start), day=day, status=status_on(membership, day, runs),
+            due=_due(month, start), day=day, status=status_on(membership, day, runs, reg=reg),
         ))
     return rows
 
 
-def owed_months(membership: Membership, first: Month, last: Month, *, today: date) -> list[Month]:
+def owed_months(membership: Membership, first: Month, last: Month, *, today: date,
+                reg: Regulation = DEFAULT) -> list[Month]:
     """The months from ``first`` to ``last`` a contribution is owed for, paid or not, as known on
-    ``today``: from the registration month, due while the membership runs, i.e. before its end date
-    and before a lapse that has happened by ``today`` (a later lapse may still be prevented by
-    paying). The unpaid months before a lapse stay owed, though they can no longer be paid."""
+    ``today``: from the cover start's month (none before the first payment), due while the membership
+    runs, i.e. before its end date and before a lapse that has happened by ``today`` (a later lapse may
+    still be prevented by paying). The unpaid months before a lapse stay owed, though they can no longer
+    be paid."""
     end = membership.ended_on or date.max
-    segments = [(start, lapse if lapse <= today else date.max)
-                for start, lapse in _segments(membership, _paid(membership, today))]
+    spans = [(run.start, run.lapse if run.lapse <= today else date.max)
+             for run in _runs(membership, _paid(membership, today), reg)]
     return [month for month in month_range(first, last)
-            if any(Month.of(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in segments)]
+            if any(Month.of(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in spans)]
 
 
-def lapses_on(membership: Membership) -> date | None:
+def lapses_on(membership: Membership, *, reg: Regulation = DEFAULT) -> date | None:
     """The day the membership lapses (or lapsed) if nobody pays beyond the recorded payments; None
-    when it ends first (death, exit)."""
-    _, lapse = _segments(membership, _paid(membership, date.max))[-1]
+    when it ends first (death, exit) or was never paid (it never began)."""
+    runs = _runs(membership, _paid(membership, date.max), reg)
+    if not runs:
+        return None
+    lapse = runs[-1].lapse
     return lapse if membership.ended_on is None or lapse <= membership.ended_on else None
 
 
-def _running(membership: Membership, day: date, runs: Runs | None = None) -> Status:
+def cover_start(membership: Membership, first_paid: Month, reg: Regulation = DEFAULT) -> date:
+    """The day cover runs from, once the first payment (made for ``first_paid``) is made: that month's first
+    day, or the PKS date when ``reg.cover_starts`` says so and it is not after that month; never before the
+    registration day (PP 44/2015 Ps 1 angka 4, Ps 11(4)-(5); DOMAIN.md section 3)."""
+    start = first_paid.first_day
+    if reg.cover_starts is CoverStart.PKS and membership.pks is not None and Month.of(membership.pks) <= first_paid:
+        start = membership.pks
+    return max(start, membership.registered)
+
+
+def _running(membership: Membership, day: date, runs: Runs | None = None, reg: Regulation = DEFAULT) -> Status:
     """The status on ``day`` (on or after registration) as if the membership had no end date."""
     paid = _paid(membership, day)
     if runs is None:
-        segments = _segments(membership, paid)
+        found = _runs(membership, paid, reg)
     else:
-        key = tuple(sorted(paid.items()))
-        if key not in runs:
-            runs[key] = _segments(membership, paid)
-        segments = runs[key]
-    start, lapse = next(s for s in reversed(segments) if s[0] <= day)
-    if day >= lapse:
-        return Status(State.LAPSED, lapse=lapse)
+        if paid not in runs:
+            runs[paid] = _runs(membership, paid, reg)
+        found = runs[paid]
+    run = next((r for r in reversed(found) if r.start <= day), None)
+    if run is None:  # nothing paid yet, or paid ahead of the cover start
+        return Status(State.NOT_YET)
+    if day >= run.lapse:
+        return Status(State.LAPSED, lapse=run.lapse)
     month = Month.of(day)
-    if day <= _due(month, start):
+    if day <= _due(month, run.start):
         month = month.shift(-1)
-    arrears = []
-    while month >= Month.of(start) and month not in paid:
-        arrears.append(month)
-        month = month.shift(-1)
-    return Status(State.ARREARS if arrears else State.ACTIVE, arrears=tuple(reversed(arrears)), lapse=lapse)
+    arrears = tuple(month_range(run.paid_until.next(), month))
+    return Status(State.ARREARS if arrears else State.ACTIVE, arrears=arrears, lapse=run.lapse)
 
 
-def _paid(membership: Membership, by: date) -> dict[Month, date]:
-    """Month -> day paid, of the payments made on or before ``by``."""
-    return {p.month: p.paid_on for p in membership.payments if p.paid_on <= by}
+def _paid(membership: Membership, by: date) -> tuple[Payment, ...]:
+    """The payments made on or before ``by``, in the order they settle months: by day, then month recorded."""
+    return tuple(sorted((p for p in membership.payments if p.paid_on <= by), key=lambda p: (p.paid_on, p.month)))
 
 
-def _segments(membership: Membership, paid: dict[Month, date]) -> list[tuple[date, date]]:
-    """(start, lapse) of each run of the membership: one, unless payments after a lapse revive it."""
-    start, segments = membership.registered, []
+def _runs(membership: Membership, paid: tuple[Payment, ...], reg: Regulation) -> list[Run]:
+    """The runs of the membership: none before the first payment, one unless payments after a lapse revive it."""
+    if not paid:
+        return []
+    start, found = cover_start(membership, paid[0].month, reg), []
     end = membership.ended_on or date.max
     while True:
-        lapse = _lapse(start, paid)
-        segments.append((start, lapse))
-        revived = [on for on in paid.values() if lapse <= on < end]
+        run = _run(start, paid, reg)
+        found.append(run)
+        paid = paid[len(run.settled):]  # made on or after the lapse
+        revived = [p.paid_on for p in paid if p.paid_on < end]
         if not (membership.reactivation and revived):
-            return segments
-        start = min(revived)
+            return found
+        start = revived[0]
 
 
-def _lapse(start: date, paid: dict[Month, date]) -> date:
-    """The lapse date of a membership starting on ``start``: lapse_date(L) for the first month L
-    (the month before the start counting as paid) whose next three months were not paid before it."""
-    last = Month.of(start).shift(-1)
-    while True:
-        lapse = lapse_date(last)
-        in_time = [m for m in month_range(last.shift(1), last.shift(MAX_ARREARS)) if m in paid and paid[m] < lapse]
-        if not in_time:
-            return lapse
-        # Every run starting before the latest month paid in time contains it: skip to it.
-        last = in_time[-1]
+def _run(start: date, paid: tuple[Payment, ...], reg: Regulation) -> Run:
+    """The run starting on ``start``: the payments settle its months in order, the first one made on or
+    after the lapse date of the month before it (the fourth unpaid month) settles nothing; every one before
+    it was made before that day too, being in order."""
+    first = Month.of(start)
+    for i, payment in enumerate(paid):
+        lapse = lapse_date(first.shift(i - 1), reg)
+        if payment.paid_on >= lapse:
+            return Run(start, lapse, paid[:i])
+    return Run(start, lapse_date(first.shift(len(paid) - 1), reg), paid)
 
 
 def _due(month: Month, start: date) -> date:
     return max(due_date(month), start)
-
 
 
 def _last_day(month: Month) -> date:

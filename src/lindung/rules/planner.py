@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import chain, groupby, islice, takewhile
 from operator import attrgetter
 from typing import Any, NamedTuple, cast
@@ -35,7 +35,8 @@ import highspy
 from highspy.highs import qsum  # typed here, not in the package's stub
 from lokal import format_rupiah
 
-from lindung.rules.contributions import Month, bulan, tanggal
+from lindung.rules.contributions import Month, bulan, due_date, tanggal
+from lindung.rules.regulation import DEFAULT, LapseDay, Regulation
 
 TIME_LIMIT = 20.0  # seconds per HiGHS run; a Kaur-sized plan needs a fraction of one
 # Proving the very best plan took 2 to 28 s at 100,000 workers (bench/plan_bench.py --exact),
@@ -110,10 +111,14 @@ class SolverError(RuntimeError):
     """HiGHS did not prove an optimum (time limit, numerical trouble)."""
 
 
-def lapse_date(last_paid: Month) -> date:
-    """The first day a member whose last paid month is ``last_paid`` has no right any more:
-    the first day of the fourth consecutive unpaid month. 2025-02 -> 1 June 2025."""
-    return last_paid.shift(4).first_day
+def lapse_date(last_paid: Month, reg: Regulation = DEFAULT) -> date:
+    """The first day a member whose last paid month is ``last_paid`` has no right any more: the first
+    day of the fourth consecutive unpaid month (2025-02 -> 1 June 2025), or the day after that month's
+    due date (2025-02 -> 16 June 2025), as ``reg.lapse_day`` says."""
+    fourth = last_paid.shift(4)  # three months of arrears may still be paid, not four
+    if reg.lapse_day is LapseDay.AFTER_DUE:
+        return due_date(fourth) + timedelta(days=1)
+    return fourth.first_day
 
 
 def plan(workers: list[Worker], inp: PlanInput) -> list[Scenario]:
