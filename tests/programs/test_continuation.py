@@ -100,7 +100,7 @@ def test_gaps_keep_kpj_and_the_age_limit_at_registration(users, earlier):
     assert {k: figures[k] for k in ("continues", "continuing", "keep_kpj", "continuing_eligible",
                                     "newcomers_eligible", "gap", "lapse_dates")} == {
         "continues": "kaur-2025", "continuing": 5, "keep_kpj": 4, "continuing_eligible": 5, "newcomers_eligible": 0,
-        "gap": {"no_gap": 3, "in_arrears": 1, "lapsed": 1}, "lapse_dates": {"2025-12-01": 1}}
+        "gap": {"no_gap": 3, "in_arrears": 1, "lapsed": 1, "never_paid": 0}, "lapse_dates": {"2025-12-01": 1}}
     assert [w.split(" (")[0] for w in figures["warnings"]] == [
         "1 peserta program sebelumnya sudah nonaktif saat program ini mulai 1 Januari 2026",
         "1 peserta program sebelumnya menunggak pada 1 Januari 2026"]
@@ -114,7 +114,7 @@ def test_while_the_earlier_programme_runs_its_funded_months_count_as_to_be_paid(
     monkeypatch.setattr(selectors, "timezone", SimpleNamespace(localdate=lambda: date(2025, 11, 20)))
     made = services.continue_programme(users["operator"], Programme.objects.get(pk=earlier.pk), 2026, FULL_YEAR)
     assert selectors.continuation_figures(made, selectors.regency_candidates(made))["gap"] == {
-        "no_gap": 5, "in_arrears": 0, "lapsed": 0}
+        "no_gap": 5, "in_arrears": 0, "lapsed": 0, "never_paid": 0}
 
 
 def test_who_died_or_left_does_not_continue(users, earlier):
@@ -192,7 +192,7 @@ def test_the_pages_say_why_and_show_the_gaps(client, users, earlier):
         "continuity_first": "on", "kecamatan_share": "on"})
     body = planner.content.decode()
     assert "didahulukan dalam rencana agar perlindungannya tidak terputus" in body
-    assert planner.context["continuation"]["gap"] == {"no_gap": 3, "in_arrears": 1, "lapsed": 1}
+    assert planner.context["continuation"]["gap"] == {"no_gap": 3, "in_arrears": 1, "lapsed": 1, "never_paid": 0}
     assert "harus didaftarkan ulang sebagai peserta baru" in body
     detail = client.get(reverse("programs:detail", args=["kaur-2026"]))
     assert 'data-testid="gap-lapsed">1<' in detail.content.decode()
@@ -213,7 +213,7 @@ def test_the_command_line_continues_a_programme(users, earlier, capsys):
     out = json.loads(capsys.readouterr().out)
     assert {k: out[k] for k in ("code", "continues", "continuing", "keep_kpj", "newcomers_eligible", "gap")} == {
         "code": "kaur-2026", "continues": "kaur-2025", "continuing": 5, "keep_kpj": 4, "newcomers_eligible": 0,
-        "gap": {"no_gap": 3, "in_arrears": 1, "lapsed": 1}}
+        "gap": {"no_gap": 3, "in_arrears": 1, "lapsed": 1, "never_paid": 0}}
     assert len(out["warnings"]) == 2 and Programme.objects.get(code="kaur-2026").budget == 500_000_000
     with pytest.raises(CommandError, match="sudah dilanjutkan"):
         call_command("programme", "continue", "kaur-2025", "--year", "2027", "--budget", "1", "--user", "operator")
@@ -233,13 +233,13 @@ def test_the_api_continues_a_programme_and_gives_its_figures(users, earlier):
     assert made.status_code == 201
     assert (made.json()["code"], made.json()["continues"], made.json()["budget"]) == ("kaur-2026", "kaur-2025",
                                                                                         500_000_000)
-    assert made.json()["continuation"]["gap"] == {"no_gap": 3, "in_arrears": 1, "lapsed": 1}
+    assert made.json()["continuation"]["gap"] == {"no_gap": 3, "in_arrears": 1, "lapsed": 1, "never_paid": 0}
     again = client.post("/api/programmes/kaur-2025/continue", body, content_type="application/json",
                         **auth["operator"])
     assert again.status_code == 409 and "sudah dilanjutkan" in again.json()["detail"]
     # The camat reads the figures of his kecamatan (Kaur Selatan: Ahmad, Budi, Rudi).
     camat = client.get("/api/programmes/kaur-2026", **auth["camat"]).json()["continuation"]
-    assert (camat["continuing"], camat["gap"]) == (3, {"no_gap": 1, "in_arrears": 1, "lapsed": 1})
+    assert (camat["continuing"], camat["gap"]) == (3, {"no_gap": 1, "in_arrears": 1, "lapsed": 1, "never_paid": 0})
     assert client.get("/api/programmes/kaur-2025", **auth["camat"]).json()["continuation"] is None
     listed = {p["code"]: p["continues"] for p in client.get("/api/programmes", **auth["camat"]).json()}
     assert listed == {"kaur-2026": "kaur-2025", "kaur-2025": None}

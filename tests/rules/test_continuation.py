@@ -35,8 +35,15 @@ def test_three_months_unpaid_lapses_on_the_first_day_and_more_before_it():
     assert (on_the_day.kind, on_the_day.unpaid, on_the_day.lapse) == ("lapsed", 3, date(2026, 1, 1))
     before = gap(paid_until(2), JAN_2026)
     assert (before.kind, before.status.state, before.lapse) == ("lapsed", State.LAPSED, date(2025, 6, 1))
+
+
+
+def test_never_paid_was_never_a_participant_pp_44_2015_ps_1_angka_4():
     never = gap(Membership(registered=date(2025, 1, 1)), JAN_2026)
-    assert (never.kind, never.last_paid, never.unpaid, never.lapse) == ("lapsed", None, 12, date(2025, 4, 1))
+    assert (never.kind, never.last_paid, never.unpaid, never.lapse, never.keeps_kpj) == (
+        "never_paid", None, 12, None, False)
+    assert counts([never]) == {"no_gap": 0, "in_arrears": 0, "lapsed": 0, "never_paid": 1}
+    assert "belum pernah menjadi peserta" in warnings([never], JAN_2026)[0]
 
 
 def test_the_coverage_engine_decides_a_late_payment_too():
@@ -49,7 +56,7 @@ def test_the_coverage_engine_decides_a_late_payment_too():
 def test_counts_and_the_warnings_say_what_re_registering_costs():
     gaps = [gap(paid_until(12), JAN_2026), gap(paid_until(10), JAN_2026), gap(paid_until(11), JAN_2026),
             gap(paid_until(8), JAN_2026), gap(paid_until(2), JAN_2026)]
-    assert counts(gaps) == {"no_gap": 1, "in_arrears": 2, "lapsed": 2}
+    assert counts(gaps) == {"no_gap": 1, "in_arrears": 2, "lapsed": 2, "never_paid": 0}
     lapsed, owing = warnings(gaps, JAN_2026)
     assert lapsed.startswith("2 peserta program sebelumnya sudah nonaktif saat program ini mulai 1 Januari 2026")
     assert "nonaktif sejak 1 Juni 2025 s.d. 1 Desember 2025" in lapsed

@@ -30,6 +30,7 @@ class GapOut(Schema):
     no_gap: int
     in_arrears: int
     lapsed: int
+    never_paid: int  # never a participant: registered again as new members
 
 
 class ContinuationOut(Schema):

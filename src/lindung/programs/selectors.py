@@ -126,8 +126,8 @@ class Continuing:
 
     @property
     def keeps_kpj(self) -> bool:
-        """Not lapsed when the new programme starts: he goes on with his KPJ, without a new registration."""
-        return self.gap.kind != "lapsed"
+        """Not lapsed (nor never paid) when the new programme starts: he goes on with his KPJ, no new registration."""
+        return self.gap.keeps_kpj
 
 
 def continuing_members(programme: Programme, memberships: QuerySet[Membership] | None = None,

@@ -6,6 +6,8 @@ its plan funds), is read on the new programme's first day:
 - *active*: paid up to the month before; he continues without a gap;
 - *in arrears* (1 or 2 months unpaid): he continues with his KPJ if the new programme pays before his lapse
   date, but his cash benefits wait for the arrears (DOMAIN.md section 4);
+- *never paid*: no contribution of his was ever paid, so he never was a participant (PP 44/2015 Ps 1 angka 4):
+  he is registered as a new member, under 65 at that registration;
 - *lapsed* (3 or more months unpaid before it): his membership ended by the day the new programme
   starts. There is no reactivation (DOMAIN.md section 8), so he must be registered again as a new member: a new
   line in the registration file for BPJS, under 65 at that registration, and no right to any benefit from his
@@ -26,7 +28,7 @@ from lokal import format_rupiah
 from lindung.rules.contributions import Month, tanggal
 from lindung.rules.coverage import MAX_ARREARS, Membership, State, Status, status_on
 
-KINDS = {State.ACTIVE: "no_gap", State.ARREARS: "in_arrears", State.LAPSED: "lapsed"}
+KINDS = {State.ACTIVE: "no_gap", State.ARREARS: "in_arrears", State.LAPSED: "lapsed", State.NOT_YET: "never_paid"}
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,13 @@ class Gap:
 
     @property
     def kind(self) -> str:
-        """no_gap, in_arrears or lapsed."""
+        """no_gap, in_arrears, lapsed or never_paid."""
         return KINDS[self.status.state]
+
+    @property
+    def keeps_kpj(self) -> bool:
+        """Still a participant on the new programme's first day: he goes on with his KPJ, no new registration."""
+        return self.kind in ("no_gap", "in_arrears")
 
     @property
     def lapse(self) -> date | None:
@@ -83,6 +90,13 @@ def warnings(gaps: Iterable[Gap], first: Month) -> list[str]:
             "Mereka harus didaftarkan ulang sebagai peserta baru: masuk berkas pendaftaran ke BPJS lagi, harus "
             "berusia di bawah 65 tahun saat didaftarkan, dan tidak punya hak atas manfaat sejak tanggal nonaktif "
             "sampai BPJS mencatatnya kembali dan iuran pertamanya dibayar."
+        )
+    never = sum(g.kind == "never_paid" for g in gaps)
+    if never:
+        out.append(
+            f"{_number(never)} peserta program sebelumnya belum pernah dibayar iurannya, jadi belum pernah menjadi "
+            "peserta (PP 44/2015 Pasal 1 angka 4): mereka didaftarkan sebagai peserta baru, harus berusia di bawah "
+            "65 tahun saat didaftarkan."
         )
     owing = [g for g in gaps if g.kind == "in_arrears"]
     if owing:
