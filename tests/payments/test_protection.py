@@ -76,7 +76,7 @@ def build(world, drawn, order=None) -> list[Membership]:
     for i in order(len(paid)) if order else range(len(paid)):
         row = paid[i]
         row.save()
-        protection.paid(Membership.objects.filter(pk=row.membership_id), Month.of(row.month), row.paid_on)
+        protection.paid(Membership.objects.filter(pk=row.membership_id), row.paid_on)
     return made
 
 
@@ -125,6 +125,7 @@ def engine_counts(current, engines, day: date, area: str) -> dict:
 
 def counted(result) -> dict:
     return {a.code: Counter({**{s: getattr(a, s) for s in ("aktif", "menunggak", "nonaktif", "berakhir")},
+                             State.NOT_YET.value: a.belum,
                              **{f"next{n}": a.lapse_next[n] for n in LAPSE_HORIZONS}}) for a in result.kecamatan}
 
 

@@ -159,19 +159,22 @@ class Protection(models.Model):
     # The first day of the person's next registered membership: this one is his current one on the days before.
     until = models.DateField(null=True)
     ended_on = models.DateField(null=True)  # the membership's
-    lapse_on = models.DateField()  # rules.coverage's lapse from every recorded payment, ignoring the end
-    # Every month from the first to last_paid is paid, each before the first day of the month three after it:
-    # the lapse is then last_paid + 4, and a next month paid in time moves it on without reading the others.
-    regular = models.BooleanField()
-    last_paid = models.DateField(null=True)  # the latest month paid
+    # rules.coverage.cover_start: nothing is covered before the first payment (NULL while there is none).
+    start = models.DateField(null=True)
+    first_paid_on = models.DateField(null=True)  # the day of the first payment
+    lapse_on = models.DateField(null=True)  # rules.coverage's lapse from every recorded payment, ignoring the end
+    # The month the latest payment settles, payments settling the oldest unpaid month first: start + n - 1 of n
+    # payments. When the lapse is last_paid + 4, every one settled in time, and a next one in time moves both on.
+    last_paid = models.DateField(null=True)
     last_paid_on = models.DateField(null=True)  # the latest day any month was paid
 
     class Meta:
         indexes = [
             # protection.protection_counts groups people's latest memberships by a prefix of it, in its order,
             # reading nothing else; and finds the few current ones a later membership follows by "until".
-            models.Index(fields=["registered", "desa", "first", "ended_on", "lapse_on", "last_paid", "last_paid_on",
-                                 "regular", "until"], condition=Q(until__isnull=True), name="protection_counts"),
+            models.Index(fields=["registered", "desa", "first", "start", "first_paid_on", "ended_on", "lapse_on",
+                                 "last_paid", "last_paid_on", "until"], condition=Q(until__isnull=True),
+                         name="protection_counts"),
             models.Index(fields=["until"], condition=Q(until__isnull=False), name="protection_until"),
         ]
 

@@ -17,19 +17,25 @@ is then a few comparisons per row, and the regent's counts one pass over a narro
 
 How the engine's rules become set-based (no reactivation: ``Membership`` has none, DOMAIN.md §8):
 
-- The lapse date does not depend on the day. With F the registration month, it is the first day of the
-  smallest month X >= F+3 such that none of X-3 … X-1 was paid before X's first day. The smallest such X is
-  F+3 or m+4 for a paid month m (if X > F+3 fails to be bridged one month earlier, X-4 was paid), and m+4 is
-  the answer for the earliest paid month m with no paid month in m+1 … m+3 paid before m+4's first day. A
-  member whose months F … M are all paid, each before the first day of the month three after it, lapses on
-  M+4 (every X in F+3 … M+3 is bridged by X-3): that is nearly everyone, found from the aggregates alone.
-- On day d: not yet registered if d < first; lapsed if lapse <= d and (no end or lapse <= end): an engine
-  computing the lapse from the payments made by d finds the same day whenever it is on or before d; ended
-  if end <= d; otherwise the arrears are the consecutive months unpaid by d ending with the latest month
-  whose due date (``contributions.due_date``, never before the registration day) is before d — which is
-  the same month D for everyone registered before d, computed once in Python (holidays included). They are
-  none when D was paid by d: known from the stored latest month and day paid, except for a member who paid
-  beyond D or paid something after d, whose months are then read.
+- Nothing is covered before the first payment (PP 44/2015 Ps 1 angka 4): ``first_paid_on`` is its day and ``start``
+  the cover start (``coverage.cover_start``: the month of the first payment made, or the PKS date, by the settings
+  in force when it is rebuilt), both NULL while nothing is paid.
+- Payments settle the oldest unpaid month first, in the order they were made (day, then month): the i-th payment
+  (from 0) settles the month i after the start's. ``last_paid`` is the month the latest one settles
+  (start + n - 1 of n payments).
+- The lapse date does not depend on the day: the first day of start + i + 3 for the first payment i made on or
+  after it, start + n + 3 when there is none. A member whose months recorded are the start's month and those
+  after it without a gap, each paid before the first day of the month three after it, lapses on the last + 4
+  (the i-th payment made is not after the latest of the first i + 1 months): nearly everyone, found from the
+  aggregates alone; the others rank their payments. For ``reg.lapse_day`` after the due date, which depends on
+  holidays, the lapse is the engine's, member by member (``_engine_lapses``).
+- On day d: not yet registered if d < first; ended if end <= d; not yet covered if nothing was paid by d or d is
+  before the start; lapsed if lapse <= d (an engine computing the lapse from the payments made by d finds the same
+  day whenever it is on or before d); otherwise the arrears are the months from the one after the last settled by
+  d up to the latest month whose due date (``contributions.due_date``, never before the start) is before d — the
+  same month D for everyone whose cover started before d, computed once in Python (holidays included). The last
+  month settled by d is ``last_paid`` when the latest payment was made by d; otherwise the payments made by then
+  are counted.
 - A person's *current* membership on a day is his registered one (status registered/active or any with a
   KPJ) with the latest ``first`` on or before the day; a person is counted once. Stored: ``until``, the
   ``first`` of his next registered membership, so "current on d" is ``first <= d < until``.
@@ -37,7 +43,7 @@ How the engine's rules become set-based (no reactivation: ``Membership`` has non
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,18 +51,20 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db import NotSupportedError
 from django.db.models import (
-    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, Min,
-    OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
-from django.db.models.lookups import Exact, GreaterThan, IsNull
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
 from lindung.accounts.scoping import within
 from lindung.core.db import insert_from
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Peserta
-from lindung.rules.contributions import Month, due_date
+from lindung.regulation.selectors import regulation_on
+from lindung.rules import coverage
+from lindung.rules.contributions import Month, Payer, due_date
 from lindung.rules.coverage import MAX_ARREARS, State
+from lindung.rules.regulation import CoverStart, LapseDay, Regulation
 from lindung.wilayah.models import Level, Wilayah
 
 if TYPE_CHECKING:
@@ -69,21 +77,21 @@ CHUNK = 2000  # people per statement when they come as a list
 
 
 class _AddMonths(Func):
-    """The first day of the month ``months`` after the one ``expression`` falls in."""
+    """The first day of the month ``months`` (a number or an integer expression) after the one ``expression``
+    falls in."""
 
     output_field = DateField()
 
-    def __init__(self, expression, months: int):
-        super().__init__(expression)
-        self.months = int(months)
+    def __init__(self, expression, months):
+        super().__init__(expression, months if hasattr(months, "resolve_expression") else Value(int(months)))
 
     def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"date({sql}, 'start of month', '{self.months:+d} months')", params
+        (sql, params), (months, more) = (compiler.compile(e) for e in self.source_expressions)
+        return f"date({sql}, 'start of month', ({months}) || ' months')", [*params, *more]
 
     def as_postgresql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(date_trunc('month', {sql}) + interval '{self.months} months' AS date)", params
+        (sql, params), (months, more) = (compiler.compile(e) for e in self.source_expressions)
+        return f"CAST(date_trunc('month', {sql}) + ({months}) * interval '1 month' AS date)", [*params, *more]
 
     def as_sql(self, compiler, connection, **extra):
         raise NotSupportedError(f"Lindung's protection status needs SQLite or PostgreSQL, not {connection.vendor}.")
@@ -108,37 +116,40 @@ class _MonthIndex(Func):
         raise NotSupportedError(f"Lindung's protection status needs SQLite or PostgreSQL, not {connection.vendor}.")
 
 
+def _count(rows: QuerySet) -> Subquery:
+    return Subquery(rows.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField())),
+                    output_field=IntegerField())
+
+
 def _regular_lapse() -> Subquery:
-    """M+4 for a membership whose months F … M are all paid, each before the first day of the month three after
-    it (nearly everyone); NULL for anyone else. One row of aggregates over its paid months (plain functions, so
-    Django adds no GROUP BY)."""
+    """last + 4 for a membership whose months recorded are the start's and those after it without a gap, each paid
+    before the first day of the month three after it (nearly everyone); NULL for anyone else. One row of aggregates
+    over its paid months (plain functions, so Django adds no GROUP BY), for Protection rows."""
     paid = PaidMonth.objects.filter(membership=OuterRef("pk"))
     count, earliest, last = (Func(F("month"), function=f, output_field=o)
                              for f, o in (("COUNT", IntegerField()), ("MIN", DateField()), ("MAX", DateField())))
     late = Func(Case(When(paid_on__gte=_AddMonths(F("month"), MAX_ARREARS), then=Value(1)), default=Value(0)),
                 function="MAX", output_field=IntegerField())
     return Subquery(paid.order_by().values(lapse=Case(
-        When(Exact(earliest, _AddMonths(OuterRef("first"), 0)) & Exact(late, Value(0))
+        When(Exact(earliest, _AddMonths(OuterRef("start"), 0)) & Exact(late, Value(0))
              & Exact(count, _MonthIndex(last) - _MonthIndex(earliest) + 1), then=_AddMonths(last, MAX_ARREARS + 1)),
         output_field=DateField())), output_field=DateField())
 
 
 def lapse_expression() -> Coalesce:
-    """The membership's lapse date ignoring its end (``coverage._lapse`` from the registration day with every
-    payment), as an expression over Membership rows."""
+    """The membership's lapse date ignoring its end (``coverage.lapses_on`` with every payment, the lapse on the
+    first day of the fourth unpaid month), as an expression over Protection rows with their start."""
     paid = PaidMonth.objects.filter(membership=OuterRef("pk"))
-    f3 = _AddMonths(OuterRef("first"), MAX_ARREARS)
-    # F+3 is the lapse when none of F … F+2 was paid before F+3's first day.
-    bridged_from_start = paid.filter(month__lt=f3, paid_on__lt=f3)
-    # Otherwise m+4 for the earliest paid month m whose next three months were not paid before m+4.
-    after = _AddMonths(OuterRef("month"), MAX_ARREARS + 1)
-    bridged = PaidMonth.objects.filter(membership=OuterRef("membership"), month__gt=OuterRef("month"),
-                                       month__lt=after, paid_on__lt=after)
-    gap = (paid.filter(~Exists(bridged)).order_by("month")
-           .values(lapse=_AddMonths(F("month"), MAX_ARREARS + 1))[:1])
-    exact = Case(When(~Exists(bridged_from_start), then=_AddMonths(F("first"), MAX_ARREARS)),
-                 default=Subquery(gap, output_field=DateField()), output_field=DateField())
-    return Coalesce(_regular_lapse(), exact, output_field=DateField())
+    # Each payment's place in the order payments settle months: those made before it (day, then month).
+    rank = _count(PaidMonth.objects.filter(membership=OuterRef("membership")).filter(
+        Q(paid_on__lt=OuterRef("paid_on")) | Q(paid_on=OuterRef("paid_on"), month__lt=OuterRef("month"))))
+    # The first payment made on or after the first day of the month three after the one it settles: too late.
+    too_late = (paid.alias(rank=rank)
+                .filter(GreaterThanOrEqual(_MonthIndex(F("paid_on")) - F("rank"),
+                                           _MonthIndex(OuterRef("start")) + MAX_ARREARS))
+                .order_by("paid_on", "month").values(lapse=_AddMonths(OuterRef("start"), F("rank") + MAX_ARREARS))[:1])
+    return Coalesce(_regular_lapse(), Subquery(too_late, output_field=DateField()),
+                    _AddMonths(F("start"), _count(paid) + MAX_ARREARS), output_field=DateField())
 
 
 def latest_due_month(day: date) -> Month:
@@ -154,29 +165,68 @@ def registered() -> Q:
     return Q(status__in=[Membership.Status.REGISTERED, Membership.Status.ACTIVE]) | ~Q(kpj="")
 
 
-def _facts() -> dict:
-    """Protection's columns computed from the facts, as expressions over Membership rows."""
+def _start(reg: Regulation) -> Case:
+    """The cover start (``coverage.cover_start``) as an expression over Membership rows: NULL before any payment."""
+    paid = PaidMonth.objects.filter(membership=OuterRef("pk")).order_by("paid_on", "month")
+    first_paid = Subquery(paid.values("month")[:1], output_field=DateField())
+    start = Greatest(first_paid, F("first"))
+    if reg.cover_starts is CoverStart.PKS:
+        pks = Q(programme__pks_date__isnull=False, programme__pks_date__lt=_AddMonths(first_paid, 1))
+        start = Case(When(pks, then=Greatest(F("programme__pks_date"), F("first"))), default=start)
+    # GREATEST ignores a NULL on PostgreSQL, not on SQLite: the case without a payment is said.
+    return Case(When(~Exists(paid), then=Value(None)), default=start, output_field=DateField())
+
+
+def _facts(reg: Regulation) -> dict:
+    """Protection's columns computed from the facts, as expressions over Membership rows (the lapse and the last
+    month settled follow from the start: ``refresh``)."""
     paid = PaidMonth.objects.filter(membership=OuterRef("pk")).order_by()
-    latest = {column: Subquery(paid.values(x=Func(F(source), function="MAX", output_field=DateField())),
-                               output_field=DateField())
-              for column, source in (("last_paid", "month"), ("last_paid_on", "paid_on"))}
     later = Membership.objects.filter(registered(), peserta=OuterRef("peserta_id")).filter(
         Q(first__gt=OuterRef("first")) | Q(first=OuterRef("first"), pk__gt=OuterRef("pk")))
     return {
         "membership_id": F("pk"), "peserta_id": F("peserta_id"), "desa": F("peserta__desa_id"),
         "registered": ExpressionWrapper(registered(), output_field=BooleanField()),
         "first": F("first"), "until": Subquery(later.order_by("first").values("first")[:1]),
-        "ended_on": F("ended_on"), "lapse_on": lapse_expression(),
-        "regular": Case(When(~Exists(paid), then=Value(True)), When(IsNull(_regular_lapse(), False), then=Value(True)),
-                        default=Value(False), output_field=BooleanField()),
-        **latest,
+        "ended_on": F("ended_on"), "start": _start(reg),
+        "first_paid_on": Subquery(paid.values(x=Func(F("paid_on"), function="MIN", output_field=DateField())),
+                                  output_field=DateField()),
+        "last_paid_on": Subquery(paid.values(x=Func(F("paid_on"), function="MAX", output_field=DateField())),
+                                 output_field=DateField()),
+        "lapse_on": Value(None, DateField()), "last_paid": Value(None, DateField()),
     }
 
 
-def refresh(memberships: QuerySet[Membership]) -> int:
-    """Rebuilds the stored protection of ``memberships`` from the facts, in one statement: called by every service
-    that creates memberships or changes their registration, end or paid months. Returns the rows written."""
-    return insert_from(Protection, {}, memberships, _facts(), replacing="membership_id")
+def refresh(memberships: QuerySet[Membership], reg: Regulation | None = None) -> int:
+    """Rebuilds the stored protection of ``memberships`` from the facts, by the settings in force today unless
+    ``reg`` is given: called by every service that creates memberships or changes their registration, end or paid
+    months, and for every membership when a setting of coverage changes. Returns the rows written."""
+    reg = reg or regulation_on()
+    written = insert_from(Protection, {}, memberships, _facts(reg), replacing="membership_id")
+    rows = Protection.objects.filter(membership__in=memberships.values("pk"), start__isnull=False)
+    if reg.lapse_day is LapseDay.FOURTH_MONTH:
+        rows.update(lapse_on=lapse_expression(),
+                    last_paid=_AddMonths(F("start"), _count(PaidMonth.objects.filter(membership=OuterRef("pk"))) - 1))
+    else:
+        _engine_lapses(rows, reg)
+    return written
+
+
+def _engine_lapses(rows: QuerySet[Protection], reg: Regulation) -> None:
+    """The lapse and the last month settled of ``rows`` from the coverage engine, member by member: the lapse on
+    the day after a due date depends on holidays, which SQL does not know."""
+    paid = defaultdict(list)
+    for membership_id, month, payer, paid_on in (PaidMonth.objects.filter(membership__in=rows.values("pk"))
+                                                 .values_list("membership_id", "month", "payer", "paid_on")):
+        paid[membership_id].append(coverage.Payment(Month.of(month), Payer(payer), paid_on))
+    changed = []
+    for row in rows.select_related("membership__programme"):
+        engine = coverage.Membership(registered=row.first, payments=tuple(paid[row.pk]),
+                                     pks=row.membership.programme.pks_date)
+        row.lapse_on = coverage.lapses_on(engine, reg=reg)
+        assert row.start is not None and row.lapse_on is not None  # paid: the membership runs some time
+        row.last_paid = Month.of(row.start).shift(len(paid[row.pk]) - 1).first_day
+        changed.append(row)
+    Protection.objects.bulk_update(changed, ["lapse_on", "last_paid"], batch_size=CHUNK)
 
 
 def _by_chunks(write, peserta: QuerySet | Sequence[int]) -> int:
@@ -199,19 +249,21 @@ def moved(peserta: QuerySet | Sequence[int]) -> int:
                       peserta)
 
 
-def paid(memberships: QuerySet[Membership], month: Month, paid_on: date) -> int:
-    """After ``month`` of ``memberships`` was paid on ``paid_on`` (its PaidMonth rows written): a regular member
-    paying his next month in time stays regular, his lapse one month later (nearly every line of a bill); the
+def paid(memberships: QuerySet[Membership], paid_on: date, reg: Regulation | None = None) -> int:
+    """After a month of ``memberships`` was paid on ``paid_on`` (their PaidMonth rows written): a member whose payments
+    all settled in time (his lapse four months after the last month settled), paying after his earlier payments and
+    before his lapse, has the next month settled and his lapse one month later (nearly every line of a bill); the
     others are rebuilt. Returns the rows rebuilt."""
-    if paid_on >= month.shift(MAX_ARREARS).first_day:  # too late to keep anyone regular
-        return refresh(memberships)
+    reg = reg or regulation_on()
+    if reg.lapse_day is not LapseDay.FOURTH_MONTH:
+        return refresh(memberships, reg)
     rows = Protection.objects.filter(membership__in=memberships)
-    first_month = Q(last_paid__isnull=True, first__gte=month.first_day, first__lt=month.next().first_day)
-    in_time = Q(regular=True) & (Q(last_paid=month.shift(-1).first_day) | first_month)
-    rebuilt = refresh(Membership.objects.filter(pk__in=rows.exclude(in_time).values("pk")))
-    rows.filter(in_time).update(lapse_on=month.shift(MAX_ARREARS + 1).first_day, last_paid=month.first_day,
-                                last_paid_on=Greatest(Coalesce(F("last_paid_on"), Value(paid_on)), Value(paid_on)))
-    return rebuilt
+    in_time = Q(lapse_on=_AddMonths(F("last_paid"), MAX_ARREARS + 1), first_paid_on__lt=paid_on,
+                last_paid_on__lte=paid_on, lapse_on__gt=paid_on)
+    rows.filter(in_time).update(lapse_on=_AddMonths(F("lapse_on"), 1), last_paid=_AddMonths(F("last_paid"), 1),
+                                last_paid_on=Value(paid_on))
+    # Still in time after the update, so only the others are rebuilt.
+    return refresh(Membership.objects.filter(pk__in=rows.exclude(in_time).values("pk")), reg)
 
 
 def _current_parts(day: date, path: str = "") -> tuple[Q, Q]:
@@ -229,36 +281,33 @@ def _current(day: date, path: str = "") -> Q:
 
 
 def _arrears(day: date, path: str = "") -> Case:
-    """The consecutive months unpaid by ``day`` ending with the latest month due before it (0: none), for a
-    running membership registered on or before ``day``; ``path`` leads from the queried model to Protection."""
+    """The months from the one after the last settled by ``day`` up to the latest month due before it (0 or less:
+    none), for a membership covered on ``day``; ``path`` leads from the queried model to Protection."""
     due = latest_due_month(day)
-    f = {name: F(path + name) for name in ("first", "last_paid")}
-    last_paid = (PaidMonth.objects.filter(membership=OuterRef("pk"), month__lte=due.first_day, paid_on__lte=day)
-                 .order_by("-month").values(i=_MonthIndex(F("month")))[:1])
-    before_first = _MonthIndex(f["first"]) - 1
+    made = _count(PaidMonth.objects.filter(membership=OuterRef("pk"), paid_on__lte=day))
     return Case(
-        # Registered on the day itself: nothing is due yet (the due date is never before registration).
-        When(**{path + "first": day}, then=Value(0)),
-        When(**{path + "first__gte": due.next().first_day}, then=Value(0)),  # registered after the latest month due
-        When(**{path + "last_paid": due.first_day, path + "last_paid_on__lte": day}, then=Value(0)),
-        # Every month from the first to beyond the month due paid, each in time (Protection.regular).
-        When(**{path + "last_paid__gt": due.first_day, path + "last_paid_on__lte": day, path + "regular": True},
-             then=Value(0)),
-        When(**{path + "last_paid__isnull": True}, then=Value(due.index) - before_first),
-        When(**{path + "last_paid__lt": due.first_day, path + "last_paid_on__lte": day},
-             then=Value(due.index) - _MonthIndex(f["last_paid"])),
-        # Paid beyond the month due, or something paid after the day: which months were paid by then.
-        default=Value(due.index) - Coalesce(Subquery(last_paid, output_field=IntegerField()), before_first),
+        # Cover starts on the day itself: nothing is due yet (the due date is never before the start).
+        When(**{path + "start": day}, then=Value(0)),
+        When(**{path + "last_paid_on__lte": day}, then=Value(due.index) - _MonthIndex(F(path + "last_paid"))),
+        # Something paid after the day: the payments made by then settled the start's month and those after it.
+        default=Value(due.index + 1) - _MonthIndex(F(path + "start")) - made,
         output_field=IntegerField(),
     )
 
 
+def _uncovered(day: date, path: str = "") -> Q:
+    """Not covered on ``day`` though registered: nothing paid by then, or paid ahead of the cover start."""
+    return (Q(**{path + "start__isnull": True}) | Q(**{path + "start__gt": day})
+            | Q(**{path + "first_paid_on__gt": day}))
+
+
 def _state(day: date, arrears, path: str = "") -> Case:
-    """The state on ``day`` from the stored lapse date (ignoring the end) and the arrears of a running membership."""
+    """The state on ``day`` from the stored start and lapse date (ignoring the end) and the arrears."""
     # Ended from the end date on, even after a lapse (rules.coverage.status_on); lapsed if the lapse came by the day.
     return Case(
         When(**{path + "first__gt": day}, then=Value(State.NOT_YET.value)),
         When(**{path + "ended_on__lte": day}, then=Value(State.ENDED.value)),
+        When(_uncovered(day, path), then=Value(State.NOT_YET.value)),
         When(**{path + "lapse_on__lte": day}, then=Value(State.LAPSED.value)),
         When(GreaterThan(arrears, Value(0)), then=Value(State.ARREARS.value)),
         default=Value(State.ACTIVE.value), output_field=CharField(),
@@ -266,7 +315,7 @@ def _state(day: date, arrears, path: str = "") -> Case:
 
 
 def _lapse(path: str = "") -> Case:
-    """The lapse date, NULL when the membership ends first."""
+    """The lapse date, NULL when the membership ends first or nothing was paid."""
     return Case(When(**{path + "ended_on__lt": F(path + "lapse_on")}, then=Value(None)), default=F(path + "lapse_on"),
                 output_field=DateField())
 
@@ -320,6 +369,7 @@ class AreaProtection:
     menunggak: int = 0  # protected today with 1-3 months in arrears
     nonaktif: int = 0  # lapsed
     berakhir: int = 0  # died or left
+    belum: int = 0  # registered, not yet covered: the first contribution is not paid (PP 44/2015 Ps 1 angka 4)
     lapse_next: dict[int, int] = field(default_factory=lambda: dict.fromkeys(LAPSE_HORIZONS, 0))
 
     @property
@@ -328,7 +378,7 @@ class AreaProtection:
 
     @property
     def members(self) -> int:
-        return self.aktif + self.menunggak + self.nonaktif + self.berakhir
+        return self.aktif + self.menunggak + self.nonaktif + self.berakhir + self.belum
 
 
 @dataclass(frozen=True)
@@ -338,18 +388,11 @@ class ProtectionCounts:
     total: AreaProtection
 
 
-_COUNTED = ("aktif", "menunggak", "nonaktif", "berakhir")
+_COUNTED = ("aktif", "menunggak", "nonaktif", "berakhir", "belum")
 
 
 # What decides the state of a group of members but perhaps their arrears, in the index's order (Protection.Meta).
-_GROUP = ("desa", "first", "ended_on", "lapse_on", "last_paid")
-
-
-def _months_read(day: date, due: Month, owing_from: date) -> Q:
-    """Members whose arrears on ``day`` the stored latest month and day paid do not tell (``_arrears``' last
-    case): something was paid after the day, or a history with a gap was paid beyond the month due; registered
-    before ``owing_from`` (else nothing is due). protection_counts asks the same of its groups first."""
-    return (Q(last_paid_on__gt=day) | Q(last_paid__gt=due.first_day, regular=False)) & Q(first__lt=owing_from)
+_GROUP = ("desa", "first", "start", "first_paid_on", "ended_on", "lapse_on", "last_paid")
 
 
 def protection_counts(user, day: date) -> ProtectionCounts:
@@ -357,31 +400,33 @@ def protection_counts(user, day: date) -> ProtectionCounts:
     with ``lapse_next[n]``: those protected today (aktif or menunggak) whose protection lapses within ``n`` days
     (after the day, on or before day + n) unless someone pays.
 
-    One pass over the stored protection in index order, grouped by village, first day, end, lapse and latest month
-    paid (some thousands of groups for a million members); each group's state is then said here as ``_state``
-    says it. Their arrears follow from the latest month paid, but for the few members of ``_months_read``: those
-    are read one by one (``_arrears``), in their villages only."""
+    One pass over the stored protection in index order, grouped by village, first day, cover start, first payment,
+    end, lapse and last month settled (some thousands of groups for a million members); each group's state is then
+    said here as ``_state`` says it. Their arrears follow from the last month settled, but for the few members who
+    paid something after the day: those are read one by one (``_arrears``), in their villages only."""
     due = latest_due_month(day)
-    owing_from = min(day, due.next().first_day)  # registered on the day or after the month due: nothing owed
     area = Protection.objects.filter(within(user, "desa", as_range=True)).order_by()
     groups: dict[tuple, dict] = {}
     for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
-        for g in area.filter(part).values(*_GROUP).annotate(n=Count("*"), paid_on=Max("last_paid_on"),
-                                                             regular=Min(Cast("regular", IntegerField()))):
+        for g in area.filter(part).values(*_GROUP).annotate(n=Count("*"), paid_on=Max("last_paid_on")):
             key = tuple(g[k] for k in _GROUP)
             if key in groups:  # the same facts in both parts
                 other = groups[key]
-                g["n"], g["regular"] = g["n"] + other["n"], min(g["regular"], other["regular"])
+                g["n"] += other["n"]
                 if g["last_paid"]:
                     g["paid_on"] = max(g["paid_on"], other["paid_on"])
             groups[key] = g
-    # The groups with members of _months_read: their latest day paid is after the day, or not all are regular.
-    read = [g for g in groups.values() if g["last_paid"] and g["first"] < owing_from
-            and (g["paid_on"] > day or (g["last_paid"] > due.first_day and not g["regular"]))]
+
+    def covered(g: dict) -> bool:  # the state is aktif or menunggak
+        return not ((g["ended_on"] is not None and g["ended_on"] <= day) or g["start"] is None or g["start"] > day
+                    or g["first_paid_on"] > day or g["lapse_on"] <= day)
+
+    # The groups with members who paid something after the day.
+    read = [g for g in groups.values() if covered(g) and g["paid_on"] > day]
     one_by_one = {}
     if read:
         owing = Case(When(GreaterThan(_arrears(day), Value(0)), then=Value(1)), default=Value(0))
-        rows = (area.filter(_current(day), _months_read(day, due, owing_from), desa__in={g["desa"] for g in read})
+        rows = (area.filter(_current(day), last_paid_on__gt=day, desa__in={g["desa"] for g in read})
                 .values(*_GROUP).annotate(read=Count("*"), owing=Sum(owing, output_field=IntegerField())))
         one_by_one = {tuple(r[k] for k in _GROUP): (r["read"], r["owing"]) for r in rows}
     tally: dict[str, Counter] = {}
@@ -389,12 +434,14 @@ def protection_counts(user, day: date) -> ProtectionCounts:
         counts, n = tally.setdefault(g["desa"][:8], Counter()), g["n"]
         if g["ended_on"] is not None and g["ended_on"] <= day:
             counts["berakhir"] += n
+        elif g["start"] is None or g["start"] > day or g["first_paid_on"] > day:
+            counts["belum"] += n
         elif g["lapse_on"] <= day:
             counts["nonaktif"] += n
         else:
             read_n, owing_n = one_by_one.get(key, (0, 0))
-            # Paid up to a month before the one due (or never): in arrears, registered before the month due.
-            if g["first"] < owing_from and (g["last_paid"] is None or g["last_paid"] < due.first_day):
+            # Settled up to a month before the one due, cover having started before the day: in arrears.
+            if g["start"] < day and g["last_paid"] < due.first_day:
                 owing_n += n - read_n
             counts["menunggak"] += owing_n
             counts["aktif"] += n - owing_n
@@ -402,7 +449,7 @@ def protection_counts(user, day: date) -> ProtectionCounts:
             for horizon in LAPSE_HORIZONS:
                 counts[horizon] += n if lapse is not None and lapse <= day + timedelta(days=horizon) else 0
     names = dict(Wilayah.objects.filter(code__in=tally, level=Level.KECAMATAN).values_list("code", "name"))
-    # Ignored below: mypy cannot count the starred generator (the four counts of _COUNTED, in order).
+    # Ignored below: mypy cannot count the starred generator (the counts of _COUNTED, in order).
     areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),  # type: ignore[misc, arg-type]
                             lapse_next={h: counts[h] for h in LAPSE_HORIZONS})
              for code, counts in sorted(tally.items())]

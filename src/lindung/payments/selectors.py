@@ -61,11 +61,12 @@ def membership_coverage(membership: Membership) -> coverage.Membership:
 
 
 def as_coverage(membership: Membership, paid_months) -> coverage.Membership:
-    """The engine's membership from our rows. Coverage starts on the first funded month's first day: the
-    registration date BPJS records is the start of the cooperation agreement's first month (DOMAIN.md §2)."""
+    """The engine's membership from our rows. Registered on the first funded month's first day; cover starts with
+    the first payment, from its month or the programme's PKS date (``coverage.cover_start``, DOMAIN.md §3)."""
     return coverage.Membership(registered=membership.first, payments=tuple(
         coverage.Payment(Month.of(p.month), Payer(p.payer), p.paid_on) for p in paid_months),
-        ended_on=membership.ended_on, end_kind=coverage.EndKind(membership.end_kind) if membership.end_kind else None)
+        ended_on=membership.ended_on, end_kind=coverage.EndKind(membership.end_kind) if membership.end_kind else None,
+        pks=membership.programme.pks_date)
 
 
 def status_of(membership: "ProtectedMembership", day: date) -> coverage.Status:

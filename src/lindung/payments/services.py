@@ -29,9 +29,8 @@ from lindung.enrolment.models import Membership
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
-from lindung.rules import coverage
 from lindung.rules.bill_check import RULES, Rule
-from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, month_range
+from lindung.rules.contributions import Month, UnknownTier, contribution, due_date
 
 from . import bill_check, protection
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
@@ -82,7 +81,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
                   # taken off this bill by the check before approval: generating again does not bring him back
                   .exclude(peserta_id__in=bill.findings.filter(outcome=BillFinding.Outcome.EXCLUDED)
                            .values("peserta_id")))
-    lapsed = _lapsed(month, programme.first_month)
+    lapsed = _lapsed(month)
     gone = candidates.filter(lapsed).count()
     candidates = candidates.exclude(lapsed)
     added = 0
@@ -231,8 +230,7 @@ def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: in
     paid_lines = bill.lines.filter(_paid()).aggregate(s=Sum("total"))["s"] or 0
     lines_paid = _pay_lines(bill, payment, credit=paid_before + amount - paid_lines)
     refresh_statistics(lines_paid, PaidMonth, BillLine)
-    protection.paid(Membership.objects.filter(pk__in=payment.paid_months.values("membership_id")), Month.of(bill.month),
-                    paid_on)
+    protection.paid(Membership.objects.filter(pk__in=payment.paid_months.values("membership_id")), paid_on)
     bill.status = Bill.Status.PARTLY_PAID if bill.lines.exclude(_paid()).exists() else Bill.Status.PAID
     bill._history_user = user
     bill.save()
@@ -293,18 +291,11 @@ def _recount(bill: Bill) -> None:
     bill.save(update_fields=["members", "total"])
 
 
-def _lapsed(month: Month, since: Month) -> Q:
-    """Memberships lapsed by the first day of ``month``: the coverage engine's rule (rules.coverage) as one
-    filter. Coverage starts on ``first``, so a member lapses on the first day of a month X when none of
-    X-3 … X-1 (all owed: first <= X-3) was paid before that day; no payment revives him (no reactivation,
-    DOMAIN.md §8), and the bill's due date falls in ``month``, after any such day. ``since``: the programme's
-    first month, before which no member's funded months start."""
-    gone = Q(pk__in=[])
-    for x in month_range(since.shift(coverage.MAX_ARREARS), month):
-        unpaid = ~Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), month__gte=x.shift(-3).first_day,
-                                                  month__lt=x.first_day, paid_on__lt=x.first_day))
-        gone |= Q(first__lte=x.shift(-coverage.MAX_ARREARS).first_day) & unpaid
-    return gone  # type: ignore[return-value]  # Q & Exists is a Q at run time; django-stubs says Combinable
+def _lapsed(month: Month) -> Q:
+    """Memberships lapsed by the first day of ``month``: the stored protection (payments.protection, the coverage
+    engine's rule). No payment revives a lapsed member (no reactivation, DOMAIN.md §8), and the bill's due date
+    falls in ``month``, after any such day. A member not yet paid for has no lapse: his first month is billed."""
+    return Q(protection__lapse_on__lte=month.first_day)
 
 
 def _paid() -> Exists:

@@ -5,13 +5,7 @@ from django.db import migrations, models
 
 
 def rebuild(apps, schema_editor):
-    """The stored protection of a database upgraded with members in it, from the facts (payments.protection)."""
-    if not apps.get_model("enrolment", "Membership").objects.exists():
-        return
-    from lindung.enrolment.models import Membership
-    from lindung.payments.protection import refresh
-
-    refresh(Membership.objects.all())
+    """Nothing any more: 0007 rebuilds the stored protection with the columns today's payments.protection writes."""
 
 
 class Migration(migrations.Migration):
