@@ -21,6 +21,7 @@ from lindung.core.network import client_address
 from lindung.payments.models import PaidMonth
 from lindung.payments.protection import current_membership
 from lindung.payments.selectors import membership_coverage
+from lindung.regulation.selectors import regulation_on
 from lindung.rules.contributions import tanggal
 from lindung.rules.coverage import MAX_ARREARS, State, status_on
 
@@ -50,12 +51,14 @@ def validity(card: Card, day: date) -> Validity:
     if card.status == Card.Status.RETURNED:
         return Validity(False, "Kartu ini dikembalikan ke kantor dan tidak diserahkan kepada peserta.")
     membership = protected_by(card, day)
-    status = status_on(membership_coverage(membership), day)
+    status = status_on(membership_coverage(membership), day, reg=regulation_on(day))
     match status.state:
         case State.ACTIVE | State.ARREARS:
             return Validity(True, "")
-        case State.NOT_YET:
+        case State.NOT_YET if day < membership.first:
             return Validity(False, f"Perlindungan baru berlaku mulai {tanggal(membership.first)}.")
+        case State.NOT_YET:  # PP 44/2015 Ps 1 angka 4: a participant is someone who has paid
+            return Validity(False, "Perlindungan belum berlaku: iuran pertama belum dibayar.")
         case State.LAPSED:
             assert status.lapse is not None  # LAPSED always has its day
             return Validity(False, f"Kepesertaan nonaktif sejak {tanggal(status.lapse)}: iuran tidak dibayar "

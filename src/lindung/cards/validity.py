@@ -13,8 +13,10 @@ from datetime import date
 
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import as_coverage
+from lindung.regulation.selectors import regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Month, bulan, tanggal
+from lindung.rules.regulation import Regulation
 
 QR_LINE = "Pindai QR untuk status terkini"  # printed under the QR code
 PAID, FUNDED = "Iuran dibayar s.d.", "Didanai program s.d."
@@ -22,7 +24,7 @@ PAID, FUNDED = "Iuran dibayar s.d.", "Didanai program s.d."
 
 @dataclass(frozen=True)
 class Printed:
-    paid_until: Month | None  # the last of the months paid without a gap from the first funded month; None: none
+    paid_until: Month | None  # the last month settled by the payments made, oldest first (coverage.paid_until)
     funded_until: Month  # the programme's last funded month for him (Membership.last)
     lapsed_on: date | None = None  # he had lapsed by the day
     ended_on: date | None = None  # his membership had ended by the day (death, exit)
@@ -47,7 +49,7 @@ class Printed:
         return [row for row in self.lines() if row[0] in (PAID, FUNDED)]
 
 
-def printed(membership, paid_months, day: date) -> Printed:
+def printed(membership, paid_months, day: date, reg: Regulation | None = None) -> Printed:
     """The card's statement for ``membership`` on ``day`` from its PaidMonth rows (``paid_months``; only the ones
     paid by the day count). Anything with ``first``, ``last``, ``ended_on``, ``end_kind`` will do; without
     ``first`` (a made-up card) nothing counts as paid."""
@@ -56,13 +58,10 @@ def printed(membership, paid_months, day: date) -> Printed:
     first = getattr(membership, "first", None)
     if first is None:
         return Printed(None, funded_until)
-    rows = [p for p in paid_months if p.paid_on <= day]
-    paid = {Month.of(p.month) for p in rows}
-    month = start = Month.of(first)
-    while month in paid:
-        month = month.next()
-    paid_until = month.shift(-1) if month != start else None
-    status = coverage.status_on(as_coverage(membership, rows), day)
+    reg = reg or regulation_on(day)
+    engine = as_coverage(membership, [p for p in paid_months if p.paid_on <= day])
+    paid_until = coverage.paid_until(engine, day, reg=reg)
+    status = coverage.status_on(engine, day, reg=reg)
     if status.state is coverage.State.ENDED:
         return Printed(paid_until, funded_until, ended_on=status.ended_on,
                        died=status.end_kind is coverage.EndKind.DEATH)
@@ -78,4 +77,5 @@ def printed_for(memberships, day: date) -> dict[int, Printed]:
     paid = defaultdict(list)
     for row in PaidMonth.objects.filter(membership_id__in=[m.pk for m in memberships]).order_by("month"):
         paid[row.membership_id].append(row)
-    return {m.pk: printed(m, paid[m.pk], day) for m in memberships}
+    reg = regulation_on(day)
+    return {m.pk: printed(m, paid[m.pk], day, reg) for m in memberships}

@@ -41,7 +41,7 @@ CARD_PLACES = {"office": cards.AT_OFFICE, "camat": (cards.S.AT_CAMAT,), "village
 
 # The protection list's filter (``keadaan``): a state, or "berisiko": protected today and lapsing within ``hari`` days.
 AT_RISK = "berisiko"
-STATES = (State.ACTIVE.value, State.ARREARS.value, State.LAPSED.value, State.ENDED.value)
+STATES = (State.ACTIVE.value, State.ARREARS.value, State.LAPSED.value, State.ENDED.value, State.NOT_YET.value)
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Dashboard:
         total = self.protection.total
         return {
             "protected_today": total.aktif, "in_arrears": total.menunggak, "lapsed": total.nonaktif,
-            "ended": total.berakhir, "budget": self.budget, "cards": self.cards, "claims": self.claims,
+            "ended": total.berakhir, "not_yet_covered": total.belum, "budget": self.budget, "cards": self.cards, "claims": self.claims,
             **{f"lapse_next_{n}": total.lapse_next[n] for n in LAPSE_HORIZONS},
         }
 

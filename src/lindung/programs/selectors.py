@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from lindung.regulation.selectors import regulation_on
 from lindung.accounts.scoping import area_code, people, sees_code, within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
@@ -148,7 +149,8 @@ def continuing_members(programme: Programme, memberships: QuerySet[Membership] |
         paid[p.membership_id].append(p)
     today, first = timezone.localdate(), first or programme.first_month
     members = []
-    for m in found.select_related("peserta__desa").order_by("peserta__nik"):
+    reg = regulation_on(first.first_day)
+    for m in found.select_related("peserta__desa", "programme").order_by("peserta__nik"):
         months = paid[m.pk]
         # While the earlier programme runs, the months its plan funds after the last one paid are still to be
         # paid: on their due date (today, for one due already), so no gap shows that its plan closes.
@@ -156,7 +158,7 @@ def continuing_members(programme: Programme, memberships: QuerySet[Membership] |
             PaidMonth(month=month.first_day, payer=earlier.funding_source, paid_on=max(due_date(month), today))
             for month in month_range(Month.of(months[-1].month).next() if months else Month.of(m.first),
                                      Month.of(m.last))]
-        members.append(Continuing(m, continuation.gap(as_coverage(m, months + planned), first)))
+        members.append(Continuing(m, continuation.gap(as_coverage(m, months + planned), first, reg)))
     return members
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.regulation.selectors import regulation_on
 from lindung.accounts.roles import ADMIN_DINAS
 from lindung.core.downloads import attachment
 from lindung.enrolment import selectors as enrolment
@@ -72,8 +73,9 @@ def peserta_detail(request, pk: int):
     role = request.user.role
     name = getattr(role, "name", None)
     today = timezone.localdate()
+    reg = regulation_on(today)
     # Beside each membership's workflow state, what the coverage engine says of it today (the one truth).
-    protection = [(m, coverage.status_on(payments.coverage_of(request.user, m), today) if m.kpj else None)
+    protection = [(m, coverage.status_on(payments.coverage_of(request.user, m), today, reg=reg) if m.kpj else None)
                   for m in memberships]
     return render(
         request,

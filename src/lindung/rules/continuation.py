@@ -27,6 +27,7 @@ from lokal import format_rupiah
 
 from lindung.rules.contributions import Month, tanggal
 from lindung.rules.coverage import MAX_ARREARS, Membership, State, Status, status_on
+from lindung.rules.regulation import DEFAULT, Regulation
 
 KINDS = {State.ACTIVE: "no_gap", State.ARREARS: "in_arrears", State.LAPSED: "lapsed", State.NOT_YET: "never_paid"}
 
@@ -62,12 +63,12 @@ def _number(n: int) -> str:
     return format_rupiah(n, symbol=False)
 
 
-def gap(membership: Membership, first: Month) -> Gap:
+def gap(membership: Membership, first: Month, reg: Regulation = DEFAULT) -> Gap:
     """The gap of a running (not ended) membership before a new programme starting in ``first``."""
     paid = [p.month for p in membership.payments if p.month < first]
     last = max(paid, default=None)
     since = last or Month.of(membership.registered).shift(-1)
-    return Gap(last, first.index - since.index - 1, status_on(membership, first.first_day))
+    return Gap(last, first.index - since.index - 1, status_on(membership, first.first_day, reg=reg))
 
 
 def counts(gaps: Iterable[Gap]) -> dict[str, int]:

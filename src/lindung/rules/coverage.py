@@ -296,6 +296,12 @@ def lapses_on(membership: Membership, *, reg: Regulation = DEFAULT) -> date | No
     return lapse if membership.ended_on is None or lapse <= membership.ended_on else None
 
 
+def paid_until(membership: Membership, day: date, *, reg: Regulation = DEFAULT) -> Month | None:
+    """The last month the payments made by ``day`` settled, oldest month first (None: none settled)."""
+    runs = _runs(membership, _paid(membership, day), reg)
+    return runs[-1].paid_until if runs and runs[-1].settled else None
+
+
 def cover_start(membership: Membership, first_paid: Month, reg: Regulation = DEFAULT) -> date:
     """The day cover runs from, once the first payment (made for ``first_paid``) is made: that month's first
     day, or the PKS date when ``reg.cover_starts`` says so and it is not after that month; never before the

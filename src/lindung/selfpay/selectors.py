@@ -20,8 +20,10 @@ from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import BILLED
+from lindung.regulation.selectors import regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
+from lindung.rules.regulation import Regulation
 from lindung.wilayah.selectors import regency_name
 
 
@@ -43,7 +45,7 @@ class Member:
     occupation: str  # Pekerjaan code, "" when none recorded
     funded_last: Month  # the last month the programme paid (else its planned last month)
     first_unfunded: Month
-    lapse: date  # the day he lapses (or lapsed) if nobody pays beyond what is recorded
+    lapse: date | None  # the day he lapses (or lapsed) if nobody pays beyond what is recorded; None: never paid
     self_pay: int  # per month from the first unfunded month, paying himself (PP 50/2025 discount included)
     discount: int  # of self_pay's month
     arrears: int  # the unpaid months from the first unfunded month to the lapse, to pay before the lapse date
@@ -83,7 +85,7 @@ class SelfPayList:
 
     @property
     def by_lapse_date(self) -> list[tuple[date, int]]:
-        return sorted(Counter(m.lapse for m in self.members).items())
+        return sorted(Counter(m.lapse for m in self.members if m.lapse).items())
 
     @property
     def first_unfunded(self) -> Counter:
@@ -125,6 +127,7 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
             .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
         paid[membership_id].append((Month.of(month), paid_on, Payer(payer), payment_id is not None))
 
+    reg = regulation_on(today)
     histories: dict[tuple, tuple] = {}  # (start, planned last, payments) -> (engine's membership, figures)
     rates: dict[tuple[Month, str], Contribution] = {}
     members = []
@@ -133,7 +136,7 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
         payments = tuple(paid[pk])
         key = (first, last, payments)
         if key not in histories:
-            histories[key] = _figures(first, last, payments, today)
+            histories[key] = _figures(first, last, payments, today, programme.pks_date, reg)
         history, funded_last, lapse, unpaid, state = histories[key]
         first_unfunded = funded_last.next()
         rate = _rate(rates, programme, first_unfunded, occupation)
@@ -147,18 +150,19 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
     return SelfPayList(members, _villages(members), today)
 
 
-def _figures(first: date, last: date, payments: tuple, today: date):
+def _figures(first: date, last: date, payments: tuple, today: date, pks: date | None, reg: Regulation):
     """(engine's membership, last funded month, lapse date, unpaid months before the lapse from the first
     unfunded month, state today) of one history of payments."""
-    history = coverage.Membership(registered=first, payments=tuple(
+    history = coverage.Membership(registered=first, pks=pks, payments=tuple(
         coverage.Payment(month, payer, paid_on) for month, paid_on, payer, _ in payments))
     funded = [month for month, *_, by_programme in payments if by_programme]
     funded_last = max(funded) if funded else Month.of(last)
-    lapse = coverage.lapses_on(history)
-    assert lapse is not None  # no end given: it lapses some day
-    paid = {month for month, *_ in payments}
-    unpaid = [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1)) if m not in paid]
-    return history, funded_last, lapse, unpaid, coverage.status_on(history, today).state
+    lapse = coverage.lapses_on(history, reg=reg)  # no end given: None only when nothing was ever paid
+    # Payments settle the oldest months first: those after the last one settled are unpaid.
+    settled = coverage.paid_until(history, date.max, reg=reg)
+    unpaid = [] if lapse is None else [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1))
+                                       if settled is None or m > settled]
+    return history, funded_last, lapse, unpaid, coverage.status_on(history, today, reg=reg).state
 
 
 def _rate(cache: dict, programme, month: Month, occupation: str) -> Contribution:
@@ -197,10 +201,11 @@ def cohort(found: SelfPayList) -> list[dict]:
     start = min(m.first_unfunded for m in found.members)
     months = month_range(start, start.shift(COHORT_MONTHS - 1))
     groups = Counter((m.history, m.funded_last) for m in found.members)
+    reg = regulation_on(found.today)
     counts: list[Counter[str]] = [Counter() for _ in months]
     month_ends = [month.next().first_day - timedelta(days=1) for month in months]
     for (history, funded_last), n in groups.items():
-        states = coverage.statuses_on(history, month_ends)
+        states = coverage.statuses_on(history, month_ends, reg=reg)
         for i, month in enumerate(months):
             counts[i][_series(funded_last, month, states[i].state)] += n
     return [{"month": month, **{s: c[s] for s in SERIES}} for month, c in zip(months, counts)]

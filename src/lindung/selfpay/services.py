@@ -30,6 +30,7 @@ from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
+from lindung.rules import coverage
 from lindung.rules import sms
 from lindung.rules.contributions import Month, Payer, bulan, contribution, due_date, month_range, tanggal
 
@@ -63,13 +64,13 @@ class NoticeFacts:
 
 
 def notice_facts(member: Member, programme=None, rates: dict | None = None) -> NoticeFacts:
+    assert member.lapse is not None  # only members ever paid for are told when they lapse
     """The member's facts today: every month paid counts (the programme's, and those BPJS reports he paid
     himself), so the first month he still has to pay is the first unpaid one after the programme's months. Its
     contribution is the member's rate for that month (with ``programme``; else the first unfunded month's)."""
-    paid = {p.month for p in member.history.payments}
-    pays_from = member.first_unfunded
-    while pays_from in paid:
-        pays_from = pays_from.next()
+    # Payments settle the oldest months first: he pays from the month after the last one settled.
+    settled = coverage.paid_until(member.history, date.max)
+    pays_from = max(member.first_unfunded, settled.next()) if settled else member.first_unfunded
     monthly = member.self_pay
     if pays_from != member.first_unfunded and programme is not None:
         rates = {} if rates is None else rates
@@ -141,7 +142,9 @@ def prepare_messages(user, programme, only: set[int] | None = None) -> int:
     is sent one. Returns how many were added."""
     _may_hand_over(user)
     payer = regency_payer()
-    members = [m for m in self_pay_list(user, programme).members if m.phone and (only is None or m.peserta_id in only)]
+    # A member never paid for is not a participant yet (PP 44/2015 Ps 1 angka 4): no lapse to warn him of.
+    members = [m for m in self_pay_list(user, programme).members
+               if m.phone and m.lapse is not None and (only is None or m.peserta_id in only)]
     dead = outbox.deaths(memberships(user, programme).values("peserta_id"))
     skipped = sum(1 for m in members if m.peserta_id in dead)
     members = [m for m in members if m.peserta_id not in dead]
@@ -205,6 +208,9 @@ def _verdict(message: Message, member: Member | None, ended: dict, elsewhere: di
             return outbox.withdrawal("ended", f"Kepesertaan program {programme.code} berakhir "
                                               f"{tanggal(ended[message.peserta_id])}: pesan ditarik.")
         return outbox.withdrawal("not_member", f"Bukan lagi peserta serah terima program {programme.code}: pesan ditarik.")
+    if member.lapse is None:
+        return outbox.withdrawal("not_member", f"Iuran peserta program {programme.code} belum pernah dibayar: belum "
+                                               "menjadi peserta, pesan ditarik.")
     if member.lapse <= today:
         return outbox.withdrawal("lapsed", f"Tanggal nonaktif {tanggal(member.lapse)} sudah lewat: peserta sudah "
                                            "nonaktif, pesan ini tidak benar lagi (perlu pesan lain).")
