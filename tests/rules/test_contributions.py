@@ -20,8 +20,11 @@ from lindung.rules.contributions import (
     contribution,
     due_date,
     highest_monthly,
+    income_tiers,
     month_range,
+    prepayment_refused,
 )
+from lindung.rules.regulation import Regulation
 
 TRADER = "pedagang-kecil"
 OJEK = "pengemudi-ojek"
@@ -278,3 +281,50 @@ def test_a_plan_is_priced_at_the_dearest_month_of_its_period():
     assert [str(m) for m in month_range(Month(2025, 11), Month(2026, 2))] == ["2025-11", "2025-12", "2026-01", "2026-02"]
     with pytest.raises(UnknownTier):
         highest_monthly(Month(2025, 1), Month(2025, 12), Payer.APBD, 2_000_000)
+
+
+# --- settings and the credit of PP 50/2025 Ps 6(1) (issue 18) ---------------------------------------------------
+
+
+def test_the_tier_table_is_a_setting_with_only_the_rp1000000_row_shipped():
+    # PP 44/2015 Lampiran II: the office fills the table from BPJS's bracket list (DOMAIN.md section 2).
+    assert [(t.income, t.jkk, t.jht) for t in income_tiers()] == [(1_000_000, 10_000, 20_000)]
+    with pytest.raises(UnknownTier):
+        contribution("2025-05", Payer.APBD, TRADER, 2_000_000)
+    filled = Regulation(income_tiers=((1_000_000, 10_000, 20_000), (2_000_000, 20_000, 40_000)))
+    assert contribution("2025-05", Payer.APBD, TRADER, 2_000_000, reg=filled).total == 26_800
+    assert highest_monthly(Month(2025, 1), Month(2025, 12), Payer.APBD, 2_000_000, reg=filled) == 26_800
+
+
+def test_the_transport_occupations_of_pp_50_2025_are_an_open_list():
+    # PP 50/2025 names transport workers "antara lain": a regency adds its own occupation codes.
+    boat = "motoris-perahu"
+    assert total("2026-02", Payer.MANDIRI, boat) == 16_800
+    more = Regulation(transport_occupations=(*Regulation().transport_occupations, boat))
+    assert contribution("2026-02", Payer.MANDIRI, boat, reg=more).total == 8_400
+    assert contribution("2026-02", Payer.APBD, boat, reg=more).total == 16_800  # never for APBD
+
+
+@pytest.mark.parametrize("payer", [Payer.MANDIRI, Payer.DANA_DESA])
+def test_a_discounted_month_paid_at_the_full_rate_leaves_a_credit_pp_50_2025_ps_6_1(payer):
+    may = contribution("2026-05", payer, TRADER)
+    assert (may.total, may.full_rate) == (8_400, 16_800)
+    assert may.credit(16_800) == 8_400  # credited to June
+    assert may.credit(8_400) == 0 and may.credit(12_000) == 3_600
+    assert may.credit(20_000) == 8_400  # above the full rate is no credit of Ps 6(1)
+
+
+@pytest.mark.parametrize("payer", [Payer.APBD, Payer.APBN])
+def test_no_credit_for_apbd_or_apbn_whom_the_discount_does_not_apply_to(payer):
+    may = contribution("2026-05", payer, TRADER)
+    assert may.credit(16_800) == 0 and may.discount == 0
+
+
+def test_paying_ahead_is_limited_by_a_setting():
+    # DOMAIN.md sections 2 and 8: paying months ahead is possible, up to reg.prepay_max_months (default 12).
+    assert prepayment_refused(Month(2026, 5), date(2025, 5, 20)) is None
+    refused = prepayment_refused(Month(2026, 6), date(2025, 5, 20))
+    assert refused == ("Iuran bulan Juni 2026 tidak dapat dibayar pada 20 Mei 2025: paling jauh 12 bulan di muka, "
+                       "yaitu sampai Mei 2026.")
+    assert prepayment_refused(Month(2025, 9), date(2025, 5, 20), Regulation(prepay_max_months=3)) is not None
+    assert prepayment_refused(Month(2024, 1), date(2025, 5, 20)) is None  # arrears are no prepayment

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from lokal import format_rupiah
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from lindung.regulation.selectors import regulation_on
 from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.core.db import insert_from, refresh_statistics
@@ -30,7 +31,7 @@ from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.rules.bill_check import RULES, Rule
-from lindung.rules.contributions import Month, UnknownTier, contribution, due_date
+from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, prepayment_refused
 
 from . import bill_check, protection
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
@@ -217,6 +218,9 @@ def record_payment(user, bill: Bill, sp2d_number: str, paid_on: date, amount: in
         raise ValidationError(_("The payment must be more than Rp0."))
     if paid_on > timezone.localdate():
         raise ValidationError(_("The SP2D's date cannot be in the future."))
+    ahead = prepayment_refused(Month.of(bill.month), paid_on, regulation_on(paid_on))
+    if ahead:
+        raise ValidationError(ahead)
     if bill.payments.filter(sp2d_number=sp2d_number).exists():
         raise ValidationError(_("SP2D number %(number)s is already recorded for this bill.") % {"number": sp2d_number})
     paid_before = bill.payments.aggregate(s=Sum("amount"))["s"] or 0
@@ -257,9 +261,11 @@ def _by_amount(programme: Programme, month: Month) -> list[tuple[tuple[int, ...]
     (None: everyone), computed once per occupation on the list, not per member."""
     occupations: dict[int | None, str] = {None: "", **dict(Pekerjaan.objects.values_list("pk", "code"))}  # None: no occupation recorded
     groups = defaultdict(list)
+    reg = regulation_on(month.first_day)
     for pk, code in occupations.items():
         try:
-            c = contribution(month, programme.funding_source, code, programme.income_tier, jht=programme.include_jht)
+            c = contribution(month, programme.funding_source, code, programme.income_tier, jht=programme.include_jht,
+                             reg=reg)
         except UnknownTier as exc:
             raise ValidationError(str(exc))
         groups[(c.jkk, c.jkm, c.jht, c.discount, c.total)].append(pk)

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.regulation.selectors import regulation_on
 from lindung.core.forms import RupiahField
 from lindung.registry.models import Pekerjaan
 from lindung.rules.contributions import Month, UnknownTier, highest_monthly
@@ -62,7 +63,7 @@ class ProgrammeForm(forms.ModelForm):
             elif data.get("funding_source") and data.get("income_tier"):
                 try:
                     highest_monthly(Month.of(start), Month.of(end), data["funding_source"], data["income_tier"],
-                                    jht=data.get("include_jht", False))
+                                    jht=data.get("include_jht", False), reg=regulation_on(start))
                 except UnknownTier as exc:
                     self.add_error("income_tier", str(exc))
         return data

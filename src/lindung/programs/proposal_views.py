@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import format_rupiah
 
+from lindung.regulation.selectors import regulation_on
 from lindung.accounts.roles import require
 from lindung.core.downloads import attachment
 from lindung.core.forms import RupiahField
-from lindung.rules.contributions import INCOME_TIERS, Month
+from lindung.rules.contributions import Month, income_tiers
 from lindung.rules.proposal import Basis, Proposal, propose
 from lindung.rules.terbilang import rupiah_terbilang
 
@@ -33,7 +34,8 @@ class ProposalForm(forms.Form):
     funding_source = forms.ChoiceField(label=_("Funding source"), choices=FUNDING_SOURCES)
     income_tier = forms.TypedChoiceField(
         label=_("Declared income tier"), coerce=int,
-        choices=[(income, format_rupiah(income)) for income in sorted({t.income for t in INCOME_TIERS})],
+        choices=lambda: [(t.income, format_rupiah(t.income)) for t in sorted(income_tiers(regulation_on()),
+                                                                              key=lambda t: t.income)],  # read per form
     )
     include_jht = forms.BooleanField(label=_("With old-age savings (JHT)"), required=False)
 
@@ -68,7 +70,7 @@ def proposal(request):
     year = timezone.localdate().year + 1  # the RKA is drawn up for next year's budget
     form = ProposalForm(request.user, request.POST or None, initial={
         "first": Month(year, 1).first_day, "last": Month(year, 12).first_day, "funding_source": "apbd",
-        "income_tier": INCOME_TIERS[0].income,
+        "income_tier": income_tiers(regulation_on())[0].income,
     })
     context = {"form": form}
     if form.is_bound and form.is_valid():

@@ -105,7 +105,8 @@ def summary(assessed: pl.DataFrame) -> dict:
 def monthly_cost(programme: Programme) -> int:
     """One person's month in the plan (raises UnknownTier for an income tier not in the table)."""
     return highest_monthly(programme.first_month, programme.last_month, programme.funding_source,
-                           programme.income_tier, jht=programme.include_jht)
+                           programme.income_tier, jht=programme.include_jht,
+                           reg=regulation_on(programme.first_month.first_day))
 
 
 def known_monthly_cost(programme: Programme) -> int | None:
@@ -239,7 +240,8 @@ class Settings:
 
     def plan_input(self, cost_per_month: int) -> planner.PlanInput:
         return planner.PlanInput(self.budget, self.first, self.last, cost_per_month, self.min_consecutive,
-                                 self.continuity_first, self.kecamatan_share)
+                                 self.continuity_first, self.kecamatan_share,
+                                 regulation_on(self.first.first_day).acquired_after_months)
 
 
 def scenarios(user, programme: Programme, settings: Settings) -> tuple[Candidates, int, list[planner.Scenario]]:

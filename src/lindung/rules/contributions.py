@@ -14,8 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 
 from lokal import HOLIDAY_YEARS, format_rupiah, is_working_day
+
+from lindung.rules.regulation import DEFAULT, Regulation
 
 DUE_DAY = 15
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -113,30 +116,40 @@ Rule = IncomeTier | JkmRate | Discount
 
 _PP_44_2015 = Month(2015, 7)  # BPJS Ketenagakerjaan's JKK and JKM started in July 2015
 
-# Only the lowest tier is known for sure; the rest of the table is refused until configured.
-INCOME_TIERS: tuple[IncomeTier, ...] = (
-    IncomeTier(1_000_000, 10_000, 20_000, _PP_44_2015, None,
-               "PP 44/2015 Lampiran II (JKK 1%), PP 46/2015 (JHT 2%)"),
-)
+
+
+@cache  # a Regulation is frozen: one table per settings
+def income_tiers(reg: Regulation = DEFAULT) -> tuple[IncomeTier, ...]:
+    """The tier table of the settings (``reg.income_tiers``: income, JKK, JHT), in force since PP 44/2015. Only the
+    lowest tier is known for sure; the office fills the rest from BPJS's bracket list, other tiers are refused."""
+    return tuple(IncomeTier(income, jkk, jht, _PP_44_2015, None, "PP 44/2015 Lampiran II (JKK 1%), PP 46/2015 (JHT 2%)")
+                 for income, jkk, jht in reg.income_tiers)
+
+
+INCOME_TIERS = income_tiers()
 
 JKM_RATES: tuple[JkmRate, ...] = (
     JkmRate(6_800, _PP_44_2015, None, "PP 44/2015 (JKM BPU Rp6.800 per bulan)"),
 )
 
-# Transport workers: drivers of ojek (online or not) and other vehicles, and couriers. Only
-# "pengemudi-ojek" is on the registry's occupation list today; the others are for regencies
-# that add them.
-TRANSPORT_OCCUPATIONS = frozenset({"pengemudi-ojek", "sopir", "kurir"})
 _GOVERNMENT = frozenset({Payer.APBN, Payer.APBD})
 
-# PP 50/2025 halves JKK and JKM but not for members paid from APBN/APBD. The transport row comes
-# first because its period is longer and the two rows must not stack.
-DISCOUNTS: tuple[Discount, ...] = (
-    Discount("Diskon 50% iuran JKK dan JKM sektor transportasi", Month(2026, 1), Month(2027, 3),
-             50, TRANSPORT_OCCUPATIONS, _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
-    Discount("Diskon 50% iuran JKK dan JKM", Month(2026, 4), Month(2026, 12),
-             50, None, _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
-)
+
+@cache
+def discounts(reg: Regulation = DEFAULT) -> tuple[Discount, ...]:
+    """PP 50/2025 halves JKK and JKM but not for members paid from APBN/APBD; its transport workers are the open
+    list ``reg.transport_occupations`` (drivers of ojek and other vehicles, couriers: occupation codes of the
+    register). The transport row comes first because its period is longer and the two rows must not stack."""
+    return (
+        Discount("Diskon 50% iuran JKK dan JKM sektor transportasi", Month(2026, 1), Month(2027, 3),
+                 50, frozenset(reg.transport_occupations), _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
+        Discount("Diskon 50% iuran JKK dan JKM", Month(2026, 4), Month(2026, 12),
+                 50, None, _GOVERNMENT, frozenset({"jkk", "jkm"}), "PP 50/2025"),
+    )
+
+
+DISCOUNTS = discounts()  # by the default settings
+TRANSPORT_OCCUPATIONS = frozenset(DEFAULT.transport_occupations)
 
 
 class UnknownTier(ValueError):
@@ -163,6 +176,17 @@ class Contribution:
     def total(self) -> int:
         return self.jkk + self.jkm + self.jht - self.discount
 
+    @property
+    def full_rate(self) -> int:
+        """The month's contribution without the discount."""
+        return self.jkk + self.jkm + self.jht
+
+    def credit(self, paid: int) -> int:
+        """What paying ``paid`` for this month leaves as a credit on the next month (PP 50/2025 Ps 6(1)): the part
+        of a discounted month paid above the discounted amount, up to the full rate. None without a discount, so
+        never for APBD/APBN, whom the discount does not apply to."""
+        return max(0, min(paid, self.full_rate) - self.total) if self.discount else 0
+
 
 def contribution(
     month: Month | str,
@@ -171,15 +195,18 @@ def contribution(
     income: int = 1_000_000,
     *,
     jht: bool = False,
-    tiers: tuple[IncomeTier, ...] = INCOME_TIERS,
+    tiers: tuple[IncomeTier, ...] | None = None,
+    reg: Regulation = DEFAULT,
 ) -> Contribution:
-    """The contribution of a BPU member for ``month``.
+    """The contribution of a BPU member for ``month``, by the tier table and transport occupations of ``reg``
+    (``tiers`` replaces its tier table).
 
     ("2026-05", "mandiri", "pedagang-kecil") -> total 8,400; the same with "apbd" -> 16,800.
-    Raises UnknownTier for an income that ``tiers`` does not have in that month.
+    Raises UnknownTier for an income that the tiers do not have in that month.
     """
     month = Month.parse(month) if isinstance(month, str) else month
     payer = Payer(payer)
+    tiers = income_tiers(reg) if tiers is None else tiers
     tier = next((t for t in tiers if t.income == income and _in_force(t, month)), None)
     if tier is None:
         raise UnknownTier(_unknown_tier(income, month, tiers))
@@ -188,7 +215,7 @@ def contribution(
         raise ValueError(f"Tidak ada tarif JKM untuk bulan {month}.")
     amounts = {"jkk": tier.jkk, "jkm": jkm.amount, "jht": tier.jht if jht else 0}
     basis: list[Rule] = [tier, jkm]
-    discount = next((d for d in DISCOUNTS if _discounted(d, month, payer, occupation)), None)
+    discount = next((d for d in discounts(reg) if _discounted(d, month, payer, occupation)), None)
     cut = 0
     if discount is not None:
         basis.append(discount)
@@ -206,6 +233,17 @@ def contribution(
     )
 
 
+def prepayment_refused(month: Month, paid_on: date, reg: Regulation = DEFAULT) -> str | None:
+    """Why paying ``month`` on ``paid_on`` is refused: it is more than ``reg.prepay_max_months`` months ahead of the
+    month of payment (paying ahead is possible, within a limit: DOMAIN.md sections 2 and 8). None when it may be
+    paid."""
+    latest = Month.of(paid_on).shift(reg.prepay_max_months)
+    if month <= latest:
+        return None
+    return (f"Iuran bulan {bulan(month)} tidak dapat dibayar pada {tanggal(paid_on)}: paling jauh "
+            f"{reg.prepay_max_months} bulan di muka, yaitu sampai {bulan(latest)}.")
+
+
 def month_range(first: Month, last: Month) -> list[Month]:
     """Every month from ``first`` to ``last``, both included."""
     found, month = [], first
@@ -216,13 +254,14 @@ def month_range(first: Month, last: Month) -> list[Month]:
 
 
 def highest_monthly(first: Month, last: Month, payer: Payer | str, income: int = 1_000_000, *,
-                    jht: bool = False, tiers: tuple[IncomeTier, ...] = INCOME_TIERS) -> int:
+                    jht: bool = False, tiers: tuple[IncomeTier, ...] | None = None, reg: Regulation = DEFAULT) -> int:
     """The most one person's month costs from ``first`` to ``last`` for an occupation on no discount
     list: the price a budget plan uses. Discounts only lower a month, so such a plan never overspends.
     Raises UnknownTier like ``contribution``."""
     if last < first:
         raise ValueError(f"Bulan terakhir {last} sebelum bulan pertama {first}.")
-    return max(contribution(m, payer, "", income, jht=jht, tiers=tiers).total for m in month_range(first, last))
+    return max(contribution(m, payer, "", income, jht=jht, tiers=tiers, reg=reg).total
+               for m in month_range(first, last))
 
 
 BULAN = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember").split()

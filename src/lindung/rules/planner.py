@@ -68,7 +68,7 @@ class PlanInput:
     min_consecutive: int = 6  # for the optimum
     continuity_first: bool = True
     kecamatan_share: bool = True
-    acquired_after: int = 6  # BPJS counts a member as acquired after this many paid months [check]
+    acquired_after: int = DEFAULT.acquired_after_months  # BPJS counts a member as acquired after these paid months
 
     def __post_init__(self) -> None:
         if self.budget < 0 or self.cost_per_month <= 0:

@@ -169,7 +169,7 @@ def _rate(cache: dict, programme, month: Month, occupation: str) -> Contribution
     """The month's contribution of a member paying himself at the programme's income tier and JHT option."""
     if (month, occupation) not in cache:
         cache[(month, occupation)] = contribution(month, Payer.MANDIRI, occupation, programme.income_tier,
-                                                  jht=programme.include_jht)
+                                                  jht=programme.include_jht, reg=regulation_on(month.first_day))
     return cache[(month, occupation)]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lokal import format_rupiah
 
+from lindung.regulation.selectors import regulation_on
 from lindung.accounts.roles import require
 from lindung.audit.services import record_event
 from lindung.core.uploads import FileOutcome, read_upload
@@ -32,11 +33,12 @@ from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.rules import coverage
 from lindung.rules import sms
-from lindung.rules.contributions import Month, Payer, bulan, contribution, due_date, month_range, tanggal
+from lindung.rules.contributions import (
+    Month, Payer, bulan, contribution, due_date, month_range, prepayment_refused, tanggal,
+)
 
 from .selectors import PURPOSE, Member, ended_members, memberships, regency_payer, self_pay_list
 
-MONTHS_AHEAD = 12  # a status file may report months paid ahead, at most this many after the current month
 SMS_LENGTH = sms.SINGLE[sms.Encoding.GSM7]  # the notice is written to fit one SMS
 NAME_MIN = 8  # characters of a shortened name at the least, where they fit
 BULAN_PENDEK = "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split()
@@ -291,7 +293,8 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     ended_by_kpj = {kpj: pk for pk, kpj, _ in ended if kpj}
     ended_by_nik = {nik: pk for pk, _, nik in ended}
     deaths = recorded_deaths([pk for pk, *_ in ended] + [m.peserta_id for m in found.values()])
-    latest = Month.of(timezone.localdate()).shift(MONTHS_AHEAD)
+    today = timezone.localdate()
+    reg = regulation_on(today)
     kpj_col, nik_col = status.headers.get("kpj", "No. KPJ"), status.headers.get("nik", "NIK")
     month_col = status.headers.get("last_paid", "")
     since_col = status.headers.get("since", "Tanggal Meninggal")
@@ -345,9 +348,9 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
             continue
         seen[member.membership_id] = row
         last = Month.parse(last_paid) if last_paid else None
-        if last and last > latest:
-            refuse(sheet, row, month_col, "month_ahead", f"Bulan {last} lebih dari {MONTHS_AHEAD} bulan ke depan: "
-                                                          "periksa tahun bulan iuran terakhir.")
+        ahead = last and prepayment_refused(last, today, reg)  # paid by today at the latest
+        if ahead:
+            refuse(sheet, row, month_col, "month_ahead", f"{ahead} Periksa tahun bulan iuran terakhir.")
             continue
         if not life_event(sheet, row, member.peserta_id, state, since):
             continue
