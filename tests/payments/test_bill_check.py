@@ -12,6 +12,7 @@ from lindung.life import services as life
 from lindung.payments import services
 from lindung.payments.models import Bill, BillFinding, PaidMonth
 from lindung.programs.demo import ensure_demo_programme
+from lindung.programs.models import Programme
 from lindung.registry.models import DuplicatePair
 from lindung.rules.bill_check import RULES, Rule, over_age_at_registration
 from tests.conftest import KAUR, plan_programme
@@ -80,6 +81,25 @@ def test_65_or_older_when_first_registered_is_found_turning_65_since_is_not(user
     assert "berusia 65 tahun saat terdaftar 1 Januari 2025" in made[0].evidence
     assert over_age_at_registration(date(1960, 1, 1), date(2025, 1, 1))
     assert not over_age_at_registration(date(1960, 1, 2), date(2025, 1, 1))
+
+
+def test_65_in_a_continuing_programme_is_not_found_a_new_registration_at_65_is(users, draft):
+    """The age limit is at registration (DOMAIN.md §3): enrolled at 64 in 2024 with his KPJ, he turns 65 and goes on
+    in the programme continuing it; one who held another KPJ then (he lapsed) is registered anew at 65."""
+    going_on, anew = membership(draft, 0), membership(draft, 1)
+    for m in (going_on, anew):
+        type(m.peserta).objects.filter(pk=m.peserta_id).update(tanggal_lahir=date(1959, 6, 1))  # 65 on 1 Jan 2025
+    earlier = ensure_demo_programme(KAUR)
+    earlier.pk, earlier.code, earlier.name, earlier.plan, earlier.year = None, "kaur-2024", "Kaur 2024", None, 2024
+    earlier.save()
+    Programme.objects.filter(pk=draft.programme_id).update(continues=earlier)
+    Membership.objects.create(programme=earlier, peserta=going_on.peserta, first=date(2024, 5, 1),
+                              last=date(2024, 12, 1), status=Membership.Status.ACTIVE, kpj=going_on.kpj)
+    Membership.objects.create(programme=earlier, peserta=anew.peserta, first=date(2024, 5, 1),
+                              last=date(2024, 12, 1), status=Membership.Status.ACTIVE, kpj="99999999998")
+    made = services.check_bill(users["operator"], draft)
+    assert [(f.rule, f.peserta_id) for f in made] == [(Rule.OVER_AGE, anew.peserta_id)]
+    assert "berusia 65 tahun saat terdaftar 1 Januari 2025" in made[0].evidence
 
 
 def test_a_month_paid_already_and_a_member_of_another_running_programme_are_found(users, draft):

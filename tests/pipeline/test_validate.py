@@ -149,6 +149,13 @@ def test_age_65_is_refused_on_the_start_date(born, too_old):
     assert findings["code"].to_list() == (["age_too_old"] if too_old else [])
 
 
+def test_someone_registered_already_goes_on_past_65_a_newcomer_of_65_is_refused():
+    # The age limit is at registration (DOMAIN.md section 3): a member enrolled before 65 continues after it.
+    member, newcomer = woman(date(1960, 6, 1), serial=7), woman(date(1960, 6, 1), serial=8)
+    _, findings = run([member, newcomer], replace(CTX, registered=frozenset({member["nik"]})))
+    assert findings.select("row", "code").rows() == [(3, "age_too_old")]
+
+
 def test_min_age_is_a_setting():
     _, findings = run([woman(date(2008, 1, 1))], ctx=replace(CTX, min_age=15))
     assert findings.is_empty()

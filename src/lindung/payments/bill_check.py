@@ -5,7 +5,7 @@ table (life events, duplicate pairs, paid months, other memberships), never a lo
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
@@ -60,16 +60,24 @@ def _life_events(bill, lines, day: date) -> list[Found]:
 
 
 def _over_age(bill, lines, day: date) -> list[Found]:
-    """65 or older on the first day of the person's first registered membership (with a KPJ, in any programme): only
-    who is 65 by the bill's month can have been, so the rest of the bill is never read."""
+    """65 or older when registered (DOMAIN.md §3): on the first day of the membership his KPJ was registered with,
+    followed back through the programmes each one continues (``Programme.continues``) while he held the same KPJ
+    there: a member enrolled before 65 goes on past it, a new registration at 65 is found. Only who is 65 by the
+    bill's month can have been, so the rest of the bill is never read."""
     oldest = date(day.year - MAX_AGE_AT_REGISTRATION, day.month, 1)
-    candidates = list(lines.filter(peserta__tanggal_lahir__lte=oldest)
-                      .values_list("peserta_id", "membership_id", "peserta__tanggal_lahir", "membership__first"))
-    registered = dict(Membership.objects.filter(peserta_id__in=[c[0] for c in candidates], status__in=BILLED)
-                      .exclude(kpj="").values("peserta_id").annotate(first=Min("first")).values_list("peserta_id", "first"))
+    candidates = list(lines.filter(peserta__tanggal_lahir__lte=oldest).values_list(
+        "peserta_id", "membership_id", "peserta__tanggal_lahir", "membership__first", "membership__programme_id",
+        "membership__kpj"))
+    held = {(peserta, programme): (kpj, first) for peserta, programme, kpj, first in (
+        Membership.objects.filter(peserta_id__in=[c[0] for c in candidates], status__in=BILLED).exclude(kpj="")
+        .values_list("peserta_id", "programme_id", "kpj", "first"))}
+    continues = dict(Programme.objects.filter(continues__isnull=False).values_list("pk", "continues_id"))
     found = []
-    for peserta, membership, born, first in candidates:
-        since = min(registered.get(peserta, first), first)
+    for peserta, membership, born, since, programme, kpj in candidates:
+        earlier = continues.get(programme)
+        while kpj and earlier is not None and held.get((peserta, earlier), ("", None))[0] == kpj:
+            since = held[(peserta, earlier)][1]
+            earlier = continues.get(earlier)
         if over_age_at_registration(born, since):
             found.append(Found(peserta, membership, Rule.OVER_AGE,
                                f"Lahir {tanggal(born)}: berusia {age_on(born, since)} tahun saat terdaftar "

@@ -342,6 +342,13 @@ def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[Pr
                                               default=Value(0), output_field=IntegerField())))
 
 
+def participants_on(day: date) -> frozenset[str]:
+    """NIKs of the people whose registration still runs on ``day``: a registered membership paid for (a participant,
+    PP 44/2015 Ps 1 angka 4), not ended nor lapsed by then. They continue past 65: the age limit is at registration."""
+    return frozenset(Protection.objects.filter(registered=True, start__isnull=False)
+                     .exclude(ended_on__lte=day).exclude(lapse_on__lte=day).values_list("peserta__nik", flat=True))
+
+
 # A person's current membership.
 
 def current_memberships(day: date, memberships: QuerySet[Membership] | None = None) -> QuerySet[Membership]:

@@ -25,6 +25,8 @@ class Context:
     start: date  # programme start: ages are taken on this date
     min_age: int = 18  # one regency's rule (DOMAIN §3), hence a setting
     max_age: int = 64  # 65 or older at registration is refused
+    # NIKs of people registered already whose membership goes on: the age limit applies at registration only (DOMAIN §3)
+    registered: frozenset[str] = frozenset()
     known_region: Callable[[str], bool] | None = None  # for parse_nik's unknown-prefix warning
 
 
@@ -395,11 +397,11 @@ def _field_checks(header: Callable[[str], str], ctx: Context) -> list[Check]:
             empty_or("tanggal_lahir", "Tanggal lahir kosong.",
                      "Tanggal lahir '{}' tidak terbaca atau tidak ada di kalender."),
         )),
-        Check("age_too_old", "tanggal_lahir", age > ctx.max_age, pl.format(
-            "Lahir {}, jadi berumur {} tahun pada {}; peserta harus berumur di bawah {} tahun "
-            "saat didaftarkan. Periksa tanggal lahir dengan KTP, atau jangan daftarkan orang ini.",
-            born, age, on_start, pl.lit(ctx.max_age + 1),
-        )),
+        # Someone registered already goes on past 65: the limit is at registration (DOMAIN §3).
+        Check("age_too_old", "tanggal_lahir", (age > ctx.max_age) & ~pl.col("_nik").is_in(list(ctx.registered)),
+              pl.format("Lahir {}, jadi berumur {} tahun pada {}; peserta harus berumur di bawah {} tahun "
+                        "saat didaftarkan. Periksa tanggal lahir dengan KTP, atau jangan daftarkan orang ini.",
+                        born, age, on_start, pl.lit(ctx.max_age + 1))),
         Check("age_too_young", "tanggal_lahir", age < ctx.min_age, pl.format(
             "Lahir {}, jadi berumur {} tahun pada {}; umur paling rendah {} tahun. "
             "Periksa tanggal lahir dengan KTP, atau jangan daftarkan orang ini.",

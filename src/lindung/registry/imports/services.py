@@ -140,8 +140,10 @@ def _context(regency: str) -> validate.Context:
     for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
             occupations[" ".join(alias.lower().split())] = code
-    return validate.Context(regency=regency, villages=villages, occupations=occupations, start=programme_start(),
-                            min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal)
+    start = programme_start()
+    return validate.Context(regency=regency, villages=villages, occupations=occupations, start=start,
+                            min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
+                            registered=protection.participants_on(start))
 
 
 def programme_start() -> date:
