@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from lindung.payments.selectors import membership_coverage
 from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, due_date
 from lindung.rules.coverage import State, lapses_on, status_on
+from lindung.rules.regulation import CoverStart, LapseDay, Regulation
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN, make_peserta
 
 S = Membership.Status
@@ -191,3 +193,26 @@ def test_the_counts_say_who_is_protected_per_kecamatan_and_in_total(world):
     assert current_membership(people[5], date(2025, 12, 3)).programme == p2025
     row = with_protection(Membership.objects.filter(peserta=people[1]), date(2026, 12, 3)).get()
     assert (row.protection_state, row.protection_arrears, row.protection_lapse) == ("menunggak", 1, date(2027, 2, 1))
+
+
+@pytest.mark.django_db
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow])
+@given(drawn=st.lists(person, min_size=6, max_size=6), some_days=days,
+       reg=st.sampled_from([Regulation(cover_starts=CoverStart.PKS), Regulation(lapse_day=LapseDay.AFTER_DUE)]))
+def test_the_database_follows_the_settings_of_cover_start_and_lapse_day(world, drawn, some_days, reg):
+    """From the PKS date (1 January of each programme's year) or lapsing after the fourth month's due date (the
+    engine's lapse, member by member): the database still says what the engine says."""
+    with transaction.atomic():
+        Programme.objects.update(pks_date=F("start"))
+        made = [m.pk for m in build(world, drawn)]
+        refresh(Membership.objects.all(), reg)
+        engines = {m.pk: membership_coverage(m) for m in Membership.objects.filter(pk__in=made)
+                   .select_related("programme")}
+        turns = {d for e in engines.values() for d in (e.registered, lapses_on(e, reg=reg)) if d}
+        for day in sorted(set(some_days) | turns):
+            for got in with_protection(Membership.objects.all(), day):
+                status = status_on(engines[got.pk], day, reg=reg)
+                assert (got.protection_state, got.protection_arrears, got.protection_lapse) == (
+                    status.state.value, len(status.arrears), lapses_on(engines[got.pk], reg=reg)), (day, engines[got.pk])
+        transaction.set_rollback(True)

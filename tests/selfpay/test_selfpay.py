@@ -54,6 +54,17 @@ def test_self_pay_takes_the_pp_50_2025_discount_where_it_applies(users, funded):
     assert {(m.first_unfunded, m.self_pay, m.discount) for m in by_id.values()} == {(Month(2026, 4), 8_400, 8_400)}
 
 
+def test_the_members_page_shows_the_credit_of_a_discounted_month_paid_in_full(client, users, funded):
+    """PP 50/2025 Ps 6(1): a discounted month paid at the full rate leaves a credit on the next month."""
+    funded.memberships.update(last=date(2026, 3, 1))
+    member = selectors.self_pay_list(users["admin"], funded).members[0]
+    assert (member.first_unfunded, member.self_pay, member.full_rate_credit) == (Month(2026, 4), 8_400, 8_400)
+    client.force_login(users["admin"])
+    with translation.override("id"):
+        body = client.get(reverse("selfpay:members", args=[funded.code]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "bila dibayar penuh Rp16.800, kelebihan Rp8.400 diperhitungkan untuk bulan berikutnya" in body
+
+
 def test_the_outbox_holds_one_message_per_member_with_a_phone_and_the_file_sender_writes_them(
         users, funded, settings, tmp_path):
     settings.LINDUNG_OUTBOX_FILE = tmp_path / "outbox.jsonl"

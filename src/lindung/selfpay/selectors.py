@@ -48,6 +48,8 @@ class Member:
     lapse: date | None  # the day he lapses (or lapsed) if nobody pays beyond what is recorded; None: never paid
     self_pay: int  # per month from the first unfunded month, paying himself (PP 50/2025 discount included)
     discount: int  # of self_pay's month
+    # What paying that month at the full rate (self_pay + discount) credits to the next month, PP 50/2025 Ps 6(1)
+    full_rate_credit: int
     arrears: int  # the unpaid months from the first unfunded month to the lapse, to pay before the lapse date
     self_paid_months: int  # months he paid himself, as BPJS reported
     state: coverage.State  # today
@@ -144,6 +146,7 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
             membership_id=pk, peserta_id=peserta_id, nik=nik, nama=nama, kpj=kpj, phone=phone, desa_code=desa_code,
             desa=desa_name, kecamatan=kec_name or "", occupation=occupation, funded_last=funded_last,
             first_unfunded=first_unfunded, lapse=lapse, self_pay=rate.total, discount=rate.discount,
+            full_rate_credit=rate.credit(rate.full_rate),
             arrears=sum(_rate(rates, programme, m, occupation).total for m in unpaid),
             self_paid_months=sum(1 for *_, funded in payments if not funded), state=state, history=history,
         ))

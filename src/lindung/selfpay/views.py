@@ -77,7 +77,7 @@ def village_xlsx(request, code: str):
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet((village or "Daftar")[:31])
     header = book.add_format({"bold": True, "bg_color": "#e8f0ec", "text_wrap": True})
-    rows = [(m.nik, m.nama, m.kpj, m.phone, m.desa, m.pays_from, m.self_pay, tanggal(m.lapse))
+    rows = [(m.nik, m.nama, m.kpj, m.phone, m.desa, m.pays_from, m.self_pay, tanggal(m.lapse) if m.lapse else "")
             for m in members]
     # NIK, KPJ and phone go in as text cells (write_table writes every str as a string), so Excel keeps the digits.
     write_table(sheet, header, ["NIK", "Nama", "No. KPJ", "Telepon", "Desa", "Mulai bayar mandiri", "Iuran per bulan (Rp)",
