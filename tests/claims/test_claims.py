@@ -129,8 +129,8 @@ def test_an_injury_report_gets_the_stage_one_deadline_and_no_heirs(users, runnin
     upload(users["desa"], claim, "laporan_polisi")
     services.mark_documents_complete(users["operator"], claim)
     claim = services.submit(users["operator"], claim)
-    # Nothing was ever paid for the 2025 programme: by today the membership has long lapsed, so no right at all.
-    assert (claim.benefit["total"], claim.benefit["status"]) == (0, "nonaktif")
+    # Nothing was ever paid for the 2025 programme: never covered (PP 44/2015 Ps 1 angka 4), so no right at all.
+    assert (claim.benefit["total"], claim.benefit["status"]) == (0, "belum_terdaftar")
     assert set(claim.benefit["rights"].values()) == {"tidak"} and claim.stage_one_due == claim.event_date + timedelta(days=2)
 
 

@@ -77,5 +77,5 @@ def printed_for(memberships, day: date) -> dict[int, Printed]:
     paid = defaultdict(list)
     for row in PaidMonth.objects.filter(membership_id__in=[m.pk for m in memberships]).order_by("month"):
         paid[row.membership_id].append(row)
-    reg = regulation_on(day)
+    reg = regulation_on(day) if memberships else None
     return {m.pk: printed(m, paid[m.pk], day, reg) for m in memberships}

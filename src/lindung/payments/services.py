@@ -298,10 +298,12 @@ def _recount(bill: Bill) -> None:
 
 
 def _lapsed(month: Month) -> Q:
-    """Memberships lapsed by the first day of ``month``: the stored protection (payments.protection, the coverage
-    engine's rule). No payment revives a lapsed member (no reactivation, DOMAIN.md §8), and the bill's due date
-    falls in ``month``, after any such day. A member not yet paid for has no lapse: his first month is billed."""
-    return Q(protection__lapse_on__lte=month.first_day)
+    """Memberships lapsed on ``month``'s due date: the stored protection (payments.protection, the coverage engine's
+    rule, which gives the same lapse from the payments made by then when it is on or before it). No payment revives
+    a lapsed member (no reactivation, DOMAIN.md §8). A member not paid for by then is not covered yet, so not lapsed:
+    his first month is billed (PP 44/2015 Ps 1 angka 4)."""
+    due = due_date(month)
+    return Q(protection__first_paid_on__lte=due, protection__lapse_on__lte=due)
 
 
 def _paid() -> Exists:
