@@ -15,6 +15,9 @@ from django.urls import reverse
 from lindung.cards import documents, public_views, services
 from lindung.cards.verification import token_for
 from lindung.payments import services as payments
+from lindung.payments.protection import protection_counts
+from lindung.payments.selectors import membership_coverage
+from lindung.rules.coverage import State, claim_status
 from tests.cards.conftest import registered
 from tests.conftest import KAUR_SELATAN
 from tests.factories import approved_bill, run
@@ -105,3 +108,16 @@ def test_the_card_page_of_the_office_shows_the_same_statement(client, users, jan
     client.force_login(users["operator"])
     body = client.get(reverse("cards:card", args=[january_only[0].number])).content.decode()
     assert "Januari 2025" in body and "1 Mei 2025" in body and "Desember 2025" not in body
+
+
+def test_before_the_first_payment_the_card_is_not_valid_yet(client, users, january_only, public_day):
+    """PP 44/2015 Ps 1 angka 4: a participant is someone who has paid. January is paid on 10 January: on the 5th the
+    public check, the claim status and the regent's counts all say he is not covered yet."""
+    public_day.value = date(2025, 1, 5)
+    body = client.get(f"/v/{token_for(january_only[0].number)}/").content.decode()
+    assert "Perlindungan belum berlaku: iuran pertama belum dibayar." in body
+    membership = january_only[0].membership
+    assert claim_status(membership_coverage(membership), date(2025, 1, 5)).state is State.NOT_YET
+    counts = protection_counts(users["camat"], date(2025, 1, 5)).total
+    assert (counts.belum, counts.aktif) == (len(january_only), 0)
+    assert protection_counts(users["camat"], date(2025, 1, 10)).total.aktif == len(january_only)

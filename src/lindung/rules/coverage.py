@@ -2,11 +2,13 @@
 
 From the registration date and the months paid (by whom, on which day) follows the status on any day:
 
+- *not yet*: before registration, or before the first contribution is paid; no right;
 - *active*: every month whose due date has passed is paid;
 - *in arrears* 1-3 months: JKK medical care continues but cash benefits wait for the arrears; JKM
   pays the funeral cost at once and the rest after the heirs pay the arrears;
-- *lapsed* (nonaktif): the first day of the fourth consecutive unpaid month, ``planner.lapse_date``
-  of the last month paid before the run; no right any more;
+- *lapsed* (nonaktif): the first day of the fourth consecutive unpaid month (or the day after its due
+  date: ``reg.lapse_day``), ``planner.lapse_date`` of the last month settled before the run; no right
+  any more;
 - *ended*: death or exit.
 
 The rules, precisely:
