@@ -19,14 +19,14 @@ KAUR_SELATAN, KINAL = "17.04.05", "17.04.01"
 
 # lindung dashboard --json for the admin (all of Kaur) and the camat (Kaur Selatan) on DAY.
 ADMIN_FIGURES = {
-    "protected_today": 2, "in_arrears": 2, "lapsed": 1, "ended": 1,
+    "protected_today": 2, "in_arrears": 2, "lapsed": 1, "ended": 1, "not_yet_covered": 0,
     "budget": {"ceiling": 120_000_000, "committed": 151_200, "paid": 84_000, "remaining": 119_848_800},
     "cards": {"office": 2, "camat": 1, "village": 1, "delivered": 1, "overdue": 1},
     "claims": {"reported": 3, "paid": 2, "paid_rupiah": 47_000_000, "median_days": 16.5},
     "lapse_next_30": 1, "lapse_next_60": 2, "lapse_next_90": 3,
 }
 CAMAT_FIGURES = {
-    "protected_today": 2, "in_arrears": 1, "lapsed": 1, "ended": 0,
+    "protected_today": 2, "in_arrears": 1, "lapsed": 1, "ended": 0, "not_yet_covered": 0,
     "budget": ADMIN_FIGURES["budget"],  # the budget is the regency's
     "cards": {"office": 0, "camat": 1, "village": 1, "delivered": 1, "overdue": 1},
     "claims": {"reported": 1, "paid": 1, "paid_rupiah": 5_000_000, "median_days": 20},

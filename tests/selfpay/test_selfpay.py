@@ -56,6 +56,7 @@ def test_self_pay_takes_the_pp_50_2025_discount_where_it_applies(users, funded):
 
 def test_the_members_page_shows_the_credit_of_a_discounted_month_paid_in_full(client, users, funded):
     """PP 50/2025 Ps 6(1): a discounted month paid at the full rate leaves a credit on the next month."""
+    PaidMonth.objects.all().delete()
     funded.memberships.update(last=date(2026, 3, 1))
     member = selectors.self_pay_list(users["admin"], funded).members[0]
     assert (member.first_unfunded, member.self_pay, member.full_rate_credit) == (Month(2026, 4), 8_400, 8_400)

@@ -2,7 +2,8 @@
 
     lindung dashboard --user pimpinan              # a few lines to read
     lindung dashboard --json --user pimpinan       # one JSON object: protected_today, in_arrears, lapsed, ended,
-                                                   # budget{…}, cards{…}, claims{…}, lapse_next_30/60/90
+                                                   # not_yet_covered, budget{…}, cards{…}, claims{…},
+                                                   # lapse_next_30/60/90
     lindung dashboard --json --user camat --day 2026-12-31
 """
 
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         self.stdout.write("\n".join([
             f"Keadaan pada {day:%Y-%m-%d}, wilayah {found.area} (orang, menurut kepesertaan yang berlaku):",
             f"  terlindungi hari ini {_n(figures['protected_today'])}, menunggak {_n(figures['in_arrears'])}, "
-            f"nonaktif {_n(figures['lapsed'])}, berakhir {_n(figures['ended'])}",
+            f"nonaktif {_n(figures['lapsed'])}, berakhir {_n(figures['ended'])}, "
+            f"belum terlindungi (iuran pertama belum dibayar) {_n(figures['not_yet_covered'])}",
             f"  kehilangan perlindungan dalam 30/60/90 hari: {_n(figures['lapse_next_30'])} / "
             f"{_n(figures['lapse_next_60'])} / {_n(figures['lapse_next_90'])}",
             f"Anggaran {day.year}: pagu {format_rupiah(b['ceiling'])}, terikat {format_rupiah(b['committed'])}, "
