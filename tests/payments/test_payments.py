@@ -203,6 +203,14 @@ def test_a_payment_made_after_the_lapse_date_does_not_keep_the_member_billed(use
         services.generate_bill(users["operator"], running, "2025-04")
 
 
+def test_a_bill_paid_more_than_the_prepayment_limit_ahead_is_refused(users, running):
+    # Paying ahead is possible up to reg.prepay_max_months (12 by default; DOMAIN.md sections 2 and 8).
+    bill = approved_bill(users, running, "2025-12")
+    with pytest.raises(ValidationError, match="paling jauh 12 bulan di muka, yaitu sampai November 2025"):
+        services.record_payment(users["admin"], bill, "SP2D-AWAL", date(2024, 11, 29), bill.total)
+    assert services.record_payment(users["admin"], bill, "SP2D-AWAL", date(2024, 12, 2), bill.total).lines_paid
+
+
 def test_who_may_do_what(users, running):
     with pytest.raises(PermissionDenied):
         services.generate_bill(users["camat"], running, "2025-01")

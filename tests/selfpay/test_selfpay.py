@@ -13,7 +13,7 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lindung.audit.models import Event
 from lindung.enrolment.models import Membership
@@ -161,6 +161,16 @@ def test_someone_outside_the_programme_or_the_area_is_a_finding(users, funded, t
         services.import_status(users["camat"], funded, "status.xlsx", data)
     outcome = services.import_status(users["operator"], funded, "status.xlsx", data)
     assert outcome.findings.select("row", "code").rows() == [(5, "not_member")]
+
+
+def test_a_status_file_paying_beyond_the_prepayment_limit_is_refused(users, funded, tmp_path):
+    # reg.prepay_max_months (12): a month further ahead than that cannot have been paid (DOMAIN.md sections 2, 8).
+    member = funded.memberships.order_by("pk").select_related("peserta").first()
+    too_far = Month.of(timezone.localdate()).shift(13)
+    rows = [[member.kpj, member.peserta.nik, member.peserta.nama, "Aktif", too_far.first_day]]
+    outcome = services.import_status(users["operator"], funded, "status.xlsx", status_file(tmp_path, rows))
+    assert outcome.findings.select("code").to_series().to_list() == ["month_ahead"]
+    assert "paling jauh 12 bulan di muka" in outcome.findings["message"][0]
 
 
 def test_the_camat_and_the_village_operator_see_only_their_area(client, users, funded):
