@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lindung.rules import planner
 from lindung.rules.contributions import Month
+from lindung.rules.regulation import LapseDay, Regulation
 from lindung.rules.planner import (
     PlanInput,
     SolverError,
@@ -393,6 +394,15 @@ def test_short_spans_warned_in_the_optimum_too():
     assert best.months_per_worker == {"a": (JAN, Month(2025, 2))}
     assert best.warnings == ["1 pekerja dilindungi kurang dari 6 bulan: BPJS Ketenagakerjaan "
                              "mencatat peserta sebagai 'diakuisisi' hanya setelah 6 bulan iuran."]
+
+
+def test_the_acquired_months_and_the_lapse_day_are_settings():
+    # DOMAIN.md section 8: BPJS's "acquired after 6 paid months" and the lapse day are settings.
+    reg = Regulation(acquired_after_months=2, lapse_day=LapseDay.AFTER_DUE)
+    best = optimum([Worker("a", 1, "A")], PlanInput(2 * 16_800, JAN, DEC, min_consecutive=2, reg=reg))
+    assert best.warnings == []
+    # Funded January-February: lapsed the day after June's due date (Monday 16 June 2025), not on 1 June.
+    assert best.lapse == {"a": date(2025, 6, 17)} == {"a": planner.lapse_date(Month(2025, 2), reg)}
 
 
 @pytest.mark.parametrize("workers, inp, message", [

@@ -240,8 +240,7 @@ class Settings:
 
     def plan_input(self, cost_per_month: int) -> planner.PlanInput:
         return planner.PlanInput(self.budget, self.first, self.last, cost_per_month, self.min_consecutive,
-                                 self.continuity_first, self.kecamatan_share,
-                                 regulation_on(self.first.first_day).acquired_after_months)
+                                 self.continuity_first, self.kecamatan_share, regulation_on(self.first.first_day))
 
 
 def scenarios(user, programme: Programme, settings: Settings) -> tuple[Candidates, int, list[planner.Scenario]]:

@@ -68,7 +68,7 @@ class PlanInput:
     min_consecutive: int = 6  # for the optimum
     continuity_first: bool = True
     kecamatan_share: bool = True
-    acquired_after: int = DEFAULT.acquired_after_months  # BPJS counts a member as acquired after these paid months
+    reg: Regulation = DEFAULT  # the settings: the months after which BPJS counts a member as acquired, the lapse day
 
     def __post_init__(self) -> None:
         if self.budget < 0 or self.cost_per_month <= 0:
@@ -467,7 +467,7 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     they are: at a million workers, every look-up costs (the memory is read out of order)."""
     # Spans and lapse dates are shared by every worker funded for as many months.
     spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
-    lapses = {n: lapse_date(end) for n, (_, end) in spans.items()}
+    lapses = {n: lapse_date(end, inp.reg) for n, (_, end) in spans.items()}
     here: Counter[str] = Counter()
     weighted = dropped = 0
     funded: list[str] = []  # ranking order, like uncovered
@@ -508,18 +508,19 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
 def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
               by_kecamatan: dict[str, tuple[int, int]]) -> list[str]:
     warnings = []
-    short = sum(count for n, count in how_many.items() if n < inp.acquired_after)
+    acquired_after = inp.reg.acquired_after_months
+    short = sum(count for n, count in how_many.items() if n < acquired_after)
     if short:
         warnings.append(
-            f"{_number(short)} pekerja dilindungi kurang dari {inp.acquired_after} bulan: BPJS "
+            f"{_number(short)} pekerja dilindungi kurang dari {acquired_after} bulan: BPJS "
             f"Ketenagakerjaan mencatat peserta sebagai 'diakuisisi' hanya setelah "
-            f"{inp.acquired_after} bulan iuran."
+            f"{acquired_after} bulan iuran."
         )
     if dropped:
         paid = inp.first.shift(-1)
         warnings.append(
             f"{_number(dropped)} peserta lanjutan (iuran dibayar paling lama sampai {bulan(paid)}) tidak didanai: "
-            f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid))} jika tidak ada yang "
+            f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid, inp.reg))} jika tidak ada yang "
             "membayar."
         )
     if inp.kecamatan_share and (short_of := _shortfalls(by_kecamatan)):

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             cost = selectors.monthly_cost(chosen)
             inp = PlanInput(budget=budget, first=first, last=Month(year, 12), cost_per_month=cost,
                             min_consecutive=min_months,
-                            acquired_after=regulation_on(first.first_day).acquired_after_months)
+                            reg=regulation_on(first.first_day))
         except ValueError as exc:
             raise CommandError(str(exc))
         workers = selectors.regency_candidates(chosen).workers
