@@ -37,7 +37,7 @@ def value_field(name: str) -> forms.Field:
 
 class SettingForm(forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("In force from"),
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=gettext_lazy("Reason (e.g. the letter from BPJS)"), max_length=300)
 
     def __init__(self, name: str, data=None):
