@@ -155,13 +155,20 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
     return members
 
 
-def _paid_months(found: QuerySet[Membership]) -> dict[int, list[tuple]]:
-    """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme)."""
+def _paid_months(found: QuerySet[Membership], *, by_month: bool = False) -> dict[int, list[tuple]]:
+    """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme); with
+    ``by_month``, the day paid is the last day of its month (see cohort_of)."""
+    months: dict[date, Month] = {}  # a million rows hold a few dozen distinct months: each made once
+    days: dict[date, date] = {}
+    payers = {p.value: p for p in Payer}
     paid = defaultdict(list)
     for membership_id, month, paid_on, payer, payment_id in (
             PaidMonth.objects.filter(membership__in=found.order_by().values("pk")).order_by("month")
             .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
-        paid[membership_id].append((Month.of(month), paid_on, Payer(payer), payment_id is not None))
+        if by_month:
+            paid_on = days.get(paid_on) or days.setdefault(paid_on, _month_end(paid_on))
+        paid[membership_id].append((months.get(month) or months.setdefault(month, Month.of(month)), paid_on,
+                                    payers[payer], payment_id is not None))
     return paid
 
 
@@ -211,18 +218,12 @@ def cohort_of(user, programme) -> list[dict]:
     """``cohort`` of every member in the user's area, without building the member list: the memberships' dates and
     paid months, grouped by history."""
     found = memberships(user, programme)
-    paid = _paid_months(found)
     # The cohort asks for states on months' last days only. With lapses on the 1st of a month, the engine then
     # compares a day paid only with such days, so a payment counts as made on the last day of its month, and
     # members who paid on different days of the same months share one history: a few hundred instead of one each
     # (tests/selfpay checks the result against the exact days).
-    by_month = regulation_on().lapse_day is LapseDay.FOURTH_MONTH
-    histories: Counter[tuple] = Counter()
-    for pk, first, last in found.values_list("pk", "first", "last"):
-        payments = paid[pk]
-        if by_month:
-            payments = [(month, _month_end(paid_on), payer, funded) for month, paid_on, payer, funded in payments]
-        histories[(first, last, tuple(payments))] += 1
+    paid = _paid_months(found, by_month=regulation_on().lapse_day is LapseDay.FOURTH_MONTH)
+    histories = Counter((first, last, tuple(paid[pk])) for pk, first, last in found.values_list("pk", "first", "last"))
     groups: Counter[tuple] = Counter()
     for (first, last, payments), n in histories.items():
         groups[_history(first, last, payments)] += n
