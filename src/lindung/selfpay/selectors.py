@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -25,6 +25,7 @@ from lindung.regulation.selectors import regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
 from lindung.rules.regulation import LapseDay
+from lindung.wilayah.models import Wilayah
 from lindung.wilayah.selectors import regency_name
 
 
@@ -99,8 +100,14 @@ class SelfPayList:
 
 def memberships(user, programme) -> QuerySet[Membership]:
     """The programme's members with a KPJ (registered or active) in the user's area."""
-    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED,
-                                     ended_on__isnull=True)  # nobody asks the dead or those who left to pay on
+    return Membership.objects.filter(_members_of(user, programme))
+
+
+def _members_of(user, programme, path: str = "") -> Q:
+    """``memberships`` as a condition on the membership reached by ``path``."""
+    # Nobody asks the dead or those who left to pay on.
+    return within(user, f"{path}peserta__desa__code") & Q(**{
+        f"{path}programme": programme, f"{path}status__in": BILLED, f"{path}ended_on__isnull": True})
 
 
 def ended_members(user, programme) -> list[tuple[int, str, str]]:
@@ -187,15 +194,20 @@ def overview(user, programme, today: date | None = None) -> Overview:
     his lapse date (from every recorded payment) has come, and pays himself when some month he paid is no bill's."""
     today = today or timezone.localdate()
     found = memberships(user, programme)
-    self_paid = PaidMonth.objects.filter(membership=OuterRef("pk"), payment__isnull=True)
-    villages = [Village(code=code, name=name, kecamatan=kecamatan or "", members=members, with_phone=with_phone,
-                        paying=paying, lapsed=lapsed)
-                for code, name, kecamatan, members, with_phone, paying, lapsed in (
-                    found.values_list("peserta__desa_id", "peserta__desa__name", "peserta__desa__parent__name")
-                    .annotate(members=Count("pk"), with_phone=Count("pk", filter=~Q(peserta__telepon="")),
-                              paying=Count("pk", filter=Q(Exists(self_paid), protection__lapse_on__gt=today)),
-                              lapsed=Count("pk", filter=Q(protection__lapse_on__lte=today)))
-                    .order_by("peserta__desa_id"))]
+    # From the few months members paid themselves (no bill's: the payment's index), not from every member.
+    paying = dict(PaidMonth.objects.filter(_members_of(user, programme, "membership__"), payment__isnull=True,
+                                           membership__protection__lapse_on__gt=today)
+                  .values_list("membership__peserta__desa_id").annotate(n=Count("membership_id", distinct=True))
+                  .order_by())
+    counted = list(found.values_list("peserta__desa_id")
+                   .annotate(members=Count("pk"), with_phone=Count("pk", filter=~Q(peserta__telepon="")),
+                             lapsed=Count("pk", filter=Q(protection__lapse_on__lte=today)))
+                   .order_by("peserta__desa_id"))
+    names = {code: (name, kecamatan) for code, name, kecamatan in Wilayah.objects.filter(
+        code__in=[row[0] for row in counted]).values_list("code", "name", "parent__name")}
+    villages = [Village(code=code, name=names[code][0], kecamatan=names[code][1] or "", members=members,
+                        with_phone=with_phone, paying=paying.get(code, 0), lapsed=lapsed)
+                for code, members, with_phone, lapsed in counted]
     lapses = found.values_list("protection__lapse_on").annotate(n=Count("pk")).order_by("protection__lapse_on")
     return Overview(villages, [(day, n) for day, n in lapses], sum(v.members for v in villages))
 
