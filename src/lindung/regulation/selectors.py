@@ -4,9 +4,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from lindung.rules.holidays import SHIPPED, Calendar, Holiday, Kind
 from lindung.rules.regulation import DEFAULT, Regulation
 
-from .models import SettingChange
+from .models import AddedHoliday, SettingChange
 
 
 def regulation_on(day: date | None = None) -> Regulation:
@@ -21,3 +22,8 @@ def regulation_on(day: date | None = None) -> Regulation:
 
 def changes() -> list[SettingChange]:
     return list(SettingChange.objects.select_related("changed_by").order_by("-effective_from", "-pk"))
+
+
+def calendar() -> Calendar:
+    """The holidays due dates and deadlines count: the list Lindung ships with the office's additions."""
+    return SHIPPED.plus(Holiday(a.day, Kind(a.kind), a.name, a.decree) for a in AddedHoliday.objects.all())
