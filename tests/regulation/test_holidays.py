@@ -64,3 +64,15 @@ def test_the_list_shows_the_shipped_and_the_added_holidays(users):
     assert listed == [{"date": "2028-01-03", "kind": "libur", "name": "Libur uji", "decree": "SKB uji"}]
     text = holidays("list", "--year", "2025", user=None)
     assert "2025-08-18  cuti bersama" in text and "SKB Nomor 933 Tahun 2025" in text
+
+
+def test_the_api_lists_a_years_holidays(client, users):
+    holidays("add", "2028-01-03", "--kind", "libur", "--name", "Libur uji", "--decree", "SKB uji")
+    assert client.get("/api/holidays").status_code == 401
+    client.force_login(users["camat"])
+    listed = client.get("/api/holidays", {"year": 2025}).json()
+    assert {"date": "2025-08-18", "kind": "cuti_bersama", "name": "Hari Ulang Tahun ke-80 Kemerdekaan Republik "
+            "Indonesia", "decree": "SKB Nomor 933 Tahun 2025; Nomor 1 Tahun 2025; Nomor 3 Tahun 2025 (perubahan)"} in listed
+    assert len(listed) == 28 and [h["date"] for h in listed] == sorted(h["date"] for h in listed)
+    assert client.get("/api/holidays", {"year": 2028}).json() == [
+        {"date": "2028-01-03", "kind": "libur", "name": "Libur uji", "decree": "SKB uji"}]
