@@ -77,6 +77,7 @@ ACTIONS = {
     "programs.scenario_saved": _("Scenario saved"),
     "programs.status_changed": _("Programme status changed"),
     "regulation.holidays_added": _("Holidays added to the calendar"),
+    "regulation.setting_changed": _("Regulation setting changed"),
     "registry.demo_seeded": _("Demo data loaded"),
     "registry.duplicate_dismissed": _("Duplicate pair dismissed"),
     "registry.duplicate_merged": _("Duplicates merged"),
@@ -120,6 +121,7 @@ TARGET_TYPES = {
     "registration_batch": _("Registration file"),
     "savedmapping": _("Column mapping"),
     "scenario": _("Scenario"),
+    "setting": _("Regulation setting"),
     "user": _("User"),
     "wilayah": _("Region"),
 }
