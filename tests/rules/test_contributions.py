@@ -207,17 +207,21 @@ def test_weekend_moves_to_monday(month, expected):
     assert due_date(month) == expected
 
 
+def _kinds_on(day):
+    return [h.kind for h in SHIPPED.holidays if h.day == day]
+
+
 def test_holiday_on_the_15th_moves_on():
     # No 15th of 2026-2027 on a weekday is a libur nasional, but some are cuti bersama, and some
     # weekends run into a libur nasional.
     # Friday 15 May 2026 is cuti bersama after Kenaikan Yesus Kristus (Thursday 14 May).
-    assert [h.kind for h in SHIPPED.on(date(2026, 5, 15))] == ["cuti_bersama"]
+    assert _kinds_on(date(2026, 5, 15)) == ["cuti_bersama"]
     assert due_date("2026-05") == date(2026, 5, 18)
     # Monday 15 March 2027 is cuti bersama of Idulfitri 1448 H.
-    assert [h.kind for h in SHIPPED.on(date(2027, 3, 15))] == ["cuti_bersama"]
+    assert _kinds_on(date(2027, 3, 15)) == ["cuti_bersama"]
     assert due_date("2027-03") == date(2027, 3, 16)
     # Sunday 15 August 2027 is Maulid Nabi, a libur nasional; Monday is a working day.
-    assert [h.kind for h in SHIPPED.on(date(2027, 8, 15))] == ["libur"]
+    assert _kinds_on(date(2027, 8, 15)) == ["libur"]
     assert due_date("2027-08") == date(2027, 8, 16)
 
 

@@ -64,9 +64,6 @@ class Calendar:
         """Whether the calendar has the holiday list of ``year``."""
         return year in self.years
 
-    def on(self, day: date) -> list[Holiday]:
-        return [h for h in self.holidays if h.day == day]
-
     def working_day(self, day: date, reg: Regulation = DEFAULT) -> bool:
         """An office day: not a weekend, not a libur nasional, and not cuti bersama unless the setting says the
         office works then."""
