@@ -76,6 +76,7 @@ ACTIONS = {
     "programs.rules_changed": _("Programme rules changed"),
     "programs.scenario_saved": _("Scenario saved"),
     "programs.status_changed": _("Programme status changed"),
+    "regulation.holidays_added": _("Holidays added to the calendar"),
     "regulation.setting_changed": _("Regulation setting changed"),
     "registry.demo_seeded": _("Demo data loaded"),
     "registry.duplicate_dismissed": _("Duplicate pair dismissed"),

@@ -38,7 +38,7 @@ def _claim_out(c: Claim, overdue: bool) -> dict:
 def _claim_detail(c: Claim) -> dict:
     """The claim with its deadlines and warnings of today, its heirs (name and relationship) and its checklist
     (which documents are there, never their content)."""
-    warned = claim_rules.warnings(c.facts(), timezone.localdate())
+    warned = claims.warnings(c, timezone.localdate())
     return {**_claim_out(c, any(w.overdue for w in warned)),
             **{f: getattr(c, f) for f in ("event_place", "cause", "traffic_accident", "reporter_name",
                                           "reporter_relationship", "rejection_reason", "documents_complete_on",

@@ -32,6 +32,7 @@ from lindung.enrolment.models import Membership
 from lindung.life import services as life
 from lindung.life.models import LifeEvent
 from lindung.registry.models import Peserta
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import claims as rules
 from lindung.rules.contributions import tanggal
 from lindung.rules.nik import parse_nik
@@ -272,7 +273,8 @@ def submit(user, claim: Claim) -> Claim:
     claim.rule_version = frozen["rule_version"]
     claim.coverage_status = status.summary[:500]
     claim.submitted_on = today
-    claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today).payment
+    claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today, reg=regulation_on(today),
+                                        calendar=calendar()).payment
     assert claim.payment_due is not None  # set from the submission day
     _save(claim, user, S.SUBMITTED)
     record_event(user, "claims.submitted", target=f"claim:{claim.number}",

@@ -123,8 +123,7 @@ def _page(request, claim: Claim, *, error: str = "", forms: dict | None = None, 
     role, reported = _role(user), claim.status == S.REPORTED
     preview = None if claim.benefit is not None else selectors.benefit_preview(claim)
     benefit = claim.benefit if claim.benefit is not None else (preview[0] if preview else None)
-    due = rules.deadlines(claim.kind, claim.event_date, submitted_on=claim.submitted_on,
-                          doctor_statement_on=claim.doctor_statement_on)
+    due = selectors.deadlines(claim)
     decided = S.REJECTED if claim.status == S.REJECTED else S.APPROVED
     steps = [(S.REPORTED.label, claim.reported_on), (S.DOCUMENTS_COMPLETE.label, claim.documents_complete_on),
              (S.SUBMITTED.label, claim.submitted_on), (decided.label, claim.decided_on)]
@@ -132,7 +131,7 @@ def _page(request, claim: Claim, *, error: str = "", forms: dict | None = None, 
         steps.append((S.PAID.label, claim.paid_on))
     return render(request, "claims/claim.html", {
         "claim": claim, "member": claim.membership.peserta, "steps": steps, "due": due, "error": error,
-        "warnings": rules.warnings(claim.facts(), today), "checklist": selectors.checklist(claim),
+        "warnings": selectors.warnings(claim, today), "checklist": selectors.checklist(claim),
         "heirs": claim.heirs.all(), "death": rules.Kind(claim.kind).death,
         "benefit": benefit, "no_right": benefit is not None and benefit["status"] not in (State.ACTIVE, State.ARREARS),
         "coverage": claim.coverage_status or (preview[1] if preview else ""),

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.rules.holidays import SHIPPED, Calendar, Holiday, Kind
 from lindung.rules.regulation import DEFAULT, Regulation
 
-from .models import SettingChange
+from .models import AddedHoliday, SettingChange
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -93,3 +94,8 @@ def rows(today: date | None = None) -> list[Row]:
         by_name.setdefault(change.name, []).append(change)
     return [Row(f.name, ABOUT[f.name], getattr(now, f.name), getattr(DEFAULT, f.name), by_name.get(f.name, []))
             for f in fields(Regulation)]
+
+
+def calendar() -> Calendar:
+    """The holidays due dates and deadlines count: the list Lindung ships with the office's additions."""
+    return SHIPPED.plus(Holiday(a.day, Kind(a.kind), a.name, a.decree) for a in AddedHoliday.objects.all())

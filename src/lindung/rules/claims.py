@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from lindung.rules.cards import working_day
 from lindung.rules.contributions import tanggal
+from lindung.rules.holidays import SHIPPED, Calendar
+from lindung.rules.regulation import DEFAULT, Regulation
 
 
 class Kind(StrEnum):
@@ -263,15 +264,6 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The ``days``-th working day after ``start`` (``start`` itself does not count)."""
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        counted += working_day(day)
-    return day
-
-
 @dataclass(frozen=True)
 class Deadlines:
     stage_one: date | None  # JKK: stage I report to BPJS, 2×24 hours after the accident (the day it falls in)
@@ -281,14 +273,17 @@ class Deadlines:
 
 
 def deadlines(kind: str, event_day: date, *, submitted_on: date | None = None,
-              doctor_statement_on: date | None = None) -> Deadlines:
+              doctor_statement_on: date | None = None, reg: Regulation = DEFAULT,
+              calendar: Calendar = SHIPPED) -> Deadlines:
+    """The claim's deadlines; the payment's counts the working days of ``calendar``."""
     kind, table = Kind(kind), deadline_table(event_day)
     report = timedelta(days=table.report_days)
     return Deadlines(
         stage_one=event_day + report if kind.jkk else None,
         stage_two=doctor_statement_on + report if kind.jkk and doctor_statement_on else None,
         claim=years_after(event_day, table.claim_years),
-        payment=add_working_days(submitted_on, table.pay_working_days[kind]) if submitted_on else None,
+        payment=(calendar.add_working_days(submitted_on, table.pay_working_days[kind], reg) if submitted_on
+                 else None),
     )
 
 
@@ -324,14 +319,14 @@ class Warning:
     due: date
 
 
-def warnings(claim: Facts, today: date) -> list[Warning]:
+def warnings(claim: Facts, today: date, *, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> list[Warning]:
     """The claim's warnings on ``today``: only an open claim has any (a rejected or paid one is done)."""
     status = claim_status(claim.status)
     if status not in OPEN:
         return []
     kind, table = Kind(claim.kind), deadline_table(claim.event_day)
     due = deadlines(kind, claim.event_day, submitted_on=claim.submitted_on,
-                    doctor_statement_on=claim.doctor_statement_on)
+                    doctor_statement_on=claim.doctor_statement_on, reg=reg, calendar=calendar)
     found = []
     if due.stage_one and claim.reported_on > due.stage_one:
         found.append(Warning("stage_one_late", f"Laporan tahap I terlambat: kecelakaan {tanggal(claim.event_day)}, "
