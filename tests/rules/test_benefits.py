@@ -259,7 +259,7 @@ def test_golden_land_river_and_lake_share_one_cap_sea_and_air_have_their_own():
     result = jkk_transport(DAY, ACTIVE, costs={"darat": 3_000_000, "sungai": 2_500_000, "laut": 1_000_000},
                            monthly_contribution=MONTHLY)
     assert result.components == {"Biaya transportasi darat, sungai": 5_000_000, "Biaya transportasi laut": 1_000_000}
-    assert any("(darat atau sungai atau danau bersama)" in n for n in result.notes)
+    assert any("(darat, sungai atau danau bersama)" in n for n in result.notes)
 
 
 def test_transport_modes_add_up_and_an_unknown_mode_is_refused():

@@ -477,7 +477,7 @@ def jkk_transport(event_day: date, status: Status, *, costs: dict[str, int], mon
         cost, named = sum(spent[m] for m in used), ", ".join(used)
         parts.append((f"Biaya transportasi {named}", min(cost, cap), status.rights.jkk_transport))
         if cost > cap:
-            together = f" ({' atau '.join(modes)} bersama)" if len(modes) > 1 else ""
+            together = f" ({', '.join(modes[:-1])} atau {modes[-1]} bersama)" if len(modes) > 1 else ""
             notes.append(f"Biaya transportasi {named} {format_rupiah(cost)} melebihi batas {format_rupiah(cap)}"
                          f"{together}: dibayar {format_rupiah(cap)}.")
     return _result("JKK transportasi", event_day, status, parts, monthly_contribution, notes, table.version)
