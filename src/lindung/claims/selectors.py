@@ -10,6 +10,7 @@ from django.db.models.functions import Substr, TruncMonth
 
 from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
+from lindung.regulation.selectors import regulation_on
 from lindung.rules import claims as rules
 from lindung.rules.contributions import Month, month_range
 from lindung.wilayah.models import Wilayah
@@ -50,12 +51,21 @@ def checklist(claim: Claim) -> list[ChecklistRow]:
             for d in rules.checklist(claim.kind, claim.traffic_accident)]
 
 
+def warnings(claim: Claim, day: date) -> list[rules.Warning]:
+    """The claim's warnings on ``day``, under the settings in force on its event day (the JKM claim deadline)."""
+    return rules.warnings(claim.facts(), day, regulation_on(claim.event_date))
+
+
+def deadlines(claim: Claim) -> rules.Deadlines:
+    return claim.facts().deadlines(regulation_on(claim.event_date))
+
+
 def with_warnings(user, day: date, *, overdue_only: bool = False) -> list[tuple[Claim, list[rules.Warning]]]:
-    """The open claims that have a warning on ``day`` (a deadline near or passed), the overdue first. A regency
-    has tens of claims a year, so the rules run over the open ones in Python."""
+    """The open claims that have a warning on ``day`` (a deadline near or passed, a decision BPJS owes), the overdue
+    first. A regency has tens of claims a year, so the rules run over the open ones in Python."""
     found = []
     for c in claims_for(user).filter(status__in=rules.OPEN).order_by("event_date", "number"):
-        warned = [w for w in rules.warnings(c.facts(), day) if w.overdue or not overdue_only]
+        warned = [w for w in warnings(c, day) if w.overdue or not overdue_only]
         if warned:
             found.append((c, warned))
     return sorted(found, key=lambda row: not any(w.overdue for w in row[1]))
