@@ -43,7 +43,7 @@ def test_an_accident_in_arrears_gives_medical_care_now_and_transport_with_the_ca
 
 
 def test_total_disability_counts_the_childrens_scholarship_and_stays_frozen_when_the_rate_changes(
-        users, running, ahmad):
+        client, users, running, ahmad):
     pay_january_to_april(users, running)
     claim = report(users["operator"], ahmad, kind="jkk_injury", cause="Tertimpa kayu")
     with pytest.raises(ValidationError, match="0 to 100|0 sampai 100"):
@@ -68,9 +68,17 @@ def test_total_disability_counts_the_childrens_scholarship_and_stays_frozen_when
     assert claim.benefit["components"] == frozen and claim.benefit_total == 71_000_000
     budi = running.memberships.get(peserta__nama="Budi Petani")
     later = report(users["operator"], budi, kind="jkk_injury", event_date=date(2025, 4, 25))
-    later = services.record_total_disability(users["operator"], later, total=True, children_ages=[])
+    client.force_login(users["operator"])
+    url = reverse("claims:disability", args=[later.number])
+    assert client.post(url, {"total": "on", "children_ages": "4, x"}).status_code == 400
+    assert client.post(url, {"total": "on", "children_ages": "16"}).status_code == 302
+    later.refresh_from_db()
+    assert (later.total_disability, later.children_ages) == (True, [16])
     preview, _status = selectors.benefit_preview(later)
     assert preview["components"]["Cacat total tetap (60% × 80 × penghasilan)"] == 48_000_000
+    assert preview["components"]["Beasiswa anak 1 (SMA)"] == 3_000_000
+    page = client.get(reverse("claims:detail", args=[later.number])).content.decode()
+    assert 'data-testid="total-disability"' in page and "Rp63.000.000" in page
 
 
 def test_the_jkm_claim_deadline_follows_the_setting_of_the_event_day_jkk_stays_five_years(users, running, ahmad):
