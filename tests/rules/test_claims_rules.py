@@ -25,6 +25,7 @@ from lindung.rules.claims import (
     warnings,
 )
 from lindung.rules.holidays import SHIPPED
+from lindung.rules.regulation import DEFAULT
 
 R, S = Relationship, Status
 
@@ -190,6 +191,38 @@ def test_the_claim_deadline_is_five_years_after_the_event():
         check_claim_deadline(Kind.JKM, date(2025, 4, 20), date(2030, 4, 21))
     with pytest.raises(ValueError, match="belum terjadi"):
         check_claim_deadline(Kind.JKM, date(2025, 4, 21), date(2025, 4, 20))
+
+
+def test_golden_the_jkm_claim_deadline_is_a_setting_the_jkk_one_stays_five_years():
+    """PP 44/2015 jo. PP 82/2019: 5 years for JKK (firm); the JKM deadline is open (DOMAIN.md section 8), the setting
+    ``jkm_claim_years`` (5 by default)."""
+    two = DEFAULT.with_values({"jkm_claim_years": 2})
+    assert deadlines(Kind.JKM, date(2025, 4, 20), reg=two).claim == date(2027, 4, 20)
+    assert deadlines(Kind.JKK_DEATH, date(2025, 4, 20), reg=two).claim == date(2030, 4, 20)
+    assert deadlines(Kind.JKK_INJURY, date(2025, 4, 20), reg=two).claim == date(2030, 4, 20)
+    with pytest.raises(ValueError, match="lebih dari 2 tahun lalu"):
+        check_claim_deadline(Kind.JKM, date(2025, 4, 20), date(2027, 4, 21), reg=two)
+    check_claim_deadline(Kind.JKK_DEATH, date(2025, 4, 20), date(2027, 4, 21), reg=two)
+    old = Facts(kind=Kind.JKM, status=S.REPORTED, event_day=date(2025, 4, 20), reported_on=date(2025, 4, 21))
+    assert [(w.code, w.overdue) for w in warnings(old, date(2027, 4, 21), two)] == [("claim_deadline", True)]
+    assert warnings(old, date(2027, 4, 21)) == []  # 5 years by default: not near yet
+
+
+def test_golden_a_suspected_work_accident_is_decided_within_30_days_of_its_first_report():
+    """PP 49/2023 Ps 25A-25B: BPJS decides on a suspected work accident within 30 days of the first report; the
+    decision is due while the claim waits for it, and overdue after."""
+    suspected = facts(suspected=True)  # first reported on 14 March 2026
+    assert suspected.deadlines().decision == date(2026, 4, 13)
+    assert facts().deadlines().decision is None
+    assert deadlines(Kind.JKM, date(2026, 3, 13), suspected_reported_on=date(2026, 3, 14)).decision is None
+    waiting = warnings(suspected, date(2026, 4, 13))
+    assert [(w.code, w.overdue, w.due) for w in waiting] == [("suspected_decision", False, date(2026, 4, 13))]
+    assert "30 hari sejak laporan pertama 14 Maret 2026" in waiting[0].text
+    assert [(w.code, w.overdue) for w in warnings(suspected, date(2026, 4, 14))] == [("suspected_decision", True)]
+    submitted = facts(suspected=True, status=S.SUBMITTED, submitted_on=date(2026, 4, 1))
+    assert [w.code for w in warnings(submitted, date(2026, 4, 14))] == ["suspected_decision", "payment"]
+    decided = facts(suspected=True, status=S.APPROVED, submitted_on=date(2026, 4, 1))
+    assert "suspected_decision" not in [w.code for w in warnings(decided, date(2026, 4, 14))]
 
 
 def test_payment_is_due_in_working_days_over_weekends_and_holidays():

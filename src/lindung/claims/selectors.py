@@ -7,7 +7,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
-from django.utils import timezone
 
 from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
@@ -54,8 +53,8 @@ def checklist(claim: Claim) -> list[ChecklistRow]:
 
 
 def with_warnings(user, day: date, *, overdue_only: bool = False) -> list[tuple[Claim, list[rules.Warning]]]:
-    """The open claims that have a warning on ``day`` (a deadline near or passed), the overdue first. A regency
-    has tens of claims a year, so the rules run over the open ones in Python."""
+    """The open claims that have a warning on ``day`` (a deadline near or passed, a decision BPJS owes), the overdue
+    first. A regency has tens of claims a year, so the rules run over the open ones in Python."""
     found, days = [], calendar()
     for c in claims_for(user).filter(status__in=rules.OPEN).order_by("event_date", "number"):
         warned = [w for w in warnings(c, day, days) if w.overdue or not overdue_only]
@@ -65,17 +64,15 @@ def with_warnings(user, day: date, *, overdue_only: bool = False) -> list[tuple[
 
 
 def warnings(claim: Claim, day: date, days: Calendar | None = None) -> list[rules.Warning]:
-    """The claim's warnings on ``day``, its payment deadline in the working days of the holiday calendar and the
-    settings of the day it was submitted (``days``: the calendar, when the caller has it already)."""
-    return rules.warnings(claim.facts(), day, reg=regulation_on(claim.submitted_on or day),
-                          calendar=days or calendar())
+    """The claim's warnings on ``day``: under the settings in force on its event day (a claim is decided by the
+    rules of the day it happened), its payment deadline in the working days of the holiday calendar (``days``:
+    the calendar, when the caller has it already)."""
+    return rules.warnings(claim.facts(), day, reg=regulation_on(claim.event_date), calendar=days or calendar())
 
 
 def deadlines(claim: Claim) -> rules.Deadlines:
-    """The claim's deadlines, the payment's as ``warnings`` counts it."""
-    return rules.deadlines(claim.kind, claim.event_date, submitted_on=claim.submitted_on,
-                           doctor_statement_on=claim.doctor_statement_on,
-                           reg=regulation_on(claim.submitted_on or timezone.localdate()), calendar=calendar())
+    """The claim's deadlines, as ``warnings`` counts them."""
+    return claim.facts().deadlines(regulation_on(claim.event_date), calendar())
 
 
 def overdue(user, day: date) -> list[tuple[Claim, list[rules.Warning]]]:
