@@ -28,7 +28,8 @@ PAGES = [  # (role, page)
     ("operator", "/peserta/"), ("camat", "/peserta/"), ("operator", "/program/"),
     ("operator", "/program/kaur-2026/"), ("operator", "/program/kaur-2026/pendaftaran/"),
     ("operator", "/program/kaur-2026/iuran/"),
-    ("operator", "/program/kaur-2026/iuran/serah-terima/"), ("operator", "/kartu/"), ("camat", "/kartu/"),
+    ("operator", "/program/kaur-2026/iuran/serah-terima/"), ("operator", "/program/kaur-2026/iuran/serah-terima/grafik/"),
+    ("operator", "/kartu/"), ("camat", "/kartu/"),
     ("operator", "/klaim/"), ("operator", "/klaim/laporan/"), ("auditor", "/audit/"), ("bpjs", "/program/"),
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("klaim/laporan/", include("lindung.claims.report_urls")),
     path("klaim/", include("lindung.claims.urls")),
     path("peristiwa/", include("lindung.life.urls")),
+    path("regulasi/", include("lindung.regulation.urls")),
     path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,14 +1,21 @@
-"""`lindung benefit`: the real command, through call_command and once through the console script."""
+"""`lindung benefit`: the real command, through call_command and once through the console script. The settings of
+the regulation come from the database (lindung.regulation), so the commands run on the test database."""
 
 import json
+import os
 import subprocess
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from lindung.regulation.models import SettingChange
+from lindung.rules.regulation import DEFAULT, VERSION
+
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
 
 
 def run(*args: str) -> str:
@@ -64,8 +71,40 @@ def test_other_jkk_benefits():
     assert as_json("jkk-transport", "--mode", "udara", "--cost", "12.000.000")["components"] == {
         "Biaya transportasi udara": 10_000_000}
     assert as_json("jkk-disability", "--percent", "10")["total"] == 8_000_000
-    assert as_json("jkk-disability", "--total")["total"] == 56_000_000
+    assert as_json("jkk-disability", "--total")["total"] == 68_000_000  # 56 M + the periodic benefit
     assert as_json("jkk-home-care", "--cost", "30000000")["total"] == 20_000_000
+
+
+def test_transport_by_river_shares_the_land_cap_and_waits_for_the_arrears():
+    answer = as_json("jkk-transport", "--mode", "sungai", "--cost", "6000000", "--arrears-months", "1",
+                     "--event-date", "2025-04-20")
+    assert answer["components"] == {"Biaya transportasi sungai": 5_000_000}
+    assert (answer["payable_now"], answer["payable_after_arrears"]) == (0, 5_000_000)  # a cash benefit
+    assert as_json("jkk-transport", "--mode", "danau", "--cost", "100000")["total"] == 100_000
+
+
+def test_total_disability_with_the_childrens_ages_and_partial_loss_of_function():
+    answer = as_json("jkk-disability", "--total", "--children-ages", "4,9", "--event-date", "2025-04-20")
+    assert answer["components"] == {"Cacat total tetap (70% × 80 × penghasilan)": 56_000_000,
+                                    "Santunan berkala (24 bulan)": 12_000_000,
+                                    "Beasiswa anak 1 (TK)": 1_500_000, "Beasiswa anak 2 (SD)": 1_500_000}
+    assert [s["level"] for s in answer["scholarships"]] == ["TK", "SD"]
+    partial = as_json("jkk-disability", "--percent", "10", "--function-lost", "50", "--event-date", "2025-04-20")
+    assert partial["total"] == 4_000_000  # 50 % × 10 % × 80 × Rp1,000,000
+    with pytest.raises(CommandError, match="tidak ada di tabel cacat sebagian"):
+        run("jkk-disability", "--part", "lengan-kanan", "--function-lost", "50")
+
+
+def test_every_json_output_names_the_rule_version_and_the_settings_of_the_event_day(users):
+    answer = as_json("jkm", "--contribution-months", "40", "--event-date", "2025-04-20")
+    assert answer["regulation_version"] == VERSION and answer["settings"] == DEFAULT.as_dict()
+    SettingChange.objects.create(name="total_disability_percent", value=60, effective_from=date(2025, 1, 1),
+                                 reason="uji", changed_by=users["admin"])
+    after = as_json("jkk-disability", "--total", "--event-date", "2025-04-20")
+    assert after["settings"]["total_disability_percent"] == 60
+    assert after["components"]["Cacat total tetap (60% × 80 × penghasilan)"] == 48_000_000
+    before = as_json("jkk-disability", "--total", "--event-date", "2024-12-31")  # the day before the change
+    assert before["settings"]["total_disability_percent"] == 70 and before["total"] == 68_000_000
 
 
 def test_jkk_death_at_an_unconfigured_income_needs_the_contribution_only_in_arrears():
@@ -88,20 +127,28 @@ def test_jkk_death_at_an_unconfigured_income_needs_the_contribution_only_in_arre
     (["jkk-death", "--arrears-months", "-2"], "tunggakan"),
     (["jkk-transport", "--mode", "kapal", "--cost", "100"], "Moda transportasi tidak dikenal: 'kapal'"),
     (["jkk-disability"], "--percent.*--total"),
+    (["jkk-disability", "--percent", "10", "--total"], "--percent.*--total"),
     (["jkk-disability", "--percent", "150"], "paling banyak 100"),
+    (["jkk-disability", "--percent", "10", "--function-lost", "0"], "lebih dari 0"),
+    (["jkk-disability", "--total", "--function-lost", "50"], "hanya untuk cacat sebagian"),
+    (["jkk-disability", "--percent", "10", "--children-ages", "4"], "hanya untuk cacat total"),
 ])
 def test_bad_arguments_are_refused_in_indonesian(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
 
 
-def test_console_script_dispatches_the_command():
+def test_console_script_dispatches_the_command(tmp_path):
+    # A database of its own with the settings' table (only the regulation app's migrations: the rest is not read).
+    env = {**os.environ, "LINDUNG_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(["uv", "run", "lindung", "migrate", "regulation", "-v0"], cwd=ROOT, env=env, check=True)
     done = subprocess.run(["uv", "run", "lindung", "benefit", "jkk-death", "--income", "1000000", "--arrears-months",
-                           "0", "--event-date", "2025-04-20", "--json"], cwd=ROOT, capture_output=True, text=True)
+                           "0", "--event-date", "2025-04-20", "--json"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert set(answer) >= {"components", "total", "payable_now", "notes"}
+    assert set(answer) >= {"components", "total", "payable_now", "notes", "regulation_version", "settings"}
     assert answer["total"] == answer["payable_now"] == 70_000_000
     bad = subprocess.run(["uv", "run", "lindung", "benefit", "jkm", "--income", "abc", "--contribution-months", "4"],
-                         cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, env=env, capture_output=True, text=True)
     assert bad.returncode != 0 and "Penghasilan harus bilangan bulat" in bad.stderr

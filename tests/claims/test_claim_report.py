@@ -64,8 +64,9 @@ def world(users):
     claims = {
         "ahmad": make_claim(users, members["Ahmad"], "jkm", date(2025, 2, 10), "paid", amount=42_000_000,
                             submitted_on=date(2025, 2, 18), paid_on=date(2025, 2, 21)),
+        # Due 7 working days after the submission, on 19 March: paid late.
         "joko": make_claim(users, members["Joko"], "jkk_death", date(2025, 3, 5), "paid", amount=70_000_000,
-                           submitted_on=date(2025, 3, 20), paid_on=date(2025, 4, 4)),
+                           submitted_on=date(2025, 3, 10), paid_on=date(2025, 4, 4)),
         "siti": make_claim(users, members["Siti"], "jkk_injury", date(2025, 6, 1), "paid", amount=5_000_000,
                            submitted_on=date(2025, 6, 16), paid_on=date(2025, 6, 21)),
         "budi": make_claim(users, members["Budi"], "jkk_injury", date(2025, 3, 20), "submitted"),

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lindung.rules.benefits import (
+    DISABILITY_TABLES,
     JKM_TABLES,
     Child,
     contribution_months,
@@ -21,7 +22,8 @@ from lindung.rules.benefits import (
     status_from_arrears,
 )
 from lindung.rules.contributions import Month, Payer
-from lindung.rules.coverage import EndKind, Membership, Payment, State, claim_status
+from lindung.rules.coverage import EndKind, Membership, Payment, Right, State, claim_status
+from lindung.rules.regulation import DEFAULT
 
 DAY = date(2025, 4, 20)  # after April's due date (the 15th), so April counts as past due
 MONTHLY = 16_800
@@ -184,6 +186,21 @@ def test_contribution_months_counts_payments_made_by_the_event_day():
     assert contribution_months(member, date(2025, 6, 10)) == 3
 
 
+def test_golden_scholarship_years_count_months_up_to_the_event_not_months_paid_ahead():
+    """PP 44/2015 jo. PP 82/2019 (DOMAIN.md sections 2 and 4): the scholarship's 3 years are contribution months
+    up to the event. A member paid 33 months from January 2023, then on 1 September 2025 paid 12 months ahead
+    (October 2025 to September 2026): on his death on 20 September 2025 he has 33 months, not 45."""
+    first = Month(2023, 1)
+    paid = [Payment(first.shift(i), Payer.MANDIRI, first.shift(i).first_day) for i in range(33)]
+    ahead = [Payment(Month(2025, 10).shift(i), Payer.MANDIRI, date(2025, 9, 1)) for i in range(12)]
+    member = Membership(date(2023, 1, 2), tuple(paid + ahead))
+    death = date(2025, 9, 20)
+    assert contribution_months(member, death) == 33
+    result = jkm(death, claim_status(member, death), contribution_months=contribution_months(member, death),
+                 monthly_contribution=MONTHLY, children=[Child(8)])
+    assert result.scholarships == () and "masa iuran 33 bulan, kurang dari 36 bulan" in " ".join(result.notes)
+
+
 def test_no_table_before_pp_82_2019():
     with pytest.raises(ValueError, match="Tidak ada tabel manfaat JKM untuk peristiwa tanggal 1 Desember 2019"):
         jkm(date(2019, 12, 1), ACTIVE, contribution_months=40, monthly_contribution=MONTHLY)
@@ -226,41 +243,101 @@ def test_stmb_is_100_percent_for_12_months_then_50(days, first, later):
 
 @pytest.mark.parametrize("mode, cost, paid", [
     ("darat", 4_000_000, 4_000_000), ("darat", 6_000_000, 5_000_000), ("land", 9_000_000, 5_000_000),
+    ("sungai", 4_500_000, 4_500_000), ("river", 7_000_000, 5_000_000), ("danau", 5_000_001, 5_000_000),
     ("laut", 2_000_000, 2_000_000), ("Laut", 2_500_000, 2_000_000),
     ("udara", 10_000_000, 10_000_000), ("air", 15_000_000, 10_000_000),
 ])
-def test_transport_is_capped_per_mode(mode, cost, paid):
+def test_golden_transport_is_capped_per_mode(mode, cost, paid):
+    """PP 82/2019 Lampiran III A.2.a: darat, sungai atau danau Rp5,000,000; laut Rp2,000,000; udara Rp10,000,000."""
     result = jkk_transport(DAY, ACTIVE, costs={mode: cost}, monthly_contribution=MONTHLY)
     assert result.total == paid
     assert any("melebihi batas" in n for n in result.notes) is (cost > paid)
 
 
+def test_golden_land_river_and_lake_share_one_cap_sea_and_air_have_their_own():
+    """PP 82/2019 Lampiran III A.2.a: "darat, sungai, atau danau" together up to Rp5,000,000."""
+    result = jkk_transport(DAY, ACTIVE, costs={"darat": 3_000_000, "sungai": 2_500_000, "laut": 1_000_000},
+                           monthly_contribution=MONTHLY)
+    assert result.components == {"Biaya transportasi darat, sungai": 5_000_000, "Biaya transportasi laut": 1_000_000}
+    assert any("(darat, sungai atau danau bersama)" in n for n in result.notes)
+
+
 def test_transport_modes_add_up_and_an_unknown_mode_is_refused():
     result = jkk_transport(DAY, ACTIVE, costs={"darat": 7_000_000, "udara": 3_000_000}, monthly_contribution=MONTHLY)
     assert result.components == {"Biaya transportasi darat": 5_000_000, "Biaya transportasi udara": 3_000_000}
-    with pytest.raises(ValueError, match="Moda transportasi tidak dikenal: 'kapal'"):
+    with pytest.raises(ValueError, match="Moda transportasi tidak dikenal: 'kapal' \\(pilih darat, sungai, danau"):
         jkk_transport(DAY, ACTIVE, costs={"kapal": 1}, monthly_contribution=MONTHLY)
 
 
-def test_medical_benefits_are_paid_now_in_arrears_cash_after():
+def test_golden_in_arrears_medical_and_home_care_are_paid_now_transport_and_cash_after():
+    """PP 44/2015 Ps 25(2)b angka 1: the transport refund is a "santunan berupa uang", so in arrears of at most
+    3 months it waits for the arrears like STMB; medical care and home care continue (DOMAIN.md section 4)."""
     in_arrears = status_from_arrears(3, DAY)
-    transport = jkk_transport(DAY, in_arrears, costs={"darat": 1_000_000}, monthly_contribution=MONTHLY)
+    assert in_arrears.rights.jkk_medical is Right.NOW
+    assert in_arrears.rights.jkk_transport is in_arrears.rights.jkk_cash is Right.AFTER_ARREARS
+    transport = jkk_transport(DAY, in_arrears, costs={"sungai": 1_000_000}, monthly_contribution=MONTHLY)
     home = jkk_home_care(DAY, in_arrears, cost=25_000_000, monthly_contribution=MONTHLY)
     stmb = jkk_stmb(DAY, in_arrears, income=1_000_000, days=30, monthly_contribution=MONTHLY)
-    assert (transport.payable_now, home.payable_now, stmb.payable_now) == (1_000_000, 20_000_000, 0)
+    assert (transport.payable_now, home.payable_now, stmb.payable_now) == (0, 20_000_000, 0)
+    assert transport.payable_after_arrears == 1_000_000 and transport.arrears_amount == 3 * MONTHLY
     assert stmb.payable_after_arrears == 1_000_000 and stmb.arrears_amount == 3 * MONTHLY
+    assert ACTIVE.rights.jkk_transport is Right.NOW
     lapsed = jkk_transport(DAY, status_from_arrears(4, DAY), costs={"darat": 1_000_000}, monthly_contribution=MONTHLY)
     assert lapsed.total == 0 and "Tidak ada hak" in lapsed.notes[0]
 
 
 @pytest.mark.parametrize("percent, amount", [(10, 8_000_000), ("2,5", 2_000_000), ("0.5", 400_000), (100, 80_000_000)])
 def test_partial_disability_is_percent_times_80_times_income(percent, amount):
+    """PP 82/2019 Lampiran III: the table's percent × 80 × declared income."""
     assert jkk_partial_disability(DAY, ACTIVE, income=1_000_000, percent=percent,
                                   monthly_contribution=MONTHLY).total == amount
 
 
-def test_total_disability_and_home_care():
-    assert jkk_total_disability(DAY, ACTIVE, income=1_000_000, monthly_contribution=MONTHLY).total == 56_000_000
+@pytest.mark.parametrize("lost, percent, amount", [(50, 10, 4_000_000), ("25", "2,5", 500_000), (100, 40, 32_000_000),
+                                                   ("33,3", 7, 1_864_800)])
+def test_golden_partial_loss_of_function_is_function_lost_times_table_percent_times_80_times_income(lost, percent, amount):
+    """PP 82/2019 Lampiran III: a partial loss of function pays the percent of function lost × the table's
+    percent × 80 × declared income (half up to the Rupiah)."""
+    result = jkk_partial_disability(DAY, ACTIVE, income=1_000_000, percent=percent, function_lost=lost,
+                                    monthly_contribution=MONTHLY)
+    assert result.total == amount
+    assert list(result.components)[0].startswith("Cacat sebagian fungsi (")
+
+
+def test_a_part_of_the_body_is_read_from_the_dated_table_and_refused_while_it_has_no_row():
+    """No row of PP 82/2019 Lampiran III ships without a source (issue 18): a part is refused, naming the way out."""
+    assert DISABILITY_TABLES[0][0] == date(2019, 12, 2)
+    assert all(row.source for _, rows in DISABILITY_TABLES for row in rows)
+    with pytest.raises(ValueError, match="tidak ada di tabel cacat sebagian .*surat keterangan dokter"):
+        jkk_partial_disability(DAY, ACTIVE, income=1_000_000, part="lengan-kanan", monthly_contribution=MONTHLY)
+    with pytest.raises(ValueError, match="salah satu"):
+        jkk_partial_disability(DAY, ACTIVE, income=1_000_000, monthly_contribution=MONTHLY)
+
+
+def test_golden_total_disability_pays_70_percent_of_80_months_the_periodic_benefit_and_two_scholarships():
+    """PP 44/2015 Ps 25(2)b angka 5 and 8 (amounts of PP 82/2019): 70 % × 80 × income, the periodic benefit
+    Rp12,000,000 and the scholarship of at most two children with no minimum contribution period."""
+    result = jkk_total_disability(DAY, ACTIVE, income=1_000_000, monthly_contribution=MONTHLY,
+                                  children=[Child(4), Child(9), Child(13)])
+    assert result.components == {"Cacat total tetap (70% × 80 × penghasilan)": 56_000_000,
+                                 "Santunan berkala (24 bulan)": 12_000_000,
+                                 "Beasiswa anak 1 (TK)": 1_500_000, "Beasiswa anak 2 (SD)": 1_500_000}
+    assert result.total == result.payable_now == 71_000_000
+    assert any(n.startswith("Anak 3 tidak mendapat beasiswa: paling banyak 2 anak") for n in result.notes)
+    alone = jkk_total_disability(DAY, ACTIVE, income=1_000_000, monthly_contribution=MONTHLY)
+    assert alone.total == 68_000_000
+
+
+def test_the_total_disability_rate_is_a_setting_and_cash_waits_in_arrears():
+    """DOMAIN.md section 8: the rate is a setting (70 by default)."""
+    reg = DEFAULT.with_values({"total_disability_percent": 60})
+    result = jkk_total_disability(DAY, status_from_arrears(1, DAY), income=1_000_000, monthly_contribution=MONTHLY,
+                                  reg=reg)
+    assert result.components["Cacat total tetap (60% × 80 × penghasilan)"] == 48_000_000
+    assert result.payable_now == 0 and result.payable_after_arrears == 60_000_000
+
+
+def test_home_care_is_capped():
     assert jkk_home_care(DAY, ACTIVE, cost=12_345_678, monthly_contribution=MONTHLY).total == 12_345_678
     assert jkk_home_care(DAY, ACTIVE, cost=25_000_000, monthly_contribution=MONTHLY).total == 20_000_000
 

@@ -15,8 +15,8 @@ from lindung.rules.cards import (
     check_move,
     overdue,
     overdue_before,
-    working_day,
 )
+from lindung.rules.holidays import SHIPPED
 
 S = Status
 CHAIN = [S.PRINTED, S.AT_DINAS, S.AT_CAMAT, S.AT_VILLAGE, S.DELIVERED]
@@ -112,9 +112,9 @@ def test_seven_working_days_at_a_level_then_overdue_weekends_not_counted():
     assert overdue(S.AT_VILLAGE, friday, date(2025, 3, 13), limits)
 
 
-def test_holidays_are_not_working_days_where_lokal_knows_them():
-    # 17 August 2026 (a Monday) is Independence Day; 2026 is one of lokal's holiday years.
-    assert not working_day(date(2026, 8, 17)) and working_day(date(2026, 8, 18))
+def test_holidays_are_not_working_days():
+    # 17 August 2026 (a Monday) is Independence Day (SKB Nomor 1497 Tahun 2025).
+    assert not SHIPPED.working_day(date(2026, 8, 17)) and SHIPPED.working_day(date(2026, 8, 18))
     friday = date(2026, 8, 14)
     # Tue 18, Wed 19, Thu 20: the third working day is Thursday, not Wednesday.
     assert not overdue(S.AT_VILLAGE, friday, date(2026, 8, 20), Limits())
@@ -135,6 +135,6 @@ def test_only_held_cards_are_overdue_and_limits_are_settings():
 def test_overdue_is_more_working_days_than_the_limit(since, days, status, per_level, last_step):
     today = since + timedelta(days=days)
     limits = Limits(per_level, last_step)
-    worked = sum(working_day(since + timedelta(days=i)) for i in range(1, days + 1))
+    worked = sum(SHIPPED.working_day(since + timedelta(days=i)) for i in range(1, days + 1))
     limit = limits.of(status)
     assert overdue(status, since, today, limits) == (limit is not None and worked > limit)

@@ -15,7 +15,6 @@ from lindung.rules.claims import (
     Kind,
     Relationship,
     Status,
-    add_working_days,
     check_claim_deadline,
     check_heirs,
     check_move,
@@ -25,6 +24,8 @@ from lindung.rules.claims import (
     missing_documents,
     warnings,
 )
+from lindung.rules.holidays import SHIPPED
+from lindung.rules.regulation import DEFAULT
 
 R, S = Relationship, Status
 
@@ -192,14 +193,46 @@ def test_the_claim_deadline_is_five_years_after_the_event():
         check_claim_deadline(Kind.JKM, date(2025, 4, 21), date(2025, 4, 20))
 
 
+def test_golden_the_jkm_claim_deadline_is_a_setting_the_jkk_one_stays_five_years():
+    """PP 44/2015 jo. PP 82/2019: 5 years for JKK (firm); the JKM deadline is open (DOMAIN.md section 8), the setting
+    ``jkm_claim_years`` (5 by default)."""
+    two = DEFAULT.with_values({"jkm_claim_years": 2})
+    assert deadlines(Kind.JKM, date(2025, 4, 20), reg=two).claim == date(2027, 4, 20)
+    assert deadlines(Kind.JKK_DEATH, date(2025, 4, 20), reg=two).claim == date(2030, 4, 20)
+    assert deadlines(Kind.JKK_INJURY, date(2025, 4, 20), reg=two).claim == date(2030, 4, 20)
+    with pytest.raises(ValueError, match="lebih dari 2 tahun lalu"):
+        check_claim_deadline(Kind.JKM, date(2025, 4, 20), date(2027, 4, 21), reg=two)
+    check_claim_deadline(Kind.JKK_DEATH, date(2025, 4, 20), date(2027, 4, 21), reg=two)
+    old = Facts(kind=Kind.JKM, status=S.REPORTED, event_day=date(2025, 4, 20), reported_on=date(2025, 4, 21))
+    assert [(w.code, w.overdue) for w in warnings(old, date(2027, 4, 21), two)] == [("claim_deadline", True)]
+    assert warnings(old, date(2027, 4, 21)) == []  # 5 years by default: not near yet
+
+
+def test_golden_a_suspected_work_accident_is_decided_within_30_days_of_its_first_report():
+    """PP 49/2023 Ps 25A-25B: BPJS decides on a suspected work accident within 30 days of the first report; the
+    decision is due while the claim waits for it, and overdue after."""
+    suspected = facts(suspected=True)  # first reported on 14 March 2026
+    assert suspected.deadlines().decision == date(2026, 4, 13)
+    assert facts().deadlines().decision is None
+    assert deadlines(Kind.JKM, date(2026, 3, 13), suspected_reported_on=date(2026, 3, 14)).decision is None
+    waiting = warnings(suspected, date(2026, 4, 13))
+    assert [(w.code, w.overdue, w.due) for w in waiting] == [("suspected_decision", False, date(2026, 4, 13))]
+    assert "30 hari sejak laporan pertama 14 Maret 2026" in waiting[0].text
+    assert [(w.code, w.overdue) for w in warnings(suspected, date(2026, 4, 14))] == [("suspected_decision", True)]
+    submitted = facts(suspected=True, status=S.SUBMITTED, submitted_on=date(2026, 4, 1))
+    assert [w.code for w in warnings(submitted, date(2026, 4, 14))] == ["suspected_decision", "payment"]
+    decided = facts(suspected=True, status=S.APPROVED, submitted_on=date(2026, 4, 1))
+    assert "suspected_decision" not in [w.code for w in warnings(decided, date(2026, 4, 14))]
+
+
 def test_payment_is_due_in_working_days_over_weekends_and_holidays():
-    # Submitted on Thursday 27 March 2025: JKM in 3 working days skips the weekend.
-    assert deadlines(Kind.JKM, date(2025, 3, 1), submitted_on=date(2025, 3, 27)).payment == date(2025, 4, 1)
+    # Submitted on Thursday 6 March 2025: JKM in 3 working days skips the weekend.
+    assert deadlines(Kind.JKM, date(2025, 3, 1), submitted_on=date(2025, 3, 6)).payment == date(2025, 3, 11)
     # Submitted Tuesday 17 March 2026, the eve of Nyepi and Idul Fitri: 18–24 March are holidays or cuti bersama.
     assert deadlines(Kind.JKM, date(2026, 3, 1), submitted_on=date(2026, 3, 17)).payment == date(2026, 3, 27)
     # JKK: 7 working days from Friday 13 March 2026 — 16, 17, then 25, 26, 27, 30, 31 March.
     assert deadlines(Kind.JKK_DEATH, date(2026, 3, 1), submitted_on=date(2026, 3, 13)).payment == date(2026, 3, 31)
-    assert add_working_days(date(2026, 3, 13), 0) == date(2026, 3, 13)
+    assert SHIPPED.add_working_days(date(2026, 3, 13), 0) == date(2026, 3, 13)
     assert deadlines(Kind.JKM, date(2026, 3, 1)).payment is None
 
 

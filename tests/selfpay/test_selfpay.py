@@ -4,8 +4,9 @@ status file; the village lists; and who sees what."""
 
 import io
 import json
+import random
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -23,7 +24,8 @@ from lindung.selfpay import selectors
 from lindung.selfpay import services
 from lindung.payments.models import PaidMonth
 from lindung.registry.models import Pekerjaan, Peserta
-from lindung.rules.contributions import Month
+from lindung.rules import coverage
+from lindung.rules.contributions import Month, Payer
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, OTHER_VILLAGE_KAUR_SELATAN
 from tests.factories import with_phone
 
@@ -153,6 +155,25 @@ def test_a_status_file_with_a_wrong_row_changes_nothing_and_a_good_one_shows_who
         assert series in [trace["name"] for trace in chart["traces"]]
 
 
+@pytest.mark.parametrize("today", [date(2025, 5, 20), date(2026, 1, 10)])
+def test_the_page_counts_in_the_database_what_the_engine_says_of_each_member(users, funded, tmp_path, today):
+    """The page reads its summary from payments.Protection and works out only the 50 members it shows: every figure
+    equals the member-by-member list's, in each area, before and after the lapses."""
+    members = list(funded.memberships.order_by("pk").select_related("peserta"))
+    rows = [[members[0].kpj, members[0].peserta.nik, members[0].peserta.nama, "Aktif", date(2025, 12, 1)]] + [
+        [m.kpj, None, m.peserta.nama, "Non Aktif", "Feb 2025"] for m in members[1:]]
+    assert services.import_status(users["operator"], funded, "status.xlsx", status_file(tmp_path, rows)).errors == 0
+    for who in ("admin", "camat"):
+        exact = selectors.self_pay_list(users[who], funded, today=today)
+        counted = selectors.overview(users[who], funded, today=today)
+        assert counted.villages == exact.villages and counted.by_lapse_date == exact.by_lapse_date
+        assert counted.members == len(exact.members) > 0
+        assert selectors.members_page(users[who], funded, 1, today=today).object_list == exact.members[:50]
+        assert selectors.cohort_of(users[who], funded) == selectors.cohort(exact)
+    lapsed = sum(v.lapsed for v in selectors.overview(users["admin"], funded, today=today).villages)
+    assert lapsed == (0 if today.year == 2025 else len(members) - 1)  # all but the one who paid on lapsed in June
+
+
 def test_someone_outside_the_programme_or_the_area_is_a_finding(users, funded, tmp_path):
     kinal = funded.memberships.filter(peserta__desa_id=KINAL_VILLAGE).first()
     data = status_file(tmp_path, [[kinal.kpj, None, "Di Kinal", "Aktif", "2025-05"],
@@ -221,7 +242,9 @@ def test_the_page_prepares_and_sends_and_the_outbox_lists_them(client, users, fu
     monkeypatch.setattr(notify, "current_day", lambda: date(2025, 3, 20))  # sent before the lapse date
     client.force_login(users["operator"])
     page = client.get(reverse("selfpay:members", args=[funded.code])).content.decode()
-    assert 'data-chart="chart-cohort"' in page and "data-confirm=" in page
+    chart = reverse("selfpay:cohort", args=[funded.code])
+    assert f'hx-get="{chart}"' in page and "data-confirm=" in page  # the chart comes after the page
+    assert 'data-chart="chart-cohort"' in client.get(chart).content.decode()
     client.post(reverse("selfpay:prepare", args=[funded.code]))
     client.post(reverse("selfpay:send", args=[funded.code]))
     outbox = client.get(reverse("selfpay:outbox", args=[funded.code]), {"status": "sent"}, follow=True).content.decode()
@@ -238,3 +261,24 @@ def test_the_cli_prints_the_lapse_dates_as_json(users, funded, settings, tmp_pat
     assert found["first_unfunded_month"] == {"2025-03": n} and found["monthly_self_pay"] == {"16800": n}
     assert found["messages_queued"] == with_phone(funded)
     assert {(m["first_unfunded"], m["lapse_date"], m["self_pay"]) for m in found["list"]} == {("2025-03", "2025-06-01", 16_800)}
+
+
+def test_on_months_last_days_a_payment_counts_the_same_on_any_day_of_its_month():
+    """What selectors.cohort_of relies on to group members: with lapses on the 1st of a month, the engine's states on
+    months' last days do not change when every payment is moved to the last day of the month it was made in."""
+    rng = random.Random(18)
+    month_ends = [Month(2025, m).next().first_day - timedelta(days=1) for m in range(1, 13)] + [
+        Month(2026, m).next().first_day - timedelta(days=1) for m in range(1, 13)]
+    for _ in range(3000):
+        first = Month(2025, rng.randint(1, 4))
+        payments = []
+        for i in range(rng.randint(0, 14)):
+            month = first.shift(i)
+            if rng.random() < 0.15:
+                continue  # a gap
+            paid_on = month.first_day + timedelta(days=rng.choice([2, 9, 14, 16, 27, 40, 75, 100]))
+            payments.append((month, paid_on))
+        exact = coverage.Membership(first.first_day, tuple(coverage.Payment(m, Payer.APBD, on) for m, on in payments))
+        moved = coverage.Membership(first.first_day, tuple(
+            coverage.Payment(m, Payer.APBD, Month.of(on).next().first_day - timedelta(days=1)) for m, on in payments))
+        assert coverage.statuses_on(exact, month_ends) == coverage.statuses_on(moved, month_ends), payments

@@ -15,6 +15,7 @@ from lindung.enrolment.api import router as enrolment
 from lindung.payments.api import router as payments
 from lindung.programs.api import router as programs
 from lindung.registry.api import router as registry
+from lindung.regulation.api import router as regulation
 from lindung.wilayah.api import router as wilayah
 
 from .auth import TokenAuth
@@ -46,5 +47,5 @@ def _answered(request, exc):
 
 
 # Every router carries its full paths (/programmes/{code}/bills lives with the bills): mounted at the root.
-for router in (accounts, wilayah, registry, programs, enrolment, payments, cards, claims):
+for router in (accounts, wilayah, registry, programs, enrolment, payments, cards, claims, regulation):
     api.add_router("", router)

@@ -14,6 +14,7 @@ from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
 from lindung.payments.protection import with_protection
 from lindung.programs.selectors import kecamatan_names
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import cards as rules
 from lindung.wilayah.models import Level, Wilayah
 
@@ -132,9 +133,9 @@ def card_for_public(number: str) -> Card:
 
 def _overdue(today: date) -> Q:
     """Cards held at a level since before that level's cutoff (rules.cards.overdue_before)."""
-    found = Q(pk__in=[])
+    found, reg, days = Q(pk__in=[]), regulation_on(today), calendar()
     for status in rules.HELD:
-        cutoff = rules.overdue_before(status, today, limits())
+        cutoff = rules.overdue_before(status, today, limits(), reg=reg, calendar=days)
         assert cutoff is not None  # every HELD status has a limit
         found |= Q(status=status, since__lt=_start_of(cutoff))
     return found

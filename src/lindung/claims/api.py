@@ -16,7 +16,7 @@ from lindung.registry import selectors as registry
 from lindung.registry.models import Peserta
 from lindung.rules import claims as claim_rules
 
-from .schemas import ClaimDetailOut, ClaimIn, ClaimOut, ClaimReportOut, DecideIn, HeirIn, PaidIn
+from .schemas import ClaimDetailOut, ClaimIn, ClaimOut, ClaimReportOut, DecideIn, DisabilityIn, HeirIn, PaidIn
 
 router = Router()
 
@@ -32,15 +32,17 @@ def _claim_out(c: Claim, overdue: bool) -> dict:
     p = c.membership.peserta
     return {"number": c.number, "kind": c.kind, "status": c.status, "nik": p.nik, "nama": p.nama, "kpj": c.membership.kpj,
             "desa": p.desa_id, "event_date": c.event_date, "reported_on": c.reported_on, "submitted_on": c.submitted_on,
-            "paid_on": c.paid_on, "paid_amount": c.paid_amount, "overdue": overdue}
+            "paid_on": c.paid_on, "paid_amount": c.paid_amount, "overdue": overdue,
+            "suspected_work_accident": c.suspected_work_accident, "decision_due": c.decision_due}
 
 
 def _claim_detail(c: Claim) -> dict:
     """The claim with its deadlines and warnings of today, its heirs (name and relationship) and its checklist
     (which documents are there, never their content)."""
-    warned = claim_rules.warnings(c.facts(), timezone.localdate())
+    warned = claims.warnings(c, timezone.localdate())
     return {**_claim_out(c, any(w.overdue for w in warned)),
-            **{f: getattr(c, f) for f in ("event_place", "cause", "traffic_accident", "reporter_name",
+            **{f: getattr(c, f) for f in ("event_place", "cause", "traffic_accident", "total_disability",
+                                          "children_ages", "reporter_name",
                                           "reporter_relationship", "rejection_reason", "documents_complete_on",
                                           "decided_on", "doctor_statement_on", "stage_one_due", "claim_due", "payment_due",
                                           "benefit", "benefit_total", "payable_now", "rule_version", "coverage_status")},
@@ -115,7 +117,8 @@ def claim_report(request, data: ClaimIn):
     done = claim_services.report_claim(
         request.user, peserta, kind=data.kind, event_date=data.event_date, event_place=data.event_place, cause=data.cause,
         reporter_name=data.reporter_name, reporter_relationship=data.reporter_relationship,
-        reporter_phone=data.reporter_phone, traffic_accident=data.traffic_accident)
+        reporter_phone=data.reporter_phone, traffic_accident=data.traffic_accident,
+        suspected_work_accident=data.suspected_work_accident)
     return Status(201, _claim_detail(_claim(request, done.number)))
 
 
@@ -144,6 +147,22 @@ def claim_document_upload(request, number: str, kind: Form[str], file: File[Uplo
         raise HttpError(422, "kind: " + ", ".join(claim_rules.DOCUMENTS) + ".")
     claim_services.upload_document(request.user, found, kind, file, issued_on)
     return Status(201, _claim_detail(_claim(request, number)))
+
+
+@router.post("/claims/{number}/suspected", response=ClaimDetailOut, tags=["claims"])
+def claim_suspected(request, number: str):
+    """The office: a suspected work accident, for BPJS to decide within 30 days of the first report (PP 49/2023)."""
+    claim_services.mark_suspected(request.user, _claim(request, number))
+    return _claim_detail(_claim(request, number))
+
+
+@router.post("/claims/{number}/disability", response=ClaimDetailOut, tags=["claims"])
+def claim_disability(request, number: str, data: DisabilityIn):
+    """The office: total permanent disability (or not) of a work accident claim, with the children's ages on the
+    event day for the scholarship; the benefit counts them until it is frozen at submission."""
+    claim_services.record_total_disability(request.user, _claim(request, number), total=data.total,
+                                           children_ages=data.children_ages)
+    return _claim_detail(_claim(request, number))
 
 
 @router.post("/claims/{number}/complete", response=ClaimDetailOut, tags=["claims"])

@@ -1,5 +1,6 @@
-"""What a claim is worth: the benefit rules (rules.benefits) applied to the member's real coverage on the event day
-and the heirs named. A read: submission freezes it, the claim page shows it as an estimate before."""
+"""What a claim is worth: the benefit rules (rules.benefits) applied to the member's real coverage on the event day,
+the heirs named (or, for total disability, the children's ages) and the regulation settings in force on the event day.
+A read: submission freezes it, the claim page shows it as an estimate before."""
 
 from datetime import date
 
@@ -40,6 +41,13 @@ def claim_benefit(claim: Claim) -> tuple[dict, Status]:
             case rules.Kind.JKK_DEATH:
                 result = benefits.jkk_death(day, status, income=programme.income_tier, monthly_contribution=monthly,
                                             children=children).as_dict()
+            case _ if claim.total_disability:
+                result = benefits.jkk_total_disability(
+                    day, status, income=programme.income_tier, monthly_contribution=monthly,
+                    children=[benefits.Child(age) for age in claim.children_ages], reg=regulation_on(day)).as_dict()
+                if claim.children_ages:
+                    notes.append("Beasiswa dihitung dari umur anak yang dicatat, dengan anggapan belum menikah dan "
+                                 "belum bekerja.")
             case _:
                 result = _injury(day, status, monthly)
     except ValueError as refusal:
@@ -66,13 +74,15 @@ def _children(claim: Claim) -> tuple[list[benefits.Child], list[str]]:
 def _injury(day: date, status, monthly: int) -> dict:
     """A work accident the member survived: medical care has no ceiling and is paid by BPJS to the hospital;
     the cash benefits (STMB, disability, transport) follow from the doctor's statement and the receipts
-    (``lindung benefit``). Frozen here: the coverage status and the rights it gives."""
+    (``lindung benefit``). Frozen here: the coverage status and the rights it gives. The transport refund is a cash
+    benefit (PP 44/2015 Ps 25(2)b angka 1): in arrears it waits for them with the others."""
     rights = status.rights
     return {
         "benefit": "JKK kecelakaan kerja", "event_date": day.isoformat(), "status": status.state.value,
         "components": {}, "total": 0, "payable_now": 0, "payable_after_arrears": 0,
         "arrears_months": len(status.arrears), "arrears_amount": len(status.arrears) * monthly,
-        "rights": {"perawatan medis, perawatan di rumah, transportasi": rights.jkk_medical.value,
+        "rights": {"perawatan medis, perawatan di rumah": rights.jkk_medical.value,
+                   "biaya transportasi": rights.jkk_transport.value,
                    "santunan uang (STMB, cacat)": rights.jkk_cash.value},
         "notes": [status.explanation, "Biaya pengobatan dibayar BPJS langsung ke fasilitas kesehatan; STMB, cacat dan "
                   "biaya transportasi dihitung dari surat dokter dan kuitansi."],

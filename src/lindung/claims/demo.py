@@ -18,6 +18,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from lindung.accounts.demo import demo_areas
+from lindung.regulation.selectors import calendar
 from lindung.rules import claims as rules
 
 from . import services
@@ -97,5 +98,6 @@ def _dated(claim, **days) -> None:
         prefix = f"KLM-{days['reported_on'].year}-"
         days["number"] = f"{prefix}{Claim.objects.filter(number__startswith=prefix).count() + 1:04d}"
     if "submitted_on" in days:
-        days["payment_due"] = rules.deadlines(claim.kind, claim.event_date, submitted_on=days["submitted_on"]).payment
+        days["payment_due"] = rules.deadlines(claim.kind, claim.event_date, submitted_on=days["submitted_on"],
+                                              calendar=calendar()).payment
     Claim.objects.filter(pk=claim.pk).update(**days)

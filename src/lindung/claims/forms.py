@@ -26,6 +26,8 @@ class ReportForm(forms.Form):
     cause = forms.CharField(label=_("Cause (as told by the family)"), max_length=500,
                             widget=forms.Textarea(attrs={"rows": 2}))
     traffic_accident = forms.BooleanField(label=_("Traffic accident"), required=False)
+    suspected_work_accident = forms.BooleanField(
+        label=_("Suspected work accident (JKK): BPJS decides within 30 days"), required=False)
     reporter_name = forms.CharField(label=_("Reported by (name)"), max_length=100)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=20, required=False,
                                      widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
@@ -59,6 +61,24 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(choices=ClaimDocument.Kind.choices)
     file = forms.FileField(label=_("File: a photo or a PDF"))
     issued_on = forms.DateField(label=_("Date on the document"), required=False, widget=_date_input())
+
+
+class DisabilityForm(forms.Form):
+    """Total permanent disability of a member who survived a work accident, with the children's ages for the
+    scholarship (at most two, in the family's order)."""
+
+    total = forms.BooleanField(label=_("Total permanent disability (doctor's statement)"), required=False)
+    children_ages = forms.CharField(label=_("Children's ages on the day of the accident (optional)"), required=False,
+                                    max_length=60, help_text=_("e.g. 4, 9"))
+
+    def clean_children_ages(self) -> list[int]:
+        text = self.cleaned_data["children_ages"].replace(" ", "")
+        if not text:
+            return []
+        parts = text.split(",")
+        if not all(p.isdigit() for p in parts):
+            raise ValidationError(_("Write the ages as whole numbers separated by commas, e.g. 4, 9."))
+        return [int(p) for p in parts]
 
 
 class RejectForm(forms.Form):

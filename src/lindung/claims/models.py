@@ -33,6 +33,12 @@ class Claim(models.Model):
     event_place = models.CharField(_("place of the event"), max_length=200)
     cause = models.CharField(_("cause"), max_length=500)
     traffic_accident = models.BooleanField(_("traffic accident"), default=False)
+    # PP 49/2023 Ps 25A-25B: whether it was a work accident is for BPJS to decide, within 30 days of the first report.
+    suspected_work_accident = models.BooleanField(_("suspected work accident"), default=False)
+    # A work accident the member survived, with total permanent disability: the children's ages on the event day,
+    # in the family's order, for the scholarship (PP 44/2015 Ps 25(2)b angka 8).
+    total_disability = models.BooleanField(_("total permanent disability"), default=False)
+    children_ages = models.JSONField(_("children's ages"), default=list, blank=True)
     reporter_name = models.CharField(_("reported by (name)"), max_length=100)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     reporter_relationship = models.CharField(_("reporter's relationship to the member"), max_length=60)
@@ -52,6 +58,7 @@ class Claim(models.Model):
     stage_one_due = models.DateField(_("stage I report due"), null=True, blank=True)
     claim_due = models.DateField(_("claim deadline"))
     payment_due = models.DateField(_("payment due"), null=True, blank=True)
+    decision_due = models.DateField(_("BPJS decides by"), null=True, blank=True)  # a suspected work accident
     # Frozen at submission: rules.benefits' result (as_dict) under the rule version in force on the event day.
     benefit = models.JSONField(_("benefit"), null=True, blank=True)
     benefit_total = models.PositiveBigIntegerField(_("benefit total"), null=True, blank=True)
@@ -72,7 +79,7 @@ class Claim(models.Model):
     def facts(self) -> rules.Facts:
         return rules.Facts(kind=self.kind, status=self.status, event_day=self.event_date, reported_on=self.reported_on,
                            submitted_on=self.submitted_on, paid_on=self.paid_on,
-                           doctor_statement_on=self.doctor_statement_on)
+                           doctor_statement_on=self.doctor_statement_on, suspected=self.suspected_work_accident)
 
 
 class Heir(models.Model):

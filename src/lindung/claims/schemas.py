@@ -17,10 +17,12 @@ class ClaimOut(Schema):
     paid_on: date | None
     paid_amount: int | None
     overdue: bool  # an open claim past a deadline today
+    suspected_work_accident: bool  # BPJS decides whether it was a work accident (PP 49/2023 Ps 25A-25B)
+    decision_due: date | None  # a suspected work accident: BPJS decides by this day (first report + 30 days)
 
 
 class ClaimWarningOut(Schema):
-    code: str  # stage_one_late, stage_two, claim_deadline or payment
+    code: str  # stage_one_late, stage_two, claim_deadline, payment or suspected_decision
     text: str
     overdue: bool
     due: date
@@ -44,6 +46,8 @@ class ClaimDetailOut(ClaimOut):
     event_place: str
     cause: str
     traffic_accident: bool
+    total_disability: bool  # a work accident with total permanent disability
+    children_ages: list[int]  # on the event day, for its scholarship
     reporter_name: str
     reporter_relationship: str
     rejection_reason: str
@@ -71,6 +75,7 @@ class ClaimIn(Schema):
     event_place: str = Field(min_length=1)
     cause: str = Field(min_length=1)
     traffic_accident: bool = False
+    suspected_work_accident: bool = False  # JKK only: BPJS decides within 30 days of this report
     reporter_name: str = Field(min_length=1)
     reporter_relationship: str = Field(min_length=1)
     reporter_phone: str = ""
@@ -82,6 +87,11 @@ class HeirIn(Schema):
     nik: str = ""
     phone: str = ""
     bank_account: str = ""
+
+
+class DisabilityIn(Schema):
+    total: bool  # total permanent disability
+    children_ages: list[int] = []  # ages on the event day, in the family's order (at most two get the scholarship)
 
 
 class DecideIn(Schema):

@@ -10,8 +10,10 @@ from django.db.models.functions import Substr, TruncMonth
 
 from lindung.accounts.scoping import area_code, within
 from lindung.enrolment.models import Membership
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import claims as rules
 from lindung.rules.contributions import Month, month_range
+from lindung.rules.holidays import Calendar
 from lindung.wilayah.models import Wilayah
 
 from .benefit import claim_benefit
@@ -51,14 +53,26 @@ def checklist(claim: Claim) -> list[ChecklistRow]:
 
 
 def with_warnings(user, day: date, *, overdue_only: bool = False) -> list[tuple[Claim, list[rules.Warning]]]:
-    """The open claims that have a warning on ``day`` (a deadline near or passed), the overdue first. A regency
-    has tens of claims a year, so the rules run over the open ones in Python."""
-    found = []
+    """The open claims that have a warning on ``day`` (a deadline near or passed, a decision BPJS owes), the overdue
+    first. A regency has tens of claims a year, so the rules run over the open ones in Python."""
+    found, days = [], calendar()
     for c in claims_for(user).filter(status__in=rules.OPEN).order_by("event_date", "number"):
-        warned = [w for w in rules.warnings(c.facts(), day) if w.overdue or not overdue_only]
+        warned = [w for w in warnings(c, day, days) if w.overdue or not overdue_only]
         if warned:
             found.append((c, warned))
     return sorted(found, key=lambda row: not any(w.overdue for w in row[1]))
+
+
+def warnings(claim: Claim, day: date, days: Calendar | None = None) -> list[rules.Warning]:
+    """The claim's warnings on ``day``: under the settings in force on its event day (a claim is decided by the
+    rules of the day it happened), its payment deadline in the working days of the holiday calendar (``days``:
+    the calendar, when the caller has it already)."""
+    return rules.warnings(claim.facts(), day, reg=regulation_on(claim.event_date), calendar=days or calendar())
+
+
+def deadlines(claim: Claim) -> rules.Deadlines:
+    """The claim's deadlines, as ``warnings`` counts them."""
+    return claim.facts().deadlines(regulation_on(claim.event_date), calendar())
 
 
 def overdue(user, day: date) -> list[tuple[Claim, list[rules.Warning]]]:

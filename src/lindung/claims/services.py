@@ -31,7 +31,9 @@ from lindung.core.uploads import check_photo_or_pdf
 from lindung.enrolment.models import Membership
 from lindung.life import services as life
 from lindung.life.models import LifeEvent
+from lindung.regulation.selectors import regulation_on
 from lindung.registry.models import Peserta
+from lindung.regulation.selectors import calendar
 from lindung.rules import claims as rules
 from lindung.rules.contributions import tanggal
 from lindung.rules.nik import parse_nik
@@ -69,9 +71,11 @@ def _filled(**fields: tuple[str, str]) -> dict[str, str]:
 @transaction.atomic
 def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_place: str, cause: str,
                  reporter_name: str, reporter_relationship: str, reporter_phone: str = "",
-                 traffic_accident: bool = False) -> Claim:
+                 traffic_accident: bool = False, suspected_work_accident: bool = False) -> Claim:
     """A death or a work accident of a member of the user's area, as reported by the family or the village.
-    The membership is the member's registered one (KPJ known) in force on the event day."""
+    The membership is the member's registered one (KPJ known) in force on the event day. A JKK claim may be reported
+    as a suspected work accident: BPJS decides within 30 days of this first report (PP 49/2023 Ps 25A-25B). The
+    claim deadline follows the settings in force on the event day (the JKM one is a setting)."""
     _role_in(user, REPORTERS, _("Only the office, a camat or a village operator may report a claim."))
     if not Peserta.objects.filter(people(user), pk=peserta.pk).exists():
         raise PermissionDenied(_("This member is outside your area."))
@@ -82,9 +86,12 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
     text = _filled(event_place=(event_place, _("the place of the event")), cause=(cause, _("the cause")),
                    reporter_name=(reporter_name, _("the reporter's name")),
                    reporter_relationship=(reporter_relationship, _("the reporter's relationship to the member")))
+    if suspected_work_accident and not kind.jkk:
+        raise ValidationError(_("Only a JKK claim can be a suspected work accident."))
     today = timezone.localdate()
+    reg = regulation_on(event_date)
     try:
-        rules.check_claim_deadline(kind, event_date, today)
+        rules.check_claim_deadline(kind, event_date, today, reg)
     except ValueError as refusal:
         raise _refused(refusal)
     membership = _membership(peserta, event_date)
@@ -99,8 +106,9 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
         raise ValidationError(_("Claim %(number)s already reports this %(kind)s of the member on %(day)s.")
                               % {"number": earlier.number, "kind": rules.KIND_LABELS[kind],
                                  "day": date_format(event_date, "j F Y")})
-    due = rules.deadlines(kind, event_date)
+    due = rules.deadlines(kind, event_date, suspected_reported_on=today if suspected_work_accident else None, reg=reg)
     claim = Claim(membership=membership, kind=kind, event_date=event_date, traffic_accident=traffic_accident,
+                  suspected_work_accident=suspected_work_accident, decision_due=due.decision,
                   reporter_phone=(reporter_phone or "").strip(), reported_by=user, reported_on=today,
                   stage_one_due=due.stage_one, claim_due=due.claim,
                   seen_by_office_at=timezone.now() if user.role.name in OFFICE else None, **text)
@@ -111,6 +119,8 @@ def report_claim(user, peserta: Peserta, *, kind: str, event_date: date, event_p
                     source=LifeEvent.Source.TYPED if user.role.name in OFFICE else LifeEvent.Source.VILLAGE,
                     evidence=f"laporan klaim {claim.number}", verified=False)
     late = f"; laporan tahap I terlambat (batas {tanggal(due.stage_one)})" if due.stage_one and today > due.stage_one else ""
+    if due.decision:
+        late += f"; dugaan kecelakaan kerja, keputusan BPJS paling lambat {tanggal(due.decision)}"
     record_event(user, "claims.reported", target=f"claim:{claim.number}",
                  summary=f"Klaim {claim.number} ({rules.KIND_LABELS[kind]}) dilaporkan: peristiwa {tanggal(event_date)}, "
                          f"desa {peserta.desa_id}{late}.")
@@ -220,6 +230,54 @@ def upload_document(user, claim: Claim, kind: str, file, issued_on: date | None 
     return document
 
 
+@transaction.atomic
+def mark_suspected(user, claim: Claim) -> Claim:
+    """The office records that a JKK claim is a suspected work accident (PP 49/2023 Ps 25A-25B): BPJS decides within
+    30 days of the first report, the claim's report day. Only until BPJS has decided (approved or rejected)."""
+    require(user, "plans", _("Only the Admin or Operator Dinas marks a claim as a suspected work accident."))
+    claim = _locked(user, claim)
+    if not rules.Kind(claim.kind).jkk:
+        raise ValidationError(_("Only a JKK claim can be a suspected work accident."))
+    if claim.status not in (S.REPORTED, S.DOCUMENTS_COMPLETE, S.SUBMITTED):
+        raise ValidationError(_("BPJS has already decided claim %(number)s.") % {"number": claim.number})
+    if not claim.suspected_work_accident:
+        claim.suspected_work_accident = True
+        claim.decision_due = rules.deadlines(claim.kind, claim.event_date,
+                                             suspected_reported_on=claim.reported_on).decision
+        assert claim.decision_due is not None  # a JKK claim marked suspected has its decision day
+        claim._history_user = user
+        claim.save(update_fields=["suspected_work_accident", "decision_due", "updated"])
+        record_event(user, "claims.suspected", target=f"claim:{claim.number}",
+                     summary=f"Klaim {claim.number} dicatat sebagai dugaan kecelakaan kerja: keputusan BPJS paling "
+                             f"lambat {tanggal(claim.decision_due)}.")
+    return claim
+
+
+@transaction.atomic
+def record_total_disability(user, claim: Claim, *, total: bool, children_ages: list[int]) -> Claim:
+    """The doctor's statement on a work accident the member survived says total permanent disability (or no longer
+    does): the benefit then counts 70 % × 80 × income, the periodic benefit and the scholarship of at most two
+    children, by their ages on the event day in the family's order. Until the claim is submitted (its benefit is
+    frozen then)."""
+    require(user, "plans", _("Only the Admin or Operator Dinas records a disability on a claim."))
+    claim = _locked(user, claim)
+    if rules.Kind(claim.kind) is not rules.Kind.JKK_INJURY:
+        raise ValidationError(_("A disability is recorded on a work accident claim of a member who survived."))
+    if claim.status not in (S.REPORTED, S.DOCUMENTS_COMPLETE):
+        raise ValidationError(_("Claim %(number)s is already submitted: its benefit is fixed.") % {"number": claim.number})
+    if any(not 0 <= age <= 100 for age in children_ages):
+        raise ValidationError(_("A child's age is 0 to 100 years."))
+    if children_ages and not total:
+        raise ValidationError(_("The children's ages are for the scholarship of a total permanent disability."))
+    claim.total_disability, claim.children_ages = total, list(children_ages)
+    claim._history_user = user
+    claim.save(update_fields=["total_disability", "children_ages", "updated"])
+    record_event(user, "claims.disability_recorded", target=f"claim:{claim.number}",
+                 summary=f"Klaim {claim.number}: " + (f"cacat total tetap, {len(children_ages)} anak dicatat."
+                                                      if total else "bukan cacat total tetap."))
+    return claim
+
+
 def _save(claim: Claim, user, to: str, reason: str = "") -> None:
     try:
         rules.check_move(claim.status, to, reason)
@@ -264,7 +322,7 @@ def submit(user, claim: Claim) -> Claim:
     today = timezone.localdate()
     try:
         rules.check_move(claim.status, S.SUBMITTED)
-        rules.check_claim_deadline(claim.kind, claim.event_date, today)
+        rules.check_claim_deadline(claim.kind, claim.event_date, today, regulation_on(claim.event_date))
     except ValueError as refusal:
         raise _refused(refusal)
     frozen, status = claim_benefit(claim)
@@ -272,7 +330,8 @@ def submit(user, claim: Claim) -> Claim:
     claim.rule_version = frozen["rule_version"]
     claim.coverage_status = status.summary[:500]
     claim.submitted_on = today
-    claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today).payment
+    claim.payment_due = rules.deadlines(claim.kind, claim.event_date, submitted_on=today,
+                                        reg=regulation_on(claim.event_date), calendar=calendar()).payment
     assert claim.payment_due is not None  # set from the submission day
     _save(claim, user, S.SUBMITTED)
     record_event(user, "claims.submitted", target=f"claim:{claim.number}",

@@ -24,7 +24,7 @@ from lindung.wilayah.models import Level
 from lindung.wilayah.selectors import regions_for
 
 from . import selectors, services
-from .forms import ClaimPaymentForm, DocumentForm, HeirForm, RejectForm, ReportForm
+from .forms import ClaimPaymentForm, DisabilityForm, DocumentForm, HeirForm, RejectForm, ReportForm
 from .models import Claim
 
 S = Claim.Status
@@ -123,8 +123,7 @@ def _page(request, claim: Claim, *, error: str = "", forms: dict | None = None, 
     role, reported = _role(user), claim.status == S.REPORTED
     preview = None if claim.benefit is not None else selectors.benefit_preview(claim)
     benefit = claim.benefit if claim.benefit is not None else (preview[0] if preview else None)
-    due = rules.deadlines(claim.kind, claim.event_date, submitted_on=claim.submitted_on,
-                          doctor_statement_on=claim.doctor_statement_on)
+    due = selectors.deadlines(claim)
     decided = S.REJECTED if claim.status == S.REJECTED else S.APPROVED
     steps = [(S.REPORTED.label, claim.reported_on), (S.DOCUMENTS_COMPLETE.label, claim.documents_complete_on),
              (S.SUBMITTED.label, claim.submitted_on), (decided.label, claim.decided_on)]
@@ -132,7 +131,7 @@ def _page(request, claim: Claim, *, error: str = "", forms: dict | None = None, 
         steps.append((S.PAID.label, claim.paid_on))
     return render(request, "claims/claim.html", {
         "claim": claim, "member": claim.membership.peserta, "steps": steps, "due": due, "error": error,
-        "warnings": rules.warnings(claim.facts(), today), "checklist": selectors.checklist(claim),
+        "warnings": selectors.warnings(claim, today), "checklist": selectors.checklist(claim),
         "heirs": claim.heirs.all(), "death": rules.Kind(claim.kind).death,
         "benefit": benefit, "no_right": benefit is not None and benefit["status"] not in (State.ACTIVE, State.ARREARS),
         "coverage": claim.coverage_status or (preview[1] if preview else ""),
@@ -143,6 +142,12 @@ def _page(request, claim: Claim, *, error: str = "", forms: dict | None = None, 
         "can_decide": role in services.DECIDERS and claim.status == S.SUBMITTED,
         "can_pay": role in services.DECIDERS and claim.status == S.APPROVED,
         "can_mark_seen": can(user, "plans") and claim.seen_by_office_at is None,
+        "can_mark_suspected": (can(user, "plans") and rules.Kind(claim.kind).jkk and not claim.suspected_work_accident
+                               and claim.status in (S.REPORTED, S.DOCUMENTS_COMPLETE, S.SUBMITTED)),
+        "can_record_disability": (can(user, "plans") and claim.kind == Claim.Kind.JKK_INJURY
+                                  and claim.status in (S.REPORTED, S.DOCUMENTS_COMPLETE)),
+        "disability_form": forms.get("disability") or DisabilityForm(initial={
+            "total": claim.total_disability, "children_ages": ", ".join(map(str, claim.children_ages))}),
         "heir_form": forms.get("heir") or HeirForm(),
         "document_form": forms.get("document"),
         "reject_form": forms.get("reject") or RejectForm(),
@@ -209,6 +214,22 @@ def document(request, number: str, pk: int):
                                                 filename=f"{found.claim.number}-{found.kind}{Path(found.file.name).suffix}"),
                      "claims.document_downloaded", target=f"claim:{found.claim.number}",
                      summary=f"Dokumen klaim {found.claim.number} ({found.get_kind_display()}) diunduh.")
+
+
+@login_required
+@require_POST
+def suspected(request, number: str):
+    return _step(request, number, lambda c: services.mark_suspected(request.user, c),
+                 _("Marked a suspected work accident: BPJS decides within 30 days of the report."))
+
+
+@login_required
+@require_POST
+def disability(request, number: str):
+    form = DisabilityForm(request.POST)
+    return _step(request, number, lambda c: services.record_total_disability(
+        request.user, c, total=form.cleaned_data["total"], children_ages=form.cleaned_data["children_ages"]),
+        _("Disability recorded."), name="disability", form=form)
 
 
 @login_required

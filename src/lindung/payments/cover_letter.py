@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
 
-from lindung.rules.contributions import Month, Payer, bulan, due_date, tanggal
+from lindung.regulation.selectors import calendar, regulation_on
+from lindung.rules.contributions import Month, Payer, bulan, jht_due_date, tanggal
 from lindung.rules.terbilang import rupiah_terbilang
 from lindung.wilayah.selectors import regency_name, signing_place
 
@@ -39,7 +40,7 @@ def cover_letter_html(user, bill: Bill) -> str:
         "finance_office": settings.LINDUNG_FINANCE_OFFICE_NAME,
         "number": f"{LETTER_CODE}/{bill.pk}/{settings.LINDUNG_OFFICE_SHORT_NAME}/{day.year}",
         "date": tanggal(day), "month": bulan(month), "due": tanggal(bill.due_date),
-        "jht_due": tanggal(due_date(month.next())) if sums["jht"] else "",
+        "jht_due": tanggal(jht_due_date(month, reg=regulation_on(bill.month), calendar=calendar())) if sums["jht"] else "",
         "pks_date": tanggal(programme.pks_date) if programme.pks_date else "",
         "terbilang": rupiah_terbilang(sums["total"]),
     }

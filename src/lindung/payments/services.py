@@ -30,8 +30,9 @@ from lindung.enrolment.models import Membership
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
+from lindung.regulation.selectors import calendar
 from lindung.rules.bill_check import RULES, Rule
-from lindung.rules.contributions import Month, UnknownTier, contribution, due_date, prepayment_refused
+from lindung.rules.contributions import Month, Payer, UnknownTier, contribution, due_date, prepayment_refused
 
 from . import bill_check, protection
 from .models import Bill, BillFinding, BillLine, Difference, PaidMonth, Payment, Reconciliation
@@ -72,7 +73,9 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
         raise ValidationError(_("The bill of %(programme)s for %(month)s is already approved: nothing can be added to "
                                 "it any more.") % {"programme": programme.code, "month": month})
     if bill is None:
-        bill = Bill(programme=programme, month=day, due_date=due_date(month), created_by=user)
+        due = due_date(month, collective=Payer(programme.funding_source).collective, reg=regulation_on(day),
+                       calendar=calendar())
+        bill = Bill(programme=programme, month=day, due_date=due, created_by=user)
         bill._history_user = user
         bill.save()
     # The month a member died in is still owed; the months after it are not.

@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 from django.db.models import Max, QuerySet
@@ -20,8 +21,9 @@ from lindung.payments.selectors import as_coverage
 from lindung.pipeline import eligibility
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.selectors import peserta_for
+from lindung.regulation.selectors import calendar
 from lindung.rules import continuation, planner
-from lindung.rules.contributions import Month, due_date, highest_monthly, month_range
+from lindung.rules.contributions import Month, Payer, due_date, highest_monthly, month_range
 from lindung.wilayah.models import Wilayah
 
 from .models import PlanLine, Programme, Scenario
@@ -148,7 +150,13 @@ def continuing_members(programme: Programme, memberships: QuerySet[Membership] |
     for p in (PaidMonth.objects.filter(membership__in=found.values("pk")).order_by("membership_id", "month")
               .values_list("membership_id", "month", "payer", "paid_on", named=True)):
         paid[p.membership_id].append(p)
-    today, first = timezone.localdate(), first or programme.first_month
+    today, first, days = timezone.localdate(), first or programme.first_month, calendar()
+
+    @lru_cache(maxsize=None)
+    def due(month: Month) -> date:
+        return due_date(month, collective=Payer(earlier.funding_source).collective,
+                        reg=regulation_on(month.first_day), calendar=days)
+
     members = []
     reg = regulation_on(first.first_day)
     for m in found.select_related("peserta__desa", "programme").order_by("peserta__nik"):
@@ -156,7 +164,7 @@ def continuing_members(programme: Programme, memberships: QuerySet[Membership] |
         # While the earlier programme runs, the months its plan funds after the last one paid are still to be
         # paid: on their due date (today, for one due already), so no gap shows that its plan closes.
         planned = [] if earlier.status == Programme.Status.CLOSED else [
-            PaidMonth(month=month.first_day, payer=earlier.funding_source, paid_on=max(due_date(month), today))
+            PaidMonth(month=month.first_day, payer=earlier.funding_source, paid_on=max(due(month), today))
             for month in month_range(Month.of(months[-1].month).next() if months else Month.of(m.first),
                                      Month.of(m.last))]
         members.append(Continuing(m, continuation.gap(as_coverage(m, months + planned), first, reg)))

@@ -9,7 +9,8 @@ What is payable depends on the member's status on the event day, taken from the 
 
 - active: every right, paid now;
 - in arrears (at most 3 months): JKM pays the funeral cost now and the rest after the heirs pay the
-  arrears; JKK pays medical care, home care and transport now, cash benefits after the arrears;
+  arrears; JKK pays medical care and home care now, cash benefits (the transport refund among them,
+  PP 44/2015 Ps 25(2)b angka 1) after the arrears;
 - lapsed, ended or not yet registered: no right at all.
 
 Scholarship: the components hold *this year's* amount per child (the scholarship is paid a year at a
@@ -34,6 +35,7 @@ from lokal import format_rupiah
 
 from lindung.rules.contributions import Month, Payer, due_date, tanggal
 from lindung.rules.coverage import Membership, Payment, Right, State, Status, claim_status
+from lindung.rules.regulation import DEFAULT, Regulation
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,10 @@ class JkkTable:
     funeral: int
     stmb_full_months: int  # temporary incapacity at 100% of the income for these months …
     stmb_later_percent: int  # … then this percent
-    disability_multiple: int  # disability: percent × this × income
-    total_disability_percent: int  # [check] DOMAIN.md section 4
+    disability_multiple: int  # disability: percent × this × income (the total-disability rate is a setting)
     home_care_cap: int
     home_care_months: int
-    transport_caps: tuple[tuple[str, int], ...]  # mode -> cap
+    transport_caps: tuple[tuple[tuple[str, ...], int], ...]  # modes refunded together -> their cap
     valid_from: date
     valid_to: date | None
     source: str
@@ -114,14 +115,37 @@ JKM_TABLES: tuple[JkmTable, ...] = (
              valid_from=_PP_82_2019, valid_to=None, source="PP 82/2019"),
 )
 
-TRANSPORT_MODES = {"darat": "darat", "land": "darat", "laut": "laut", "sea": "laut", "udara": "udara", "air": "udara"}
+TRANSPORT_MODES = {"darat": "darat", "land": "darat", "sungai": "sungai", "river": "sungai", "danau": "danau",
+                   "lake": "danau", "laut": "laut", "sea": "laut", "udara": "udara", "air": "udara"}
 
 JKK_TABLES: tuple[JkkTable, ...] = (
     JkkTable(death_multiple=48, periodic=12_000_000, periodic_months=24, funeral=10_000_000,
-             stmb_full_months=12, stmb_later_percent=50, disability_multiple=80, total_disability_percent=70,
+             stmb_full_months=12, stmb_later_percent=50, disability_multiple=80,
              home_care_cap=20_000_000, home_care_months=12,
-             transport_caps=(("darat", 5_000_000), ("laut", 2_000_000), ("udara", 10_000_000)),
+             # PP 82/2019 Lampiran III A.2.a: "transportasi darat, sungai, atau danau paling banyak Rp5.000.000",
+             # laut Rp2.000.000, udara Rp10.000.000 (text: id.scribd.com/document/481284436, PP Nomor 82 Tahun 2019
+             # Lamp III). Land, river and lake share one cap.
+             transport_caps=((("darat", "sungai", "danau"), 5_000_000), (("laut",), 2_000_000),
+                             (("udara",), 10_000_000)),
              valid_from=_PP_82_2019, valid_to=None, source="PP 82/2019"),
+)
+
+
+@dataclass(frozen=True)
+class DisabilityPart:
+    """A row of the partial-disability table: the percent for the anatomical loss of a part of the body."""
+
+    code: str  # as typed on the command line, e.g. "lengan-kanan-bahu"
+    label: str
+    percent: Decimal
+    source: str  # where the figure was read, so every row can be checked against the regulation
+
+
+# PP 82/2019 Lampiran III, the table of percents per part of the body, by the day it took effect. No row ships yet:
+# the Lampiran's figures could not be found in a source that can be cited (issue 18), and no figure is entered
+# from memory. Until rows are added (each with its source), the percent of the doctor's statement is given.
+DISABILITY_TABLES: tuple[tuple[date, tuple[DisabilityPart, ...]], ...] = (
+    (_PP_82_2019, ()),
 )
 
 DAYS_PER_MONTH = 30  # STMB: a month off work counts 30 days, so the 12-month line falls after day 360
@@ -151,6 +175,17 @@ def jkm_table(day: date) -> JkmTable:
 
 def jkk_table(day: date) -> JkkTable:
     return _in_force(JKK_TABLES, day, "JKK")
+
+
+def disability_part(day: date, code: str) -> DisabilityPart:
+    """The row of the partial-disability table in force on ``day`` for the part of the body ``code``."""
+    rows = [parts for since, parts in DISABILITY_TABLES if since <= day]
+    found = next((p for p in (rows[-1] if rows else ()) if p.code == code.strip().lower()), None)
+    if found is None:
+        known = ", ".join(p.code for p in rows[-1]) if rows and rows[-1] else "belum ada baris yang diisi"
+        raise ValueError(f"Bagian tubuh {code!r} tidak ada di tabel cacat sebagian (PP 82/2019 Lampiran III; "
+                         f"{known}): berikan persentase tabel dari surat keterangan dokter.")
+    return found
 
 
 def scholarship_levels(day: date) -> tuple[SchoolLevel, ...]:
@@ -346,8 +381,10 @@ def status_from_arrears(arrears_months: int, event_day: date) -> Status:
 
 
 def contribution_months(membership: Membership, event_day: date) -> int:
-    """The months of contributions paid by the event day, for the JKM scholarship's 3 years."""
-    return sum(1 for p in membership.payments if p.paid_on <= event_day)
+    """The months of contributions for the JKM scholarship's 3 years (PP 44/2015 jo. PP 82/2019; DOMAIN.md sections
+    2 and 4): months up to the event's month, paid by the event day. Months paid ahead of the event do not count."""
+    last = Month.of(event_day)
+    return sum(1 for p in membership.payments if p.paid_on <= event_day and p.month <= last)
 
 
 # --- JKM -----------------------------------------------------------------------------------------
@@ -422,19 +459,27 @@ def jkk_stmb(event_day: date, status: Status, *, income: int, days: int, monthly
 
 
 def jkk_transport(event_day: date, status: Status, *, costs: dict[str, int], monthly_contribution: int) -> Benefit:
-    """Transport of the injured worker, each mode (darat, laut, udara) refunded up to its cap."""
+    """Transport of the injured worker (PP 82/2019 Lampiran III A.2.a): land, river and lake together up to one cap,
+    sea and air each up to theirs. A cash benefit (PP 44/2015 Ps 25(2)b angka 1): in arrears it waits for them."""
     table = jkk_table(event_day)
-    caps = dict(table.transport_caps)
-    parts, notes = [], []
+    spent: dict[str, int] = {}
     for given, cost in costs.items():
         mode = TRANSPORT_MODES.get(given.strip().lower())
         if mode is None:
-            raise ValueError(f"Moda transportasi tidak dikenal: {given!r} (pilih darat, laut atau udara).")
+            raise ValueError(f"Moda transportasi tidak dikenal: {given!r} (pilih darat, sungai, danau, laut atau udara).")
         _positive(cost, f"Biaya transportasi {mode}", zero=True)
-        parts.append((f"Biaya transportasi {mode}", min(cost, caps[mode]), status.rights.jkk_medical))
-        if cost > caps[mode]:
-            notes.append(f"Biaya transportasi {mode} {format_rupiah(cost)} melebihi batas {format_rupiah(caps[mode])}: "
-                         f"dibayar {format_rupiah(caps[mode])}.")
+        spent[mode] = spent.get(mode, 0) + cost
+    parts, notes = [], []
+    for modes, cap in table.transport_caps:
+        used = [m for m in modes if m in spent]
+        if not used:
+            continue
+        cost, named = sum(spent[m] for m in used), ", ".join(used)
+        parts.append((f"Biaya transportasi {named}", min(cost, cap), status.rights.jkk_transport))
+        if cost > cap:
+            together = f" ({', '.join(modes[:-1])} atau {modes[-1]} bersama)" if len(modes) > 1 else ""
+            notes.append(f"Biaya transportasi {named} {format_rupiah(cost)} melebihi batas {format_rupiah(cap)}"
+                         f"{together}: dibayar {format_rupiah(cap)}.")
     return _result("JKK transportasi", event_day, status, parts, monthly_contribution, notes, table.version)
 
 
@@ -448,26 +493,50 @@ def _percent(value: int | str | Decimal) -> Fraction:
     return percent
 
 
-def jkk_partial_disability(event_day: date, status: Status, *, income: int, percent: int | str | Decimal,
-                           monthly_contribution: int) -> Benefit:
-    """Partial permanent disability: the table's percent × 80 × declared income."""
+def jkk_partial_disability(event_day: date, status: Status, *, income: int, monthly_contribution: int,
+                           percent: int | str | Decimal | None = None, part: str | None = None,
+                           function_lost: int | str | Decimal | None = None) -> Benefit:
+    """Partial permanent disability (PP 82/2019 Lampiran III): the table's percent × 80 × declared income for the
+    loss of a part of the body; for a partial loss of its function, the percent of function lost × the table's
+    percent × 80 × income. The table's percent is given (``percent``, from the doctor's statement) or read from the
+    table for the part of the body (``part``)."""
     table = jkk_table(event_day)
     _positive(income, "Penghasilan")
-    share = _percent(percent)
-    shown = str(percent).replace(".", ",")
-    parts = [(f"Cacat sebagian ({shown}% × {table.disability_multiple} × penghasilan)",
-              _round(share * table.disability_multiple * income, 100), status.rights.jkk_cash)]
+    if (percent is None) == (part is None):
+        raise ValueError("Berikan salah satu: persentase tabel atau bagian tubuh.")
+    if part is not None:
+        row = disability_part(event_day, part)
+        share, what = Fraction(row.percent), f"{row.label} {str(row.percent).replace('.', ',')}%"
+    else:
+        assert percent is not None  # one of the two is given
+        share, what = _percent(percent), f"{str(percent).replace('.', ',')}%"
+    mult = table.disability_multiple
+    if function_lost is None:
+        name, amount = f"Cacat sebagian ({what} × {mult} × penghasilan)", share * mult * income / 100
+    else:
+        lost = _percent(function_lost)
+        name = (f"Cacat sebagian fungsi ({str(function_lost).replace('.', ',')}% fungsi × {what} × {mult} × "
+                "penghasilan)")
+        amount = lost * share * mult * income / 10_000
+    parts = [(name, _round(amount), status.rights.jkk_cash)]
     return _result("JKK cacat sebagian", event_day, status, parts, monthly_contribution, [], table.version)
 
 
-def jkk_total_disability(event_day: date, status: Status, *, income: int, monthly_contribution: int) -> Benefit:
-    """Total permanent disability: 70% × 80 × declared income [check, DOMAIN.md section 4]."""
-    table = jkk_table(event_day)
+def jkk_total_disability(event_day: date, status: Status, *, income: int, monthly_contribution: int,
+                         children: Iterable[Child] = (), reg: Regulation = DEFAULT) -> Benefit:
+    """Total permanent disability: ``reg.total_disability_percent`` (70 by default) % × 80 × declared income, the
+    periodic benefit (PP 44/2015 Ps 25(2)b angka 5, amount of PP 82/2019) and the scholarship of at most two
+    children with no minimum contribution period (Ps 25(2)b angka 8), as for a work-accident death."""
+    table, floor = jkk_table(event_day), jkm_table(event_day)
     _positive(income, "Penghasilan")
-    pct, mult = table.total_disability_percent, table.disability_multiple
-    parts = [(f"Cacat total tetap ({pct}% × {mult} × penghasilan)", _round(pct * mult * income, 100),
-              status.rights.jkk_cash)]
-    return _result("JKK cacat total tetap", event_day, status, parts, monthly_contribution, [], table.version)
+    pct, mult = reg.total_disability_percent, table.disability_multiple
+    rights = status.rights
+    parts = [(f"Cacat total tetap ({pct}% × {mult} × penghasilan)", _round(pct * mult * income, 100), rights.jkk_cash),
+             (f"Santunan berkala ({table.periodic_months} bulan)", table.periodic, rights.jkk_cash)]
+    paid, notes = _scholarships(children, event_day, floor)
+    parts += [(f"Beasiswa anak {s.child} ({s.level})", s.this_year, rights.jkk_cash) for s in paid if s.this_year]
+    return _result("JKK cacat total tetap", event_day, status, parts, monthly_contribution, notes,
+                   f"{table.version}; {floor.version}", paid)
 
 
 def jkk_home_care(event_day: date, status: Status, *, cost: int, monthly_contribution: int) -> Benefit:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from lokal import HOLIDAY_YEARS, is_working_day
+from lindung.rules.holidays import SHIPPED, Calendar
+from lindung.rules.regulation import DEFAULT, Regulation
 
 
 class Status(StrEnum):
@@ -100,30 +101,27 @@ class Limits:
         return self.last_step if status == Status.AT_VILLAGE else self.per_level
 
 
-def working_day(day: date) -> bool:
-    """An office day. For years lokal-id has no holiday list for, only weekends are off (as in
-    rules.contributions.due_date): a card may then be called overdue a holiday early."""
-    return is_working_day(day) if day.year in HOLIDAY_YEARS else day.weekday() < 5
-
-
-def overdue_before(status: str, today: date, limits: Limits) -> date | None:
+def overdue_before(status: str, today: date, limits: Limits, *, reg: Regulation = DEFAULT,
+                   calendar: Calendar = SHIPPED) -> date | None:
     """The day from which a card in ``status`` is still in time: one that entered it on an earlier day has
-    been there more than its limit of working days by ``today`` (the day it entered does not count).
-    None: that status is never overdue (delivered, returned, voided)."""
+    been there more than its limit of working days (of ``calendar``) by ``today`` (the day it entered does not
+    count). None: that status is never overdue (delivered, returned, voided). For years the calendar has no
+    holiday list for, only weekends are off: a card may then be called overdue a holiday early."""
     limit = limits.of(status)
     if limit is None:
         return None
     day, counted = today, 0
     while True:
-        if working_day(day):
+        if calendar.working_day(day, reg):
             counted += 1
             if counted > limit:
                 return day
         day -= timedelta(days=1)
 
 
-def overdue(status: str, since: date, today: date, limits: Limits) -> bool:
+def overdue(status: str, since: date, today: date, limits: Limits, *, reg: Regulation = DEFAULT,
+            calendar: Calendar = SHIPPED) -> bool:
     """Whether a card that entered ``status`` on ``since`` has stayed there more than its limit by ``today``."""
-    cutoff = overdue_before(status, today, limits)
+    cutoff = overdue_before(status, today, limits, reg=reg, calendar=calendar)
     return cutoff is not None and since < cutoff
 

@@ -11,9 +11,11 @@ The steps (``MOVES``): reported → documents_complete → submitted (to BPJS) �
 reason) → paid (approved only). Rejected and paid are final.
 
 Deadlines (``DEADLINE_TABLES``, dated like the benefit tables): a work accident is reported to BPJS (stage
-I) within 2×24 hours, and the claim (stage II) within 2×24 hours of the doctor's statement; a claim must be
-made within 5 years of the event; BPJS pays a complete claim within 3 working days (JKM) or 7 (JKK). The
-payment clock starts on the day the complete claim is submitted to BPJS: before that BPJS does not have it.
+I) within 2×24 hours, and the claim (stage II) within 2×24 hours of the doctor's statement; a JKK claim must be
+made within 5 years of the event, a JKM claim within ``Regulation.jkm_claim_years`` (5 by default); BPJS pays a
+complete claim within 3 working days (JKM) or 7 (JKK). The payment clock starts on the day the complete claim is
+submitted to BPJS: before that BPJS does not have it. BPJS decides on a suspected work accident within 30 days of
+its first report (PP 49/2023 Ps 25A-25B).
 
 Texts are Indonesian: they are shown to the officer and to the family.
 """
@@ -25,8 +27,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from lindung.rules.cards import working_day
 from lindung.rules.contributions import tanggal
+from lindung.rules.holidays import SHIPPED, Calendar
+from lindung.rules.regulation import DEFAULT, Regulation
 
 
 class Kind(StrEnum):
@@ -231,7 +234,8 @@ def check_move(current: str, to: str, reason: str = "") -> None:
 @dataclass(frozen=True)
 class DeadlineTable:
     report_days: int  # stage I after the accident, stage II after the doctor's statement: 2 × 24 hours
-    claim_years: int  # the right to claim lapses this many years after the event
+    jkk_claim_years: int  # the right to a JKK claim lapses this many years after the event (JKM: a setting)
+    suspected_decision_days: int  # BPJS decides on a suspected work accident within this many days of the first report
     pay_working_days: dict[Kind, int]  # BPJS pays a complete claim within
     warn_days: int  # warn this many days before the claim deadline
     valid_from: date
@@ -239,12 +243,13 @@ class DeadlineTable:
 
 
 # PP 44/2015 jo. PP 82/2019 [firm, DOMAIN.md section 4], in force from 2 December 2019 as rules.benefits.
-# The 5 years are firm for JKK; for JKM the claim deadline is an open question (DOMAIN.md section 8) and
-# takes the same 5 years until configured.
+# The 5 years are firm for JKK; for JKM the claim deadline is an open question (DOMAIN.md section 8): the setting
+# ``Regulation.jkm_claim_years``. The 30 days for a suspected work accident are PP 49/2023 Ps 25A-25B's: the office
+# marks a claim suspected only under it (every claim Lindung records is reported after it took effect).
 DEADLINE_TABLES: tuple[DeadlineTable, ...] = (
-    DeadlineTable(report_days=2, claim_years=5,
+    DeadlineTable(report_days=2, jkk_claim_years=5, suspected_decision_days=30,
                   pay_working_days={Kind.JKM: 3, Kind.JKK_DEATH: 7, Kind.JKK_INJURY: 7},
-                  warn_days=90, valid_from=date(2019, 12, 2), source="PP 82/2019"),
+                  warn_days=90, valid_from=date(2019, 12, 2), source="PP 82/2019; PP 49/2023"),
 )
 
 
@@ -263,42 +268,45 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def add_working_days(start: date, days: int) -> date:
-    """The ``days``-th working day after ``start`` (``start`` itself does not count)."""
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        counted += working_day(day)
-    return day
+def claim_years(kind: str, event_day: date, reg: Regulation = DEFAULT) -> int:
+    """How many years after the event a claim may be made: 5 for JKK (firm), the setting for JKM."""
+    return reg.jkm_claim_years if Kind(kind) is Kind.JKM else deadline_table(event_day).jkk_claim_years
 
 
 @dataclass(frozen=True)
 class Deadlines:
     stage_one: date | None  # JKK: stage I report to BPJS, 2×24 hours after the accident (the day it falls in)
     stage_two: date | None  # JKK: the claim, 2×24 hours after the doctor's statement (when its date is known)
-    claim: date  # the last day a claim can be made: the event's day, 5 years later
+    claim: date  # the last day a claim can be made: the event's day, ``claim_years`` later
     payment: date | None  # BPJS pays by this day (once submitted complete)
+    decision: date | None = None  # a suspected work accident: BPJS decides by this day
 
 
-def deadlines(kind: str, event_day: date, *, submitted_on: date | None = None,
-              doctor_statement_on: date | None = None) -> Deadlines:
+def deadlines(kind: str, event_day: date, *, submitted_on: date | None = None, doctor_statement_on: date | None = None,
+              suspected_reported_on: date | None = None, reg: Regulation = DEFAULT,
+              calendar: Calendar = SHIPPED) -> Deadlines:
+    """The claim's deadlines; the payment's counts the working days of ``calendar``. ``suspected_reported_on``: the
+    day a suspected work accident was first reported (PP 49/2023 Ps 25A-25B: BPJS decides within 30 days of it)."""
     kind, table = Kind(kind), deadline_table(event_day)
     report = timedelta(days=table.report_days)
     return Deadlines(
         stage_one=event_day + report if kind.jkk else None,
         stage_two=doctor_statement_on + report if kind.jkk and doctor_statement_on else None,
-        claim=years_after(event_day, table.claim_years),
-        payment=add_working_days(submitted_on, table.pay_working_days[kind]) if submitted_on else None,
+        claim=years_after(event_day, claim_years(kind, event_day, reg)),
+        payment=(calendar.add_working_days(submitted_on, table.pay_working_days[kind], reg) if submitted_on
+                 else None),
+        decision=(suspected_reported_on + timedelta(days=table.suspected_decision_days)
+                  if kind.jkk and suspected_reported_on else None),
     )
 
 
-def check_claim_deadline(kind: str, event_day: date, on: date) -> None:
+def check_claim_deadline(kind: str, event_day: date, on: date, reg: Regulation = DEFAULT) -> None:
     """Refuse a claim made after its deadline, or for an event still to come (ValueError, Indonesian)."""
     if event_day > on:
         raise ValueError(f"Tanggal peristiwa {tanggal(event_day)} belum terjadi.")
-    last = deadlines(kind, event_day).claim
+    last = deadlines(kind, event_day, reg=reg).claim
     if on > last:
-        years = deadline_table(event_day).claim_years
+        years = claim_years(kind, event_day, reg)
         raise ValueError(f"Hak klaim sudah gugur: peristiwa {tanggal(event_day)} lebih dari {years} tahun lalu "
                          f"(batas klaim {tanggal(last)}).")
 
@@ -314,25 +322,39 @@ class Facts:
     submitted_on: date | None = None
     paid_on: date | None = None
     doctor_statement_on: date | None = None
+    suspected: bool = False  # a suspected work accident, BPJS to decide (PP 49/2023 Ps 25A-25B)
+
+    def deadlines(self, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> Deadlines:
+        return deadlines(self.kind, self.event_day, submitted_on=self.submitted_on,
+                         doctor_statement_on=self.doctor_statement_on,
+                         suspected_reported_on=self.reported_on if self.suspected else None, reg=reg,
+                         calendar=calendar)
 
 
 @dataclass(frozen=True)
 class Warning:
-    code: str  # stage_one_late, stage_two, claim_deadline, payment
+    code: str  # stage_one_late, stage_two, claim_deadline, payment, suspected_decision
     text: str
     overdue: bool  # a deadline has passed (highlight); False: one is near, or a fact to know
     due: date
 
 
-def warnings(claim: Facts, today: date) -> list[Warning]:
-    """The claim's warnings on ``today``: only an open claim has any (a rejected or paid one is done)."""
+def warnings(claim: Facts, today: date, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> list[Warning]:
+    """The claim's warnings on ``today``: only an open claim has any (a rejected or paid one is done). ``reg``: the
+    settings in force on the event day (the JKM claim deadline); ``calendar``: the working days of the payment."""
     status = claim_status(claim.status)
     if status not in OPEN:
         return []
     kind, table = Kind(claim.kind), deadline_table(claim.event_day)
-    due = deadlines(kind, claim.event_day, submitted_on=claim.submitted_on,
-                    doctor_statement_on=claim.doctor_statement_on)
+    due = claim.deadlines(reg, calendar)
     found = []
+    undecided = status in (Status.REPORTED, Status.DOCUMENTS_COMPLETE, Status.SUBMITTED)
+    if due.decision and undecided:  # set for a suspected work accident
+        late = today > due.decision
+        found.append(Warning("suspected_decision", ("Keputusan BPJS atas dugaan kecelakaan kerja lewat batas"
+                                                    if late else "BPJS memutuskan dugaan kecelakaan kerja paling lambat")
+                             + f" {tanggal(due.decision)}: {table.suspected_decision_days} hari sejak laporan pertama "
+                             f"{tanggal(claim.reported_on)} (PP 49/2023).", late, due.decision))
     if due.stage_one and claim.reported_on > due.stage_one:
         found.append(Warning("stage_one_late", f"Laporan tahap I terlambat: kecelakaan {tanggal(claim.event_day)}, "
                              f"dilaporkan {tanggal(claim.reported_on)}, batas 2×24 jam ({tanggal(due.stage_one)}). "
@@ -348,7 +370,8 @@ def warnings(claim: Facts, today: date) -> list[Warning]:
         late = today > due.claim
         found.append(Warning("claim_deadline", (f"Batas klaim {tanggal(due.claim)} sudah lewat: hak klaim gugur."
                                                 if late else f"Batas klaim {tanggal(due.claim)} "
-                                                f"({table.claim_years} tahun sejak peristiwa) sudah dekat."),
+                                                f"({claim_years(kind, claim.event_day, reg)} tahun sejak peristiwa) "
+                                                "sudah dekat."),
                              late, due.claim))
     if due.payment and claim.submitted_on and today > due.payment:  # payment is set from the submission
         found.append(Warning("payment", f"Pembayaran terlambat: klaim lengkap diajukan {tanggal(claim.submitted_on)}, "

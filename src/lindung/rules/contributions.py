@@ -11,16 +11,17 @@ All money is integer Rupiah. Messages are Indonesian because they are shown to t
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from functools import cache
 
-from lokal import HOLIDAY_YEARS, format_rupiah, is_working_day
+from lokal import format_rupiah
 
+from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, Regulation
 
-DUE_DAY = 15
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
@@ -76,6 +77,11 @@ class Payer(StrEnum):
     DANA_DESA = "dana_desa"
     CSR = "csr"
     MANDIRI = "mandiri"  # the worker himself
+
+    @property
+    def collective(self) -> bool:
+        """Pays for many members at once ("wadah"): the regency, a village, a company."""
+        return self is not Payer.MANDIRI
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class Contribution:
     discount: int
     due_date: date  # of JKK and JKM
     jht_due_date: date | None  # None when JHT was not chosen
-    # lokal-id has no holiday list for a due date's year (the SKB 3 Menteri is published about
+    # The calendar has no holiday list for a due date's year (the SKB 3 Menteri is published about
     # September of the year before), so only weekends were skipped.
     due_dates_provisional: bool
     basis: tuple[Rule, ...]  # the rows used, for the bill's explanation
@@ -197,6 +203,7 @@ def contribution(
     jht: bool = False,
     tiers: tuple[IncomeTier, ...] | None = None,
     reg: Regulation = DEFAULT,
+    calendar: Calendar = SHIPPED,
 ) -> Contribution:
     """The contribution of a BPU member for ``month``, by the tier table and transport occupations of ``reg``
     (``tiers`` replaces its tier table).
@@ -224,11 +231,12 @@ def contribution(
         for component in discount.components:
             amount = amounts[component]
             cut += amount - (amount * (100 - discount.percent) + 50) // 100
-    due, due_known = _due(month)
-    jht_due, jht_known = _due(month.next()) if jht else (None, True)
+    due = due_date(month, collective=payer.collective, reg=reg, calendar=calendar)
+    jht_due = jht_due_date(month, reg=reg, calendar=calendar) if jht else None
     return Contribution(
         jkk=amounts["jkk"], jkm=amounts["jkm"], jht=amounts["jht"], discount=cut,
-        due_date=due, jht_due_date=jht_due, due_dates_provisional=not (due_known and jht_known),
+        due_date=due, jht_due_date=jht_due,
+        due_dates_provisional=not all(calendar.knows(d.year) for d in (due, jht_due) if d),
         basis=tuple(basis),
     )
 
@@ -277,22 +285,30 @@ def bulan(month: Month) -> str:
     return f"{BULAN[month.month - 1]} {month.year}"
 
 
-def due_date(month: Month | str) -> date:
-    """The 15th of ``month``, or the next working day after it: weekends, libur nasional and
-    cuti bersama are skipped, as government offices (the regency, a payer) are closed then.
+def due_date(month: Month | str, *, collective: bool = False, reg: Regulation = DEFAULT,
+             calendar: Calendar = SHIPPED) -> date:
+    """When JKK and JKM of ``month`` are due: the due day (``reg.due_day``, the 15th) of the month itself, or
+    the next working day when the office is closed then (weekends, libur nasional and, by the setting, cuti
+    bersama of ``calendar``). A ``collective`` payer (the regency, a village) pays by the due day of the
+    following month instead when ``reg.collective_pays_in_month`` is off, as BPJS practice may have it.
 
-    For years lokal-id has no holiday list for, only weekends are skipped; see
+    For years the calendar has no holiday list for, only weekends are skipped; see
     ``Contribution.due_dates_provisional``.
     """
-    return _due(Month.parse(month) if isinstance(month, str) else month)[0]
+    month = Month.parse(month) if isinstance(month, str) else month
+    return _on_due_day(month.next() if collective and not reg.collective_pays_in_month else month, reg, calendar)
 
 
-def _due(month: Month) -> tuple[date, bool]:
-    day = date(month.year, month.month, DUE_DAY)
-    known = day.year in HOLIDAY_YEARS
-    while not (is_working_day(day) if known else day.weekday() < 5):
-        day += timedelta(days=1)
-    return day, known
+def jht_due_date(month: Month | str, *, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> date:
+    """When JHT of ``month`` is due: the due day of the following month, or the next working day."""
+    month = Month.parse(month) if isinstance(month, str) else month
+    return _on_due_day(month.next(), reg, calendar)
+
+
+def _on_due_day(month: Month, reg: Regulation, calendar: Calendar) -> date:
+    # A due day past a month's end (a setting of 31 in February) is its last day.
+    day = date(month.year, month.month, min(reg.due_day, monthrange(month.year, month.month)[1]))
+    return calendar.next_working_day(day, reg)
 
 
 def _in_force(row: Rule, month: Month) -> bool:

@@ -77,10 +77,16 @@ class Right(StrEnum):
 class Rights:
     """What a claim for an event on that day would get, DOMAIN.md section 4."""
 
-    jkk_medical: Right  # medical care, home care, transport after a work accident
-    jkk_cash: Right  # STMB, disability, work-accident death benefit
+    jkk_medical: Right  # medical care and home care after a work accident: they continue in arrears
+    jkk_cash: Right  # STMB, disability, work-accident death benefit, transport refund
     jkm_funeral: Right  # the Rp10,000,000 funeral cost
     jkm_rest: Right  # lump sum, periodic benefit, scholarship
+
+    @property
+    def jkk_transport(self) -> Right:
+        """The transport refund is a cash benefit (PP 44/2015 Ps 25(2)b angka 1, "santunan berupa uang"): in
+        arrears it waits for them like the other cash benefits, while medical care and home care continue."""
+        return self.jkk_cash
 
 
 _ALL = Rights(Right.NOW, Right.NOW, Right.NOW, Right.NOW)

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -23,7 +24,8 @@ from lindung.payments.selectors import BILLED
 from lindung.regulation.selectors import regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
-from lindung.rules.regulation import Regulation
+from lindung.rules.regulation import LapseDay, Regulation
+from lindung.wilayah.models import Wilayah
 from lindung.wilayah.selectors import regency_name
 
 
@@ -100,8 +102,14 @@ class SelfPayList:
 
 def memberships(user, programme) -> QuerySet[Membership]:
     """The programme's members with a KPJ (registered or active) in the user's area."""
-    return Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED,
-                                     ended_on__isnull=True)  # nobody asks the dead or those who left to pay on
+    return Membership.objects.filter(_members_of(user, programme))
+
+
+def _members_of(user, programme, path: str = "") -> Q:
+    """``memberships`` as a condition on the membership reached by ``path``."""
+    # Nobody asks the dead or those who left to pay on.
+    return within(user, f"{path}peserta__desa__code") & Q(**{
+        f"{path}programme": programme, f"{path}status__in": BILLED, f"{path}ended_on__isnull": True})
 
 
 def ended_members(user, programme) -> list[tuple[int, str, str]]:
@@ -115,20 +123,25 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
     """Every member of the programme in the user's area (or in one of its villages / kecamatan), in village and
     name order, with the figures of the hand-over, and the summary per village."""
     today = today or timezone.localdate()
-    found = memberships(user, programme)
+    members = _members(_filtered(memberships(user, programme), desa, kecamatan), programme, today)
+    return SelfPayList(members, _villages(members), today)
+
+
+def _filtered(found: QuerySet[Membership], desa: str | None, kecamatan: str | None) -> QuerySet[Membership]:
     if desa:
         found = found.filter(peserta__desa_id=desa)
     if kecamatan:
         found = found.filter(peserta__desa__parent_id=kecamatan)
-    rows = list(found.order_by("peserta__desa_id", "peserta__nama", "pk").values_list(
+    return found.order_by("peserta__desa_id", "peserta__nama", "pk")
+
+
+def _members(found: QuerySet[Membership], programme, today: date) -> list[Member]:
+    """The hand-over figures of each membership of ``found``, in its order: two queries, then the engine once per
+    distinct history of payments and the rate table once per (month, occupation)."""
+    rows = list(found.values_list(
         "pk", "peserta_id", "peserta__nik", "peserta__nama", "kpj", "peserta__telepon", "peserta__desa_id",
         "peserta__desa__name", "peserta__desa__parent__name", "peserta__pekerjaan_1__code", "first", "last"))
-    paid = defaultdict(list)
-    for membership_id, month, paid_on, payer, payment_id in (
-            PaidMonth.objects.filter(membership__in=found.values("pk")).order_by("month")
-            .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
-        paid[membership_id].append((Month.of(month), paid_on, Payer(payer), payment_id is not None))
-
+    paid = _paid_months(found)
     reg = regulation_on(today)
     histories: dict[tuple, tuple] = {}  # (start, planned last, payments) -> (engine's membership, figures)
     rates: dict[tuple[Month, str], Contribution] = {}
@@ -150,22 +163,112 @@ def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | Non
             arrears=sum(_rate(rates, programme, m, occupation).total for m in unpaid),
             self_paid_months=sum(1 for *_, funded in payments if not funded), state=state, history=history,
         ))
-    return SelfPayList(members, _villages(members), today)
+    return members
+
+
+def _paid_months(found: QuerySet[Membership], *, by_month: bool = False) -> dict[int, list[tuple]]:
+    """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme); with
+    ``by_month``, the day paid is the last day of its month (see cohort_of)."""
+    months: dict[date, Month] = {}  # a million rows hold a few dozen distinct months: each made once
+    days: dict[date, date] = {}
+    payers = {p.value: p for p in Payer}
+    paid = defaultdict(list)
+    for membership_id, month, paid_on, payer, payment_id in (
+            PaidMonth.objects.filter(membership__in=found.order_by().values("pk")).order_by("month")
+            .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
+        if by_month:
+            paid_on = days.get(paid_on) or days.setdefault(paid_on, _month_end(paid_on))
+        paid[membership_id].append((months.get(month) or months.setdefault(month, Month.of(month)), paid_on,
+                                    payers[payer], payment_id is not None))
+    return paid
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The page's figures of every member in the user's area, counted in the database for any number of members:
+    per village, and how many lapse on each day if nobody pays."""
+
+    villages: list[Village]
+    by_lapse_date: list[tuple[date, int]]
+    members: int
+
+
+def overview(user, programme, today: date | None = None) -> Overview:
+    """What ``self_pay_list`` sums up, counted in the database from payments.Protection: a member has lapsed when
+    his lapse date (from every recorded payment) has come, and pays himself when some month he paid is no bill's."""
+    today = today or timezone.localdate()
+    found = memberships(user, programme)
+    # From the few months members paid themselves (no bill's: the payment's index), not from every member.
+    paying = dict(PaidMonth.objects.filter(_members_of(user, programme, "membership__"), payment__isnull=True,
+                                           membership__protection__lapse_on__gt=today)
+                  .values_list("membership__peserta__desa_id").annotate(n=Count("membership_id", distinct=True))
+                  .order_by())
+    counted = list(found.values_list("peserta__desa_id")
+                   .annotate(members=Count("pk"), with_phone=Count("pk", filter=~Q(peserta__telepon="")),
+                             lapsed=Count("pk", filter=Q(protection__lapse_on__lte=today)))
+                   .order_by("peserta__desa_id"))
+    names = {code: (name, kecamatan) for code, name, kecamatan in Wilayah.objects.filter(
+        code__in=[row[0] for row in counted]).values_list("code", "name", "parent__name")}
+    villages = [Village(code=code, name=names[code][0], kecamatan=names[code][1] or "", members=members,
+                        with_phone=with_phone, paying=paying.get(code, 0), lapsed=lapsed)
+                for code, members, with_phone, lapsed in counted]
+    lapses = found.exclude(protection__lapse_on=None).values_list("protection__lapse_on").annotate(n=Count("pk")).order_by("protection__lapse_on")
+    return Overview(villages, [(day, n) for day, n in lapses], sum(v.members for v in villages))
+
+
+def members_page(user, programme, number: str | int | None, *, kecamatan: str = "", desa: str = "",
+                 count: int | None = None, today: date | None = None) -> Page:
+    """Page ``number`` (50 members) of the list, kecamatan or village chosen; the figures are worked out for the
+    members shown only. ``count``, when the caller knows it, spares counting them again."""
+    found = _filtered(memberships(user, programme), desa or None, kecamatan or None)
+    paginator = Paginator(found.values_list("pk", flat=True), 50)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # known already: not counted twice
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    shown = {m.membership_id: m for m in _members(found.filter(pk__in=ids), programme, today or timezone.localdate())}
+    return Page([shown[pk] for pk in ids], page.number, paginator)
+
+
+def cohort_of(user, programme) -> list[dict]:
+    """``cohort`` of every member in the user's area, without building the member list: the memberships' dates and
+    paid months, grouped by history."""
+    found = memberships(user, programme)
+    # The cohort asks for states on months' last days only. With lapses on the 1st of a month, the engine then
+    # compares a day paid only with such days, so a payment counts as made on the last day of its month, and
+    # members who paid on different days of the same months share one history: a few hundred instead of one each
+    # (tests/selfpay checks the result against the exact days).
+    reg = regulation_on()
+    paid = _paid_months(found, by_month=reg.lapse_day is LapseDay.FOURTH_MONTH)
+    histories = Counter((first, last, tuple(paid[pk])) for pk, first, last in found.values_list("pk", "first", "last"))
+    groups: Counter[tuple] = Counter()
+    for (first, last, payments), n in histories.items():
+        groups[_history(first, last, payments, programme.pks_date)] += n
+    return _cohort(groups, reg)
+
+
+def _month_end(day: date) -> date:
+    return Month.of(day).next().first_day - timedelta(days=1)
 
 
 def _figures(first: date, last: date, payments: tuple, today: date, pks: date | None, reg: Regulation):
     """(engine's membership, last funded month, lapse date, unpaid months before the lapse from the first
     unfunded month, state today) of one history of payments."""
-    history = coverage.Membership(registered=first, pks=pks, payments=tuple(
-        coverage.Payment(month, payer, paid_on) for month, paid_on, payer, _ in payments))
-    funded = [month for month, *_, by_programme in payments if by_programme]
-    funded_last = max(funded) if funded else Month.of(last)
+    history, funded_last = _history(first, last, payments, pks)
     lapse = coverage.lapses_on(history, reg=reg)  # no end given: None only when nothing was ever paid
     # Payments settle the oldest months first: those after the last one settled are unpaid.
     settled = coverage.paid_until(history, date.max, reg=reg)
     unpaid = [] if lapse is None else [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1))
                                        if settled is None or m > settled]
     return history, funded_last, lapse, unpaid, coverage.status_on(history, today, reg=reg).state
+
+
+def _history(first: date, last: date, payments: tuple, pks: date | None) -> tuple[coverage.Membership, Month]:
+    """The engine's membership, and the last month the programme paid (else its planned last month)."""
+    history = coverage.Membership(registered=first, pks=pks, payments=tuple(
+        coverage.Payment(month, payer, paid_on) for month, paid_on, payer, _ in payments))
+    funded = [month for month, *_, by_programme in payments if by_programme]
+    return history, max(funded) if funded else Month.of(last)
 
 
 def _rate(cache: dict, programme, month: Month, occupation: str) -> Contribution:
@@ -199,12 +302,15 @@ def cohort(found: SelfPayList) -> list[dict]:
     """Month by month for a year from the earliest first unfunded month: how many members are still paid by the
     programme, active paying themselves, in arrears, or lapsed, on the month's last day (from the months paid,
     self-paid ones included; a month still to come shows what happens if nobody pays any more)."""
-    if not found.members:
+    return _cohort(Counter((m.history, m.funded_last) for m in found.members), regulation_on(found.today))
+
+
+def _cohort(groups: Counter[tuple], reg: Regulation) -> list[dict]:
+    """``cohort`` of the members counted per (engine's membership, last funded month)."""
+    if not groups:
         return []
-    start = min(m.first_unfunded for m in found.members)
+    start = min(funded_last for _, funded_last in groups).next()
     months = month_range(start, start.shift(COHORT_MONTHS - 1))
-    groups = Counter((m.history, m.funded_last) for m in found.members)
-    reg = regulation_on(found.today)
     counts: list[Counter[str]] = [Counter() for _ in months]
     month_ends = [month.next().first_day - timedelta(days=1) for month in months]
     for (history, funded_last), n in groups.items():

@@ -2,6 +2,7 @@
 file, whose months paid by the members themselves go into PaidMonth for the coverage engine."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -31,6 +32,7 @@ from lindung.pipeline.bpjs_status import read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
+from lindung.regulation.selectors import calendar
 from lindung.rules import coverage
 from lindung.rules import sms
 from lindung.rules.contributions import (
@@ -300,6 +302,11 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     since_col = status.headers.get("since", "Tanggal Meninggal")
     seen: dict[int, int]  # membership -> the row it was first read on
     outcome, rows, problems, seen = StatusOutcome(rows=frame.height), [], [], {}
+    days = calendar()
+
+    @lru_cache(maxsize=None)
+    def due(month: Month) -> date:
+        return due_date(month, reg=regulation_on(month.first_day), calendar=days)
 
     def refuse(sheet, row, column, code, message):
         where = f"Lembar {sheet}: " if sheet else ""
@@ -356,7 +363,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
             continue
         if last and last > member.funded_last:
             outcome.continuing += 1
-            rows += _self_paid(member, month_range(member.first_unfunded, last))
+            rows += _self_paid(member, month_range(member.first_unfunded, last), due)
         else:
             outcome.stopped += 1
     outcome.findings = pl.concat([status.findings.select(list(FINDINGS_SCHEMA)),
@@ -389,12 +396,7 @@ def _record_events(user, events: list[tuple[int, str, date | None]], file_name: 
                         evidence=evidence)
 
 
-def _self_paid(member: Member, months: list[Month]) -> list[PaidMonth]:
+def _self_paid(member: Member, months: list[Month], due: Callable[[Month], date]) -> list[PaidMonth]:
     """BPJS reports the last month paid, not the day: each month counts as paid on its due date."""
     return [PaidMonth(membership_id=member.membership_id, peserta_id=member.peserta_id, month=m.first_day,
-                      payer=Payer.MANDIRI, paid_on=_due(m), payment=None) for m in months]
-
-
-@lru_cache(maxsize=None)
-def _due(month: Month) -> date:
-    return due_date(month)
+                      payer=Payer.MANDIRI, paid_on=due(m), payment=None) for m in months]

@@ -7,6 +7,7 @@ from . import views
 app_name = "selfpay"
 urlpatterns = [
     path("", views.members, name="members"),
+    path("grafik/", views.cohort, name="cohort"),
     path("daftar.xlsx", views.village_xlsx, name="village_xlsx"),
     path("daftar.pdf", views.village_pdf, name="village_pdf"),
     path("pesan/", views.outbox, name="outbox"),

@@ -9,7 +9,6 @@ import xlsxwriter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,15 +37,17 @@ class StatusForm(forms.Form):
 
 def _page(request, programme, form=None, findings=None):
     kecamatan, desa = request.GET.get("kecamatan", ""), request.GET.get("desa", "")
-    found = selectors.self_pay_list(request.user, programme)
-    shown = [m for m in found.members
-             if (not kecamatan or m.desa_code.startswith(kecamatan + ".")) and (not desa or m.desa_code == desa)]
+    found = selectors.overview(request.user, programme)
     villages = [v for v in found.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
+    # Counted already when the whole area or one whole kecamatan is listed.
+    count = None if desa else sum(v.members for v in villages)
     return render(request, "selfpay/members.html", {
         "programme": programme, "found": found, "villages": villages,
         "kecamatans": sorted({(v.code[:8], v.kecamatan) for v in found.villages}),
-        "kecamatan": kecamatan, "desa": desa, "page": Paginator(shown, 50).get_page(request.GET.get("page")),
-        "chart": selectors.cohort_chart(selectors.cohort(found)), "outbox": selectors.outbox_counts(request.user, programme),
+        "kecamatan": kecamatan, "desa": desa,
+        "page": selectors.members_page(request.user, programme, request.GET.get("page"), kecamatan=kecamatan,
+                                       desa=desa, count=count),
+        "outbox": selectors.outbox_counts(request.user, programme),
         "can_hand_over": can(request.user, "plans"), "form": form or StatusForm(), "findings": findings,
     })
 
@@ -54,6 +55,13 @@ def _page(request, programme, form=None, findings=None):
 @login_required
 def members(request, code: str):
     return _page(request, programs.programme_of(request.user, code))
+
+
+@login_required
+def cohort(request, code: str):
+    """The cohort chart, which the page loads after itself: it reads the paid months of every member."""
+    chart = selectors.cohort_chart(selectors.cohort_of(request.user, programs.programme_of(request.user, code)))
+    return render(request, "selfpay/_cohort.html", {"chart": chart})
 
 
 def _village_list(request, code: str, *, whole_area: bool = True):

@@ -2,6 +2,12 @@
 
     lindung benefit jkm --income 1000000 --contribution-months 40 --arrears-months 0 --children-ages 7,15
     lindung benefit jkk-death --income 1000000 --arrears-months 0 --json
+    lindung benefit jkk-transport --mode sungai --cost 6000000
+    lindung benefit jkk-disability --total --children-ages 4,9
+    lindung benefit jkk-disability --percent 10 --function-lost 50
+
+The settings of the regulation in force on the event day (lindung.regulation) decide the open rules; every --json
+output names them and the rule version.
 """
 
 import json
@@ -11,8 +17,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from lokal import format_rupiah
 
+from lindung.regulation.selectors import regulation_on
 from lindung.rules import benefits
 from lindung.rules.contributions import Month, Payer, UnknownTier, contribution, tanggal
+from lindung.rules.regulation import VERSION, Regulation
 
 _NUMBER = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]+")  # 1000000 or 1.000.000
 
@@ -73,11 +81,16 @@ class Command(BaseCommand):
         kind("jkk-stmb", "JKK: temporary incapacity to work").add_argument(
             "--days", required=True, help="days unable to work")
         transport = kind("jkk-transport", "JKK: transport of the injured worker")
-        transport.add_argument("--mode", required=True, help="darat, laut or udara (land, sea, air)")
+        transport.add_argument("--mode", required=True,
+                               help="darat, sungai, danau, laut or udara (land, river, lake, sea, air)")
         transport.add_argument("--cost", required=True, help="the transport cost in Rupiah")
-        disability = kind("jkk-disability", "JKK: permanent disability")
+        disability = kind("jkk-disability", "JKK: permanent disability", children=True)
         disability.add_argument("--percent", help="the disability table's percent (partial disability), e.g. 10 or 2,5")
-        disability.add_argument("--total", action="store_true", help="total permanent disability")
+        disability.add_argument("--part", help="the part of the body, read from the disability table (partial)")
+        disability.add_argument("--function-lost",
+                                help="percent of the part's function lost (partial loss of function), e.g. 50")
+        disability.add_argument("--total", action="store_true",
+                                help="total permanent disability (with --children-ages for the scholarship)")
         kind("jkk-home-care", "JKK: home care").add_argument(
             "--cost", required=True, help="home care cost in its first year, in Rupiah")
 
@@ -87,14 +100,16 @@ class Command(BaseCommand):
         if income == 0:
             raise CommandError("Penghasilan harus lebih dari 0.")
         arrears = _whole(options["arrears_months"], "Jumlah bulan tunggakan")
+        reg = regulation_on(day)
         try:
             status = benefits.status_from_arrears(arrears, day)
             common = {"monthly_contribution": self._monthly(options["monthly_contribution"], income, day, status)}
-            result = self._benefit(kind, day, status, income, options, common)
+            result = self._benefit(kind, day, status, income, options, common, reg)
         except ValueError as exc:
             raise CommandError(str(exc))
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            answer = {**result.as_dict(), "regulation_version": VERSION, "settings": reg.as_dict()}
+            self.stdout.write(json.dumps(answer, ensure_ascii=False))
         else:
             self._table(result, income)
 
@@ -108,7 +123,7 @@ class Command(BaseCommand):
         except UnknownTier as exc:
             raise CommandError(f"{exc} Atau berikan --monthly-contribution.")
 
-    def _benefit(self, kind, day, status, income, options, common):
+    def _benefit(self, kind, day, status, income, options, common, reg: Regulation):
         match kind:
             case "jkm":
                 months = _whole(options["contribution_months"], "Masa iuran (bulan)")
@@ -124,11 +139,20 @@ class Command(BaseCommand):
                 return benefits.jkk_transport(day, status, costs={options["mode"]: _whole(options["cost"], "Biaya")},
                                               **common)
             case "jkk-disability":
-                if options["total"] == (options["percent"] is not None):
-                    raise CommandError("Berikan salah satu: --percent (cacat sebagian) atau --total (cacat total tetap).")
+                partial = [options[o] is not None for o in ("percent", "part")]
+                if sum(partial) + options["total"] != 1:
+                    raise CommandError("Berikan salah satu: --percent atau --part (cacat sebagian), atau --total "
+                                       "(cacat total tetap).")
                 if options["total"]:
-                    return benefits.jkk_total_disability(day, status, income=income, **common)
-                return benefits.jkk_partial_disability(day, status, income=income, percent=options["percent"], **common)
+                    if options["function_lost"] is not None:
+                        raise CommandError("--function-lost hanya untuk cacat sebagian.")
+                    return benefits.jkk_total_disability(day, status, income=income,
+                                                         children=_ages(options["children_ages"]), reg=reg, **common)
+                if options["children_ages"]:
+                    raise CommandError("--children-ages hanya untuk cacat total tetap (beasiswa anak).")
+                return benefits.jkk_partial_disability(day, status, income=income, percent=options["percent"],
+                                                       part=options["part"], function_lost=options["function_lost"],
+                                                       **common)
             case "jkk-home-care":
                 return benefits.jkk_home_care(day, status, cost=_whole(options["cost"], "Biaya"), **common)
 

@@ -1,6 +1,11 @@
 // Draws every <div class="chart" data-chart="ID"> from the JSON in <script id="ID">, with the bundled Plotly:
-// {title, traces} as given, or {title, x, y} as one bar chart.
-document.querySelectorAll("[data-chart]").forEach(function (el) {
+// {title, traces} as given, or {title, x, y} as one bar chart; also those a page loads later (htmx).
+function drawCharts() {
+  document.querySelectorAll("[data-chart]:not([data-drawn])").forEach(drawChart);
+}
+
+function drawChart(el) {
+  el.dataset.drawn = "1";
   var spec = JSON.parse(document.getElementById(el.dataset.chart).textContent);
   var traces = spec.traces || [{type: "bar", x: spec.x, y: spec.y, marker: {color: "#0b6e4f"}}];
   // Every figure is a count or whole Rupiah: ticks are whole numbers (a step of 1 when the numbers are small), with
@@ -13,4 +18,7 @@ document.querySelectorAll("[data-chart]").forEach(function (el) {
     title: {text: spec.title}, margin: {t: 40, r: 10, b: 90, l: 70}, xaxis: {tickangle: -40}, yaxis: yaxis,
     legend: {orientation: "h", y: -0.35}, separators: document.documentElement.lang === "en" ? ".," : ",."
   }, {displayModeBar: false, responsive: true});
-});
+}
+
+drawCharts();
+document.body.addEventListener("htmx:afterSettle", drawCharts);

@@ -1,0 +1,77 @@
+"""The form that changes one regulation setting: its value in the widget its kind needs, the day from which it
+holds (today or later: a change never reaches back), and why."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lindung.core.forms import parse_rupiah
+from lindung.rules.regulation import DEFAULT, CoverStart, LapseDay
+
+YES_NO = [("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
+CHOICES = {
+    "cover_starts": [(CoverStart.FIRST_PAID.value, gettext_lazy("the first month paid")),
+                     (CoverStart.PKS.value, gettext_lazy("the cooperation agreement (PKS) date"))],
+    "lapse_day": [(LapseDay.FOURTH_MONTH.value, gettext_lazy("the 1st of the fourth unpaid month")),
+                  (LapseDay.AFTER_DUE.value, gettext_lazy("the day after the fourth unpaid month's due date"))],
+}
+BOUNDS = {"due_day": (1, 28), "acquired_after_months": (1, 24), "prepay_max_months": (0, 24),
+          "jkm_claim_years": (1, 10), "total_disability_percent": (1, 100)}
+
+
+def value_field(name: str) -> forms.Field:
+    default = getattr(DEFAULT, name)
+    if name in CHOICES:
+        return forms.ChoiceField(label=_("New value"), choices=CHOICES[name])
+    if isinstance(default, bool):
+        return forms.TypedChoiceField(label=_("New value"), choices=YES_NO, coerce=lambda v: v == "1")
+    if isinstance(default, int):
+        low, high = BOUNDS[name]
+        return forms.IntegerField(label=_("New value"), min_value=low, max_value=high)
+    return forms.CharField(label=_("New value"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+class SettingForm(forms.Form):
+    effective_from = forms.DateField(label=gettext_lazy("In force from"),
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=gettext_lazy("Reason (e.g. the letter from BPJS)"), max_length=300)
+
+    def __init__(self, name: str, data=None):
+        self.name = name
+        super().__init__(data, initial={"effective_from": timezone.localdate() + timedelta(days=1)}, prefix=name)
+        self.fields = {"value": value_field(name), **self.fields}
+
+    def clean_effective_from(self) -> date:
+        day = self.cleaned_data["effective_from"]
+        if day < timezone.localdate():
+            raise ValidationError(_("A change holds from today or later: it never rewrites what was decided before."))
+        return day
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if self.name == "transport_occupations":
+            codes = tuple(dict.fromkeys(line.strip() for line in value.splitlines() if line.strip()))
+            if not codes:
+                raise ValidationError(_("Write at least one occupation code."))
+            return list(codes)
+        if self.name == "income_tiers":
+            return [_tier(number, line) for number, line in enumerate(value.splitlines(), 1) if line.strip()]
+        return value
+
+
+def _tier(number: int, line: str) -> list[int]:
+    cells = [c.strip() for c in line.split(";")]
+    try:
+        if len(cells) != 3:
+            raise ValueError(line)
+        income, jkk, jht = (parse_rupiah(c) for c in cells)
+    except ValueError:
+        raise ValidationError(_("Line %(n)s: write declared income; JKK; JHT in whole Rupiah, e.g. "
+                                "1.000.000; 10.000; 20.000.") % {"n": number}) from None
+    if income <= 0:
+        raise ValidationError(_("Line %(n)s: the declared income must be more than 0.") % {"n": number})
+    return [income, jkk, jht]
