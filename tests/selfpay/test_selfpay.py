@@ -265,7 +265,8 @@ def test_the_cli_prints_the_lapse_dates_as_json(users, funded, settings, tmp_pat
 
 def test_on_months_last_days_a_payment_counts_the_same_on_any_day_of_its_month():
     """What selectors.cohort_of relies on to group members: with lapses on the 1st of a month, the engine's states on
-    months' last days do not change when every payment is moved to the last day of the month it was made in."""
+    months' last days do not change when every payment is moved to the last day of the month it was made in, but
+    those of the first payment day: the month the first payment is for starts the cover (PP 44/2015 Ps 1 angka 4)."""
     rng = random.Random(18)
     month_ends = [Month(2025, m).next().first_day - timedelta(days=1) for m in range(1, 13)] + [
         Month(2026, m).next().first_day - timedelta(days=1) for m in range(1, 13)]
@@ -279,6 +280,8 @@ def test_on_months_last_days_a_payment_counts_the_same_on_any_day_of_its_month()
             paid_on = month.first_day + timedelta(days=rng.choice([2, 9, 14, 16, 27, 40, 75, 100]))
             payments.append((month, paid_on))
         exact = coverage.Membership(first.first_day, tuple(coverage.Payment(m, Payer.APBD, on) for m, on in payments))
+        first_paid = min((on for _, on in payments), default=None)
         moved = coverage.Membership(first.first_day, tuple(
-            coverage.Payment(m, Payer.APBD, Month.of(on).next().first_day - timedelta(days=1)) for m, on in payments))
+            coverage.Payment(m, Payer.APBD, on if on == first_paid else Month.of(on).next().first_day - timedelta(days=1))
+            for m, on in payments))
         assert coverage.statuses_on(exact, month_ends) == coverage.statuses_on(moved, month_ends), payments

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -168,15 +168,17 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
 
 def _paid_months(found: QuerySet[Membership], *, by_month: bool = False) -> dict[int, list[tuple]]:
     """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme); with
-    ``by_month``, the day paid is the last day of its month (see cohort_of)."""
+    ``by_month``, the day paid is the last day of its month but on the day of the member's first payment, whose
+    month starts the cover (see cohort_of)."""
     months: dict[date, Month] = {}  # a million rows hold a few dozen distinct months: each made once
     days: dict[date, date] = {}
     payers = {p.value: p for p in Payer}
     paid = defaultdict(list)
-    for membership_id, month, paid_on, payer, payment_id in (
+    for membership_id, month, paid_on, payer, payment_id, first_paid in (
             PaidMonth.objects.filter(membership__in=found.order_by().values("pk")).order_by("month")
-            .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
-        if by_month:
+            .annotate(first_paid=Window(Min("paid_on"), partition_by=F("membership_id")))
+            .values_list("membership_id", "month", "paid_on", "payer", "payment_id", "first_paid")):
+        if by_month and paid_on != first_paid:
             paid_on = days.get(paid_on) or days.setdefault(paid_on, _month_end(paid_on))
         paid[membership_id].append((months.get(month) or months.setdefault(month, Month.of(month)), paid_on,
                                     payers[payer], payment_id is not None))
@@ -235,9 +237,10 @@ def cohort_of(user, programme) -> list[dict]:
     paid months, grouped by history."""
     found = memberships(user, programme)
     # The cohort asks for states on months' last days only. With lapses on the 1st of a month, the engine then
-    # compares a day paid only with such days, so a payment counts as made on the last day of its month, and
-    # members who paid on different days of the same months share one history: a few hundred instead of one each
-    # (tests/selfpay checks the result against the exact days).
+    # compares a day paid only with such days, so a payment counts as made on the last day of its month (but those
+    # of the first payment day, which says the month cover starts from), and members who paid on different days of
+    # the same months share one history: a few hundred instead of one each (tests/selfpay checks the result
+    # against the exact days).
     reg = regulation_on()
     paid = _paid_months(found, by_month=reg.lapse_day is LapseDay.FOURTH_MONTH)
     histories = Counter((first, last, tuple(paid[pk])) for pk, first, last in found.values_list("pk", "first", "last"))
