@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from lindung.audit.models import Event
+from lindung.payments.models import Protection
 from lindung.regulation.models import SettingChange
 from lindung.regulation.selectors import ABOUT, regulation_on
 from lindung.rules.regulation import DEFAULT, LapseDay, Regulation
@@ -26,16 +27,32 @@ def test_every_setting_is_described_on_the_page(client, users):
 def test_a_change_holds_from_its_day_on_and_is_audited(client, users):
     today = timezone.localdate()
     client.force_login(users["admin"])
-    answer = client.post(f"{URL}lapse_day/ubah/", {"lapse_day-value": "after_due",
-                                                    "lapse_day-effective_from": (today + timedelta(days=1)).isoformat(),
-                                                    "lapse_day-reason": "Surat BPJS 12/2026"})
+    answer = client.post(f"{URL}prepay_max_months/ubah/", {
+        "prepay_max_months-value": "6", "prepay_max_months-effective_from": (today + timedelta(days=1)).isoformat(),
+        "prepay_max_months-reason": "Surat BPJS 12/2026"})
     assert answer.status_code == 302
-    assert regulation_on(today).lapse_day is LapseDay.FOURTH_MONTH  # today is decided under the old rule
-    assert regulation_on(today + timedelta(days=1)).lapse_day is LapseDay.AFTER_DUE
+    assert regulation_on(today).prepay_max_months == 12  # today is decided under the old rule
+    assert regulation_on(today + timedelta(days=1)).prepay_max_months == 6
     event = Event.objects.get(action="regulation.setting_changed")
-    assert event.actor == users["admin"] and '"fourth_month" -> "after_due"' in event.summary
+    assert event.actor == users["admin"] and "12 -> 6" in event.summary
     page = client.get(URL).content.decode()
     assert "Surat BPJS 12/2026" in page and "1 perubahan" in page
+
+
+def test_the_lapse_day_holds_from_today_and_rebuilds_every_members_stored_protection(client, users, funded):
+    """payments.Protection keeps each member's lapse date under the settings of the day it was built: changing the
+    lapse day (or where cover starts) rebuilds it at once, so it cannot be dated later."""
+    today = timezone.localdate()
+    client.force_login(users["admin"])
+    before = dict(Protection.objects.values_list("membership_id", "lapse_on"))
+    later = client.post(f"{URL}lapse_day/ubah/", {"lapse_day-value": "after_due", "lapse_day-reason": "x",
+                                                   "lapse_day-effective_from": (today + timedelta(days=1)).isoformat()})
+    assert later.status_code == 400 and "berlaku mulai hari ini" in later.content.decode()
+    assert client.post(f"{URL}lapse_day/ubah/", {"lapse_day-value": "after_due", "lapse_day-reason": "Surat BPJS",
+                                                 "lapse_day-effective_from": today.isoformat()}).status_code == 302
+    assert regulation_on(today).lapse_day is LapseDay.AFTER_DUE
+    after = dict(Protection.objects.values_list("membership_id", "lapse_on"))
+    assert before.keys() == after.keys() and all(after[pk] > before[pk] for pk in before)  # after the 4th due date
 
 
 def test_a_change_dated_in_the_past_is_refused_and_nothing_is_stored(client, users):

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from lindung.core.forms import parse_rupiah
 from lindung.rules.regulation import DEFAULT, CoverStart, LapseDay
 
+from .services import STORED
+
 YES_NO = [("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
 CHOICES = {
     "cover_starts": [(CoverStart.FIRST_PAID.value, gettext_lazy("the first month paid")),
@@ -42,7 +44,9 @@ class SettingForm(forms.Form):
 
     def __init__(self, name: str, data=None):
         self.name = name
-        super().__init__(data, initial={"effective_from": timezone.localdate() + timedelta(days=1)}, prefix=name)
+        # A setting the stored protection is built with holds from today; any other from tomorrow, by default.
+        day = timezone.localdate() + timedelta(days=0 if name in STORED else 1)
+        super().__init__(data, initial={"effective_from": day}, prefix=name)
         self.fields = {"value": value_field(name), **self.fields}
 
     def clean_effective_from(self) -> date:

@@ -10,10 +10,16 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.roles import can
 from lindung.audit.services import record_event
+from lindung.enrolment.models import Membership
+from lindung.payments import protection
 from lindung.rules.regulation import DEFAULT
 
 from .models import SettingChange
 from .selectors import regulation_on
+
+
+# The settings payments.Protection is stored with: a change rebuilds it, so it holds from the day it is made.
+STORED = frozenset({"cover_starts", "lapse_day"})
 
 
 def change_setting(user, name: str, value, effective_from: date, reason: str) -> SettingChange:
@@ -21,8 +27,11 @@ def change_setting(user, name: str, value, effective_from: date, reason: str) ->
     the Admin Dinas, ValidationError for a past date, an unknown setting or a value of the wrong kind."""
     if not can(user, "approves"):
         raise PermissionDenied
-    if effective_from < timezone.localdate():
+    today = timezone.localdate()
+    if effective_from < today:
         raise ValidationError(_("A change holds from today or later: it never rewrites what was decided before."))
+    if name in STORED and effective_from != today:
+        raise ValidationError(_("This setting changes every member's stored protection: it holds from today."))
     try:
         new = DEFAULT.with_values({name: value})
     except (ValueError, TypeError) as bad:
@@ -35,4 +44,6 @@ def change_setting(user, name: str, value, effective_from: date, reason: str) ->
         record_event(user, "regulation.setting_changed", target=f"setting:{name}",
                      summary=f"{name}: {json.dumps(before)} -> {json.dumps(stored)} "
                              f"from {effective_from.isoformat()} ({reason.strip()})")
+        if name in STORED:
+            protection.refresh(Membership.objects.all(), regulation_on(today))
     return change
