@@ -105,17 +105,18 @@ def memberships(user, programme) -> QuerySet[Membership]:
     return Membership.objects.filter(_members_of(user, programme))
 
 
-def _members_of(user, programme, path: str = "") -> Q:
-    """``memberships`` as a condition on the membership reached by ``path``."""
+def _members_of(user, programme, path: str = "", *, ended: bool = False) -> Q:
+    """``memberships`` (with ``ended``: those whose membership ended) as a condition on the membership reached by
+    ``path``."""
     # Nobody asks the dead or those who left to pay on.
     return within(user, f"{path}peserta__desa__code") & Q(**{
-        f"{path}programme": programme, f"{path}status__in": BILLED, f"{path}ended_on__isnull": True})
+        f"{path}programme": programme, f"{path}status__in": BILLED, f"{path}ended_on__isnull": not ended})
 
 
 def ended_members(user, programme) -> list[tuple[int, str, str]]:
     """(person id, KPJ, NIK) of the programme's members in the user's area whose membership ended (died, left)."""
-    return list(Membership.objects.filter(within(user, "peserta__desa__code"), programme=programme, status__in=BILLED,
-                                          ended_on__isnull=False).values_list("peserta_id", "kpj", "peserta__nik"))
+    return list(Membership.objects.filter(_members_of(user, programme, ended=True))
+                .values_list("peserta_id", "kpj", "peserta__nik"))
 
 
 def self_pay_list(user, programme, desa: str | None = None, kecamatan: str | None = None,
@@ -214,7 +215,8 @@ def overview(user, programme, today: date | None = None) -> Overview:
     villages = [Village(code=code, name=names[code][0], kecamatan=names[code][1] or "", members=members,
                         with_phone=with_phone, paying=paying.get(code, 0), lapsed=lapsed)
                 for code, members, with_phone, lapsed in counted]
-    lapses = found.exclude(protection__lapse_on=None).values_list("protection__lapse_on").annotate(n=Count("pk")).order_by("protection__lapse_on")
+    lapses = (found.exclude(protection__lapse_on=None)  # never paid: no lapse (Member.lapse)
+              .values_list("protection__lapse_on").annotate(n=Count("pk")).order_by("protection__lapse_on"))
     return Overview(villages, [(day, n) for day, n in lapses], sum(v.members for v in villages))
 
 
