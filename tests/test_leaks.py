@@ -117,6 +117,7 @@ def world(users, three_workers):
         "prefix": [t[4:10] for t in tokens.values()],
         # The public card page: the world's cards (it shows masked names only) and a well-signed number of no card.
         "token": [token_for(n) for n in [*Card.objects.values_list("number", flat=True), "24010000000-1"]],
+        "name": ["lapse_day"],  # a regulation setting: the page shows no person, the walk checks it anyway
     }
     return users, workers, tokens, values
 

@@ -222,8 +222,8 @@ def test_plan_compare_approve_register_and_read_the_answer(page: Page, live_serv
     for name, row in members.items():
         if name == REJECTED:
             assert row[4].startswith("Ditolak") and REASON in row[4] and row[5] == row[6] == "—"
-        else:  # beside the workflow state, what the coverage engine says today (nothing was paid: lapsed)
-            assert row[4] == "Terdaftar (KPJ)" and row[5].startswith("Nonaktif sejak") and row[6] == kpj[name]
+        else:  # beside the workflow state, what the coverage engine says today: nothing paid, no cover yet
+            assert row[4] == "Terdaftar (KPJ)" and row[5] == "Belum terlindungi" and row[6] == kpj[name]
     rejected = page.get_by_test_id("members").locator("tbody tr", has_text=REJECTED)
     expect(rejected.locator('form[action$="/diperbaiki/"]')).to_have_count(1)  # may be fixed and sent again
     expect(page.get_by_test_id("members").locator('form[action$="/diperbaiki/"]')).to_have_count(1)

@@ -91,14 +91,14 @@ def test_kaur_texts_for_the_clerk():
         "bulan berturut-turut. Tidak ada hak atas manfaat JKK maupun JKM."
     )
     assert status_on(KAUR, date(2025, 2, 20)).label == "Aktif"
-    assert status_on(KAUR, date(2024, 12, 1)).label == "Belum terdaftar"
+    assert status_on(KAUR, date(2024, 12, 1)).label == "Belum terlindungi"
 
 
 def test_kaur_timeline():
     rows = timeline(KAUR, Month(2024, 11), JUN)
     assert [r.payer for r in rows] == [None, APBD, APBD, APBD, None, None, None, None]
     assert [r.status.label for r in rows] == [
-        "Belum terdaftar", "Aktif", "Aktif", "Aktif", "Menunggak 1 bulan", "Menunggak 2 bulan",
+        "Belum terlindungi", "Aktif", "Aktif", "Aktif", "Menunggak 1 bulan", "Menunggak 2 bulan",
         "Menunggak 3 bulan", "Nonaktif sejak 1 Juni 2025"]
     assert [r.day for r in rows[-2:]] == [date(2025, 5, 31), date(2025, 6, 30)]
     assert not any(r.late for r in rows)

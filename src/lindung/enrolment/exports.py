@@ -27,7 +27,7 @@ def _protection_label(state: str | None) -> str:
     except ValueError:
         return state
     if state == State.NOT_YET:
-        return "Belum terdaftar"
+        return "Belum terlindungi"
     return str(selectors.PROTECTION_LABELS.get(state, state.value))
 
 

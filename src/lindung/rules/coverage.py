@@ -143,7 +143,7 @@ class Status:
     def label(self) -> str:
         match self.state:
             case State.NOT_YET:
-                return "Belum terdaftar"
+                return "Belum terlindungi"
             case State.ACTIVE:
                 return "Aktif"
             case State.ARREARS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
-VERSION = "2026-12 (PP 44/2015 jo. PP 82/2019, PP 49/2023, PP 50/2025)"
+VERSION = "PP 44/2015 jo. PP 82/2019, PP 49/2023, PP 50/2025 (dibaca Desember 2026)"
 
 
 class CoverStart(StrEnum):
