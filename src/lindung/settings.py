@@ -233,6 +233,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "lindung.core.staticfiles.CompressedHashedStaticFilesStorage"},  # whitenoise's
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# `lindung backup` writes its archives here (the nightly timer keeps the newest LINDUNG_BACKUP_KEEP); the Admin Dinas
+# sees the last one's date and size.
+LINDUNG_BACKUP_DIR = Path(os.environ.get("LINDUNG_BACKUP_DIR", DATA_DIR / "backups"))
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
