@@ -95,6 +95,23 @@ def test_total_disability_with_the_childrens_ages_and_partial_loss_of_function()
         run("jkk-disability", "--part", "lengan-kanan", "--function-lost", "50")
 
 
+def test_a_part_of_the_body_and_an_aid_are_read_from_the_settings_of_the_event_day(users):
+    with pytest.raises(CommandError, match="belum ada baris"):
+        run("jkk-disability", "--part", "telunjuk", "--event-date", "2026-03-02")
+    SettingChange.objects.create(name="disability_parts", value=[["telunjuk", "Telunjuk kanan", "9"]],
+                                 effective_from=date(2026, 3, 1), reason="PP 82/2019 Lampiran III",
+                                 changed_by=users["admin"])
+    SettingChange.objects.create(name="aid_caps", value=[["kacamata", "Kacamata", 1_000_000]],
+                                 effective_from=date(2026, 3, 1), reason="PP 82/2019 Lampiran III",
+                                 changed_by=users["admin"])
+    with pytest.raises(CommandError, match="belum ada baris"):  # the event before the row was entered
+        run("jkk-disability", "--part", "telunjuk", "--event-date", "2026-02-27")
+    part = as_json("jkk-disability", "--part", "telunjuk", "--income", "1000000", "--event-date", "2026-03-02")
+    assert part["total"] == 7_200_000 and part["settings"]["disability_parts"] == [["telunjuk", "Telunjuk kanan", "9"]]
+    aid = as_json("jkk-aid", "--aid", "kacamata", "--cost", "1500000", "--event-date", "2026-03-02")
+    assert aid["components"] == {"Kacamata": 1_000_000} and aid["payable_now"] == 1_000_000
+
+
 def test_every_json_output_names_the_rule_version_and_the_settings_of_the_event_day(users):
     answer = as_json("jkm", "--contribution-months", "40", "--event-date", "2025-04-20")
     assert answer["regulation_version"] == VERSION and answer["settings"] == DEFAULT.as_dict()

@@ -77,6 +77,28 @@ def test_the_income_tiers_are_typed_the_indonesian_way_and_a_bad_line_is_named(c
     assert "Rp2.000.000; Rp20.000; Rp40.000" in client.get(URL).content.decode()
 
 
+def test_the_disability_table_and_the_aid_caps_are_typed_line_by_line_and_edited_from_what_is_in_force(client, users):
+    """PP 82/2019 Lampiran III's two tables: the office types them; a bad line or a code twice is named."""
+    today = timezone.localdate().isoformat()
+    client.force_login(users["admin"])
+    assert "belum diisi" in client.get(URL).content.decode()
+    post = lambda name, value: client.post(f"{URL}{name}/ubah/", {  # noqa: E731
+        f"{name}-value": value, f"{name}-effective_from": today, f"{name}-reason": "PP 82/2019 Lampiran III"})
+    bad = post("disability_parts", "ibu-jari; Ibu jari; 15\nibu jari kiri; Ibu jari kiri; 12")
+    assert bad.status_code == 400 and "Baris 2" in bad.content.decode()
+    twice = post("disability_parts", "ibu-jari; Ibu jari; 15\nIBU-JARI; Ibu jari lagi; 12")
+    assert twice.status_code == 400 and "ibu-jari" in twice.content.decode()
+    assert post("disability_parts", "a-1; Bagian A; 150").status_code == 400
+    assert post("disability_parts", "Ibu-Jari; Ibu jari; 15\r\ntelunjuk; Telunjuk; 2,5%").status_code == 302
+    assert post("aid_caps", "kacamata; Kacamata; Rp1.000.000").status_code == 302
+    reg = regulation_on()
+    assert reg.disability_parts == (("ibu-jari", "Ibu jari", "15"), ("telunjuk", "Telunjuk", "2.5"))
+    assert reg.aid_caps == (("kacamata", "Kacamata", 1_000_000),)
+    page = client.get(URL).content.decode()
+    assert "Telunjuk (telunjuk): 2,5%" in page and "Kacamata (kacamata): Rp1.000.000" in page
+    assert "ibu-jari; Ibu jari; 15\ntelunjuk; Telunjuk; 2,5</textarea>" in page  # the form starts from the table
+
+
 @pytest.mark.parametrize("username", ["camat", "bpjs", "auditor"])
 def test_other_roles_read_the_settings_and_cannot_change_them(client, users, username):
     client.force_login(users[username])

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lindung.rules.benefits import (
-    DISABILITY_TABLES,
     JKM_TABLES,
     Child,
     contribution_months,
+    jkk_aid,
     jkk_death,
     jkk_home_care,
     jkk_partial_disability,
@@ -304,14 +304,36 @@ def test_golden_partial_loss_of_function_is_function_lost_times_table_percent_ti
     assert list(result.components)[0].startswith("Cacat sebagian fungsi (")
 
 
-def test_a_part_of_the_body_is_read_from_the_dated_table_and_refused_while_it_has_no_row():
-    """No row of PP 82/2019 Lampiran III ships without a source (issue 18): a part is refused, naming the way out."""
-    assert DISABILITY_TABLES[0][0] == date(2019, 12, 2)
-    assert all(row.source for _, rows in DISABILITY_TABLES for row in rows)
-    with pytest.raises(ValueError, match="tidak ada di tabel cacat sebagian .*surat keterangan dokter"):
+def test_a_part_of_the_body_is_read_from_the_settings_table_and_refused_while_it_has_no_row():
+    """PP 82/2019 Lampiran III ships empty (no citable copy, issue 18): the office enters its rows in the settings.
+    A part is refused until then, naming the way out; once entered, its percent × 80 × income."""
+    with pytest.raises(ValueError, match="belum ada baris .*surat keterangan dokter"):
         jkk_partial_disability(DAY, ACTIVE, income=1_000_000, part="lengan-kanan", monthly_contribution=MONTHLY)
     with pytest.raises(ValueError, match="salah satu"):
         jkk_partial_disability(DAY, ACTIVE, income=1_000_000, monthly_contribution=MONTHLY)
+    reg = DEFAULT.with_values({"disability_parts": [["jari-a", "Jari A", "2.5"], ["lengan-b", "Lengan B", "30"]]})
+    part = jkk_partial_disability(DAY, ACTIVE, income=1_000_000, part=" Jari-A ", monthly_contribution=MONTHLY, reg=reg)
+    assert part.total == 2_000_000 and list(part.components) == ["Cacat sebagian (Jari A 2,5% × 80 × penghasilan)"]
+    lost = jkk_partial_disability(DAY, ACTIVE, income=2_000_000, part="lengan-b", function_lost=50,
+                                  monthly_contribution=MONTHLY, reg=reg)
+    assert lost.total == 24_000_000  # 50 % × 30 % × 80 × 2,000,000
+    with pytest.raises(ValueError, match="jari-a, lengan-b"):
+        jkk_partial_disability(DAY, ACTIVE, income=1_000_000, part="kaki", monthly_contribution=MONTHLY, reg=reg)
+
+
+def test_an_aid_is_paid_up_to_the_settings_cap_as_medical_care_which_continues_in_arrears():
+    """PP 82/2019 Lampiran III: aids (glasses, prostheses, …) up to their caps, entered by the office; part of the
+    medical care, so paid now in arrears of at most 3 months and not at all once lapsed."""
+    with pytest.raises(ValueError, match="belum ada baris"):
+        jkk_aid(DAY, ACTIVE, aid="kacamata", cost=1, monthly_contribution=MONTHLY)
+    reg = DEFAULT.with_values({"aid_caps": [["kacamata", "Kacamata", 1_000_000]]})
+    over = jkk_aid(DAY, ACTIVE, aid="kacamata", cost=1_500_000, monthly_contribution=MONTHLY, reg=reg)
+    assert over.total == over.payable_now == 1_000_000 and "melebihi batas" in over.notes[-1]
+    in_arrears = jkk_aid(DAY, status_from_arrears(2, DAY), aid="kacamata", cost=400_000, monthly_contribution=MONTHLY,
+                         reg=reg)
+    assert in_arrears.payable_now == 400_000 and in_arrears.payable_after_arrears == 0
+    assert jkk_aid(DAY, status_from_arrears(4, DAY), aid="kacamata", cost=400_000, monthly_contribution=MONTHLY,
+                   reg=reg).total == 0
 
 
 def test_golden_total_disability_pays_70_percent_of_80_months_the_periodic_benefit_and_two_scholarships():

@@ -70,6 +70,14 @@ ABOUT: dict[str, About] = {
     "income_tiers": About(_("Declared income tiers"),
                           _("One line per tier: declared income; JKK; JHT, in Rupiah, from BPJS's bracket list."),
                           "PP 44/2015 Lampiran II"),
+    "disability_parts": About(_("Partial disability table"),
+                              _("One line per part of the body: code; part of the body; percent, as the regulation "
+                                "lists them. Claims and the calculator read the percent by the code."),
+                              "PP 82/2019 Lampiran III"),
+    "aid_caps": About(_("Caps for aids"),
+                      _("One line per aid (prostheses, orthoses, dentures, hearing aids, glasses): code; aid; cap "
+                        "in Rupiah."),
+                      "PP 82/2019 Lampiran III"),
 }
 
 

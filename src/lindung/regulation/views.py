@@ -23,8 +23,14 @@ def shown(name: str, value) -> list[str]:
         return [str(dict(CHOICES[name]).get(str(value), value))]
     if isinstance(value, bool):
         return [str(dict(YES_NO)["1" if value else "0"])]
+    if value == ():
+        return [_("not filled in yet")]
     if name == "income_tiers":
         return ["; ".join(rupiah(amount) for amount in tier) for tier in value]
+    if name == "disability_parts":
+        return [f"{label} ({code}): {percent.replace('.', ',')}%" for code, label, percent in value]
+    if name == "aid_caps":
+        return [f"{label} ({code}): {rupiah(cap)}" for code, label, cap in value]
     if isinstance(value, (list, tuple)):
         return [str(item) for item in value]
     return [str(value)]
@@ -34,7 +40,8 @@ def _page(request, failed: SettingForm | None = None):
     admin = can(request.user, "approves")
     rows = [{"row": row, "now": shown(row.name, row.value), "default": shown(row.name, row.default),
              "changes": [(c, shown(row.name, c.value)) for c in row.changes],
-             "form": failed if failed and failed.name == row.name else (SettingForm(row.name) if admin else None)}
+             "form": failed if failed and failed.name == row.name else (
+                 SettingForm(row.name, current=row.value) if admin else None)}
             for row in selectors.rows()]
     return render(request, "regulation/settings.html", {"rows": rows, "version": VERSION, "admin": admin},
                   status=400 if failed else 200)

@@ -133,20 +133,13 @@ JKK_TABLES: tuple[JkkTable, ...] = (
 
 @dataclass(frozen=True)
 class DisabilityPart:
-    """A row of the partial-disability table: the percent for the anatomical loss of a part of the body."""
+    """A row of the partial-disability table (PP 82/2019 Lampiran III, as the office entered it in the settings):
+    the percent for the anatomical loss of a part of the body."""
 
     code: str  # as typed on the command line, e.g. "lengan-kanan-bahu"
     label: str
     percent: Decimal
-    source: str  # where the figure was read, so every row can be checked against the regulation
 
-
-# PP 82/2019 Lampiran III, the table of percents per part of the body, by the day it took effect. No row ships yet:
-# the Lampiran's figures could not be found in a source that can be cited (issue 18), and no figure is entered
-# from memory. Until rows are added (each with its source), the percent of the doctor's statement is given.
-DISABILITY_TABLES: tuple[tuple[date, tuple[DisabilityPart, ...]], ...] = (
-    (_PP_82_2019, ()),
-)
 
 DAYS_PER_MONTH = 30  # STMB: a month off work counts 30 days, so the 12-month line falls after day 360
 
@@ -177,15 +170,17 @@ def jkk_table(day: date) -> JkkTable:
     return _in_force(JKK_TABLES, day, "JKK")
 
 
-def disability_part(day: date, code: str) -> DisabilityPart:
-    """The row of the partial-disability table in force on ``day`` for the part of the body ``code``."""
-    rows = [parts for since, parts in DISABILITY_TABLES if since <= day]
-    found = next((p for p in (rows[-1] if rows else ()) if p.code == code.strip().lower()), None)
+def disability_part(code: str, reg: Regulation = DEFAULT) -> DisabilityPart:
+    """The row of the partial-disability table of the settings ``reg`` for the part of the body ``code``."""
+    rows = {row[0]: row for row in reg.disability_parts}
+    found = rows.get(code.strip().lower())
     if found is None:
-        known = ", ".join(p.code for p in rows[-1]) if rows and rows[-1] else "belum ada baris yang diisi"
+        known = ", ".join(rows) or "belum ada baris yang diisi di Pengaturan Regulasi"
         raise ValueError(f"Bagian tubuh {code!r} tidak ada di tabel cacat sebagian (PP 82/2019 Lampiran III; "
                          f"{known}): berikan persentase tabel dari surat keterangan dokter.")
-    return found
+    code, label, percent = found
+    _percent(percent)  # a row the office typed wrong is refused, not read as 0
+    return DisabilityPart(code, label, Decimal(percent.replace(",", ".")))
 
 
 def scholarship_levels(day: date) -> tuple[SchoolLevel, ...]:
@@ -495,17 +490,17 @@ def _percent(value: int | str | Decimal) -> Fraction:
 
 def jkk_partial_disability(event_day: date, status: Status, *, income: int, monthly_contribution: int,
                            percent: int | str | Decimal | None = None, part: str | None = None,
-                           function_lost: int | str | Decimal | None = None) -> Benefit:
+                           function_lost: int | str | Decimal | None = None, reg: Regulation = DEFAULT) -> Benefit:
     """Partial permanent disability (PP 82/2019 Lampiran III): the table's percent × 80 × declared income for the
     loss of a part of the body; for a partial loss of its function, the percent of function lost × the table's
     percent × 80 × income. The table's percent is given (``percent``, from the doctor's statement) or read from the
-    table for the part of the body (``part``)."""
+    settings' table for the part of the body (``part``)."""
     table = jkk_table(event_day)
     _positive(income, "Penghasilan")
     if (percent is None) == (part is None):
         raise ValueError("Berikan salah satu: persentase tabel atau bagian tubuh.")
     if part is not None:
-        row = disability_part(event_day, part)
+        row = disability_part(part, reg)
         share, what = Fraction(row.percent), f"{row.label} {str(row.percent).replace('.', ',')}%"
     else:
         assert percent is not None  # one of the two is given
@@ -537,6 +532,24 @@ def jkk_total_disability(event_day: date, status: Status, *, income: int, monthl
     parts += [(f"Beasiswa anak {s.child} ({s.level})", s.this_year, rights.jkk_cash) for s in paid if s.this_year]
     return _result("JKK cacat total tetap", event_day, status, parts, monthly_contribution, notes,
                    f"{table.version}; {floor.version}", paid)
+
+
+def jkk_aid(event_day: date, status: Status, *, aid: str, cost: int, monthly_contribution: int,
+            reg: Regulation = DEFAULT) -> Benefit:
+    """An aid after a work accident (prosthesis, orthosis, denture, hearing aid, glasses: PP 82/2019 Lampiran III):
+    its cost up to the cap the settings give for it. Part of the medical care, so it continues in arrears."""
+    caps = {code: (label, cap) for code, label, cap in reg.aid_caps}
+    found = caps.get(aid.strip().lower())
+    if found is None:
+        known = ", ".join(caps) or "belum ada baris yang diisi di Pengaturan Regulasi"
+        raise ValueError(f"Alat bantu {aid!r} tidak ada di tabel batas alat bantu (PP 82/2019 Lampiran III; {known}).")
+    label, cap = found
+    _positive(cost, "Biaya alat bantu", zero=True)
+    notes = [f"{label} dijamin paling banyak {format_rupiah(cap)}."]
+    if cost > cap:
+        notes.append(f"Biaya {format_rupiah(cost)} melebihi batas: dibayar {format_rupiah(cap)}.")
+    parts = [(label, min(cost, cap), status.rights.jkk_medical)]
+    return _result("JKK alat bantu", event_day, status, parts, monthly_contribution, notes, jkk_table(event_day).version)
 
 
 def jkk_home_care(event_day: date, status: Status, *, cost: int, monthly_contribution: int) -> Benefit:

@@ -42,6 +42,12 @@ class Regulation:
     transport_occupations: tuple[str, ...] = ("pengemudi-ojek", "sopir", "kurir")
     # The declared-income tiers (income, JKK, JHT) in force; only the Rp1,000,000 row is known for sure.
     income_tiers: tuple[tuple[int, int, int], ...] = ((1_000_000, 10_000, 20_000),)
+    # PP 82/2019 Lampiran III, filled by the office from the regulation's text (no citable copy of the table was
+    # found, and no figure is entered from memory): partial disability (code, part of the body, percent as typed,
+    # e.g. "2,5") and the caps for aids (code, aid, cap in Rupiah) — prostheses, orthoses, dentures, hearing aids,
+    # glasses. Each change names its source in the reason the audit trail keeps.
+    disability_parts: tuple[tuple[str, str, str], ...] = ()
+    aid_caps: tuple[tuple[str, str, int], ...] = ()
 
     def with_values(self, values: dict[str, Any]) -> Regulation:
         """These settings with some replaced by stored values (as JSON gives them back); unknown names are

@@ -91,6 +91,9 @@ class Command(BaseCommand):
                                 help="percent of the part's function lost (partial loss of function), e.g. 50")
         disability.add_argument("--total", action="store_true",
                                 help="total permanent disability (with --children-ages for the scholarship)")
+        aid = kind("jkk-aid", "JKK: an aid (prosthesis, orthosis, denture, hearing aid, glasses) up to its cap")
+        aid.add_argument("--aid", required=True, help="the aid's code in the settings' table of caps, e.g. kacamata")
+        aid.add_argument("--cost", required=True, help="the aid's cost in Rupiah")
         kind("jkk-home-care", "JKK: home care").add_argument(
             "--cost", required=True, help="home care cost in its first year, in Rupiah")
 
@@ -152,7 +155,10 @@ class Command(BaseCommand):
                     raise CommandError("--children-ages hanya untuk cacat total tetap (beasiswa anak).")
                 return benefits.jkk_partial_disability(day, status, income=income, percent=options["percent"],
                                                        part=options["part"], function_lost=options["function_lost"],
-                                                       **common)
+                                                       reg=reg, **common)
+            case "jkk-aid":
+                return benefits.jkk_aid(day, status, aid=options["aid"], cost=_whole(options["cost"], "Biaya"), reg=reg,
+                                        **common)
             case "jkk-home-care":
                 return benefits.jkk_home_care(day, status, cost=_whole(options["cost"], "Biaya"), **common)
 
