@@ -53,7 +53,7 @@ from django.db import NotSupportedError
 from django.db.models import (
     BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 
 from lindung.accounts.scoping import within
@@ -192,7 +192,8 @@ def _facts(reg: Regulation) -> dict:
                                   output_field=DateField()),
         "last_paid_on": Subquery(paid.values(x=Func(F("paid_on"), function="MAX", output_field=DateField())),
                                  output_field=DateField()),
-        "lapse_on": Value(None, DateField()), "last_paid": Value(None, DateField()),
+        # Typed: PostgreSQL reads a bare NULL in a subquery's select list as text, which a date column refuses.
+        "lapse_on": Cast(Value(None), DateField()), "last_paid": Cast(Value(None), DateField()),
     }
 
 
