@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from lindung.cards.public_views import LIMIT, WINDOW
 from tests.serving import ROOT, Server, clean_env, free_port, in_django, wait_for
 
 SITE = ROOT / "deploy" / "nginx" / "lindung.conf"
@@ -120,7 +121,7 @@ class Connection(http.client.HTTPSConnection):
 
     def __init__(self, proxy: Proxy, source: str, server_name: str = NAME):
         super().__init__(server_name, proxy.https, context=ssl.create_default_context(cafile=proxy.cafile),
-                         source_address=(source, 0), timeout=60)
+                         source_address=(source, 0), timeout=120)
 
     def connect(self):
         sock = socket.create_connection(("127.0.0.1", self.port), self.timeout, self.source_address)
@@ -138,7 +139,8 @@ class Browser:
     """One client machine: its address, its cookies; every request over HTTPS through the proxy."""
 
     def __init__(self, proxy: Proxy, address: str, **headers: str):
-        self.proxy, self.address, self.headers, self.cookies = proxy, address, headers, {}
+        self.proxy, self.address, self.headers = proxy, address, headers
+        self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: str | None = None, **headers: str) -> Answer:
         connection = Connection(self.proxy, self.address)
@@ -196,7 +198,8 @@ def site(tmp_path_factory):
     server = Server(tmp / "data", tmp, app_port, workers=1, env=env)
     proxy, nginx = start_nginx(tmp / "nginx", app_port, Path(env["LINDUNG_STATIC_ROOT"]))
     try:
-        wait_for(lambda: Browser(proxy, A).request("GET", LOGIN).status != 502, 60, "Lindung answers through nginx")
+        # The first answer waits for gunicorn's worker to load the app: most of a minute on a busy machine.
+        wait_for(lambda: Browser(proxy, A).request("GET", LOGIN).status != 502, 120, "Lindung answers through nginx")
         yield Site(proxy, server, env, token)
     finally:
         stop(nginx)
@@ -211,7 +214,7 @@ def test_pages_and_their_static_files_come_through_the_proxy_over_tls(site):
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert all("Secure" in cookie for cookie in page.headers.get_all("Set-Cookie"))
 
-    [stylesheet] = re.findall(r'href="(/static/[^"]+\.css)"', page.body)[:1]
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page.body)[1]
     static = Browser(site.proxy, A).request("GET", stylesheet)
     assert static.status == 200
     assert static.body == (Path(site.env["LINDUNG_STATIC_ROOT"]) / stylesheet.removeprefix("/static/")).read_text()
@@ -278,8 +281,6 @@ def test_login_throttling_records_the_real_client_address_whatever_it_forges(sit
 
 
 def test_the_public_card_check_counts_each_real_client_apart(site):
-    from lindung.cards.public_views import LIMIT, WINDOW
-
     check = "/v/25000000001-1.dibuat-buat/"  # a forged token: 404, and it counts
     for _ in range(2):  # a second go if the limit's window turned over meanwhile
         window = int(time.time()) // WINDOW
