@@ -221,7 +221,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Apart from the data in production, where nginx serves it and must not be able to read the database.
+STATIC_ROOT = Path(os.environ.get("LINDUNG_STATIC_ROOT", DATA_DIR / "static")).resolve()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at every start until collectstatic made it
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -5,7 +5,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,15 +12,7 @@ from pathlib import Path
 import pytest
 
 from lindung.core.management.commands.serve import public_url_warning
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def clean_env(data_dir) -> dict:
-    # A subprocess starts from this machine's environment less the test run's own settings.
-    skip = ("LINDUNG_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
-    return {**env, "LINDUNG_DATA_DIR": str(data_dir)}
+from tests.serving import ROOT, Server, children, clean_env, descendants, free_port, in_django, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +27,6 @@ def data_dir(tmp_path_factory):
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def port_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -50,23 +35,6 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    found = children(pid)
-    for child in list(found):
-        found += descendants(child)
-    return found
 
 
 def stat(pid: int) -> tuple[str, int] | None:
@@ -100,15 +68,6 @@ def job_workers(pid: int) -> list[int]:
     return [child for child in children(pid) if "db_worker" in cmdline(child) and alive(child)]
 
 
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout} s: {what}")
-
-
 def answers_http(port: int) -> bool:
     try:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
@@ -117,29 +76,6 @@ def answers_http(port: int) -> bool:
     except OSError:
         return False
     return True
-
-
-class Server:
-    def __init__(self, data_dir, tmp_path, port: int, workers: int):
-        self.out, self.err = tmp_path / "serve.out", tmp_path / "serve.err"
-        with self.out.open("w") as out, self.err.open("w") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "lindung.cli", "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
-                env=clean_env(data_dir), stdout=out, stderr=err)
-
-    def stderr(self) -> str:
-        return self.err.read_text()
-
-    def close(self) -> None:
-        """Whatever a failed test left running is killed, groups and all."""
-        if self.process.poll() is None:
-            for child in descendants(self.process.pid):
-                try:
-                    os.killpg(child, signal.SIGKILL)
-                except OSError:
-                    pass
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture
@@ -196,15 +132,6 @@ def test_a_killed_job_worker_is_started_again(serve):
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=25) == 0, server.stderr()
     assert not alive(second)
-
-
-def in_django(data_dir, code: str) -> str:
-    """Run ``code`` in a Django process on the server's database; what it prints."""
-    done = subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT,
-                          env={**clean_env(data_dir), "DJANGO_SETTINGS_MODULE": "lindung.settings"},
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 def job_state(data_dir, job_id: str) -> str:
