@@ -23,15 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "upgrade" / "release.json.gz"
 # Rebuilt by `migrate` (content types, permissions) or state of a moment (sessions, login attempts, queued jobs).
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", "django_tasks_database"]
-# Each app's latest applied migration, read in the child that ran them.
-LATEST = """
+# Each app's latest applied migration, and each audit event's time to the microsecond: dumpdata writes times to the
+# millisecond (DjangoJSONEncoder), and the chain's seals cover microseconds.
+FACTS = """
 import django, json
 django.setup()
 from django.db.migrations.recorder import MigrationRecorder
+from lindung.audit.models import Event
 latest = {}
 for app, name in MigrationRecorder.Migration.objects.order_by("app", "id").values_list("app", "name"):
     latest[app] = name
-print(json.dumps(latest))
+times = {pk: at.isoformat() for pk, at in Event.objects.values_list("pk", "at")}
+print(json.dumps({"migrations": latest, "event_times": times}))
 """
 
 
@@ -49,8 +52,12 @@ def main() -> None:
         env.update(LINDUNG_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="lindung.settings")
         lindung(env, "demo", "--workers", str(args.workers), "--no-serve")
         data = json.loads(lindung(env, "dumpdata", "--natural-foreign", *(f"--exclude={e}" for e in EXCLUDE)))
-        migrations = json.loads(subprocess.run([sys.executable, "-c", LATEST], cwd=ROOT, env=env, check=True,
-                                               capture_output=True, text=True).stdout)
+        facts = json.loads(subprocess.run([sys.executable, "-c", FACTS], cwd=ROOT, env=env, check=True,
+                                          capture_output=True, text=True).stdout)
+    migrations = facts["migrations"]
+    for row in data:
+        if row["model"] == "audit.event":
+            row["fields"]["at"] = facts["event_times"][str(row["pk"])]
     release = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
                              text=True).stdout.strip()
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)
