@@ -8,6 +8,7 @@ from collections import Counter
 from tests.backup.conftest import check, release
 
 WORKS = """
+import sys
 import django
 django.setup()
 from django.conf import settings
@@ -20,7 +21,7 @@ client.force_login(User.objects.get(username="admin"))
 for url in ("/", "/peserta/", "/program/"):
     page = client.get(url)
     assert page.status_code == 200, (url, page.status_code)
-print(client.get("/peserta/").content.decode())
+print(client.get("/peserta/", {"q": sys.argv[1]}).content.decode())
 """
 
 
@@ -41,7 +42,7 @@ def test_upgrade_from_the_release(site):
     check(site.lindung("audit", "verify"))
     assert "Rp" in check(site.lindung("dashboard", "--user", "pimpinan")).stdout
     worker = next(row["fields"]["nama"] for row in release()["data"] if row["model"] == "registry.peserta")
-    assert worker in check(site.python(WORKS)).stdout
+    assert worker in check(site.python(WORKS, worker)).stdout
 
 
 def test_a_failed_migration_names_the_restore_that_undoes_it(site):
