@@ -52,7 +52,7 @@ def archive_path(out: str | None, now=None) -> Path:
 
 
 def _sqlite_file() -> Path:
-    return Path(settings.DATABASES["default"]["NAME"])
+    return Path(str(settings.DATABASES["default"]["NAME"]))
 
 
 def _engine() -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import io
 import json
 import os
 import sqlite3
 import tarfile
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
@@ -167,7 +167,7 @@ def _add(tar: tarfile.TarFile, name: str, path: Path) -> Member | None:
         info = tarfile.TarInfo(name)
         info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), stat.st_mode & 0o777
         reader = _Hashing(f)
-        tar.addfile(info, reader)  # type: ignore[arg-type]  # tar only calls read()
+        tar.addfile(info, reader)  # tar only calls read()
     return Member(name, info.size, reader.digest.hexdigest(), info.mode)
 
 
@@ -186,7 +186,7 @@ def write(out: Path, database: Path, files: list[tuple[str, Path]], manifest: Ma
             raw = stored.to_json()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(raw), int(time.time()), 0o600
-            tar.addfile(info, _Bytes(raw))  # type: ignore[arg-type]
+            tar.addfile(info, io.BytesIO(raw))
         with partial.open("rb") as f:
             os.fsync(f.fileno())
         partial.rename(out)
@@ -196,16 +196,6 @@ def write(out: Path, database: Path, files: list[tuple[str, Path]], manifest: Ma
     finally:
         os.umask(old_umask)
     return stored
-
-
-class _Bytes:
-    def __init__(self, raw: bytes) -> None:
-        self.raw, self.at = raw, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.raw) if size < 0 else self.at + size
-        chunk, self.at = self.raw[self.at:end], min(end, len(self.raw))
-        return chunk
 
 
 def _safe(member: tarfile.TarInfo) -> bool:
@@ -220,14 +210,12 @@ def extract(archive: Path, into: Path) -> Manifest:
     try:
         with tarfile.open(archive, "r:gz") as tar:
             seen: dict[str, tarfile.TarInfo] = {}
-            for member in _members(tar):
+            for member in tar:
                 if not _safe(member):
                     raise ArchiveError(Damage.UNSAFE, member.name)
                 seen[member.name] = member
                 tar.extract(member, into, filter="data")
     except (tarfile.TarError, EOFError, OSError, ValueError) as e:
-        if isinstance(e, FileNotFoundError) and not archive.exists():
-            raise
         raise ArchiveError(Damage.UNREADABLE, str(e) or type(e).__name__) from e
     if MANIFEST not in seen:
         raise ArchiveError(Damage.NO_MANIFEST, str(archive))
@@ -236,20 +224,15 @@ def extract(archive: Path, into: Path) -> Manifest:
     except (ValueError, KeyError, TypeError) as e:
         raise ArchiveError(Damage.NO_MANIFEST, str(e)) from e
     listed = {m.name: m for m in manifest.members}
-    for name in seen.keys() - listed.keys() - {MANIFEST}:
-        raise ArchiveError(Damage.EXTRA, name)
-    for name, member in listed.items():
+    if extra := sorted(seen.keys() - listed.keys() - {MANIFEST}):
+        raise ArchiveError(Damage.EXTRA, extra[0])
+    for name, entry in listed.items():
         if name not in seen:
             raise ArchiveError(Damage.MISSING, name)
         path = into / name
-        if path.stat().st_size != member.size or sha256_file(path) != member.sha256:
+        if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
             raise ArchiveError(Damage.CHECKSUM, name)
     return manifest
-
-
-def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
-    while (member := tar.next()) is not None:
-        yield member
 
 
 def prune(directory: Path, keep: int, pattern: str = "lindung-*.tar.gz") -> list[Path]:
