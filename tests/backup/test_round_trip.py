@@ -98,6 +98,12 @@ def test_non_empty_target_refused_unless_force(site, archive):
     assert site.state() == before  # the stray file gone: the directory is the archive's
 
 
-def test_a_restore_refuses_an_archive_of_the_other_database(archive, empty_site):
-    manifest = tarfile.open(archive).extractfile("manifest.json").read()
-    assert (b'"engine": "postgresql"' if POSTGRES else b'"engine": "sqlite"') in manifest
+def test_a_restore_refuses_an_archive_of_the_other_database(archive, empty_site, tmp_path):
+    mine, other = ("postgresql", "sqlite") if POSTGRES else ("sqlite", "postgresql")
+    other_kind = _repack(archive, tmp_path / "lain.tar.gz", lambda name, data: data.replace(
+        f'"engine": "{mine}"'.encode(), f'"engine": "{other}"'.encode()) if name == "manifest.json" else data)
+
+    done = check(empty_site.lindung("restore", str(other_kind)), 2)
+
+    assert f"cadangan basis data {other}" in done.stderr and "jenis basis data yang sama" in done.stderr
+    assert not any(empty_site.tables().values())

@@ -118,7 +118,8 @@ def backup(out: Path, keep: int | None = None) -> Backup:
         skip = [out, out.with_name(f".{out.name}.partial"), Path(work)]
         manifest = archive.write(out, copy, archive.data_files(Path(settings.DATA_DIR), _not_data(skip)), Manifest(
             created=timezone.localtime().isoformat(timespec="seconds"), engine=_engine(), version=version("lindung"),
-            database=archive.Member("", 0, "", 0), tables=rows, migrations=migrations, audit_head=head))
+            database=archive.Member("", 0, "", 0),  # write() fills in the database and the files as archived
+            tables=rows, migrations=migrations, audit_head=head))
     pruned = archive.prune(out.parent, keep) if keep is not None else []
     return Backup(out, manifest, seconds, pruned)
 
