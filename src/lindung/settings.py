@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "lindung.claims",
     "lindung.life",
     "lindung.regulation",
+    "lindung.backup",
 ]
 
 MIDDLEWARE = [

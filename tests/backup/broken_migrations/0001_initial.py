@@ -1,0 +1,4 @@
+# The real migration, as released.
+from importlib import import_module
+
+Migration = import_module("lindung.regulation.migrations.0001_initial").Migration
