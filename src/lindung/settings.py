@@ -252,18 +252,22 @@ if LINDUNG_LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every handler masks NIKs (core.logmask): a NIK in a message, its arguments, a traceback or a request line.
-    "filters": {"mask_nik": {"()": "lindung.core.logmask.MaskNik"}},
+    # Every handler masks NIKs (core.logmask): a NIK in a message, its arguments, a traceback or a request line;
+    # and Django's lines about a request name its URL pattern, not the path asked (core.logs).
+    "filters": {"mask_nik": {"()": "lindung.core.logmask.MaskNik"},
+                "path_as_route": {"()": "lindung.core.logs.PathAsRoute"}},
     "formatters": {
         "json": {"()": "lindung.core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_nik"],
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["path_as_route", "mask_nik"],
                              "formatter": LINDUNG_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LIBRARY_LOG_LEVEL", "WARNING")},
     "loggers": {
         "lindung": {"level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},  # on to the root's console handler
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Its "Not Found" and other 4xx lines repeat the request lines; its server errors come with a traceback.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # runserver's request lines carry the path asked and its query string (a searched name among them): ours
         # (lindung.requests) replace them; its warnings and errors (a 404, a broken pipe) still show.
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},

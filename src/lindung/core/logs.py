@@ -43,6 +43,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class PathAsRoute(logging.Filter):
+    """Django's own lines about a request ("Internal Server Error: /peserta/17/", a refused CSRF token) name the path
+    asked: they name its URL pattern instead, as the request line does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple):
+            match = getattr(request, "resolver_match", None)
+            route = match.route if match is not None else "-"
+            record.args = tuple(route if arg == request.path else arg for arg in record.args)
+        return True
+
+
 class RequestLog:
     """One line per request that reached Django (whitenoise answers the static files before it)."""
 
