@@ -3,7 +3,6 @@ asked, its query string, what was posted, a NIK, a name or a phone number."""
 
 import json
 import logging
-import os
 import subprocess
 import sys
 

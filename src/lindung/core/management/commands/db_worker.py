@@ -12,14 +12,14 @@ from lindung.core.health import HEARTBEAT_SECONDS, write_heartbeat
 
 
 class Worker(db_worker.Worker):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         self.turned = time.time()
         self.job_started: float | None = None
         super().__init__(**kwargs)
 
     # The library's loop asks ``running`` at every turn, before it polls the queue and before it sleeps: the turn of
     # the loop that takes jobs is noted here, and told by the heartbeat.
-    @property  # type: ignore[override]
+    @property
     def running(self) -> bool:
         self.turned = time.time()
         return self._running
