@@ -11,6 +11,7 @@ import logging
 import time
 from datetime import datetime
 
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 
@@ -68,7 +69,10 @@ class RequestLog:
         duration = round((time.perf_counter() - started) * 1000)
         user = getattr(request, "user", None)  # a request refused before authentication has none
         user_id = user.pk if user is not None and user.is_authenticated else None
-        role = user.role.name if user_id is not None and user.role is not None else None
+        try:
+            role = user.role.name if user_id is not None and user.role is not None else None
+        except DatabaseError:  # the database went away during the request: its line is still written
+            role = None
         match = request.resolver_match
         route = match.route if match is not None else None  # no pattern matched: a 404 says no more
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
@@ -83,9 +87,8 @@ def log_job(sender, task_result, **kwargs) -> None:
     """django_tasks' task_finished: one line per job run, in the worker (or the request, when jobs run at once)."""
     started, finished = task_result.started_at, task_result.finished_at
     duration = round((finished - started).total_seconds() * 1000) if started and finished else None
-    status = task_result.status
-    task = task_result.task.module_path
-    jobs_log.log(logging.ERROR if status == TaskResultStatus.FAILED else logging.INFO, "job %s %s %s %s ms", task, task_result.id,
-                 str(status), "-" if duration is None else duration,
-                 extra={"event": "job", "task": task, "job": str(task_result.id), "status": str(status),
+    status, task = str(task_result.status), task_result.task.module_path
+    level = logging.ERROR if task_result.status == TaskResultStatus.FAILED else logging.INFO
+    jobs_log.log(level, "job %s %s %s %s ms", task, task_result.id, status, "-" if duration is None else duration,
+                 extra={"event": "job", "task": task, "job": str(task_result.id), "status": status,
                         "duration_ms": duration})
