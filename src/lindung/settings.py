@@ -72,9 +72,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "ninja",
+    # Before django_tasks_db: its `db_worker` command is replaced by Lindung's, which writes the heartbeat.
+    "lindung.core",
     "django_tasks",
     "django_tasks_db",
-    "lindung.core",
     "lindung.wilayah",
     "lindung.accounts",
     "lindung.audit",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lindung.core.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # One log line per request (not the static files whitenoise answered above): it times all that follows.
+    "lindung.core.logs.RequestLog",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindung.core.middleware.LanguageMiddleware",
     "lindung.core.middleware.upload_limit",
@@ -243,23 +246,46 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Libraries (fontTools' font subsetting under WeasyPrint, …) log at WARNING, Lindung's own messages at
 # LINDUNG_LOG_LEVEL; LINDUNG_LIBRARY_LOG_LEVEL=DEBUG lets the libraries speak when hunting a problem in one.
+# One line per request and per job (core.logs) in LINDUNG_LOG_FORMAT: json, one object per line for a log collector
+# (the default in production), or text for a person at a console (the default otherwise: the demo, runserver).
+LINDUNG_LOG_FORMAT = os.environ.get("LINDUNG_LOG_FORMAT", "json" if PRODUCTION else "text")
+if LINDUNG_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LINDUNG_LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every handler masks NIKs (core.logmask): a NIK in a message, its arguments, a traceback or a request line.
-    "filters": {"mask_nik": {"()": "lindung.core.logmask.MaskNik"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_nik"]}},
+    # Every handler masks NIKs (core.logmask): a NIK in a message, its arguments, a traceback or a request line;
+    # and Django's lines about a request name its URL pattern, not the path asked (core.logs).
+    "filters": {"mask_nik": {"()": "lindung.core.logmask.MaskNik"},
+                "path_as_route": {"()": "lindung.core.logs.PathAsRoute"}},
+    "formatters": {
+        "json": {"()": "lindung.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["path_as_route", "mask_nik"],
+                             "formatter": LINDUNG_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LIBRARY_LOG_LEVEL", "WARNING")},
     "loggers": {
         "lindung": {"level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},  # on to the root's console handler
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        # runserver's request lines (a search's ?q=… among them): Django's default handler for them has no filter.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Its "Not Found" and other 4xx lines repeat the request lines; its server errors come with a traceback.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # runserver's request lines carry the path asked and its query string (a searched name among them): ours
+        # (lindung.requests) replace them; its warnings and errors (a 404, a broken pipe) still show.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Its line per job (a failed one's traceback, which may quote a file's content) is replaced by ours
+        # (lindung.jobs); the traceback stays in the job's row.
+        "django_tasks": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "splink": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},  # "Step 1…7" per PDF
     },
 }
+
+# /healthz (core.health): a job worker's heartbeat is required where one must run — `lindung serve` says so to the
+# web server it starts, production requires it — and the data directory's disk must keep this much free.
+LINDUNG_JOB_WORKER = env_bool("LINDUNG_JOB_WORKER", PRODUCTION)
+LINDUNG_DISK_MIN_FREE_MB = int(os.environ.get("LINDUNG_DISK_MIN_FREE_MB", "1024"))
 
 # Background jobs (imports, …) queue in the app database; `lindung serve` starts a worker beside the web server.
 TASKS = {"default": {"BACKEND": os.environ.get("LINDUNG_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,6 +19,7 @@ from lindung.registry.selectors import summary
 from lindung.rules.terbilang import rupiah_terbilang
 
 from . import dashboard as figures
+from . import health
 from . import jobs as background
 from .approvals import waiting_for
 from .dashboard_pdf import dashboard_pdf
@@ -121,13 +122,20 @@ def rupiah_words(request):
 
 @login_required
 def jobs(request):
-    """The background jobs, newest first: what, when, how it ended and why it failed."""
+    """The Admin Dinas's operations page: the health checks, the last backup, the disk's use, then the background
+    jobs, newest first: what, when, how it ended and why it failed."""
+    operations = health.operations(request.user)
     page = Paginator(background.jobs_for(request.user), 50).get_page(request.GET.get("page"))
     rows = [{"job": job, "name": background.NAMES.get(job.task_path, job.task_path),
              "tries": len(job.worker_ids), "why": background.failure(job)} for job in page]
-    return render(request, "core/jobs.html", {"page": page, "rows": rows})
+    return render(request, "core/jobs.html", {"page": page, "rows": rows, "ops": operations})
 
 
 @require_GET
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """For a monitor, without a login: the database, the job worker's heartbeat and the free disk as JSON; 200 when
+    all are well, 503 otherwise (core.health)."""
+    checks = health.health()
+    response = JsonResponse(checks, status=200 if checks["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -117,9 +117,9 @@ class Supervisor:
         self.command.stderr.write(message)
         self.command.stderr.flush()
 
-    def _start(self, *args: str) -> subprocess.Popen:
+    def _start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         # This command starts no threads, so a function run between fork and exec is safe here.
-        return subprocess.Popen([sys.executable, *args], preexec_fn=_die_with_parent)  # noqa: PLW1509
+        return subprocess.Popen([sys.executable, *args], preexec_fn=_die_with_parent, env=env)  # noqa: PLW1509
 
     def start_jobs(self, why: str) -> None:
         # One worker runs at a time: a job still "running" now was left by one that died (core.jobs).
@@ -135,7 +135,9 @@ class Supervisor:
         self.web = self._start("-m", "gunicorn", "lindung.wsgi:application", "--bind", f"{self.host}:{self.port}",
                                "--workers", str(self.workers), "--timeout", "300", "--graceful-timeout", "10",
                                # no ~/.gunicorn/gunicorn.ctl shared by every server of this user (the demo's, …)
-                               "--no-control-socket")
+                               "--no-control-socket",
+                               # a job worker runs beside it: /healthz fails when its heartbeat is missing
+                               env={**os.environ, "LINDUNG_JOB_WORKER": "1"})
 
     def _on_signal(self, signum, frame) -> None:
         if self.stop_signal is None:
