@@ -22,6 +22,7 @@ from django.utils import timezone
 from lindung.audit import selectors as audit
 from lindung.audit.chain import Head
 from lindung.audit.models import Event
+from lindung.core.health import heartbeat_file
 from lindung.pipeline import archive
 from lindung.pipeline.archive import Manifest
 from lindung.registry.models import Pekerjaan
@@ -61,9 +62,11 @@ def _engine() -> str:
 
 def _not_data(extra: list[Path]) -> list[Path]:
     """What is under the data directory but no part of a backup: the live database (copied on its own), the static
-    files (`collectstatic` makes them again), the backups, an import's upload in transit, a restore's staging."""
+    files (`collectstatic` makes them again), the backups, an import's upload in transit, a restore's staging, and
+    the job worker's heartbeat (restored, it would speak for a worker of the old server)."""
     data_dir = Path(settings.DATA_DIR)
-    skip = [Path(settings.STATIC_ROOT), Path(settings.LINDUNG_BACKUP_DIR), data_dir / "imports" / "incoming", *extra]
+    skip = [Path(settings.STATIC_ROOT), Path(settings.LINDUNG_BACKUP_DIR), data_dir / "imports" / "incoming",
+            heartbeat_file(), *extra]
     if _engine() == "sqlite":
         db = _sqlite_file()
         skip += [db, *(Path(f"{db}{suffix}") for suffix in SQLITE_SIDE_FILES)]
