@@ -42,6 +42,37 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def stat(pid: int) -> tuple[str, int] | None:
+    """(state, process group) of a live process, or None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], int(fields[2])
+
+
+def alive(pid: int) -> bool:
+    found = stat(pid)
+    return found is not None and found[0] != "Z"
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def job_workers(pid: int) -> list[int]:
+    return [child for child in children(pid) if "db_worker" in cmdline(child) and alive(child)]
+
+
+# How long a killed job worker may take to be started again and take up its work: its pause, then Django's start,
+# seconds on a quiet machine and well over half a minute on a loaded one. A bound, never waited out when all is well.
+RESTARTED = 120
+
+
 def wait_for(check, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -17,11 +17,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from lindung.core.health import HEARTBEAT_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "tests" / "fixtures" / "upgrade" / "release.json.gz"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
-NOT_DATA = ("static", "backups", "lindung.sqlite3", ".restore-", "worker-heartbeat.json")
+NOT_DATA = ("static", "backups", "lindung.sqlite3", ".restore-", HEARTBEAT_NAME)
 
 # Migrates an empty database to exactly the release's migrations, then loads its data.
 LOAD_RELEASE = """
@@ -145,7 +147,7 @@ def add_files(site: Site) -> None:
     (site.data_dir / "media" / "kartu").mkdir(parents=True, exist_ok=True)
     (site.data_dir / "media" / "kartu" / "cetak-1.pdf").write_bytes(os.urandom(50_000))
     (site.data_dir / "outbox.jsonl").write_text('{"to": "0812…", "text": "Yth. …"}\n')
-    (site.data_dir / "worker-heartbeat.json").write_text('{"beat": 1764979200}')  # this server's worker, not data
+    (site.data_dir / HEARTBEAT_NAME).write_text('{"beat": 1764979200}')  # this server's worker, not data
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import tarfile
 
 import pytest
 
+from lindung.core.health import HEARTBEAT_NAME
 from tests.backup.conftest import POSTGRES, check
 
 
@@ -29,7 +30,7 @@ def test_round_trip(release_site, archive, empty_site):
 
     assert "Terbukti sama dengan manifes" in done.stdout
     assert empty_site.state() == before
-    assert not (empty_site.data_dir / "worker-heartbeat.json").exists()
+    assert not (empty_site.data_dir / HEARTBEAT_NAME).exists()
     verified = check(empty_site.lindung("audit", "verify", "--head", f"{before['head'][0]}:{before['head'][1]}"))
     assert "utuh" in verified.stdout
     # The audit table's append-only triggers came back with it.

@@ -12,12 +12,8 @@ from pathlib import Path
 import pytest
 
 from lindung.core.management.commands.serve import public_url_warning
-from tests.serving import ROOT, Server, children, clean_env, descendants, free_port, in_django, wait_for
-
-# How long a killed job worker may take to be started again and take up its job: its pause, then Django's start,
-# which is seconds on a quiet machine and well over half a minute on a loaded one. A bound, never waited out when
-# all is well.
-RESTARTED = 120
+from tests.serving import (ROOT, RESTARTED, Server, alive, clean_env, descendants, free_port, in_django, job_workers,
+                           stat, wait_for)
 
 
 @pytest.fixture(scope="module")
@@ -42,35 +38,9 @@ def port_free(port: int) -> bool:
     return True
 
 
-def stat(pid: int) -> tuple[str, int] | None:
-    """(state, process group) of a live process, or None."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()
-    return fields[0], int(fields[2])
-
-
-def alive(pid: int) -> bool:
-    found = stat(pid)
-    return found is not None and found[0] != "Z"
-
-
 def in_groups(groups: set[int]) -> list[int]:
     return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and (s := stat(int(p.name)))
             and s[1] in groups and s[0] != "Z"]
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def job_workers(pid: int) -> list[int]:
-    return [child for child in children(pid) if "db_worker" in cmdline(child) and alive(child)]
 
 
 def answers_http(port: int) -> bool:

@@ -10,7 +10,7 @@ from lindung.core.logmask import MaskNik
 from lindung.core.logs import FIELDS, JsonFormatter
 from tests.conftest import BANDAR_BINTUHAN, make_peserta
 from tests.core.napping_task import nap
-from tests.core.test_serve import ROOT, clean_env
+from tests.serving import ROOT, clean_env
 from tests.ops.capture import json_logs, lines
 
 NIK = "1704055709800011"

@@ -11,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from tests.core.test_serve import ROOT, clean_env, descendants, free_port, in_django, job_workers, wait_for
+from lindung.core.health import HEARTBEAT_NAME
+from tests.serving import ROOT, RESTARTED, clean_env, descendants, free_port, in_django, job_workers, wait_for
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def health(port: int) -> tuple[int, dict] | None:
 
 def beating_pid(data) -> int | None:
     try:
-        return json.loads((data / "worker-heartbeat.json").read_text())["pid"]
+        return json.loads((data / HEARTBEAT_NAME).read_text())["pid"]
     except (OSError, ValueError):
         return None
 
@@ -73,7 +74,7 @@ def test_the_worker_serve_starts_beats_is_seen_busy_and_is_seen_again_after_a_ki
 
     os.kill(worker, signal.SIGKILL)
     [again] = wait_for(lambda: [pid for pid in job_workers(process.pid) if pid != worker], 15, "a new worker runs")
-    wait_for(lambda: beating_pid(data) == again, 120, "the new worker beats")  # after its Django start: slow under load
+    wait_for(lambda: beating_pid(data) == again, RESTARTED, "the new worker beats")
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=25) == 0

@@ -30,8 +30,11 @@ BACKUP_NAME = re.compile(r"lindung-\d{8}-\d{6}\.tar\.gz")
 BACKUP_LATE = timedelta(days=2)  # the backup runs nightly: a last one older than this says it stopped
 
 
+HEARTBEAT_NAME = "worker-heartbeat.json"  # in the data directory, shared by the worker and the web
+
+
 def heartbeat_file() -> Path:
-    return Path(settings.DATA_DIR) / "worker-heartbeat.json"
+    return Path(settings.DATA_DIR) / HEARTBEAT_NAME
 
 
 def write_heartbeat(turned: float, job_started: float | None) -> None:
