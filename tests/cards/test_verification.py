@@ -9,7 +9,7 @@ from django.core import signing
 from django.test import RequestFactory
 
 from lindung.cards import documents
-from lindung.cards.public_views import masked_name
+from lindung.core.masking import masked_name
 from lindung.cards.verification import card_number_from, token_for, verification_url
 
 NUMBER = "25000000001-1"

@@ -6,18 +6,18 @@ client's limit, so the page cannot be used to find out who is a member. The page
 by Lindung's users: its text is Indonesian, like the card it belongs to.
 """
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
 from django.core import signing
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lindung.core.masking import masked_name
 from lindung.core.network import client_address
+from lindung.core.ratelimit import over_limit
 from lindung.payments.models import PaidMonth
 from lindung.payments.protection import current_membership
 from lindung.payments.selectors import membership_coverage
@@ -74,24 +74,10 @@ def protected_by(card: Card, day: date):
     return current_membership(card.membership.peserta, day) or card.membership
 
 
-def masked_name(name: str) -> str:
-    """"Ahmad Nelayan" -> "Ah*** Ne*****": enough to match the person holding the card, not to find him."""
-    return " ".join(w[:2] + "*" * (len(w) - 2) if len(w) > 2 else w[:1] + "*" * (len(w) - 1) for w in name.split())
-
-
-def _over_limit(request) -> bool:
-    # A fixed window per address in the shared cache (the database: every worker counts the same). The window is
-    # in the key, so writing the count again (with a new expiry) never stretches it.
-    key = f"lindung.cards.verify:{client_address(request)}:{int(time.time()) // WINDOW}"
-    count = cache.get(key, 0) + 1
-    cache.set(key, count, WINDOW)
-    return count > LIMIT
-
-
 @require_GET
 @never_cache
 def verify(request, token: str):
-    if _over_limit(request):
+    if over_limit("cards.verify", client_address(request), LIMIT, WINDOW):
         response = render(request, "cards/verify.html", {"limited": True}, status=429)
         response["Retry-After"] = str(WINDOW)
         return response
