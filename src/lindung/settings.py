@@ -303,6 +303,10 @@ LINDUNG_OFFICE_NAME = os.environ.get("LINDUNG_OFFICE_NAME", "Dinas Tenaga Kerja 
 LINDUNG_OFFICE_SHORT_NAME = os.environ.get("LINDUNG_OFFICE_SHORT_NAME", "Disnakertrans")
 LINDUNG_FINANCE_OFFICE_NAME = os.environ.get("LINDUNG_FINANCE_OFFICE_NAME", "Badan Keuangan dan Aset Daerah (BKAD)")
 LINDUNG_OFFICE_CITY = os.environ.get("LINDUNG_OFFICE_CITY", "")  # where letters are signed; default the regency's name
+# Where and when workers and heirs find the office, on the public status check (/cek-status/). Empty until set: the
+# page then sends them to their village office rather than to a made-up address.
+LINDUNG_OFFICE_ADDRESS = os.environ.get("LINDUNG_OFFICE_ADDRESS", "")
+LINDUNG_OFFICE_HOURS = os.environ.get("LINDUNG_OFFICE_HOURS", "")
 
 # Who delivers SMS/WhatsApp texts: a dotted path to a sender class (lindung.notify.senders). The default writes
 # every message to LINDUNG_OUTBOX_FILE (JSON lines) and marks it sent; a real gateway is another class here.

@@ -5,6 +5,7 @@ from lindung.api.api import api
 from lindung.cards import public_views as card_public_views
 from lindung.core import error_views
 from lindung.core import views as core_views
+from lindung.payments import public_views as status_public_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("peristiwa/", include("lindung.life.urls")),
     path("regulasi/", include("lindung.regulation.urls")),
     path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
+    path("cek-status/", status_public_views.status, name="public_status"),  # public: status by NIK and date of birth
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

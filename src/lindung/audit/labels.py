@@ -65,6 +65,7 @@ ACTIONS = {
     "payments.payment_recorded": _("Payment recorded"),
     "payments.reconciled": _("Bill reconciled with BPJS"),
     "payments.status_imported": _("BPJS membership status imported"),
+    "payments.status_checked": _("Coverage status looked up on the public page"),
     "programs.changed": _("Programme changed"),
     "programs.continuation_downloaded": _("Continuing members list downloaded"),
     "programs.continued": _("Programme continued"),
