@@ -58,9 +58,13 @@ def test_a_protected_worker_sees_his_masked_name_and_what_to_do(client, members,
     assert response.status_code == 200
     assert masked_name(peserta.nama) in body and "Terlindungi hari ini (10 Maret 2025)" in body
     assert "Iuran dibayar s.d." in body and "Februari 2025" in body and "Dibayar program s.d." in body
-    # Self-paid after the programme's December: the full rate, then PP 50/2025's half from April 2026.
-    assert "mulai Januari 2026: <strong>Rp16.800 per bulan</strong>" in body
-    assert "mulai April 2026 dan seterusnya: <strong>Rp8.400 per bulan</strong>" in body
+    # Self-paid after the programme's December: the full rate, PP 50/2025's half for April to December 2026, then
+    # the full rate again (a worker must not read the discount as for ever).
+    assert "Januari 2026 s.d. Maret 2026: <strong>Rp16.800 per bulan</strong>" in body
+    assert "April 2026 s.d. Desember 2026: <strong>Rp8.400 per bulan</strong>" in body
+    assert "mulai Januari 2027 dan seterusnya: <strong>Rp16.800 per bulan</strong>" in body
+    # The programme pays until December: no lapse date in June to frighten him.
+    assert "Nonaktif mulai" not in body and "1 Juni 2025" not in body
     assert "tanggal 15" in body
     # How to claim, with the papers of rules.claims (DOMAIN.md section 4).
     assert "Surat keterangan dokter" in body and "Laporan polisi" in body and "Surat keterangan ahli waris" in body
@@ -91,6 +95,14 @@ def test_arrears_the_programme_owes_are_not_the_workers_to_pay(client, members, 
     body = ask(client, peserta.nik, peserta.tanggal_lahir).content.decode()
     assert "Terlindungi hari ini" in body and "Iuran 2 bulan belum dibayar" in body
     assert "ditanggung program" in body
+
+
+def test_once_the_programme_stopped_paying_he_is_told_when_he_loses_protection(client, members, today):
+    type(members[0]).objects.filter(pk=members[0].pk).update(last=date(2025, 2, 1))  # funded January-February only
+    peserta = members[0].peserta
+    body = ask(client, peserta.nik, peserta.tanggal_lahir).content.decode()
+    assert "Nonaktif mulai (jika tidak dibayar)" in body and "1 Juni 2025" in body
+    assert "Maret 2025 s.d." in body or "mulai Maret 2025" in body  # he pays himself from March
 
 
 def test_heirs_of_a_worker_who_died_protected_are_told_to_claim(client, members, today):

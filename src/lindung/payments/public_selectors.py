@@ -16,12 +16,14 @@ from lindung.rules.contributions import Month, Payer, UnknownTier, contribution
 from .protection import registered
 from .selectors import membership_coverage
 
-SELF_PAY_MONTHS = 12  # the self-paid contribution stated for this many months from the first he pays himself
+SELF_PAY_MONTHS = 24  # the self-paid contribution stated for this many months from the first he pays himself: a
+# discount ending within them (PP 50/2025 ends in December 2026) is shown with its end
 
 
 @dataclass(frozen=True)
 class Rate:
-    since: Month  # from this month on (until the next rate's)
+    since: Month
+    until: Month | None  # the last month at this rate; None: the last rate known
     amount: int  # Rupiah a month
 
 
@@ -35,6 +37,9 @@ class PublicStatus:
     paid_until: Month | None  # the last month settled
     funded_until: Month  # the programme's last funded month for him
     owed_by_programme: tuple[Month, ...]  # months in arrears the programme is to pay, not he
+    # The day he loses protection unless he pays, once the programme no longer pays: while it does, that day
+    # (the engine's, from the payments made so far) would only frighten him.
+    lapse_unless_he_pays: date | None
     self_pay: tuple[Rate, ...]  # what he pays himself, from the first month the programme does not pay
     heirs_may_claim: bool  # died while protected: the heirs can claim JKM (or JKK)
     heirs_after_arrears: bool  # ... the funeral cost at once, the rest after the arrears are paid
@@ -79,6 +84,7 @@ def public_status(nik: str, born: date, day: date) -> PublicStatus | None:
         membership_id=membership.pk, name=masked_name(membership.peserta.nama), status=status, since=since,
         starts=membership.first if day < membership.first else None, paid_until=paid_until, funded_until=funded_until,
         owed_by_programme=tuple(m for m in status.arrears if m <= funded_until),
+        lapse_unless_he_pays=status.lapse if protected and funded_until < Month.of(day) else None,
         self_pay=_self_pay(membership, paid_until, funded_until) if protected else (), heirs_may_claim=heirs,
         heirs_after_arrears=after_arrears)
 
@@ -97,7 +103,9 @@ def _self_pay(membership: Membership, paid_until: Month | None, funded_until: Mo
         except UnknownTier:
             return ()
         if not rates or rates[-1].amount != amount:
-            rates.append(Rate(month, amount))
+            if rates:
+                rates[-1] = Rate(rates[-1].since, month.shift(-1), rates[-1].amount)
+            rates.append(Rate(month, None, amount))
     return tuple(rates)
 
 
