@@ -5,6 +5,8 @@ from lindung.api.api import api
 from lindung.cards import public_views as card_public_views
 from lindung.core import error_views
 from lindung.core import views as core_views
+from lindung.spdci.api import ibr as spdci_ibr
+from lindung.spdci.api import social as spdci_social
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -27,6 +29,9 @@ urlpatterns = [
     path("peristiwa/", include("lindung.life.urls")),
     path("regulasi/", include("lindung.regulation.urls")),
     path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
+    # The SPDCI release 1.0.0 APIs, each with its docs (lindung.spdci).
+    path("api/spdci/ibr/v1.0.0/", spdci_ibr.urls),
+    path("api/spdci/social/v1.0.0/", spdci_social.urls),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
