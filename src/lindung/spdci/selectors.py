@@ -79,7 +79,7 @@ def workers(user, conditions: list[Condition]) -> QuerySet[Peserta]:
             continue
         if c.attribute in REGION and c.operator == "eq":
             code = str(c.value)
-            found = found.filter(Q(desa_id=code) | Q(desa_id__startswith=code + "."))
+            found = found.filter(Q(desa__code=code) | Q(desa__code__startswith=code + "."))
         elif c.attribute in POVERTY:
             found = found.filter(**{f"desil__{LOOKUPS[c.operator]}": c.value})
         elif c.attribute in SEX and c.operator == "eq":
