@@ -32,16 +32,22 @@ def _moment(c: Condition) -> tuple[datetime, str]:
     return moment, LOOKUPS[c.operator]
 
 
+def _by_nik(found: QuerySet, conditions: list[Condition], nik: str) -> QuerySet:
+    niks = spdci.niks_of(conditions)
+    return found if niks is None else found.filter(**{f"{nik}__in": niks})
+
+
+def _others(conditions: list[Condition]) -> list[Condition]:
+    """The conditions other than the NIKs asked (``_by_nik``)."""
+    return [c for c in conditions if c.attribute not in spdci.IDENTIFIERS]
+
+
 def enrolments(user, conditions: list[Condition], day: date) -> QuerySet[Membership]:
     """The memberships the conditions ask for (by NIK, programme, changed or paid since a moment), never a
     rejected one, each with the coverage engine's state on ``day``; by NIK, then programme. Raises Unanswerable."""
-    found = Membership.objects.filter(people(user, "peserta__")).exclude(status=Membership.Status.REJECTED)
-    niks = spdci.niks_of(conditions)
-    if niks is not None:
-        found = found.filter(peserta__nik__in=niks)
-    for c in conditions:
-        if c.attribute in spdci.IDENTIFIERS:
-            continue
+    found = _by_nik(Membership.objects.filter(people(user, "peserta__")).exclude(status=Membership.Status.REJECTED),
+                    conditions, "peserta__nik")
+    for c in _others(conditions):
         if c.attribute in CHANGED:
             moment, lookup = _moment(c)
             # A month paid is a change of the enrolment too, though payments are written without touching it.
@@ -70,13 +76,8 @@ def as_enrolments(memberships: list) -> list[spdci.Enrolment]:
 def workers(user, conditions: list[Condition]) -> QuerySet[Peserta]:
     """The register's workers the conditions ask for (NIK, region, decile, sex, changed or registered since), by
     NIK. Raises Unanswerable."""
-    found = peserta_for(user)
-    niks = spdci.niks_of(conditions)
-    if niks is not None:
-        found = found.filter(nik__in=niks)
-    for c in conditions:
-        if c.attribute in spdci.IDENTIFIERS:
-            continue
+    found = _by_nik(peserta_for(user), conditions, "nik")
+    for c in _others(conditions):
         if c.attribute in REGION and c.operator == "eq":
             code = str(c.value)
             found = found.filter(Q(desa__code=code) | Q(desa__code__startswith=code + "."))
