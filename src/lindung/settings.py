@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "lindung.life",
     "lindung.regulation",
     "lindung.backup",
+    "lindung.spdci",
 ]
 
 MIDDLEWARE = [
@@ -324,3 +325,5 @@ LINDUNG_CARD_OVERDUE_DAYS = int(os.environ.get("LINDUNG_CARD_OVERDUE_DAYS", "7")
 LINDUNG_CARD_LAST_STEP_DAYS = int(os.environ.get("LINDUNG_CARD_LAST_STEP_DAYS", "3"))
 # The address printed in the cards' QR codes: where the public verification page (/v/<token>/) is reached.
 LINDUNG_PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000")
+# This registry's sender_id in the SPDCI messages it writes (lindung.spdci).
+LINDUNG_SPDCI_ID = os.environ.get("LINDUNG_SPDCI_ID", f"lindung.{LINDUNG_REGENCY}")

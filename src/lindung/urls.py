@@ -6,6 +6,8 @@ from lindung.cards import public_views as card_public_views
 from lindung.core import error_views
 from lindung.core import views as core_views
 from lindung.payments import public_views as status_public_views
+from lindung.spdci.api import ibr as spdci_ibr
+from lindung.spdci.api import social as spdci_social
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -29,6 +31,9 @@ urlpatterns = [
     path("regulasi/", include("lindung.regulation.urls")),
     path("v/<str:token>/", card_public_views.verify, name="card_verify"),  # public: the QR code on a card
     path("cek-status/", status_public_views.status, name="public_status"),  # public: status by NIK and date of birth
+    # The SPDCI release 1.0.0 APIs, each with its docs (lindung.spdci).
+    path("api/spdci/ibr/v1.0.0/", spdci_ibr.urls),
+    path("api/spdci/social/v1.0.0/", spdci_social.urls),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -99,6 +99,7 @@ ACTIONS = {
     "registry.peserta_updated": _("Worker changed"),
     "registry.register_downloaded": _("Register downloaded"),
     "selfpay.list_downloaded": _("Self-pay hand-over list downloaded"),
+    "spdci.searched": _("SPDCI search answered"),
     "wilayah.load": _("Regions loaded"),
 }
 
@@ -125,6 +126,7 @@ TARGET_TYPES = {
     "savedmapping": _("Column mapping"),
     "scenario": _("Scenario"),
     "setting": _("Regulation setting"),
+    "spdci": _("SPDCI search"),
     "user": _("User"),
     "wilayah": _("Region"),
 }

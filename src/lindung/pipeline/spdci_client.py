@@ -1,0 +1,87 @@
+"""Lindung as a client of another Integrated Beneficiary Registry (another regency's Lindung, or any registry
+answering SPDCI release 1.0.0's IBR sync search with Lindung's Beneficiary records): which of these NIKs does it
+enrol, in which programme, paid by whom, for which months — for the double-cover check before a bill.
+
+Plain urllib, no Django: the caller turns the Enrolments into its own records."""
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from . import spdci
+from .spdci import Enrolment
+
+# NIKs asked in one message: one search request each (the standard's batch), so one round trip for many.
+BATCH = 100
+
+
+class IbrError(Exception):
+    """The other registry could not be asked, or refused: nothing is known of the NIKs asked."""
+
+
+def search_request(niks: list[str], *, sender_id: str, receiver_id: str, now: datetime) -> dict[str, Any]:
+    """The IBR sync search asking for these NIKs' enrolments: one search request per NIK, all in one message."""
+    message = {"transaction_id": f"lindung-{now:%Y%m%d%H%M%S%f}", "search_request": [
+        {"reference_id": str(i), "timestamp": spdci.timestamp(now),
+         "search_criteria": {"version": spdci.VERSION, "reg_event_type": "enrollement", "query_type": "idtype-value",
+                             "query": {"type": spdci.NIK, "value": nik},
+                             "pagination": {"page_size": spdci.MAX_PAGE_SIZE, "page_number": 1}}}
+        for i, nik in enumerate(niks)]}
+    return spdci.request("search", message, sender_id=sender_id, receiver_id=receiver_id, total_count=len(niks),
+                         now=now)
+
+
+class IbrClient:
+    """``IbrClient("https://lindung.kab-b.go.id/api/spdci/ibr/v1.0.0", token)``: the other IBR's base URL and the
+    API token it issued to us."""
+
+    def __init__(self, base_url: str, token: str, *, sender_id: str = "lindung", receiver_id: str = "",
+                 timeout: float = 30):
+        self.url = base_url.rstrip("/") + "/registry/sync/search"
+        self.token, self.sender_id, self.receiver_id, self.timeout = token, sender_id, receiver_id, timeout
+
+    def enrolments(self, niks: Iterable[str]) -> list[Enrolment]:
+        """Every enrolment the other registry tells of these NIKs (none for a NIK it does not enrol), in the order
+        asked. Raises IbrError when it cannot be asked or refuses any NIK: a partial answer would hide a payer."""
+        asked = list(dict.fromkeys(n.strip() for n in niks))
+        found: list[Enrolment] = []
+        for start in range(0, len(asked), BATCH):
+            found += self._ask(asked[start:start + BATCH])
+        return found
+
+    def _ask(self, niks: list[str]) -> list[Enrolment]:
+        body = search_request(niks, sender_id=self.sender_id, receiver_id=self.receiver_id,
+                              now=datetime.now(timezone.utc))
+        answer = self._post(body)
+        header = answer.get("header") or {}
+        if header.get("status") != "succ":
+            raise IbrError(f"The registry refused the search: {header.get('status_reason_message') or header}")
+        found = []
+        for result in answer.get("message", {}).get("search_response", []):
+            if result.get("status") != "succ":
+                raise IbrError(f"The registry refused a NIK: {result.get('status_reason_message', '')}")
+            records = result.get("data", {}).get("reg_records", [])
+            if result.get("pagination", {}).get("total_count", len(records)) > len(records):
+                raise IbrError("The registry holds more enrolments of one NIK than one page.")
+            try:
+                found += [spdci.enrolment_of(r) for r in records]
+            except (KeyError, ValueError, StopIteration, TypeError) as e:
+                raise IbrError(f"A record of the registry lacks what the check needs: {e!r}") from None
+        return found
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(self.url, data=json.dumps(body).encode(), method="POST", headers={
+            "Content-Type": "application/json", "Accept": "application/json", "Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.load(response)
+        except urllib.error.HTTPError as e:
+            raise IbrError(f"The registry answered HTTP {e.code}: {e.read()[:300].decode(errors='replace')}") from None
+        except (urllib.error.URLError, TimeoutError, ValueError) as e:
+            raise IbrError(f"The registry could not be asked: {e}") from None
+        if not isinstance(answer, dict):
+            raise IbrError("The registry's answer is no SPDCI envelope.")
+        return answer
