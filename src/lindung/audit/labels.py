@@ -44,6 +44,8 @@ ACTIONS = {
     "enrolment.submitted": _("Registration file sent to BPJS"),
     "life.corrected": _("Life event corrected"),
     "life.death_list_imported": _("Civil registry death list imported"),
+    "life.other_cover_recorded": _("Other payer recorded"),
+    "life.other_cover_withdrawn": _("Other payer withdrawn"),
     "life.recorded": _("Life event recorded"),
     "life.reversed": _("Life event reversed"),
     "life.verified": _("Life event verified"),
