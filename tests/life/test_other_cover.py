@@ -124,3 +124,25 @@ def test_old_other_payer_events_become_cover_from_their_month(users, worker):
     assert f"peristiwa #{event.pk}" in cover.evidence and cover.withdrawn_at is None
     event.refresh_from_db()
     assert event.status == "reversed" and f"#{cover.pk}" in event.reversal_reason
+
+
+def test_the_worker_page_types_and_withdraws_another_payer(users, client):
+    from django.urls import reverse
+
+    programme = run(plan_programme(users))
+    worker = programme.memberships.order_by("peserta__nik").first().peserta
+    client.force_login(users["operator"])
+    url = reverse("life:record_cover", kwargs={"pk": worker.pk})
+    data = {"payer": "kabupaten", "payer_name": "Kab. Seluma", "first": "2025-03", "last": "2025-04"}
+    client.post(url, data)
+    assert not OtherCover.objects.exists()  # no evidence, nothing recorded
+    client.post(url, {**data, "evidence": "Surat Disnaker Seluma 12/2025"})
+    cover = OtherCover.objects.get(peserta=worker)
+    page = client.get(reverse("registry:detail", kwargs={"pk": worker.pk})).content.decode()
+    assert "Kab. Seluma" in page and "Surat Disnaker Seluma" in page and 'data-testid="payers-by-month"' in page
+    client.post(reverse("life:withdraw_cover", kwargs={"pk": cover.pk}), {"reason": "salah orang"})
+    cover.refresh_from_db()
+    assert cover.withdrawal_reason == "salah orang" and cover.withdrawn_by == users["operator"]
+    client.force_login(users["camat"])
+    assert client.post(url, {**data, "evidence": "x"}).status_code in (302, 403, 404)
+    assert OtherCover.objects.count() == 1

@@ -56,6 +56,7 @@ ACTIONS = {
     "notify.rewritten": _("Messages rewritten at sending"),
     "notify.sent": _("Message sent"),
     "notify.withdrawn": _("Messages withdrawn at sending"),
+    "payments.double_cover_downloaded": _("Double-cover report downloaded"),
     "payments.bill_approved": _("Bill approved"),
     "payments.bill_checked": _("Bill checked"),
     "payments.bill_downloaded": _("Bill list downloaded"),
