@@ -35,10 +35,10 @@ from lindung.registry.models import Peserta
 from lindung.regulation.selectors import calendar
 from lindung.rules import coverage
 from lindung.rules import sms
-from lindung.rules.other_cover import OtherPayer
 from lindung.rules.contributions import (
     Month, Payer, bulan, contribution, due_date, month_range, prepayment_refused, tanggal,
 )
+from lindung.rules.other_cover import OtherPayer
 
 from .selectors import PURPOSE, Member, ended_members, memberships, regency_payer, self_pay_list
 
