@@ -40,10 +40,10 @@ def test_months_of_a_cover_within_a_programme():
 
 
 def test_typed_cover_needs_its_evidence_and_is_recorded_once_with_an_audit(users, worker):
-    with pytest.raises(ValidationError, match="evidence"):
+    with pytest.raises(ValidationError, match="bukti"):
         life.record_other_cover(users["operator"], worker, payer="provinsi", payer_name="Pemprov Bengkulu",
                                 first="2025-03", last="2025-05")
-    with pytest.raises(ValidationError, match="before"):
+    with pytest.raises(ValidationError, match="sebelum"):
         life.record_other_cover(users["operator"], worker, payer="provinsi", payer_name="Pemprov Bengkulu",
                                 first="2025-05", last="2025-03", evidence="surat")
     cover = life.record_other_cover(users["operator"], worker, payer="provinsi", payer_name="Pemprov Bengkulu",
@@ -87,7 +87,7 @@ def test_by_nik_the_entry_point_of_imports_says_why_not(users, worker):
     done = life.record_other_cover_by_nik(users["operator"], worker.nik, "kabupaten", "Kab. Seluma", "2025-02",
                                           None, "registry", "IBR: terdaftar di Seluma")
     assert done.cover is not None and done.cover.source == "registry" and not done.refused
-    assert "not on the register" in life.record_other_cover_by_nik(
+    assert "tidak ada di register" in life.record_other_cover_by_nik(
         users["operator"], "1704059999999999", "kabupaten", "Kab. Seluma", "2025-02", None, "registry").refused
     assert life.record_other_cover_by_nik(users["operator"], worker.nik, "bupati", "X", "2025-02", None,
                                           "registry").refused
@@ -95,7 +95,7 @@ def test_by_nik_the_entry_point_of_imports_says_why_not(users, worker):
 
 
 def test_another_payer_is_no_longer_a_life_event(users, worker):
-    with pytest.raises(ValidationError, match="other cover"):
+    with pytest.raises(ValidationError, match="bukan sebagai peristiwa"):
         life.record(users["admin"], worker, kind="other_payer", happened_on=date(2025, 1, 1), source="typed")
 
 
