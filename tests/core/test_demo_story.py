@@ -192,8 +192,8 @@ def test_the_hand_over_of_2025_gives_a_lapse_in_june_2025_and_the_dead_are_off_i
     admin = User.objects.get(username="admin")
     programme = Programme.objects.get(code="kaur-2025")
     dead = set(LifeEvent.objects.filter(kind="died", status="verified").values_list("peserta_id", flat=True))
-    # moved out of Kaur, paid by another payer: this month's news, off every list from now on
-    gone = set(LifeEvent.objects.filter(kind__in=["moved_out", "other_payer"]).values_list("peserta_id", flat=True))
+    # moved out of Kaur: this month's news, off every list from now on (another payer's months end nothing)
+    gone = set(LifeEvent.objects.filter(kind="moved_out").values_list("peserta_id", flat=True))
     found = selfpay_selectors.self_pay_list(admin, programme, today=date(2025, 3, 1))
     assert len(found.members) == 7_130 - len(dead | gone) and not (dead | gone) & {
         m.peserta_id for m in found.members}

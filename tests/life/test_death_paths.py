@@ -271,6 +271,19 @@ def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_st
     assert refused.errors == 1 and LifeEvent.objects.count() == 1
 
 
+def test_bpjs_status_file_says_another_payer_pays_him_from_a_month_which_we_leave_to_it(users, running, ahmad):
+    from lindung.life.models import OtherCover
+
+    data = xlsx(["No. KPJ", "NIK", "Status", "Bulan Terakhir Dibayar", "TMT"], [
+        [ahmad.kpj, ahmad.peserta.nik, "Dibayar Pihak Lain", "2025-02", "01-03-2025"]])
+    outcome = selfpay_services.import_status(users["operator"], running, "status.xlsx", data)
+    assert outcome.errors == 0
+    cover = OtherCover.objects.get(peserta=ahmad.peserta)
+    assert (cover.first, cover.last, cover.source, cover.payer) == (date(2025, 3, 1), None, "bpjs_status", "lain")
+    ahmad.refresh_from_db()
+    assert ahmad.ended_on is None and not LifeEvent.objects.exists()  # his months are left to the payer; nothing ends
+
+
 def test_the_office_verifies_a_reported_death_from_the_list_and_returns_to_it(users, running, ahmad, client):
     event = services.report_death(users["desa"], ahmad.peserta, died_on=DIED)
     client.force_login(users["operator"])

@@ -63,13 +63,17 @@ def test_moved_wage_earner_and_other_payer_are_found_from_their_dates(users, dra
     # a verified move ends the membership: the bill was drawn before it was recorded, so the line is still there
     life.record(users["admin"], employed.peserta, kind="wage_earner", happened_on=date(2025, 1, 10),
                 source="bpjs_status", evidence="berkas status BPJS Januari")
-    life.record(users["admin"], paid_elsewhere.peserta, kind="other_payer", happened_on=date(2025, 1, 1),
-                source="bpjs_status")
-    life.record(users["admin"], later.peserta, kind="other_payer", happened_on=date(2025, 2, 1), source="typed")
+    # cover recorded after the bill was drawn: the line slipped in, the check finds it; February on is not January
+    life.record_other_cover(users["admin"], paid_elsewhere.peserta, payer="provinsi", payer_name="Pemprov Bengkulu",
+                            first="2024-07", last="2025-01", source="bpjs_status")
+    life.record_other_cover(users["admin"], later.peserta, payer="dana_desa", payer_name="Desa Padang Baru",
+                            first="2025-02", source="typed", evidence="daftar APBDes 2025")
     services.check_bill(users["operator"], draft)
     assert found(draft) == sorted([
         (Rule.MOVED_OUT, moved.peserta.nik), (Rule.WAGE_EARNER, employed.peserta.nik),
         (Rule.OTHER_PAYER, paid_elsewhere.peserta.nik)])
+    other = draft.findings.get(rule=Rule.OTHER_PAYER)
+    assert "Pemprov Bengkulu" in other.evidence and "Januari 2025" in other.evidence
 
 
 def test_65_or_older_when_first_registered_is_found_turning_65_since_is_not(users, draft):

@@ -1,13 +1,15 @@
 """Reads of life events, always through the user's area; and, for the plan, who is out of it because of one."""
 
+from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lindung.accounts.scoping import people
-from lindung.rules.contributions import tanggal
+from lindung.rules.contributions import Month, tanggal
+from lindung.rules.other_cover import Cover, OtherPayer, months_within, payers_by_month
 
-from .models import LifeEvent
+from .models import LifeEvent, OtherCover
 
 S = LifeEvent.Status
 LIVE = (S.REPORTED, S.VERIFIED)
@@ -15,7 +17,6 @@ REASONS = {  # why a person with a live event is not eligible for a new plan (pr
     LifeEvent.Kind.DIED: "Meninggal dunia",
     LifeEvent.Kind.MOVED_OUT: "Pindah ke luar kabupaten",
     LifeEvent.Kind.WAGE_EARNER: "Peserta penerima upah di tempat lain",
-    LifeEvent.Kind.OTHER_PAYER: "Iurannya dibayar pemberi iuran lain",
 }
 
 
@@ -58,3 +59,54 @@ def excluded_reasons() -> dict[str, str]:
         reported = " (dilaporkan, belum diverifikasi)" if status == S.REPORTED else ""
         found[nik] = f"{REASONS[LifeEvent.Kind(kind)]} {tanggal(day)}{reported}"
     return found
+
+
+# Other cover: the months another payer pays.
+
+def live_cover() -> QuerySet[OtherCover]:
+    """Every cover not withdrawn, of the whole regency: a filter inside a query scoped already."""
+    return OtherCover.objects.filter(withdrawn_at__isnull=True)
+
+
+def paying_on(day: date) -> QuerySet[OtherCover]:
+    """Live cover paying the month of ``day`` (its first day)."""
+    return live_cover().filter(Q(last__isnull=True) | Q(last__gte=day), first__lte=day)
+
+
+def paid_by_others(day: date, person: str = "peserta_id") -> Exists:
+    """Whether another payer pays the month of ``day`` for the row's person (``person`` names its column): one
+    EXISTS over the live-cover index, for a bill or plan of any size."""
+    return Exists(paying_on(day).filter(peserta=OuterRef(person)))
+
+
+def months_paid_by_others(peserta_ids, first: Month, last: Month) -> dict[int, set[Month]]:
+    """Person id -> the months of ``first``..``last`` another payer pays, of those among ``peserta_ids`` (a list or
+    a queryset of ids) with any: one query."""
+    found: dict[int, set[Month]] = {}
+    for pk, cover in _covers(live_cover().filter(peserta_id__in=peserta_ids), first, last):
+        found.setdefault(pk, set()).update(months_within(cover, first, last))
+    return found
+
+
+def _covers(covers: QuerySet[OtherCover], first: Month, last: Month) -> Iterator[tuple[int, Cover]]:
+    for pk, payer, name, a, b in (covers.filter(Q(last__isnull=True) | Q(last__gte=first.first_day),
+                                                first__lte=last.first_day)
+                                  .values_list("peserta_id", "payer", "payer_name", "first", "last")):
+        yield pk, Cover(OtherPayer(payer), name, Month.of(a), None if b is None else Month.of(b))
+
+
+def covers_of(user, peserta) -> QuerySet[OtherCover]:
+    """A person's other cover, withdrawn too (the page shows both), through the user's area."""
+    return (OtherCover.objects.filter(people(user, "peserta__"), peserta=peserta)
+            .select_related("recorded_by", "withdrawn_by").order_by("-first", "-pk"))
+
+
+def cover_for(user, pk: int) -> OtherCover:
+    """Raises OtherCover.DoesNotExist outside the user's area."""
+    return OtherCover.objects.select_related("peserta").get(people(user, "peserta__"), pk=pk)
+
+
+def payers_month_by_month(user, peserta, first: Month, last: Month) -> dict[Month, list[Cover]]:
+    """His other payers for each month of ``first``..``last`` (live cover only)."""
+    covers = [c for _pk, c in _covers(covers_of(user, peserta).filter(withdrawn_at__isnull=True), first, last)]
+    return payers_by_month(covers, first, last)

@@ -1,4 +1,5 @@
-"""Writes of a person's life events (died, moved out, wage-earner member elsewhere, paid by another payer).
+"""Writes of a person's life events (died, moved out, wage-earner member elsewhere) and of his months another payer
+pays (other cover).
 
 What an event does to his protection, in one place:
 - a *verified* event ends every membership of his that has not ended, from the event's day (a membership that
@@ -32,21 +33,20 @@ from lindung.payments import protection
 from lindung.pipeline.deaths import read_deaths
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.registry.models import Peserta
-from lindung.rules.contributions import tanggal
+from lindung.rules.contributions import Month, bulan, tanggal
+from lindung.rules.other_cover import OtherPayer
 
-from .models import LifeEvent
+from .models import LifeEvent, OtherCover
 
 K, Src, S = LifeEvent.Kind, LifeEvent.Source, LifeEvent.Status
 LIVE = (S.REPORTED, S.VERIFIED)
-END_KIND = {K.DIED: Membership.End.DEATH, K.MOVED_OUT: Membership.End.EXIT, K.WAGE_EARNER: Membership.End.EXIT,
-            K.OTHER_PAYER: Membership.End.EXIT}
+END_KIND = {K.DIED: Membership.End.DEATH, K.MOVED_OUT: Membership.End.EXIT, K.WAGE_EARNER: Membership.End.EXIT}
 WORDS = {K.DIED: "meninggal dunia", K.MOVED_OUT: "pindah ke luar kabupaten",
-         K.WAGE_EARNER: "menjadi peserta penerima upah di tempat lain", K.OTHER_PAYER: "dibayar pemberi iuran lain"}
+         K.WAGE_EARNER: "menjadi peserta penerima upah di tempat lain"}
 # The same, as refusals name them in the UI's language.
 RECORDED_AS = {K.DIED: pgettext_lazy("recorded as", "died"),
                K.MOVED_OUT: pgettext_lazy("recorded as", "moved out of the regency"),
-               K.WAGE_EARNER: pgettext_lazy("recorded as", "a wage-earner member elsewhere"),
-               K.OTHER_PAYER: pgettext_lazy("recorded as", "paid by another payer")}
+               K.WAGE_EARNER: pgettext_lazy("recorded as", "a wage-earner member elsewhere")}
 OFFICE = {ADMIN_DINAS.name, OPERATOR_DINAS.name}
 # Who may record from which source: the village and the camat report deaths; the office records the rest;
 # a claim's death comes with BPJS's approval (Admin Dinas or Petugas BPJS, checked by claims.services).
@@ -95,6 +95,8 @@ def record(user, peserta: Peserta, *, kind: str, happened_on: date, source: str,
     (with this source's date), a second record of the same day changes nothing, another day is refused (correct
     the event instead)."""
     kind, source = K(kind), Src(source)
+    if kind is K.OTHER_PAYER:
+        raise ValidationError(_("Another payer is recorded as other cover, with its months, not as an event."))
     _role_in(user, RECORDERS[source], _("You may not record this event."))
     peserta = _in_area(user, peserta)
     happened_on = _checked_day(peserta, happened_on)
@@ -279,6 +281,103 @@ def _effects(event: LifeEvent) -> str:
     undo = event.undo or {}
     return (f"{len(undo.get('memberships', []))} kepesertaan diakhiri, "
             f"{len(undo.get('messages', []))} pesan dalam antrean ditarik")
+
+
+# Other cover: months of a person another payer pays. It ends nothing: the planner, the bill and its check leave those
+# months to that payer (payments.bill_check, programs), and the double-cover report shows any paid twice anyway.
+
+CoverSrc = OtherCover.Source
+
+
+def _months(first: Month | str, last: Month | str | None) -> tuple[Month, Month | None]:
+    try:
+        first = first if isinstance(first, Month) else Month.parse(first)
+        last = last if isinstance(last, Month) or last is None else (Month.parse(last) if last.strip() else None)
+    except ValueError as exc:
+        raise ValidationError(str(exc))
+    if last is not None and last < first:
+        raise ValidationError(_("The last month (%(last)s) is before the first (%(first)s).")
+                              % {"last": last, "first": first})
+    return first, last
+
+
+@transaction.atomic
+def record_other_cover(user, peserta: Peserta, *, payer: str, payer_name: str, first: Month | str,
+                       last: Month | str | None = None, source: str = CoverSrc.TYPED,
+                       evidence: str = "") -> OtherCover:
+    """Records that ``payer`` (e.g. the province, "Pemprov Bengkulu") pays ``peserta``'s months ``first`` to ``last``
+    (open: goes on). Typed by the office it needs its evidence (a letter, a list, BPJS's statement). The same live
+    cover recorded again (same payer, name and months, e.g. a status file imported twice) is returned unchanged."""
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas records another payer."))
+    peserta = _in_area(user, peserta)
+    payer, source = OtherPayer(payer), CoverSrc(source)
+    first, last = _months(first, last)
+    name, evidence = _text(payer_name, 120), _text(evidence, EVIDENCE_MAX)
+    if not name:
+        raise ValidationError(_("Name the payer, e.g. Pemprov Bengkulu or Desa Padang Baru."))
+    if source is CoverSrc.TYPED and not evidence:
+        raise ValidationError(_("Other cover typed by the office needs its evidence: the letter, list or statement "
+                                "that says so."))
+    last_day = None if last is None else last.first_day
+    same = (OtherCover.objects.select_for_update().filter(peserta=peserta, payer=payer, payer_name=name,
+                                                          first=first.first_day, last=last_day,
+                                                          withdrawn_at__isnull=True).first())
+    if same is not None:
+        return same
+    cover = OtherCover(peserta=peserta, payer=payer, payer_name=name, first=first.first_day, last=last_day,
+                       source=source, evidence=evidence, recorded_by=user)
+    cover._history_user = user
+    cover.save()
+    record_event(user, "life.other_cover_recorded", target=f"other_cover:{cover.pk}",
+                 summary=f"Pemberi iuran lain peserta #{peserta.pk} dicatat dari {cover.get_source_display()}: "
+                         f"{cover.get_payer_display()}, {_span(first, last)}.")
+    return cover
+
+
+@dataclass(frozen=True)
+class ByNik:
+    cover: OtherCover | None
+    refused: str = ""  # why nothing was recorded: not on the register of the user's area, or the service's refusal
+
+
+def record_other_cover_by_nik(user, nik: str, payer: str, payer_name: str, first: Month | str,
+                              last: Month | str | None, source: str, evidence: str = "") -> ByNik:
+    """The entry point of the BPJS status file and the IBR client: another payer of the person with ``nik``.
+    Returns what it recorded, or why not (never raises for a NIK or an input the source got wrong)."""
+    peserta = Peserta.objects.filter(people(user), nik=(nik or "").strip()).first()
+    if peserta is None:
+        return ByNik(None, _("NIK %(nik)s is not on the register of your area.") % {"nik": (nik or "")[:16]})
+    try:
+        return ByNik(record_other_cover(user, peserta, payer=payer, payer_name=payer_name, first=first, last=last,
+                                        source=source, evidence=evidence))
+    except ValidationError as refused:
+        return ByNik(None, " ".join(refused.messages))
+    except ValueError:  # an unknown payer or source code
+        return ByNik(None, _("Unknown payer or source: %(payer)s, %(source)s.") % {"payer": payer, "source": source})
+
+
+@transaction.atomic
+def withdraw_other_cover(user, cover: OtherCover, reason: str) -> OtherCover:
+    """Withdraws cover recorded in error (the province does not pay him after all): its months are ours to pay
+    again. It stays on record, withdrawn with the reason."""
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas withdraws another payer."))
+    reason = _reason(reason)
+    found = (OtherCover.objects.select_for_update().filter(within(user, "peserta__desa__code"), pk=cover.pk).first())
+    if found is None:
+        raise PermissionDenied(_("This record is outside your area."))
+    if found.withdrawn_at is not None:
+        raise ValidationError(_("This other cover is already withdrawn."))
+    found.withdrawn_by, found.withdrawn_at, found.withdrawal_reason = user, timezone.now(), reason
+    found._history_user, found._change_reason = user, reason
+    found.save()
+    record_event(user, "life.other_cover_withdrawn", target=f"other_cover:{found.pk}",
+                 summary=f"Pemberi iuran lain peserta #{found.peserta_id} ({found.get_payer_display()}) ditarik "
+                         "(alasan pada catatan).")
+    return found
+
+
+def _span(first: Month, last: Month | None) -> str:
+    return f"{bulan(first)} s.d. {bulan(last)}" if last else f"sejak {bulan(first)}"
 
 
 # The civil registry's death list (Dukcapil): NIK, name, date of death, optionally the certificate's number.

@@ -16,8 +16,8 @@ from lindung.registry.models import Peserta
 from lindung.registry.selectors import peserta_for
 
 from . import selectors, services
-from .forms import CorrectForm, DeathListForm, EventForm, ReverseForm, VerifyForm
-from .models import LifeEvent
+from .forms import CorrectForm, DeathListForm, EventForm, OtherCoverForm, ReverseForm, VerifyForm, WithdrawCoverForm
+from .models import LifeEvent, OtherCover
 
 
 def _role(user) -> str | None:
@@ -132,3 +132,46 @@ def death_list(request):
             problem = _problems(refused)
     return render(request, "life/death_list.html", {"form": form, "outcome": outcome, "problem": problem},
                   status=422 if problem or (outcome and outcome.errors) else 200)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_POST
+def record_cover(request, pk: int):
+    """The office types another payer of the worker, with its evidence."""
+    try:
+        peserta = peserta_for(request.user).get(pk=pk)
+    except Peserta.DoesNotExist:
+        raise Http404 from None
+    form = OtherCoverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("registry:detail", pk=pk)
+    try:
+        services.record_other_cover(request.user, peserta, source=OtherCover.Source.TYPED, **form.cleaned_data)
+        messages.success(request, _("Recorded. Those months are left to that payer: no plan or bill of ours pays them."))
+    except ValidationError as refused:
+        messages.error(request, _problems(refused))
+    return redirect("registry:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw_cover(request, pk: int):
+    try:
+        cover = selectors.cover_for(request.user, pk)
+    except OtherCover.DoesNotExist:
+        raise Http404 from None
+    form = WithdrawCoverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            services.withdraw_other_cover(request.user, cover, form.cleaned_data["reason"])
+            messages.success(request, _("Withdrawn: those months are ours to pay again."))
+        except ValidationError as refused:
+            messages.error(request, _problems(refused))
+    return redirect("registry:detail", pk=cover.peserta_id)

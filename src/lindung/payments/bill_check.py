@@ -1,6 +1,6 @@
 """The queries of the check before a bill is approved: for each rule of rules.bill_check, the bill's members it
 finds, with the evidence as a sentence. Set-based: each rule is one query over the bill's lines joined to a small
-table (life events, duplicate pairs, paid months, other memberships), never a loop over the members."""
+table (life events, other cover, duplicate pairs, paid months, other memberships), never a loop over the members."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from lindung.enrolment.models import Membership
 from lindung.life.models import LifeEvent
-from lindung.life.selectors import LIVE
+from lindung.life.selectors import LIVE, paying_on
 from lindung.programs.models import Programme
 from lindung.registry.models import DuplicatePair
 from lindung.rules.bill_check import MAX_AGE_AT_REGISTRATION, Rule, age_on, over_age_at_registration
@@ -18,10 +18,10 @@ from lindung.rules.contributions import Month, bulan, tanggal
 from .models import Bill, BillLine, PaidMonth
 from .selectors import BILLED, PAYERS
 
-# The life events that are findings, and from when: a death or a move before the bill's month, another payer or a
-# wage-earner membership from any day up to the month's end.
+# The life events that are findings, and from when: a death or a move before the bill's month, a wage-earner
+# membership from any day up to the month's end. Another payer is found per month from its cover (_other_cover).
 EVENT_RULES = {LifeEvent.Kind.DIED: Rule.DIED, LifeEvent.Kind.MOVED_OUT: Rule.MOVED_OUT,
-               LifeEvent.Kind.WAGE_EARNER: Rule.WAGE_EARNER, LifeEvent.Kind.OTHER_PAYER: Rule.OTHER_PAYER}
+               LifeEvent.Kind.WAGE_EARNER: Rule.WAGE_EARNER}
 BEFORE_THE_MONTH = (LifeEvent.Kind.DIED, LifeEvent.Kind.MOVED_OUT)
 
 
@@ -38,7 +38,7 @@ def findings(bill: Bill) -> list[Found]:
     lines = BillLine.objects.filter(bill=bill)
     day = bill.month
     found: list[Found] = []
-    for rule_finder in (_life_events, _over_age, _paid_already, _other_programme, _duplicates, _no_kpj):
+    for rule_finder in (_life_events, _over_age, _other_cover, _paid_already, _other_programme, _duplicates, _no_kpj):
         found.extend(rule_finder(bill, lines, day))
     return found
 
@@ -47,7 +47,7 @@ def _life_events(bill, lines, day: date) -> list[Found]:
     after = Month.of(day).shift(1).first_day
     events = (LifeEvent.objects.filter(status__in=LIVE, peserta__in=lines.values("peserta_id"))
               .filter(Q(kind__in=BEFORE_THE_MONTH, happened_on__lt=day)
-                      | Q(kind__in=[LifeEvent.Kind.WAGE_EARNER, LifeEvent.Kind.OTHER_PAYER], happened_on__lt=after))
+                      | Q(kind=LifeEvent.Kind.WAGE_EARNER, happened_on__lt=after))
               .order_by("happened_on", "pk"))
     membership = dict(lines.values_list("peserta_id", "membership_id"))
     found = {}
@@ -83,6 +83,19 @@ def _over_age(bill, lines, day: date) -> list[Found]:
                                f"Lahir {tanggal(born)}: berusia {age_on(born, since)} tahun saat terdaftar "
                                f"{tanggal(since)}"))
     return found
+
+
+def _other_cover(bill, lines, day: date) -> list[Found]:
+    """The bill's month paid by another payer (life.OtherCover): it would be paid twice."""
+    covers = paying_on(day).filter(peserta__in=lines.values("peserta_id")).order_by("peserta_id", "first", "pk")
+    membership = dict(lines.filter(peserta_id__in=covers.values("peserta_id")).values_list("peserta_id", "membership_id"))
+    found = {}
+    for cover in covers:
+        if cover.peserta_id not in found:
+            said = (f"{bulan(Month.of(day))} dibayar {cover.payer_name} ({cover.get_payer_display()}) · "
+                    f"{cover.get_source_display()}" + (f" · {cover.evidence}" if cover.evidence else ""))
+            found[cover.peserta_id] = Found(cover.peserta_id, membership[cover.peserta_id], Rule.OTHER_PAYER, said[:300])
+    return list(found.values())
 
 
 def _paid_already(bill, lines, day: date) -> list[Found]:

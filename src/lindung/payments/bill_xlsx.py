@@ -125,6 +125,24 @@ def check_workbook(user, bill: Bill) -> bytes:
         return out.read()
 
 
+DOUBLE_HEADERS = ["Bulan iuran", "NIK", "Nama", "Kecamatan", "Desa/Kelurahan", "Status tagihan", "Jumlah (Rp)",
+                  "Dibayar tanggal", "Dibayar juga oleh"]
+
+
+def double_cover_workbook(rows: list[selectors.DoubleCover]) -> bytes:
+    """The monthly double-cover report: the months we bill that another payer pays as well. Few rows: in memory."""
+    with tempfile.TemporaryFile() as out:
+        workbook = xlsxwriter.Workbook(out)
+        bold = workbook.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "top"})
+        write_table(workbook.add_worksheet("Dibayar ganda"), bold, DOUBLE_HEADERS,
+                    ((str(Month.of(r.month)), r.nik, r.nama, r.kecamatan, r.desa, r.bill_status, r.total,
+                      tanggal(r.paid_on) if r.paid_on else "", r.payers) for r in rows),
+                    widths=[12, 20, 28, 18, 20, 16, 14, 16, 50])
+        workbook.close()
+        out.seek(0)
+        return out.read()
+
+
 def _write(sheet, row: int, col: int, value, cell_format) -> None:
     """A cell by its type: text never turns into a formula or a number, dates are dates, money a number."""
     if value is None or value == "":

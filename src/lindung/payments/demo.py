@@ -9,6 +9,7 @@ from itertools import chain
 
 from lindung.rules.bill_check import Rule
 from lindung.rules.contributions import Month
+from lindung.rules.other_cover import OtherPayer
 
 from .models import Bill, BillFinding
 
@@ -44,7 +45,7 @@ def check_demo_bill(bill: Bill, operator, today: date, *, spare_village: str) ->
 
 def _news_after_the_bill(bill: Bill, operator, spare_village: str) -> None:
     from lindung.life import services as life
-    from lindung.life.models import LifeEvent
+    from lindung.life.models import LifeEvent, OtherCover
     from lindung.registry.services import save_peserta
     from lindung.rules.nik import make_nik
 
@@ -67,8 +68,9 @@ def _news_after_the_bill(bill: Bill, operator, spare_village: str) -> None:
                       evidence="Laporan kepala desa, diterima Dinas sesudah tagihan dibuat")
     life.record(operator, moved, kind=LifeEvent.Kind.MOVED_OUT, happened_on=date(before.year, before.month, 10),
                 source=LifeEvent.Source.TYPED, evidence="Surat keterangan pindah Dukcapil")
-    life.record(operator, paid_elsewhere, kind=LifeEvent.Kind.OTHER_PAYER, happened_on=month.first_day,
-                source=LifeEvent.Source.BPJS_STATUS, evidence="Berkas status BPJS: iuran dibayar Dana Desa")
+    life.record_other_cover(operator, paid_elsewhere, payer=OtherPayer.DANA_DESA, payer_name="Dana Desa",
+                            first=month, source=OtherCover.Source.BPJS_STATUS,
+                            evidence="Berkas status BPJS: iuran dibayar Dana Desa")
     taken = set(type(older).objects.filter(nik__startswith=make_nik(older.kecamatan_code, CORRECTED_BIRTH,
                                                                      older.jenis_kelamin, 1)[:12])
                 .values_list("nik", flat=True))

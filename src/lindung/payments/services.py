@@ -27,6 +27,7 @@ from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.core.db import insert_from, refresh_statistics
 from lindung.enrolment.models import Membership
+from lindung.life.selectors import paid_by_others
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
 from lindung.registry.models import Pekerjaan, Peserta
@@ -82,6 +83,8 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     candidates = (Membership.objects.filter(programme=programme, status__in=BILLED, first__lte=day, last__gte=day)
                   .exclude(ended_on__lt=day)
                   .filter(~Exists(BillLine.objects.filter(peserta=OuterRef("peserta_id"), month=day)))
+                  # the month another payer pays is left to it (life.OtherCover)
+                  .filter(~paid_by_others(day))
                   # taken off this bill by the check before approval: generating again does not bring him back
                   .exclude(peserta_id__in=bill.findings.filter(outcome=BillFinding.Outcome.EXCLUDED)
                            .values("peserta_id")))

@@ -21,7 +21,7 @@ from lindung.programs.models import Programme
 from lindung.rules.contributions import Month, tanggal
 
 from . import selectors, services
-from .bill_xlsx import bill_workbook, check_workbook
+from .bill_xlsx import bill_workbook, check_workbook, double_cover_workbook
 from .cover_letter import cover_letter_pdf
 from .forms import ApproveForm, ExcludeForm, GenerateForm, PaymentForm, ReconcileForm
 from .models import Bill, Difference
@@ -270,3 +270,21 @@ def resolve(request, code: str, month: str, pk: int):
     else:
         messages.success(request, _("Difference resolved."))
     return redirect("payments:reconciliation", code=code, month=month)
+
+
+@login_required
+def double_cover(request, code: str):
+    """The months we bill that another payer pays too, per month, in the user's area."""
+    programme = programs.programme_of(request.user, code)
+    rows = selectors.double_cover(request.user, programme)
+    return render(request, "payments/double_cover.html", {"programme": programme, "rows": rows,
+                                                          "months": len({r.month for r in rows})})
+
+
+@login_required
+def double_cover_xlsx(request, code: str):
+    programme = programs.programme_of(request.user, code)
+    rows = selectors.double_cover(request.user, programme)
+    return on_record(request.user, attachment(double_cover_workbook(rows), f"dibayar-ganda-{programme.code}.xlsx"),
+                     "payments.double_cover_downloaded", target=f"programme:{programme.pk}",
+                     summary=f"Laporan iuran dibayar ganda program {programme.code} diunduh: {len(rows)} baris.")

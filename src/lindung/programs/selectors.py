@@ -15,7 +15,7 @@ from lindung.regulation.selectors import regulation_on
 from lindung.accounts.scoping import area_code, people, sees_code, within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
-from lindung.life.selectors import excluded_reasons, live_events
+from lindung.life.selectors import excluded_reasons, live_events, months_paid_by_others
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import as_coverage
 from lindung.pipeline import eligibility
@@ -24,6 +24,7 @@ from lindung.registry.selectors import peserta_for
 from lindung.regulation.selectors import calendar
 from lindung.rules import continuation, planner
 from lindung.rules.contributions import Month, Payer, due_date, highest_monthly, month_range
+from lindung.rules.other_cover import left_in_plan
 from lindung.wilayah.models import Wilayah
 
 from .models import PlanLine, Programme, Scenario
@@ -210,6 +211,14 @@ def _candidates(workers, memberships, programme: Programme) -> Candidates:
                                     None if going_on is None else pk in going_on))
         ids[nik] = pk
     return Candidates(found, ids, continuing)
+
+
+def left_to_others(found: Candidates, settings: "Settings", computed: list[planner.Scenario]) -> list[int]:
+    """Per scenario, the person-months of its plan another payer pays (life.OtherCover): left to that payer, never
+    billed. One query for every candidate."""
+    paid = months_paid_by_others(list(found.ids.values()), settings.first, settings.last)
+    by_nik = {nik: paid[pk] for nik, pk in found.ids.items() if pk in paid}
+    return [left_in_plan(s.months_per_worker, by_nik) for s in computed]
 
 
 def continuation_figures(programme: Programme, found: Candidates) -> dict | None:

@@ -13,11 +13,12 @@ from lindung.accounts.roles import ADMIN_DINAS
 from lindung.core.downloads import attachment
 from lindung.enrolment import selectors as enrolment
 from lindung.life import selectors as life
-from lindung.life.forms import EventForm
+from lindung.life.forms import EventForm, OtherCoverForm, WithdrawCoverForm
 from lindung.life.models import LifeEvent
 from lindung.life.services import OFFICE, RECORDERS
 from lindung.payments import selectors as payments
 from lindung.rules import coverage
+from lindung.rules.contributions import Month
 
 from . import selectors, services
 from .forms import PesertaForm, RegisterFilterForm
@@ -84,9 +85,21 @@ def peserta_detail(request, pk: int):
          "memberships": protection, "today": today, "timelines": [
              (m, payments.timeline_of(request.user, m, today)) for m in memberships if m.kpj],
          "events": life.events_of(request.user, peserta), "event_form": EventForm(deaths_only=name not in OFFICE),
+         "covers": life.covers_of(request.user, peserta), "payers": _payers(request.user, peserta, memberships),
+         "cover_form": OtherCoverForm(), "withdraw_form": WithdrawCoverForm(),
          "may_record": name in RECORDERS[LifeEvent.Source.VILLAGE], "office": name in OFFICE,
          "admin": name == ADMIN_DINAS.name},
     )
+
+
+def _payers(user, peserta, memberships) -> list:
+    """His other payers month by month over his programmes' months, the months with any."""
+    if not memberships:
+        return []
+    first = Month.of(min(m.first for m in memberships))
+    last = Month.of(max(m.last for m in memberships))
+    return [(month, covers) for month, covers in life.payers_month_by_month(user, peserta, first, last).items()
+            if covers]
 
 
 def _edit(request, peserta: Peserta | None):

@@ -3,8 +3,8 @@ applies afterwards (DOMAIN.md §9: "the deceased, the moved, wage earners and do
 the office and the auditor read. Pure: the queries that find them are payments.bill_check's.
 
 The month a member died in is still owed (coverage ends on the death, DOMAIN.md §8), so a death is a finding only
-before the bill's month; a move likewise. Another payer or wage-earner membership is a finding from the month it
-starts: that month would be paid twice."""
+before the bill's month; a move likewise. A wage-earner membership is a finding from the month it starts, another
+payer in each month its cover pays: that month would be paid twice."""
 
 from dataclasses import dataclass
 from datetime import date

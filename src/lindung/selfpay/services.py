@@ -21,7 +21,7 @@ from lindung.audit.services import record_event
 from lindung.core.uploads import FileOutcome, read_upload
 from lindung.enrolment.models import Membership
 from lindung.life import services as life
-from lindung.life.models import LifeEvent
+from lindung.life.models import LifeEvent, OtherCover
 from lindung.life.selectors import recorded_deaths
 from lindung.notify import services as outbox
 from lindung.notify.models import Message
@@ -38,6 +38,7 @@ from lindung.rules import sms
 from lindung.rules.contributions import (
     Month, Payer, bulan, contribution, due_date, month_range, prepayment_refused, tanggal,
 )
+from lindung.rules.other_cover import OtherPayer
 
 from .selectors import PURPOSE, Member, ended_members, memberships, regency_payer, self_pay_list
 
@@ -376,18 +377,22 @@ def _differs(recorded: date, reported: date) -> str:
             "Periksa akta kematian, lalu Admin Dinas mengoreksi tanggalnya pada halaman peserta.")
 
 
-EVENT_OF = {"meninggal": LifeEvent.Kind.DIED, "penerima_upah": LifeEvent.Kind.WAGE_EARNER,
-            "pihak_lain": LifeEvent.Kind.OTHER_PAYER}
+OTHER_COVER = "other_cover"  # not a life event: cover from the month of TMT on, open-ended (life.OtherCover)
+EVENT_OF = {"meninggal": LifeEvent.Kind.DIED, "penerima_upah": LifeEvent.Kind.WAGE_EARNER, "pihak_lain": OTHER_COVER}
 
 
 def _record_events(user, events: list[tuple[int, str, date | None]], file_name: str) -> None:
-    """BPJS's word that a member died or is covered elsewhere from a day: recorded, so his memberships end from it. A
-    death without a date is a report for the office to verify with the date of the death certificate, dated today
-    meanwhile (it keeps him out of new plans and notices, and ends nothing)."""
+    """BPJS's word that a member died or is covered elsewhere from a day: recorded, so his memberships end from it;
+    another payer ("pihak lain", unnamed by the file) is his other cover from that month on, which we then leave to
+    it. A death without a date is a report for the office to verify with the date of the death certificate, dated
+    today meanwhile (it keeps him out of new plans and notices, and ends nothing)."""
     people = Peserta.objects.in_bulk([pk for pk, *_ in events])
     evidence = f"berkas status BPJS {file_name[:100]}"
     for pk, kind, since in events:
-        if since is None:
+        if kind == OTHER_COVER and since is not None:  # a date is required of these rows (_match)
+            life.record_other_cover(user, people[pk], payer=OtherPayer.LAIN, payer_name="Pihak lain menurut BPJS",
+                                    first=Month.of(since), source=OtherCover.Source.BPJS_STATUS, evidence=evidence)
+        elif since is None:
             life.record(user, people[pk], kind=kind, happened_on=timezone.localdate(), verified=False,
                         source=LifeEvent.Source.BPJS_STATUS,
                         evidence=evidence + ", tanpa tanggal meninggal: isi tanggal dari akta kematian")
