@@ -355,7 +355,7 @@ def reconcile(user, bill: Bill, file_name: str, data: bytes) -> Reconciliation:
     invoice = read_invoice(data, max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
     if not invoice.findings.is_empty():
         raise InvoiceRefused(invoice.findings.rows(named=True))
-    found = compare(_our_lines(bill), invoice.frame, settings.LINDUNG_REGENCY)
+    found = compare(_our_lines(bill), invoice.frame, bill.programme.owner_code)
     differences = _named(found.differences)
     with transaction.atomic():
         counts = {kind: found.count(kind) for kind in Difference.Kind.values}
