@@ -121,7 +121,7 @@ def test_each_regency_sees_only_its_people_the_province_both(client, province):
 
 def test_the_province_page_shows_each_regency_and_a_regency_page_only_its_own(client, province):
     users, people = province
-    prov = _programme("bengkulu-2025", PROVINCE, users)
+    _programme("bengkulu-2025", PROVINCE, users)
     _registered_and_active()
     client.force_login(users["pimpinan-17"])
     body = client.get(reverse("home")).content.decode()
