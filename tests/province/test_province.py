@@ -142,3 +142,8 @@ def test_a_person_paid_by_the_province_and_by_his_regency_is_found(province):
     assert ("Ahmad Kaurdua", Rule.OTHER_PROGRAMME) in double
     assert {n for n, rule in double if rule == Rule.OTHER_PROGRAMME} == {"Ahmad Kaurdua", "Wati Kinalsaja"}
     assert prov.memberships.filter(peserta=people["seluma"]).exists()
+    # Each bill is its payer's: a regency's office neither bills the province's programme nor its neighbour's.
+    with pytest.raises(PermissionDenied):
+        bills.generate_bill(users["operator-17.04"], prov, "2025-01")
+    with pytest.raises(PermissionDenied):
+        bills.approve_bill(users["admin-17.05"], bill)
