@@ -70,7 +70,7 @@ def test_the_deployment_serves_its_regencies_under_the_province(province):
     assert Wilayah.objects.filter(code__in=[PROVINCE, KAUR, SELUMA]).count() == 3
 
 
-def test_three_payers_each_enrol_their_own_people(province):
+def test_three_payers_each_enrol_their_own_people(client, province):
     users, people = province
     prov = _programme("bengkulu-2025", PROVINCE, users)
     kaur = _programme("kaur-2025", KAUR, users)
@@ -84,6 +84,10 @@ def test_three_payers_each_enrol_their_own_people(province):
     assert seen == {"pimpinan-17": {"bengkulu-2025", "kaur-2025", "seluma-2025"},
                     "pimpinan-17.04": {"bengkulu-2025", "kaur-2025"}, "pimpinan-17.05": {"bengkulu-2025", "seluma-2025"},
                     "camat-kaur": {"bengkulu-2025", "kaur-2025"}}
+    client.force_login(users["pimpinan-17.04"])
+    page = client.get(reverse("programs:detail", kwargs={"code": prov.code}))
+    assert '<dd data-testid="programme-owner">Bengkulu</dd>' in page.content.decode()
+    assert client.get(reverse("programs:detail", kwargs={"code": seluma.code})).status_code == 404
     # Only the office running a programme manages it.
     with pytest.raises(PermissionDenied, match="bengkulu-2025"):
         programmes.advance_status(users["admin-17.04"], prov)
