@@ -1,5 +1,5 @@
 """Walk every URL pattern and API endpoint as a camat and as a village operator: nothing from outside
-their area may appear; and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically; a page with a parameter this test cannot fill
+their area may appear (nor, in a province deployment, anything of Kaur to another regency's regent); and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically; a page with a parameter this test cannot fill
 fails it, so whoever adds the page teaches the test about it."""
 
 import io
@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from lindung.accounts.services import issue_token
+from lindung.accounts.roles import PIMPINAN
+from lindung.accounts.services import issue_token, save_user
 from lindung.cards import services as card_services
 from lindung.cards.models import Card
 from lindung.cards.verification import token_for
@@ -25,6 +26,7 @@ from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
 from lindung.payments.protection import refresh
 from lindung.programs import revision_services
 from lindung.rules.contributions import Month
+from lindung.wilayah.services import load_regency
 from tests.cards.conftest import PARTIES
 from tests.conftest import BANDAR_BINTUHAN, make_peserta, plan_programme
 from tests.factories import run
@@ -256,6 +258,22 @@ def test_the_bpjs_officer_sees_members_never_the_register_of_people_never_enroll
     client.force_login(bpjs)
     assert client.get(reverse("registry:detail", kwargs={"pk": member.pk})).status_code == 200
     assert client.get(reverse("registry:detail", kwargs={"pk": never.pk})).status_code == 404
+
+
+def test_a_regency_office_of_the_same_province_sees_nothing_of_another_regency(client, world, settings):
+    """A province deployment (Kaur and Seluma of Bengkulu): Seluma's regent walks every page and endpoint and finds
+    none of Kaur's people, its kecamatan's names, nor anyone behind Kaur's keys; the world's programme, made before
+    the deployment served the province, is now the province's, which he reads with only Seluma's people in it."""
+    users, workers, tokens, values = world
+    settings.LINDUNG_REGENCY = "17.04,17.05"
+    load_regency("17.05")
+    seluma = save_user("bupati-seluma", role=PIMPINAN.name, area_code="17.05")
+    forbidden = [m for p in workers.values() for m in markers(p)] + [">Kinal<", '"Kinal"', ">Kaur Selatan<"]
+    foreign_keys = {str(v) for p in workers.values() for v in (p.pk, p.nik)}
+    queries = ["", *searches(list(workers.values())), "?parent=17.04", "?kecamatan=17.04.05"]
+    checked = walk(client, seluma, issue_token(seluma), values, forbidden=forbidden, foreign_keys=foreign_keys,
+                   queries=queries)
+    assert checked > 50
 
 
 def test_the_walk_reaches_the_api_and_the_registry():

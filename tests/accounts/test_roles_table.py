@@ -24,7 +24,9 @@ def expected(role: Role) -> dict[str, str]:
         "outbox": role.reads_outbox and ("write" if role.plans else "read"),
         "audit": role.reads_audit and "read",  # append-only: nobody writes it
     }
-    return {column: f"{how}, {AREAS[role.area_level]}" if how else "none" for column, how in access.items()}
+    # An office role's area is named by its narrowest level ("regency"): the README says a province office's too.
+    area = AREAS[max(role.area_levels)]
+    return {column: f"{how}, {area}" if how else "none" for column, how in access.items()}
 
 
 def readme_table() -> dict[str, dict[str, str]]:

@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.wilayah.models import Level
 
+# An office's area: the province (a province deployment's office) or a regency.
+OFFICE = (Level.PROVINSI, Level.KABUPATEN)
+
 
 @dataclass(frozen=True)
 class Role:
     name: str  # the Group name, in Indonesian as the office says it
     label: object
-    area_level: Level  # the level of the user's area
+    area_levels: tuple[Level, ...]  # the levels of area its users may hold
     edits_registry: bool = False
     reads_audit: bool = False
     reads_imports: bool = False  # imports and the review queue hold people of every area
@@ -26,16 +29,16 @@ class Role:
     reads_outbox: bool = True  # the messages to people (their phone numbers)
 
 
-ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), Level.KABUPATEN, edits_registry=True,
+ADMIN_DINAS = Role("Admin Dinas", _("Office administrator"), OFFICE, edits_registry=True,
                    reads_imports=True, imports=True, approves=True, plans=True)
-OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), Level.KABUPATEN, edits_registry=True,
+OPERATOR_DINAS = Role("Operator Dinas", _("Office operator"), OFFICE, edits_registry=True,
                       reads_imports=True, imports=True, plans=True)
-CAMAT = Role("Camat", _("District head (camat)"), Level.KECAMATAN)
-OPERATOR_DESA = Role("Operator Desa", _("Village operator"), Level.DESA, edits_registry=True)
-PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), Level.KABUPATEN, reads_register=False,
+CAMAT = Role("Camat", _("District head (camat)"), (Level.KECAMATAN,))
+OPERATOR_DESA = Role("Operator Desa", _("Village operator"), (Level.DESA,), edits_registry=True)
+PETUGAS_BPJS = Role("Petugas BPJS", _("BPJS account officer"), OFFICE, reads_register=False,
                     reads_outbox=False)
-PIMPINAN = Role("Pimpinan", _("Leadership (regent, office head)"), Level.KABUPATEN)
-AUDITOR = Role("Auditor", _("Auditor"), Level.KABUPATEN, reads_audit=True, reads_imports=True)
+PIMPINAN = Role("Pimpinan", _("Leadership (regent, office head)"), OFFICE)
+AUDITOR = Role("Auditor", _("Auditor"), OFFICE, reads_audit=True, reads_imports=True)
 
 ROLES = {r.name: r for r in (ADMIN_DINAS, OPERATOR_DINAS, CAMAT, OPERATOR_DESA, PETUGAS_BPJS, PIMPINAN, AUDITOR)}
 

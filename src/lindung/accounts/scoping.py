@@ -25,8 +25,11 @@ def within(user, field: str, *, as_range: bool = False) -> Q:
     range of codes, for a query that should walk an index of the codes (the regent's counts); elsewhere it would
     change plans that read in another order and stop early (a list's first page)."""
     code = area_code(user)
-    if code is None:
-        return Q(pk__in=[])
+    return Q(pk__in=[]) if code is None else under(code, field, as_range=as_range)
+
+
+def under(code: str, field: str, *, as_range: bool = False) -> Q:
+    """A filter keeping rows whose region code (in `field`) is ``code`` or lies in it (``within`` for an area)."""
     if len(code.split(".")) == Level.DESA:
         return Q(**{field: code})
     if as_range and connection.vendor == "sqlite":

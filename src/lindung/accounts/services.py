@@ -27,10 +27,11 @@ def save_user(username: str, *, role: str, area_code: str, password: str | None 
     area = Wilayah.objects.filter(code=area_code).first()
     if area is None:
         raise ValidationError(_("Area %(code)s is not loaded yet.") % {"code": repr(area_code)})
-    if area.level != ROLES[role].area_level:
+    levels = ROLES[role].area_levels
+    if area.level not in levels:
         raise ValidationError(
             _("Role %(role)s holds an area of level %(level)s, not %(given)s.")
-            % {"role": role, "level": ROLES[role].area_level.label, "given": area.get_level_display()}
+            % {"role": role, "level": " / ".join(str(level.label) for level in levels), "given": area.get_level_display()}
         )
     ensure_roles()
     user, created = User.objects.get_or_create(username=username, defaults={"area": area, **fields})

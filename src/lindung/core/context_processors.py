@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from lindung.accounts.roles import ADMIN_DINAS, CAMAT, OPERATOR_DESA, OPERATOR_DINAS, PETUGAS_BPJS, PIMPINAN
+from lindung.wilayah import deployment
 from lindung.wilayah.selectors import regency_name
 
 # The roles that hand cards on or follow them: the card pages in the navigation.
@@ -10,5 +9,5 @@ CLAIM_ROLES = (*CARD_ROLES, PETUGAS_BPJS.name)
 
 
 def lindung(request):
-    return {"regency_name": regency_name() or settings.LINDUNG_REGENCY, "card_roles": CARD_ROLES,
+    return {"regency_name": regency_name() or deployment.root(), "card_roles": CARD_ROLES,
             "claim_roles": CLAIM_ROLES}

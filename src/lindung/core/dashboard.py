@@ -22,7 +22,7 @@ from lindung.claims import selectors as claims
 from lindung.claims.models import Claim
 from lindung.enrolment.models import Membership
 from lindung.payments.protection import (
-    LAPSE_HORIZONS, ProtectionCounts, current_memberships, protection_counts, with_protection,
+    LAPSE_HORIZONS, AreaProtection, ProtectionCounts, current_memberships, protection_counts, summed, with_protection,
 )
 from lindung.payments.selectors import realisation
 from lindung.programs.models import Programme
@@ -64,6 +64,7 @@ class Dashboard:
     budgets: list[ProgrammeBudget]  # this year's programmes
     cards: dict[str, int]  # office, camat, village, delivered, overdue
     claims: dict  # reported, paid, paid_rupiah, median_days (None: nothing paid)
+    regencies: list[AreaProtection]  # a province's page: its figures per regency; [] on a regency's or narrower
 
     @property
     def budget(self) -> dict[str, int]:
@@ -86,8 +87,19 @@ def shows_dashboard(user) -> bool:
 
 def dashboard(user, day: date) -> Dashboard:
     """The regent's figures of the user's area on ``day``."""
-    return Dashboard(day=day, area=area_code(user) or "", protection=protection_counts(user, day),
-                     budgets=budgets(user, day.year), cards=card_places(user, day), claims=claim_figures(user))
+    area, protection = area_code(user) or "", protection_counts(user, day)
+    return Dashboard(day=day, area=area, protection=protection, budgets=budgets(user, day.year),
+                     cards=card_places(user, day), claims=claim_figures(user),
+                     regencies=by_regency(protection) if area and "." not in area else [])
+
+
+def by_regency(protection: ProtectionCounts) -> list[AreaProtection]:
+    """The province's page: each regency's figures, its kecamatan's summed (a kecamatan code begins with its
+    regency's, "17.04.05")."""
+    codes = sorted({k.code[:5] for k in protection.kecamatan})
+    names = dict(Wilayah.objects.filter(code__in=codes).values_list("code", "name"))
+    return [summed(code, names.get(code, code), [k for k in protection.kecamatan if k.code.startswith(code + ".")])
+            for code in codes]
 
 
 def budgets(user, year: int) -> list[ProgrammeBudget]:

@@ -10,6 +10,7 @@ from weasyprint import HTML
 from lindung.audit.selectors import chain_head
 from lindung.rules.contributions import tanggal
 from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import regency_name
 
 from .dashboard import Dashboard
 
@@ -19,9 +20,9 @@ def dashboard_pdf(found: Dashboard) -> bytes:
 
 
 def dashboard_html(found: Dashboard) -> str:
-    names = dict(Wilayah.objects.filter(code__in=[found.area, settings.LINDUNG_REGENCY]).values_list("code", "name"))
+    names = dict(Wilayah.objects.filter(code=found.area).values_list("code", "name"))
     context = {"d": found, "t": found.protection.total, "date": tanggal(found.day),
-               "area": names.get(found.area, found.area), "regency": names.get(settings.LINDUNG_REGENCY, ""),
+               "area": names.get(found.area, found.area), "regency": regency_name(),
                "office": settings.LINDUNG_OFFICE_NAME, "audit_head": chain_head()}
     with translation.override("id"):
         return render_to_string("core/dashboard_pdf.html", context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from lokal import format_rupiah
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
+from lindung.accounts.scoping import area_code
 from lindung.cards.selectors import overdue_cards, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
 from lindung.core.downloads import attachment
@@ -38,10 +39,13 @@ def home(request):
         # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
         overdue = overdue_cards(request.user, today)
     sex_labels = {"L": _("Male"), "P": _("Female")}
+    # A province's office sees its regencies side by side; everyone else his kecamatan.
+    province = "." not in (area_code(request.user) or ".")
+    rows = data["regency" if province else "kecamatan"]
     chart = {
-        "x": [name for _, name, _ in data["kecamatan"]],
-        "y": [n for _, _, n in data["kecamatan"]],
-        "title": _("People in the register by kecamatan"),
+        "x": [name for _, name, _ in rows],
+        "y": [n for _, _, n in rows],
+        "title": _("People in the register by regency") if province else _("People in the register by kecamatan"),
     }
     chart_svg = None
     if near_families:

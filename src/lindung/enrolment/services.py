@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lindung.accounts.roles import require
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import under, within
 from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
 from lindung.core.uploads import FileOutcome, read_upload
@@ -38,6 +38,12 @@ def add_candidates(user, programme, lines, kpj: dict[int, str] | None = None) ->
     ``kpj`` (person id -> KPJ: continuing members of the programme it continues) are registered already with
     their KPJ, so no registration file lists them; the others are candidates for one."""
     kpj = kpj or {}
+    # A province's programme enrols people of any of its regencies, a regency's only its own.
+    stray = lines.exclude(under(programme.owner_code, "peserta__desa__code")).count()
+    if stray:
+        raise ValidationError(_("%(n)s people of the plan live outside %(area)s, whose office runs programme "
+                                "%(code)s: it enrols only people of its own area.")
+                              % {"n": stray, "area": programme.owner_code, "code": programme.code})
     made = [Membership(programme=programme, peserta_id=line.peserta_id, first=line.first, last=line.last,
                        **({"status": S.REGISTERED, "kpj": kpj[line.peserta_id]} if line.peserta_id in kpj else {}))
             for line in lines.only("peserta_id", "first", "last")]

@@ -461,6 +461,10 @@ def protection_counts(user, day: date) -> ProtectionCounts:
     areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),  # type: ignore[misc, arg-type]
                             lapse_next={h: counts[h] for h in LAPSE_HORIZONS})
              for code, counts in sorted(tally.items())]
-    total = AreaProtection("", "", *(sum(getattr(a, s) for a in areas) for s in _COUNTED),  # type: ignore[misc]
-                           lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})
-    return ProtectionCounts(day, areas, total)
+    return ProtectionCounts(day, areas, summed("", "", areas))
+
+
+def summed(code: str, name: str, areas: list[AreaProtection]) -> AreaProtection:
+    """The figures of several areas together: the total, or a regency's of its kecamatan."""
+    return AreaProtection(code, name, *(sum(getattr(a, s) for a in areas) for s in _COUNTED),  # type: ignore[misc]
+                          lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})

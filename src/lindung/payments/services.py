@@ -30,6 +30,7 @@ from lindung.enrolment.models import Membership
 from lindung.life.selectors import paid_by_others
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
+from lindung.programs.services import check_runs
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.regulation.selectors import calendar
 from lindung.rules.bill_check import RULES, Rule
@@ -62,6 +63,7 @@ def generate_bill(user, programme: Programme, month: Month | str) -> Generated:
     require(user, "plans", _("Only the Admin or Operator Dinas may make a contribution bill."))
     month = _month(month)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    check_runs(user, programme)
     if programme.status not in (Programme.Status.APPROVED, Programme.Status.RUNNING):
         raise ValidationError(_("A bill is made for a programme whose plan is approved or which is running."))
     if not programme.first_month <= month <= programme.last_month:
@@ -117,6 +119,7 @@ def approve_bill(user, bill: Bill, note: str = "") -> Bill:
     (exclude_findings) or kept by the approver, who then says why in ``note``."""
     require(user, "approves", _("Only the Admin Dinas may approve a bill."))
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    check_runs(user, bill.programme)
     if bill.status != Bill.Status.DRAFT:
         raise ValidationError(_("Only a bill still in draft can be approved."))
     require_someone_else(user, makers(bill), _("A bill must be approved by someone who neither made it nor added to it."))
@@ -358,7 +361,7 @@ def reconcile(user, bill: Bill, file_name: str, data: bytes) -> Reconciliation:
     invoice = read_invoice(data, max_bytes=settings.LINDUNG_MAX_UPLOAD_MB * 1024 * 1024)
     if not invoice.findings.is_empty():
         raise InvoiceRefused(invoice.findings.rows(named=True))
-    found = compare(_our_lines(bill), invoice.frame, settings.LINDUNG_REGENCY)
+    found = compare(_our_lines(bill), invoice.frame, bill.programme.owner_code)
     differences = _named(found.differences)
     with transaction.atomic():
         counts = {kind: found.count(kind) for kind in Difference.Kind.values}

@@ -19,8 +19,8 @@ from lindung.rules.nik import parse_nik
 
 @dataclass(frozen=True)
 class Context:
-    regency: str  # "17.04"
-    villages: frozenset[str]  # dotted village codes of the regency, "17.04.05.2009"
+    regency: str  # the deployment's root: a regency "17.04" or a province "17"
+    villages: frozenset[str]  # dotted village codes of the regencies served, "17.04.05.2009"
     occupations: dict[str, str]  # normalised name or alias -> occupation code
     start: date  # programme start: ages are taken on this date
     min_age: int = 18  # one regency's rule (DOMAIN §3), hence a setting
@@ -216,7 +216,7 @@ def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
     )
     desa_problem = (
         pl.when(code.is_in(sorted(ctx.villages))).then(None)
-        .when(code.str.slice(0, 5) != ctx.regency).then(pl.lit("desa_outside_regency"))
+        .when(~code.str.starts_with(ctx.regency + ".")).then(pl.lit("desa_outside_regency"))
         .otherwise(pl.lit("desa_unknown"))
     )
 

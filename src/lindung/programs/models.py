@@ -7,12 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from lindung.accounts.models import MadeAndApproved
 from lindung.rules.contributions import Month, Payer
+from lindung.wilayah import deployment
 
 FUNDING_SOURCES = [
     (Payer.APBD, _("Regency budget (APBD)")), (Payer.APBN, _("State budget (APBN)")),
     (Payer.DANA_DESA, _("Village fund")), (Payer.CSR, _("Company CSR")),
 ]
-
 
 
 class Programme(models.Model):
@@ -26,6 +26,10 @@ class Programme(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    # The province or regency whose office runs and pays for it (its APBD): it enrols people of that area only.
+    # Empty: the deployment's root (programmes made before a deployment served a province).
+    owner = models.ForeignKey("wilayah.Wilayah", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("run by"))
     year = models.PositiveSmallIntegerField(_("year"))
     start = models.DateField(_("first month"), help_text=_("Ages are taken on this date."))
     end = models.DateField(_("last month"))
@@ -68,6 +72,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def owner_code(self) -> str:
+        return self.owner_id or deployment.root()
 
     @property
     def first_month(self) -> Month:

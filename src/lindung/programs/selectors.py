@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 import polars as pl
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,7 +25,9 @@ from lindung.regulation.selectors import calendar
 from lindung.rules import continuation, planner
 from lindung.rules.contributions import Month, Payer, due_date, highest_monthly, month_range
 from lindung.rules.other_cover import left_in_plan
+from lindung.wilayah import deployment
 from lindung.wilayah.models import Wilayah
+from lindung.wilayah.selectors import ancestors
 
 from .models import PlanLine, Programme, Scenario
 
@@ -34,8 +36,20 @@ COLUMNS = ["id", "nik", "nama", "desa_id", "tanggal_lahir", "desil", "miskin_eks
 
 
 def programmes_for(user) -> QuerySet[Programme]:
-    # Programmes are the regency's; anyone with an area may read their rules.
-    return Programme.objects.all() if area_code(user) else Programme.objects.none()
+    """The programmes run by the user's area or by one it lies in (a regency office sees the province's, with only
+    its own people in it), and by the areas inside his (the province sees its regencies'); never a neighbour's."""
+    code = area_code(user)
+    if code is None:
+        return Programme.objects.none()
+    line = [*ancestors(code), code]
+    root = deployment.root()
+    unowned = Q(owner__isnull=True) if root in line or sees_code(user, root) else Q(pk__in=[])
+    return Programme.objects.filter(Q(owner_id__in=line) | within(user, "owner__code") | unowned)
+
+
+def runs(user, programme: Programme) -> bool:
+    """Whether the user's office runs the programme (makes its plans, approves, bills): his area owns it."""
+    return area_code(user) == programme.owner_code
 
 
 def programme_of(user, code: str) -> Programme:

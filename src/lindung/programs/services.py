@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,9 +24,18 @@ def _check_admin(user) -> None:
     require(user, "approves", _("Only the Admin Dinas may change a programme's rules."))
 
 
+def check_runs(user, programme: Programme) -> None:
+    """Only the office of the area that runs a programme manages it, plans and bills it (a regency office reads the
+    province's)."""
+    if not selectors.runs(user, programme):
+        raise PermissionDenied(_("Programme %(code)s is run by the office of %(area)s, not by yours.")
+                               % {"code": programme.code, "area": programme.owner_code})
+
+
 @transaction.atomic
 def save_rules(user, programme: Programme, occupations) -> Programme:
     _check_admin(user)
+    check_runs(user, programme)
     programme._history_user = user
     programme.save()
     programme.occupations.set(occupations)
@@ -40,6 +49,7 @@ def add_exclusions(user, programme: Programme, text: str, reason: str) -> tuple[
     """One NIK per line. Returns how many were added and (line, message) for each refused line;
     nothing is added when any line is refused."""
     _check_admin(user)
+    check_runs(user, programme)
     niks, refused = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -75,6 +85,7 @@ def save_programme(user, programme: Programme) -> Programme:
     created = programme.pk is None
     if not created:
         before = Programme.objects.select_for_update().get(pk=programme.pk)
+        check_runs(user, before)
         fixed = ["year", "start", "end", "funding_source", "budget", "income_tier", "include_jht", "continues_id"]
         if before.status != Programme.Status.DRAFT and any(getattr(before, f) != getattr(programme, f) for f in fixed):
             raise ValidationError(_("The programme is approved: its budget, period and package cannot change any "
@@ -83,6 +94,9 @@ def save_programme(user, programme: Programme) -> Programme:
             raise ValidationError(_("The programme is closed."))
     else:
         programme.created_by = user
+        # Made by an office, it is that office's: the province's or the regency's.
+        programme.owner_id = programme.owner_id or user.area_id
+        check_runs(user, programme)
     earlier = programme.continues
     if earlier is not None:
         _check_continues(programme, earlier)
@@ -119,7 +133,7 @@ def next_year(earlier: Programme, year: int, budget: int) -> Programme:
     name = earlier.name.replace(old, str(year)) if old in earlier.name else f"{earlier.name} {year}"
     return Programme(code=code[:40], name=name[:120], year=year, start=date(year, 1, 1), end=date(year, 12, 1),
                      budget=budget, funding_source=earlier.funding_source, income_tier=earlier.income_tier,
-                     include_jht=earlier.include_jht, continues=earlier)
+                     include_jht=earlier.include_jht, continues=earlier, owner_id=earlier.owner_id)
 
 
 @transaction.atomic
@@ -148,6 +162,7 @@ def save_scenario(user, programme: Programme, settings: "selectors.Settings", ki
     with every candidate's months, so the plan stays what was shown even when the registry changes."""
     require(user, "plans", _("Only the Admin or Operator Dinas may save a scenario."))
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    check_runs(user, programme)
     if programme.status != Programme.Status.DRAFT:
         raise ValidationError(_("The programme already has an approved plan."))
     if settings.budget > programme.budget:
@@ -187,6 +202,7 @@ def approve_scenario(user, scenario: Scenario) -> Scenario:
     its covered workers become enrolment candidates."""
     require(user, "approves", _("Only the Admin Dinas may approve a plan."))
     programme = Programme.objects.select_for_update().get(pk=scenario.programme_id)
+    check_runs(user, programme)
     require_someone_else(user, scenario.created_by_id,
                          _("A scenario must be approved by another user than the one who saved it."))
     if programme.status != Programme.Status.DRAFT:
@@ -218,6 +234,7 @@ def advance_status(user, programme: Programme) -> Programme:
     """approved → running (the PKS is signed: registered members become active) → closed."""
     require(user, "approves", _("Only the Admin Dinas may change a programme's status."))
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    check_runs(user, programme)
     to = NEXT_STATUS.get(programme.status)
     if to is None:
         raise ValidationError(_("A programme can run only once its plan is approved.") if programme.status ==

@@ -1,5 +1,7 @@
 """Every read of the registry, scoped to the reader's area."""
 
+from collections import Counter
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -62,9 +64,14 @@ def summary(user) -> dict:
     by_job = list(
         qs.values_list("pekerjaan_1__name").annotate(n=Count("id")).order_by("-n").values_list("pekerjaan_1__name", "n")
     )
+    by_regency: Counter[str] = Counter()
+    for code, n in by_kec.items():
+        by_regency[code[:5]] += n
+    names |= dict(Wilayah.objects.filter(code__in=by_regency).values_list("code", "name"))
     return {
         "total": sum(by_kec.values()),
         "kecamatan": [(code, names.get(code, code), n) for code, n in sorted(by_kec.items())],
+        "regency": [(code, names.get(code, code), n) for code, n in sorted(by_regency.items())],
         "sex": by_sex,
         "pekerjaan": by_job,
     }

@@ -3,10 +3,12 @@ from django.db.models import Q, QuerySet
 
 from lindung.accounts.scoping import area_code, within
 
+from . import deployment
 from .models import Wilayah
 
 
-def _ancestors(code: str) -> list[str]:
+def ancestors(code: str) -> list[str]:
+    """The codes of the regions ``code`` lies in, the province first."""
     parts = code.split(".")
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
@@ -16,7 +18,7 @@ def regions_for(user, *, parent: str | None = None) -> QuerySet[Wilayah]:
     code = area_code(user)
     if code is None:
         return Wilayah.objects.none()
-    qs = Wilayah.objects.filter(within(user, "code") | Q(code__in=_ancestors(code)))
+    qs = Wilayah.objects.filter(within(user, "code") | Q(code__in=ancestors(code)))
     if parent is not None:
         qs = qs.filter(parent_id=parent)
     return qs
@@ -27,8 +29,9 @@ def region_for(user, code: str) -> Wilayah | None:
 
 
 def regency_name() -> str:
-    """The regency Lindung serves, as its documents name it ("Kabupaten Kaur"); "" before its regions are loaded."""
-    return Wilayah.objects.filter(code=settings.LINDUNG_REGENCY).values_list("name", flat=True).first() or ""
+    """The regency (or province) Lindung serves, as its documents name it ("Kabupaten Kaur"); "" before its regions
+    are loaded."""
+    return deployment.name()
 
 
 def signing_place(regency: str) -> str:

@@ -5,6 +5,7 @@ from lokal import wilayah as lokal_wilayah
 
 from lindung.audit.services import record_event
 
+from . import deployment
 from .models import Level, Wilayah
 
 
@@ -50,3 +51,12 @@ def load_regency(code: str, *, actor=None) -> dict[str, int]:
             summary=f"Wilayah {regency.code} dimuat: {counts['created']} baru, {counts['updated']} diubah.",
         )
     return counts
+
+
+def load_deployment(*, actor=None) -> dict[str, int]:
+    """Load every regency the deployment serves (wilayah.deployment), with their province; summed counts."""
+    total = {"created": 0, "updated": 0, "unchanged": 0}
+    for code in deployment.regencies():
+        for k, n in load_regency(code, actor=actor).items():
+            total[k] += n
+    return total

@@ -37,6 +37,7 @@ from lindung.pipeline.sources import KNOWN_KEYS
 from lindung.pipeline.sources import key as header_key
 from lindung.programs.models import Programme
 from lindung.rules.nik import known_in_lokal
+from lindung.wilayah import deployment
 from lindung.wilayah.models import Level, Wilayah
 
 from ..models import (
@@ -134,14 +135,17 @@ def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMap
     return saved
 
 
-def _context(regency: str) -> validate.Context:
-    villages = frozenset(Wilayah.objects.filter(level=Level.DESA, code__startswith=regency + ".").values_list("code", flat=True))
+def _context() -> validate.Context:
+    """The villages of every regency the deployment serves are ours; a code elsewhere is outside its root."""
+    served = deployment.regencies()
+    villages = frozenset(Wilayah.objects.filter(level=Level.DESA, code__regex=rf"^({'|'.join(map(re.escape, served))})\.")
+                         .values_list("code", flat=True))
     occupations = {}
     for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
             occupations[" ".join(alias.lower().split())] = code
     start = programme_start()
-    return validate.Context(regency=regency, villages=villages, occupations=occupations, start=start,
+    return validate.Context(regency=deployment.root(), villages=villages, occupations=occupations, start=start,
                             min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
                             registered=protection.participants_on(start))
 
@@ -179,7 +183,7 @@ def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, pr
     if read.missing_required:
         return result
     progress(30, "Memeriksa setiap baris")
-    typed, findings = validate.validate(read.frame, read.headers, _context(settings.LINDUNG_REGENCY))
+    typed, findings = validate.validate(read.frame, read.headers, _context())
     progress(55, "Mencocokkan NIK dengan register")
     registry = _registry_frame()
     existing = linkage.exact_matches(typed.select("row", "nik"), registry.select("id", "nik"))

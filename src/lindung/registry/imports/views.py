@@ -2,7 +2,6 @@
 
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from lindung.accounts.roles import can
 from lindung.core.downloads import attachment, on_record
 from lindung.core.forms import UploadField
 from lindung.pipeline.schema import FIELDS, REQUIRED
+from lindung.wilayah import deployment
 
 from . import selectors, services
 from ..models import DuplicatePair, ImportBatch
@@ -142,7 +142,7 @@ def import_findings_xlsx(request, pk: int):
 @login_required
 def import_template(request):
     selectors.check_reads_imports(request.user)
-    return attachment(build_template(settings.LINDUNG_REGENCY), "templat-lindung.xlsx")
+    return attachment(build_template(deployment.root()), "templat-lindung.xlsx")
 
 
 @login_required

@@ -15,7 +15,8 @@ from lindung.claims.demo import report_demo_death, run_demo_claims
 from lindung.core.management.commands.serve import ensure_port_free
 from lindung.programs import demo as programmes
 from lindung.registry.demo import KAUR_WORKERS, import_demo_death_list, seed_workers
-from lindung.wilayah.services import load_regency
+from lindung.wilayah import deployment
+from lindung.wilayah.services import load_deployment
 
 
 class Command(BaseCommand):
@@ -37,12 +38,13 @@ class Command(BaseCommand):
                                f"sistem {today} terlalu awal.")
         if not no_serve:
             ensure_port_free(host, port)  # before minutes of setup, not after
-        regency = settings.LINDUNG_REGENCY
+        # The story runs in the first regency served (Kaur by default); a province deployment loads all of them.
+        regency = deployment.regencies()[0]
         say = self.stdout.write
         say("1/6 Menyiapkan basis data…")
         call_command("migrate", interactive=False, verbosity=0)
-        say(f"2/6 Memuat wilayah {regency}…")
-        load_regency(regency)
+        say(f"2/6 Memuat wilayah {deployment.root()}…")
+        load_deployment()
         say(f"3/6 Menyiapkan {workers} peserta demo dan login…")
         added = seed_workers(regency, workers)
         say(f"    {added} ditambahkan, {workers - added} sudah ada.")

@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.pipeline.samples import p3ke_individu, plant_defects, write_xlsx
 from lindung.registry.demo import generate_workers, villages_of
+from lindung.wilayah import deployment
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--defects", action="store_true", help="plant one mistake of each kind in the first 14 rows")
 
     def handle(self, out, rows, seed, defects, **options):
-        villages = villages_of(settings.LINDUNG_REGENCY)
+        villages = [v for regency in deployment.regencies() for v in villages_of(regency)]
         if not villages:
             raise CommandError("Wilayah belum dimuat: jalankan `lindung demo --no-serve` dulu.")
         frame = p3ke_individu(generate_workers(villages, max(rows, 14 if defects else 1), seed, other_kecamatan=[]))
