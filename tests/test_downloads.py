@@ -31,7 +31,7 @@ def download_views() -> dict[str, tuple]:
     """name -> (pattern, parameters of its includes) for every URL whose view hands out a file."""
     found = {}
     for namespace, pattern, outer in url_patterns():
-        if pattern.name is None or namespace.startswith(("admin:", "api:")):
+        if pattern.name is None or namespace.startswith(("admin:", "api:", "spdci_ibr:", "spdci_social:")):
             continue
         source = inspect.getsource(inspect.unwrap(pattern.callback))
         if "attachment(" in source or "FileResponse(" in source:

@@ -194,6 +194,11 @@ def searches(people) -> list[str]:
     return [f"?q={part}" for p in people for part in p.nama.split()] + [f"?q={p.nik[:8]}" for p in people]
 
 
+# Each walk requests every page and endpoint (hundreds, growing with the app): minutes on a loaded 2-core machine.
+WALK = pytest.mark.timeout(1800)
+
+
+@WALK
 @pytest.mark.parametrize(
     "username, visible, hidden",
     [("camat", ["village", "kecamatan"], ["outside"]), ("desa", ["village"], ["kecamatan", "outside"])],
@@ -260,6 +265,7 @@ def test_the_bpjs_officer_sees_members_never_the_register_of_people_never_enroll
     assert client.get(reverse("registry:detail", kwargs={"pk": never.pk})).status_code == 404
 
 
+@WALK
 def test_a_regency_office_of_the_same_province_sees_nothing_of_another_regency(client, world, settings):
     """A province deployment (Kaur and Seluma of Bengkulu): Seluma's regent walks every page and endpoint and finds
     none of Kaur's people, its kecamatan's names, nor anyone behind Kaur's keys; the world's programme, made before

@@ -100,7 +100,7 @@ def test_a_regency_programme_refuses_people_of_another_regency(province):
     kaur = _programme("kaur-2025", KAUR, users)
     seluma = Programme.objects.create(code="seluma-2025", name="Seluma", year=2025, start=date(2025, 1, 1),
                                       end=date(2025, 12, 1), owner_id=SELUMA)
-    with pytest.raises(ValidationError, match="outside 17.05"):
+    with pytest.raises(ValidationError, match="luar wilayah 17.05"):
         add_candidates(users["admin-17.05"], seluma, kaur.plan.lines.all())
 
 
