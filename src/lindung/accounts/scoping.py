@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from lindung.enrolment.models import Membership
-from lindung.wilayah.models import Level
+from lindung.wilayah.models import Level, level_of
 
 
 def area_code(user) -> str | None:
@@ -30,7 +30,7 @@ def within(user, field: str, *, as_range: bool = False) -> Q:
 
 def under(code: str, field: str, *, as_range: bool = False) -> Q:
     """A filter keeping rows whose region code (in `field`) is ``code`` or lies in it (``within`` for an area)."""
-    if len(code.split(".")) == Level.DESA:
+    if level_of(code) == Level.DESA:
         return Q(**{field: code})
     if as_range and connection.vendor == "sqlite":
         # Codes are digits and dots, so the codes from CODE up to CODE/ ('/' follows '.') are CODE and those under

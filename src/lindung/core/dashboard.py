@@ -29,7 +29,7 @@ from lindung.programs.models import Programme
 from lindung.programs.selectors import programmes_for
 from lindung.registry.selectors import peserta_for
 from lindung.rules.coverage import State
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.models import Level, Wilayah, level_of
 
 # The homes that lead with the regent's figures (a camat's shows his kecamatan's); a village operator's home is
 # about the cards and reports of his village.
@@ -90,7 +90,7 @@ def dashboard(user, day: date) -> Dashboard:
     area, protection = area_code(user) or "", protection_counts(user, day)
     return Dashboard(day=day, area=area, protection=protection, budgets=budgets(user, day.year),
                      cards=card_places(user, day), claims=claim_figures(user),
-                     regencies=by_regency(protection) if area and "." not in area else [])
+                     regencies=by_regency(protection) if area and level_of(area) == Level.PROVINSI else [])
 
 
 def by_regency(protection: ProtectionCounts) -> list[AreaProtection]:

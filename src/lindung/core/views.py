@@ -18,6 +18,7 @@ from lindung.core.downloads import attachment
 from lindung.payments.protection import LAPSE_HORIZONS
 from lindung.registry.selectors import summary
 from lindung.rules.terbilang import rupiah_terbilang
+from lindung.wilayah.models import Level, level_of
 
 from . import dashboard as figures
 from . import health
@@ -40,7 +41,8 @@ def home(request):
         overdue = overdue_cards(request.user, today)
     sex_labels = {"L": _("Male"), "P": _("Female")}
     # A province's office sees its regencies side by side; everyone else his kecamatan.
-    province = "." not in (area_code(request.user) or ".")
+    code = area_code(request.user)
+    province = code is not None and level_of(code) == Level.PROVINSI
     rows = data["regency" if province else "kecamatan"]
     chart = {
         "x": [name for _, name, _ in rows],

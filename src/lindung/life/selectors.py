@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lindung.accounts.scoping import people
 from lindung.rules.contributions import Month, tanggal
-from lindung.rules.other_cover import Cover, OtherPayer, months_within, payers_by_month
+from lindung.rules.other_cover import Cover, OtherPayer, left_to_others, payers_by_month
 
 from .models import LifeEvent, OtherCover
 
@@ -68,12 +68,12 @@ def live_cover() -> QuerySet[OtherCover]:
     return OtherCover.objects.filter(withdrawn_at__isnull=True)
 
 
-def paying_on(day: date) -> QuerySet[OtherCover]:
-    """Live cover paying the month of ``day`` (its first day)."""
+def paying_on(day) -> QuerySet[OtherCover]:
+    """Live cover paying the month of ``day`` (its first day: a date, or a column of the outer query)."""
     return live_cover().filter(Q(last__isnull=True) | Q(last__gte=day), first__lte=day)
 
 
-def paid_by_others(day: date, person: str = "peserta_id") -> Exists:
+def paid_by_others(day, person: str = "peserta_id") -> Exists:
     """Whether another payer pays the month of ``day`` for the row's person (``person`` names its column): one
     EXISTS over the live-cover index, for a bill or plan of any size."""
     return Exists(paying_on(day).filter(peserta=OuterRef(person)))
@@ -82,10 +82,10 @@ def paid_by_others(day: date, person: str = "peserta_id") -> Exists:
 def months_paid_by_others(peserta_ids, first: Month, last: Month) -> dict[int, set[Month]]:
     """Person id -> the months of ``first``..``last`` another payer pays, of those among ``peserta_ids`` (a list or
     a queryset of ids) with any: one query."""
-    found: dict[int, set[Month]] = {}
+    covers: dict[int, list[Cover]] = {}
     for pk, cover in _covers(live_cover().filter(peserta_id__in=peserta_ids), first, last):
-        found.setdefault(pk, set()).update(months_within(cover, first, last))
-    return found
+        covers.setdefault(pk, []).append(cover)
+    return {pk: left_to_others(found, first, last) for pk, found in covers.items()}
 
 
 def _covers(covers: QuerySet[OtherCover], first: Month, last: Month) -> Iterator[tuple[int, Cover]]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
 
 from lindung.regulation.selectors import regulation_on
@@ -12,7 +12,7 @@ from lindung.accounts.scoping import area_code, within
 from lindung.audit.selectors import actors_on
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
-from lindung.life.selectors import live_cover
+from lindung.life.selectors import live_cover, paid_by_others
 from lindung.programs.models import PlanLine
 from lindung.rules import coverage
 from lindung.rules.bill_check import RULES, Rule
@@ -271,11 +271,9 @@ class DoubleCover:
 def double_cover(user, programme) -> list[DoubleCover]:
     """Every bill line of the programme in the user's area whose month another payer's live cover pays as well, by
     month then NIK: one query for the lines (an EXISTS over the cover index), one for their covers."""
-    cover = live_cover().filter(Q(last__isnull=True) | Q(last__gte=OuterRef("month")), first__lte=OuterRef("month"),
-                                peserta=OuterRef("peserta_id"))
     paid = PaidMonth.objects.filter(peserta=OuterRef("peserta_id"), month=OuterRef("month"))
     lines = list(BillLine.objects.filter(within(user, "peserta__desa__code"), bill__programme=programme)
-                 .filter(Exists(cover)).annotate(paid_on=Subquery(paid.values("paid_on")[:1]))
+                 .filter(paid_by_others(OuterRef("month"))).annotate(paid_on=Subquery(paid.values("paid_on")[:1]))
                  .order_by("month", "peserta__nik")
                  .values_list("month", "peserta_id", "peserta__nik", "peserta__nama", "peserta__desa__parent__name",
                               "peserta__desa__name", "bill__status", "total", "paid_on"))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lindung.rules.contributions import Month, Payer
+from lindung.rules.contributions import Month, Payer, month_range
 
 
 class OtherPayer(StrEnum):
@@ -56,7 +56,7 @@ def months_within(cover: Cover, first: Month, last: Month) -> list[Month]:
     """The months of ``first``..``last`` that ``cover`` pays, in order."""
     start = max(first, cover.first)
     end = last if cover.last is None else min(last, cover.last)
-    return [start.shift(i) for i in range(end.index - start.index + 1)] if start <= end else []
+    return month_range(start, end)
 
 
 def left_to_others(covers: Iterable[Cover], first: Month, last: Month) -> set[Month]:
@@ -66,7 +66,7 @@ def left_to_others(covers: Iterable[Cover], first: Month, last: Month) -> set[Mo
 
 def payers_by_month(covers: Iterable[Cover], first: Month, last: Month) -> dict[Month, list[Cover]]:
     """Each month of ``first``..``last`` with the covers paying it (none: an empty list), for a person's page."""
-    found: dict[Month, list[Cover]] = {first.shift(i): [] for i in range(max(last.index - first.index + 1, 0))}
+    found: dict[Month, list[Cover]] = {m: [] for m in month_range(first, last)}
     for c in covers:
         for m in months_within(c, first, last):
             found[m].append(c)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from lindung.accounts.scoping import people
+from lindung.accounts.scoping import people, under
 from lindung.enrolment.models import Membership
 from lindung.payments.models import PaidMonth
 from lindung.payments.protection import with_protection
@@ -79,8 +79,7 @@ def workers(user, conditions: list[Condition]) -> QuerySet[Peserta]:
     found = _by_nik(peserta_for(user), conditions, "nik")
     for c in _others(conditions):
         if c.attribute in REGION and c.operator == "eq":
-            code = str(c.value)
-            found = found.filter(Q(desa__code=code) | Q(desa__code__startswith=code + "."))
+            found = found.filter(under(str(c.value), "desa__code"))
         elif c.attribute in POVERTY:
             found = found.filter(**{f"desil__{LOOKUPS[c.operator]}": c.value})
         elif c.attribute in SEX and c.operator == "eq":

@@ -29,11 +29,6 @@ def regencies() -> list[str]:
     return sorted(set(found))
 
 
-def serves(code: str) -> bool:
-    """Whether a region code lies in one of the deployment's regencies."""
-    return any(code == r or code.startswith(r + ".") for r in regencies())
-
-
 def name() -> str:
     """The deployment's root as its documents name it ("Kabupaten Kaur", "Provinsi Bengkulu"); "" before its
     regions are loaded."""

@@ -10,6 +10,11 @@ class Level(models.IntegerChoices):
     DESA = 4, _("Village (desa/kelurahan)")
 
 
+def level_of(code: str) -> Level:
+    """A region's level from its dotted code: "17" a province, "17.04.05.2001" a village."""
+    return Level(len(code.split(".")))
+
+
 class Wilayah(models.Model):
     """A Kemendagri region. The dotted code is the key: an area's people are found by code prefix."""
 

@@ -14,6 +14,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import reduce
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from lindung.accounts.roles import require
+from lindung.accounts.scoping import under
 from lindung.audit.services import record_event
 from lindung.core.db import refresh_statistics
 from lindung.core.xlsx import safe_cell, write_table
@@ -138,8 +141,8 @@ def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMap
 def _context() -> validate.Context:
     """The villages of every regency the deployment serves are ours; a code elsewhere is outside its root."""
     served = deployment.regencies()
-    villages = frozenset(Wilayah.objects.filter(level=Level.DESA, code__regex=rf"^({'|'.join(map(re.escape, served))})\.")
-                         .values_list("code", flat=True))
+    within_served = reduce(or_, (under(regency, "code") for regency in served), Q(pk__in=[]))
+    villages = frozenset(Wilayah.objects.filter(within_served, level=Level.DESA).values_list("code", flat=True))
     occupations = {}
     for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
