@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from lindung.audit.models import Event
 from lindung.core.masking import masked_name
+from lindung.life.models import OtherCover
+from lindung.life.services import record_other_cover
 from lindung.payments import public_views
 from lindung.payments import services as payments
 from lindung.registry.models import Peserta
@@ -205,3 +207,15 @@ def test_the_office_address_and_hours_are_shown_when_set(client, kaur, settings)
 def test_nobody_in_the_register_is_needed_to_answer(client, kaur, today):
     assert not Peserta.objects.exists()
     assert "Tidak ditemukan" in ask(client, "1704051705800011", date(1980, 5, 17)).content.decode()
+
+
+def test_a_worker_another_payer_pays_for_after_the_programme_is_not_told_to_pay_himself(client, members, today, users):
+    peserta = members[0].peserta
+    record_other_cover(users["admin"], peserta, payer="dana_desa", payer_name="Desa Padang Baru", first="2026-01",
+                       source=OtherCover.Source.TYPED, evidence="APBDes 2026, daftar penerima")
+    body = ask(client, peserta.nik, peserta.tanggal_lahir).content.decode()
+    assert "Setelah itu iuran Anda dibayar Desa Padang Baru" in body
+    assert "Rp16.800 per bulan" not in body and "Rp8.400 per bulan" not in body
+    # Someone else in the programme, with no other payer, is still told what to pay himself.
+    other = members[1].peserta
+    assert "Rp8.400 per bulan" in ask(client, other.nik, other.tanggal_lahir).content.decode()

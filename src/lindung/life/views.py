@@ -60,7 +60,7 @@ def record(request, pk: int):
     office = _role(request.user) in services.OFFICE
     form = EventForm(request.POST, deaths_only=not office)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("registry:detail", pk=pk)
     data = form.cleaned_data
     try:
@@ -81,7 +81,7 @@ def _act(request, pk: int, form_class, act):
     event = _event(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     else:
         try:
             messages.success(request, act(event, form.cleaned_data))
@@ -152,7 +152,8 @@ def record_cover(request, pk: int):
         return redirect("registry:detail", pk=pk)
     try:
         services.record_other_cover(request.user, peserta, source=OtherCover.Source.TYPED, **form.cleaned_data)
-        messages.success(request, _("Recorded. Those months are left to that payer: no plan or bill of ours pays them."))
+        messages.success(request, _("Recorded. From now on those months are left to that payer; months we paid as well are in the "
+                                    "programme's double-cover report."))
     except ValidationError as refused:
         messages.error(request, _problems(refused))
     return redirect("registry:detail", pk=pk)

@@ -9,6 +9,7 @@ from datetime import date
 
 from lindung.core.masking import masked_name
 from lindung.enrolment.models import Membership
+from lindung.life.selectors import paying_on
 from lindung.regulation.selectors import regulation_on
 from lindung.rules import claims, coverage
 from lindung.rules.contributions import Month, Payer, UnknownTier, contribution
@@ -41,6 +42,8 @@ class PublicStatus:
     # (the engine's, from the payments made so far) would only frighten him.
     lapse_unless_he_pays: date | None
     self_pay: tuple[Rate, ...]  # what he pays himself, from the first month the programme does not pay
+    # Another payer of that month (life.OtherCover, e.g. the village fund): then he is not told to pay it himself.
+    next_payer: str
     heirs_may_claim: bool  # died while protected: the heirs can claim JKM (or JKK)
     heirs_after_arrears: bool  # ... the funeral cost at once, the rest after the arrears are paid
 
@@ -80,12 +83,15 @@ def public_status(nik: str, born: date, day: date) -> PublicStatus | None:
         heirs = at_death.state in (coverage.State.ACTIVE, coverage.State.ARREARS)
         after_arrears = at_death.state is coverage.State.ARREARS
     protected = status.state in (coverage.State.ACTIVE, coverage.State.ARREARS)
+    next_payer = (paying_on(funded_until.next().first_day).filter(peserta_id=membership.peserta_id)
+                  .values_list("payer_name", flat=True).first() or "")
     return PublicStatus(
         membership_id=membership.pk, name=masked_name(membership.peserta.nama), status=status, since=since,
         starts=membership.first if day < membership.first else None, paid_until=paid_until, funded_until=funded_until,
         owed_by_programme=tuple(m for m in status.arrears if m <= funded_until),
         lapse_unless_he_pays=status.lapse if protected and funded_until < Month.of(day) else None,
-        self_pay=_self_pay(membership, paid_until, funded_until) if protected else (), heirs_may_claim=heirs,
+        self_pay=_self_pay(membership, paid_until, funded_until) if protected and not next_payer else (),
+        next_payer=next_payer, heirs_may_claim=heirs,
         heirs_after_arrears=after_arrears)
 
 
