@@ -38,10 +38,10 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def occupations(request):
-    """A transactional test starts from a flushed database (an earlier one emptied it): the data migrations'
-    occupations are gone, so put them back."""
+    """A transactional test (marked so, or serving a live server) starts from a flushed database (an earlier one
+    emptied it): the data migrations' occupations are gone, so put them back."""
     marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         ensure_occupations(Pekerjaan)
 

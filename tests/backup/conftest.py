@@ -25,19 +25,52 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 NOT_DATA = ("static", "backups", "lindung.sqlite3", ".restore-", HEARTBEAT_NAME)
 
-# Migrates an empty database to exactly the release's migrations, then loads its data.
+# Migrates an empty database to exactly the release's migrations, then loads its data through the models as they
+# were at those migrations: `loaddata` would save through today's models, whose new columns the old tables lack.
 LOAD_RELEASE = """
-import gzip, json, sys, tempfile
+import gzip, json, sys
 import django
 django.setup()
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers.python import Deserializer
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 release = json.load(gzip.open(sys.argv[1], "rt", encoding="utf-8"))
 for app, name in release["migrations"].items():
     call_command("migrate", app, name, verbosity=0)
-with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as data:
-    json.dump(release["data"], data)
-    data.flush()
-    call_command("loaddata", data.name, verbosity=0)
+then = MigrationLoader(connection).project_state(list(release["migrations"].items())).apps
+
+
+# The dump names users and groups by natural key, which the models of then cannot look up: their pks from the dump.
+keys = {(row["model"], row["fields"].get("username", row["fields"].get("name"))): row["pk"]
+        for row in release["data"] if row["model"] in ("accounts.user", "auth.group")}
+
+
+def pk(field, value):
+    return keys[(field.related_model._meta.label_lower, value[0])] if isinstance(value, list) else value
+
+
+class AsReleased(Deserializer):
+    @staticmethod
+    def _get_model_from_node(model_identifier):
+        return then.get_model(model_identifier)
+
+    def _handle_fk_field_node(self, field, value):
+        return super()._handle_fk_field_node(field, pk(field, value))
+
+    def _handle_m2m_field_node(self, field, values):
+        return super()._handle_m2m_field_node(field, [pk(field, value) for value in values])
+
+
+with transaction.atomic(), connection.constraint_checks_disabled():
+    models = set()
+    for row in AsReleased(release["data"]):
+        row.save()
+        models.add(type(row.object))
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
 """
 
 
