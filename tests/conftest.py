@@ -16,6 +16,9 @@ from lindung.wilayah.services import load_regency
 # Live-server tests drive the browser from the test thread, which Playwright runs inside an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The walk's world (every page and endpoint, with a plan, bills, cards, claims…), for the tests that walk them all.
+pytest_plugins = ["tests.walk"]
+
 PASSWORD = "uji-lindung-2024"
 KAUR = "17.04"
 KAUR_SELATAN = "17.04.05"

@@ -24,7 +24,9 @@ from lindung.programs import services as programs
 from lindung.programs.demo import Year, ensure_programme
 from lindung.programs.models import Programme
 from lindung.programs.selectors import Settings
-from lindung.registry.models import Peserta
+from lindung.pipeline.samples import p3ke_individu, write_xlsx
+from lindung.registry.imports import services as imports
+from lindung.registry.models import ImportBatch, Peserta
 from lindung.rules.contributions import Month, month_range
 from tests.conftest import KAUR, six_workers
 
@@ -173,3 +175,9 @@ def report(user, membership, kind="jkm", event_date=date(2025, 4, 20), **extra):
 
 def upload(user, claim, kind, data=PDF, name="scan.pdf", **extra):
     return claims.upload_document(user, claim, kind, SimpleUploadedFile(name, data), **extra)
+
+
+def batch_of(user, people, tmp_path, *, stage=True) -> ImportBatch:
+    """A batch made through the import services (not the pages), for tests about other pages."""
+    batch = imports.create_batch(user, imports.file_chunks(write_xlsx(p3ke_individu(people), tmp_path / "a.xlsx")), "a.xlsx")
+    return imports.stage(batch) if stage else batch

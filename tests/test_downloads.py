@@ -13,8 +13,8 @@ from lindung.claims import services as claim_services
 from lindung.claims.models import Claim
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import ImportBatch
-from tests.registry.test_import_pages import batch_of
-from tests.test_leaks import kwargs_for, params_of, url_patterns, world  # noqa: F401 (world: the fixture)
+from tests.factories import batch_of
+from tests.walk import kwargs_for, params_of, url_patterns
 
 # Files that hold no person's data: figures, a blank template, a letter with totals.
 WITHOUT_PEOPLE = {
@@ -46,7 +46,7 @@ def test_the_walk_finds_the_downloads():
     assert WITHOUT_PEOPLE <= names, "a download named here is no download any more: take it off the list"
 
 
-def test_every_download_of_peoples_data_is_audited(client, world, import_settings, tmp_path):  # noqa: F811
+def test_every_download_of_peoples_data_is_audited(client, world, import_settings, tmp_path):
     users, workers, _tokens, values = world
     # The files the world lacks: an import's findings, a claim's scanned document, a hand-over's signed minutes, a
     # print run's PDF.

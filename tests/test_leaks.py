@@ -1,127 +1,23 @@
 """Walk every URL pattern and API endpoint as a camat and as a village operator: nothing from outside
-their area may appear (nor, in a province deployment, anything of Kaur to another regency's regent); and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically; a page with a parameter this test cannot fill
-fails it, so whoever adds the page teaches the test about it."""
+their area may appear (nor, in a province deployment, anything of Kaur to another regency's regent); and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically
+(tests/walk.py: the world and the URLs)."""
 
 import io
 import subprocess
 import tempfile
 import zipfile
-from datetime import date
 
 import openpyxl
 import pytest
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 
 from lindung.accounts.roles import PIMPINAN
 from lindung.accounts.services import issue_token, save_user
-from lindung.cards import services as card_services
-from lindung.cards.models import Card
-from lindung.cards.verification import token_for
-from lindung.claims import services as claim_services
-from lindung.enrolment import services
 from lindung.enrolment.models import Membership
-from lindung.selfpay import services as selfpay_services
-from lindung.payments import services as payments
-from lindung.registry.models import DuplicatePair, ImportBatch, Peserta
-from lindung.payments.protection import refresh
-from lindung.programs import revision_services
-from lindung.rules.contributions import Month
+from lindung.registry.models import DuplicatePair, Peserta
 from lindung.wilayah.services import load_regency
-from tests.cards.conftest import PARTIES
-from tests.conftest import BANDAR_BINTUHAN, make_peserta, plan_programme
-from tests.factories import run
-
-# Pages that are the admin site (staff only: no role user is staff) or need no login and show no rows.
-SKIP_NAMESPACES = {"admin"}
-
-
-def url_patterns(resolver=None, namespace="", outer=()):
-    """(namespace, pattern, parameters of the includes around it) for every URL pattern."""
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from url_patterns(p, ns, (*outer, *p.pattern.regex.groupindex))
-        elif isinstance(p, URLPattern):
-            yield namespace, p, outer
-
-
-def params_of(pattern: URLPattern, outer=()) -> list[str]:
-    return [*outer, *pattern.pattern.regex.groupindex]
-
-
-def kwargs_for(name: str, params: list[str], values: dict[str, list]) -> list[dict]:
-    """Every combination of known values for the pattern's parameters."""
-    combos = [{}]
-    for param in params:
-        assert param in values, f"The leak test does not know how to fill <{param}> in {name}: add it to the world"
-        combos = [{**c, param: v} for c in combos for v in values[param]]
-    return combos
-
-
-@pytest.fixture
-def world(users, three_workers):
-    workers = three_workers
-    tokens = {name: issue_token(users[name]) for name in ("camat", "desa")}
-    # A plan covering everyone (the outsider too), sent to BPJS: scenario, member and registration-file pages.
-    programme = plan_programme(users, people=9)
-    registration = services.submit_registration(users["operator"], programme)
-    # An import and a review-queue pair holding the outsider: office-only pages.
-    batch = ImportBatch.objects.create(uploaded_by=users["operator"], filename="p3ke.xlsx", sha256="0" * 64,
-                                       status=ImportBatch.Status.STAGED, report={"rows": 1})
-    pair = DuplicatePair.objects.create(a=workers["outside"], b=workers["kecamatan"], nik_a=workers["outside"].nik,
-                                        nik_b=workers["kecamatan"].nik, probability=0.95, batch=batch)
-    # January billed and partly paid, reconciled against a BPJS file naming everyone, messages queued for all:
-    # bill, reconciliation, hand-over and outbox pages.
-    for i, m in enumerate(programme.memberships.order_by("pk")):
-        Membership.objects.filter(pk=m.pk).update(kpj=f"2401000000{i}")
-    refresh(Membership.objects.all())
-    Peserta.objects.update(telepon="081234567890")
-    # The check before approval finds the planted duplicate pair: kept on the bill with a note, so that its
-    # findings are on the bill's page and in its xlsx for every role to walk.
-    bill = payments.approve_bill(users["admin"], payments.generate_bill(users["operator"], run(programme), "2025-01").bill,
-                                 note="Pasangan duplikat ditinjau: dua orang berbeda")
-    assert bill.findings.count() == 2
-    payments.record_payment(users["admin"], bill, "SP2D-9", bill.due_date.replace(day=20), 16_800)
-    invoice = "KPJ,Nama,Jumlah\n" + "".join(f"2401000000{i},{p.nama},17000\n" for i, p in enumerate(workers.values()))
-    reconciliation = payments.reconcile(users["operator"], bill, "tagihan.csv", invoice.encode())
-    selfpay_services.prepare_messages(users["operator"], programme)
-    # A cut from February saved as version 2: who loses and who gains cover, on the version's page and in its xlsx.
-    revision = revision_services.propose_revision(users["operator"], programme, Month(2025, 2), programme.budget // 2,
-                                                  "full_year", "APBD-P 2025")
-    assert revision.consequence["losing_cover"] > 0
-    # Cards printed for both kecamatans and handed on, down to each village: card and hand-over (minutes) pages.
-    # The first hand-over holds everyone's cards: only the office may see it.
-    kecamatans = sorted({p.kecamatan_code for p in workers.values()})
-    cards = [c for k in kecamatans for c in card_services.print_cards(users["operator"], programme, k).card_set.all()]
-    handovers = [card_services.hand_over(users["operator"], cards, "at_dinas", **PARTIES, happened_on=date.today())]
-    for k in kecamatans:
-        handovers.append(card_services.hand_over(users["operator"], [c for c in cards if c.membership.peserta.desa_id
-                                                                     .startswith(k + ".")], "at_camat", **PARTIES,
-                                                 happened_on=date.today()))
-    for desa in sorted({c.membership.peserta.desa_id for c in cards if c.membership.peserta.desa_id.startswith(
-            workers["village"].kecamatan_code)}):
-        handovers.append(card_services.hand_over(users["camat"], [c for c in cards if c.membership.peserta.desa_id == desa],
-                                                 "at_village", **PARTIES, happened_on=date.today()))
-    # A death reported for each worker: the claim pages (the outsider's only the office may see).
-    claims = [claim_services.report_claim(users["operator"], p, kind="jkm", event_date=date(2025, 1, 20), event_place="Rumah",
-                                          cause="Sakit", reporter_name="Kepala Desa", reporter_relationship="Kepala desa")
-              for p in workers.values()]
-    values = {
-        "pk": [p.pk for p in workers.values()] + [batch.pk, pair.pk] + list(
-            reconciliation.differences.values_list("pk", flat=True)),
-        "month": ["2025-01"],
-        "version": [programme.plan.version, revision.version],
-        "number": sorted({batch.number, programme.plan.number, revision.number} | {b.number for b in registration}) + [h.number for h in handovers] + list(
-            Card.objects.values_list("number", flat=True)) + [c.number for c in claims],
-        "nik": [p.nik for p in workers.values()],
-        "code": sorted({c for p in workers.values() for c in (p.desa_id, p.kecamatan_code)}) + ["17.04", "17", programme.code],
-        "prefix": [t[4:10] for t in tokens.values()],
-        # The public card page: the world's cards (it shows masked names only) and a well-signed number of no card.
-        "token": [token_for(n) for n in [*Card.objects.values_list("number", flat=True), "24010000000-1"]],
-        "name": ["lapse_day"],  # a regulation setting: the page shows no person, the walk checks it anyway
-    }
-    return users, workers, tokens, values
+from tests.conftest import BANDAR_BINTUHAN, make_peserta
+from tests.walk import SKIP_NAMESPACES, kwargs_for, params_of, url_patterns
 
 
 def markers(peserta) -> list[str]:
@@ -153,9 +49,11 @@ def _cells(workbook: bytes) -> str:
 
 
 def walk(client, user, token, values, *, forbidden, foreign_keys, queries, only_on=None) -> int:
-    """Every page and endpoint the URL patterns hold, with every known value of their parameters and every query:
-    none may show a ``forbidden`` marker (or the markers of ``only_on``, {URL name: markers}, on those pages), and
-    one naming a person of ``foreign_keys`` (his pk or NIK) must be refused. Returns how many answers it read."""
+    """Every page and endpoint the URL patterns hold, with every known value of their parameters: none may show a
+    ``forbidden`` marker (or the markers of ``only_on``, {URL name: markers}, on those pages), and one naming a person
+    of ``foreign_keys`` (his pk or NIK) must be refused. A page that answers is asked again with every query (the
+    searches and filters that look for the hidden people); a refusal or a form's target, which reads no query, is not.
+    Returns how many answers it read."""
     client.force_login(user)
     checked = 0
     for namespace, pattern, outer in url_patterns():
@@ -171,11 +69,12 @@ def walk(client, user, token, values, *, forbidden, foreign_keys, queries, only_
                 pass
         assert reachable, f"No known value fits the parameters of {name}: add one to the world"
         for kwargs, url in reachable:
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
             for query in queries:
-                headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
                 response = client.get(url + query, **headers)
                 refused = (302, 403, 404)
-                if response.status_code == 405:  # a form's target: try it as the form would
+                posted = response.status_code == 405
+                if posted:  # a form's target: try it as the form would
                     response = client.post(url + query, **headers)
                     client.force_login(user)  # the target may have been the logout
                     refused += (400, 422)  # an empty body refused before anything is looked up
@@ -186,6 +85,8 @@ def walk(client, user, token, values, *, forbidden, foreign_keys, queries, only_
                 if {str(v) for k, v in kwargs.items() if k in ("pk", "nik")} & foreign_keys:
                     assert response.status_code in refused, f"{url} as {user.username}: {response.status_code}"
                 checked += 1
+                if posted or response.status_code in refused:
+                    break
     return checked
 
 

@@ -2,6 +2,7 @@ import re
 import shutil
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
@@ -56,3 +57,9 @@ def open_as(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def run_queued_jobs() -> None:
+    """Every queued job run now, in this process (the live server's tests have no worker)."""
+    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None,
+           worker_id="browser-test", excluded_queue_names=[]).run()

@@ -4,7 +4,6 @@ another admin approves it."""
 import re
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from lindung.accounts.demo import ensure_demo_users
@@ -12,15 +11,10 @@ from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import ImportBatch, Peserta
 from lindung.wilayah.services import load_regency
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, run_queued_jobs
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def run_queued_jobs() -> None:
-    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None,
-           worker_id="browser-test", excluded_queue_names=[]).run()
 
 
 def test_upload_watch_report_and_approve(page: Page, live_server, settings, tmp_path):

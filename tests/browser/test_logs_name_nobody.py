@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from lindung.pipeline.samples import p3ke_individu, write_xlsx
 from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import Peserta
-from tests.browser.test_import_flow import run_queued_jobs
+from tests.browser.conftest import run_queued_jobs
 from tests.conftest import BANDAR_BINTUHAN, KINAL_VILLAGE, make_peserta
 from tests.ops.capture import json_logs, lines
 

@@ -4,7 +4,7 @@ contents and deliberately machine text (<code>, <kbd>, <samp>, translate="no") l
 or month (2025-01, 2025-01-20: a person reads "Januari 2025", "20 Januari 2025"), no code of the program
 (age_too_old, claims.document_uploaded, scenario:2), and in Indonesian none of the English words below.
 
-The pages are found as the leak walk finds them (tests/test_leaks.py: its world, its URL discovery), so a new page
+The pages are found as the leak walk finds them (tests/walk.py: its world, its URL discovery), so a new page
 joins this walk too. Files and the API (xlsx for BPJS, CSV, JSON) keep ISO dates: only text/html is read."""
 
 import re
@@ -14,10 +14,8 @@ from html.parser import HTMLParser
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from tests import test_leaks
-from tests.test_leaks import SKIP_NAMESPACES, kwargs_for, params_of, url_patterns
+from tests.walk import SKIP_NAMESPACES, kwargs_for, params_of, url_patterns
 
-world = test_leaks.world  # the leak walk's world: a plan, bills, cards, claims, hand-overs, a revision
 
 ROLES = ["admin", "operator", "camat", "desa", "bpjs", "pimpinan", "auditor", None]  # None: not logged in
 ISO = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")

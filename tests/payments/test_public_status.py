@@ -3,7 +3,6 @@ not, and what to do; nobody unknown is told apart from anybody else; every looku
 
 import re
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -14,32 +13,10 @@ from lindung.core.masking import masked_name
 from lindung.life.models import OtherCover
 from lindung.life.services import record_other_cover
 from lindung.payments import public_views
-from lindung.payments import services as payments
 from lindung.registry.models import Peserta
-from tests.cards.conftest import registered
 from tests.conftest import BANDAR_BINTUHAN, make_peserta
-from tests.factories import approved_bill, run
 
 URL = "/cek-status/"
-
-
-@pytest.fixture
-def members(users, planned):
-    """The plan's members registered with BPJS, January and February 2025 paid in time by the regency."""
-    programme = run(planned)
-    found = registered(programme)
-    for month, paid_on in (("2025-01", date(2025, 1, 10)), ("2025-02", date(2025, 2, 10))):
-        bill = approved_bill(users, programme, month)
-        payments.record_payment(users["admin"], bill, f"SP2D-{month}", paid_on, bill.total)
-    return found
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """The page's today: 10 March 2025 (January and February paid, March not yet due) unless a test moves it."""
-    day = SimpleNamespace(value=date(2025, 3, 10))
-    monkeypatch.setattr(public_views, "timezone", SimpleNamespace(localdate=lambda: day.value))
-    return day
 
 
 def ask(client, nik: str, born: date | None, **extra):

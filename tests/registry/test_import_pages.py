@@ -18,6 +18,7 @@ from lindung.registry.demo import generate_workers, villages_of
 from lindung.registry.models import DismissedPair, DuplicatePair, ImportBatch, Pekerjaan, Peserta, SavedMapping
 from lindung.wilayah.models import Level, Wilayah
 from tests.conftest import BANDAR_BINTUHAN, KAUR, PASSWORD, make_peserta
+from tests.factories import batch_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XSS = '<script>alert("lindung")</script>'
@@ -53,12 +54,6 @@ def uploaded(client, content: bytes, name="p3ke.xlsx") -> ImportBatch:
     batch = ImportBatch.objects.exclude(pk__in=before).get()
     assert response.status_code == 302 and response.url == reverse("registry:import_detail", args=[batch.pk])
     return batch
-
-
-def batch_of(user, people, tmp_path, *, stage=True) -> ImportBatch:
-    """A batch made through the import services (not the pages), for tests about other pages."""
-    batch = imports.create_batch(user, imports.file_chunks(write_xlsx(p3ke_individu(people), tmp_path / "a.xlsx")), "a.xlsx")
-    return imports.stage(batch) if stage else batch
 
 
 def defective(people) -> pl.DataFrame:
