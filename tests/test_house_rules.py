@@ -4,11 +4,13 @@
 - import-linter: rules/ imports nothing else of Lindung, pipeline/ only rules/, no app imports another
   app's views, selectors do not import services (the contracts are in pyproject.toml);
 - mypy (with django-stubs) on all of src/lindung but its migrations: strict on rules/ and pipeline/, the Django
-  apps at mypy's default level (the settings are in pyproject.toml).
+  apps at mypy's default level (the settings are in pyproject.toml);
+- no test module imports another (shared builders are in tests/factories.py, tests/walk.py and the conftests).
 
 Each failure shows the tool's own report. To run one by hand: `uv run ruff check`, `uv run lint-imports`,
 `uv run mypy`."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -70,3 +72,18 @@ def test_every_views_selectors_and_services_module_is_under_its_contract(contrac
     missing = sorted(_modules_named(suffix) - listed)
     assert not missing, (f"list {', '.join(missing)} in the {field} of the "
                          f"{contract_id!r} import-linter contract (pyproject.toml)")
+
+
+def test_no_test_module_imports_another():
+    """Shared builders live in tests/factories.py, tests/walk.py or a conftest: a test module imported by another
+    runs its tests' module-level code twice and ties the two files' failures together."""
+    tests = ROOT / "tests"
+    found = []
+    for path in sorted(tests.rglob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom)
+                     and node.module else [])
+            found += [f"{path.relative_to(ROOT)}: {name}" for name in names
+                      if name.startswith("tests.") and any(part.startswith("test_") for part in name.split("."))]
+    assert not found, "test modules importing test modules:\n" + "\n".join(found)
