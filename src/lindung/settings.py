@@ -327,3 +327,28 @@ LINDUNG_CARD_LAST_STEP_DAYS = int(os.environ.get("LINDUNG_CARD_LAST_STEP_DAYS", 
 LINDUNG_PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000")
 # This registry's sender_id in the SPDCI messages it writes (lindung.spdci).
 LINDUNG_SPDCI_ID = os.environ.get("LINDUNG_SPDCI_ID", f"lindung.{LINDUNG_REGENCY}")
+
+
+def other_registries(text: str) -> list[tuple[str, str, str]]:
+    """LINDUNG_OTHER_REGISTRIES: the other registries (another regency's Lindung, or any SPDCI 1.0.0 IBR) the check
+    before a bill asks which of its members they already pay: one per line or comma, ``NAME=URL TOKEN`` — the name
+    the office's messages give it, its IBR's base URL, the API token it issued to this Lindung. E.g.
+    ``Kab. Kaur=https://lindung.kaurkab.go.id/api/spdci/ibr/v1.0.0 lnd_…``. Returns (name, url, token)s."""
+    found: list[tuple[str, str, str]] = []
+    for entry in text.replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        name, equals, rest = entry.partition("=")
+        name, parts = " ".join(name.split()), rest.split()
+        if not equals or not name or len(parts) != 2 or not parts[0].startswith(("http://", "https://")):
+            # Names the entry by its name only, when it has one: the rest holds a token, which no message shows.
+            which = f"the entry {name[:40]!r}" if equals and name else "an entry"
+            raise ImproperlyConfigured(f"LINDUNG_OTHER_REGISTRIES: write each registry as NAME=URL TOKEN, separated "
+                                       f"by commas or lines ({which} is not).")
+        if any(name == known for known, _, _ in found):
+            raise ImproperlyConfigured(f"LINDUNG_OTHER_REGISTRIES names {name!r} twice.")
+        found.append((name, parts[0], parts[1]))
+    return found
+
+
+LINDUNG_OTHER_REGISTRIES = other_registries(os.environ.get("LINDUNG_OTHER_REGISTRIES", ""))

@@ -14,10 +14,13 @@ from lindung.enrolment.models import Membership
 from lindung.enrolment.services import add_candidates
 from lindung.payments import services as bills
 from lindung.payments.protection import refresh
+from lindung.pipeline.spdci import Condition
+from lindung.pipeline.spdci_client import cover_of
 from lindung.programs import services as programmes
 from lindung.programs.models import Programme
 from lindung.programs.selectors import Settings, programmes_for
 from lindung.rules.bill_check import Rule
+from lindung.spdci import selectors as ibr
 from lindung.wilayah import deployment
 from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.services import load_deployment
@@ -151,3 +154,13 @@ def test_a_person_paid_by_the_province_and_by_his_regency_is_found(province):
         bills.generate_bill(users["operator-17.04"], prov, "2025-01")
     with pytest.raises(PermissionDenied):
         bills.approve_bill(users["admin-17.05"], bill)
+
+
+def test_another_registry_is_told_who_pays_each_programme_the_province_or_his_regency(province):
+    users, people = province
+    _programme("bengkulu-2025", PROVINCE, users)
+    _programme("kaur-2025", KAUR, users)
+    _registered_and_active()
+    found = ibr.enrolments(users["admin-17"], [Condition("nik", "eq", people["kaur"].nik)], date(2025, 3, 1))
+    told = {(e.programme, e.payer_name, cover_of(e).payer) for e in ibr.as_enrolments(list(found))}
+    assert told == {("bengkulu-2025", "Pemprov Bengkulu", "provinsi"), ("kaur-2025", "Pemkab Kaur", "kabupaten")}

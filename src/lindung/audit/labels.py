@@ -46,6 +46,7 @@ ACTIONS = {
     "life.death_list_imported": _("Civil registry death list imported"),
     "life.other_cover_recorded": _("Other payer recorded"),
     "life.other_cover_withdrawn": _("Other payer withdrawn"),
+    "life.other_registries_asked": _("Other registries asked"),
     "life.recorded": _("Life event recorded"),
     "life.reversed": _("Life event reversed"),
     "life.verified": _("Life event verified"),

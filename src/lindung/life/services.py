@@ -16,6 +16,7 @@ Each write checks who may do it, keeps history and leaves an audit event without
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,9 @@ from lindung.notify.models import PENDING, Message
 from lindung.payments import protection
 from lindung.pipeline.deaths import read_deaths
 from lindung.pipeline.schema import FINDINGS_SCHEMA
+from lindung.pipeline.spdci import Enrolment
+from lindung.pipeline.spdci_client import IbrClient, IbrError, cover_of
+from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, bulan, tanggal
 from lindung.rules.other_cover import OtherPayer
@@ -374,6 +378,111 @@ def withdraw_other_cover(user, cover: OtherCover, reason: str) -> OtherCover:
                  summary=f"Pemberi iuran lain peserta #{found.peserta_id} ({found.get_payer_display()}) ditarik "
                          "(alasan pada catatan).")
     return found
+
+
+# Other registries (SPDCI IBR): another regency's Lindung tells which of our members it enrols, paid by whom, for
+# which months; those months are recorded as other cover, as BPJS's status file records its payers.
+
+REGISTRY_TIMEOUT = 20  # seconds one message to another registry may take
+
+
+@dataclass
+class Asked:
+    """What asking the other registries (settings.LINDUNG_OTHER_REGISTRIES) did."""
+    asked: list[str] = field(default_factory=list)  # the registries that answered, by name
+    recorded: int = 0  # other cover recorded from their answers
+    withdrawn: int = 0  # cover an earlier answer told that the registry no longer tells
+    errors: dict[str, str] = field(default_factory=dict)  # registry's name -> why it could not be asked
+
+    @property
+    def messages(self) -> list[str]:
+        """What the office reads: each registry that could not be asked, whose payers are therefore unknown."""
+        return [_("Registry %(name)s could not be asked (%(error)s); the other payers that registry knows have not "
+                  "been checked.") % {"name": name, "error": error} for name, error in self.errors.items()]
+
+    @property
+    def answered(self) -> str:
+        """'Registries asked (Kab. Kaur): 1 other payer recorded, 0 withdrawn.', or '' when none answered."""
+        if not self.asked:
+            return ""
+        return (_("Other registries asked (%(names)s): %(recorded)s other payers recorded, %(withdrawn)s withdrawn.")
+                % {"names": ", ".join(self.asked), "recorded": self.recorded, "withdrawn": self.withdrawn})
+
+
+def ask_other_registries(user, programme: Programme, month: Month | str) -> Asked:
+    """Asks every other registry (settings.LINDUNG_OTHER_REGISTRIES) which of ``programme``'s members for ``month``
+    (of the user's area) it enrols, and records the months each of those enrolments pays as other cover from another
+    registry, so the check before the bill, the planner and the next bills leave them to that payer.
+
+    Idempotent: cover already known (same person, payer's name and months) is not recorded again; cover recorded
+    from an earlier answer of the same registry that it no longer tells (the enrolment ended sooner, or is gone) is
+    withdrawn. An enrolment in a programme of this very Lindung is never recorded: a registry configured by mistake
+    to point here adds nothing. The registries are asked outside any transaction, each answer recorded in one; a
+    registry that cannot be asked changes nothing and is named in ``errors``: its payers stay unknown."""
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas asks the other registries."))
+    outcome = Asked()
+    if not settings.LINDUNG_OTHER_REGISTRIES:
+        return outcome
+    month, _last = _months(month, None)
+    day = month.first_day
+    members = dict(Membership.objects.filter(people(user, "peserta__"), programme=programme, first__lte=day,
+                                             last__gte=day)
+                   .exclude(status=Membership.Status.REJECTED).exclude(ended_on__lt=day)
+                   .values_list("peserta__nik", "peserta_id"))
+    if not members:  # nobody to ask about
+        return outcome
+    ours = set(Programme.objects.values_list("code", flat=True))
+    for name, url, token in settings.LINDUNG_OTHER_REGISTRIES:
+        client = IbrClient(url, token, sender_id=settings.LINDUNG_SPDCI_ID, timeout=REGISTRY_TIMEOUT)
+        try:
+            told = client.enrolments(sorted(members))
+        except IbrError as exc:
+            outcome.errors[name] = str(exc)
+            continue
+        recorded, withdrawn = _record_told(user, name, told, members, ours)
+        outcome.asked.append(name)
+        outcome.recorded += recorded
+        outcome.withdrawn += withdrawn
+    record_event(user, "life.other_registries_asked", target=f"programme:{programme.pk}",
+                 summary=f"Registri lain ditanya tentang {len(members)} peserta {programme.code} bulan {month}: "
+                         + (f"{', '.join(outcome.asked)} menjawab, {outcome.recorded} pemberi iuran lain dicatat, "
+                            f"{outcome.withdrawn} ditarik" if outcome.asked else "tidak ada yang menjawab")
+                         + (f"; tidak dapat ditanya: {', '.join(outcome.errors)}" if outcome.errors else "") + ".")
+    return outcome
+
+
+@transaction.atomic
+def _record_told(user, name: str, told: list[Enrolment], members: dict[str, int], ours: set[str]) -> tuple[int, int]:
+    """Records the cover registry ``name`` told of the members asked (NIK -> Peserta pk) and withdraws what it told
+    before and no longer tells. Returns (recorded, withdrawn)."""
+    told_by = f"Registri {name}: "  # how the evidence of its cover starts
+    people_asked = Peserta.objects.in_bulk(set(members.values()))
+    live = OtherCover.objects.filter(peserta_id__in=list(people_asked), withdrawn_at__isnull=True)
+    known = set(live.values_list("peserta_id", "payer_name", "first", "last"))
+    now_told = set()
+    recorded = 0
+    for enrolment in told:
+        peserta_id, cover = members.get(enrolment.nik), cover_of(enrolment)
+        if peserta_id is None or cover is None or enrolment.programme in ours:
+            continue
+        payer_name = _text(cover.payer_name or name, 120)
+        key = (peserta_id, payer_name, cover.first.first_day, cover.last.first_day if cover.last else None)
+        now_told.add(key)
+        if key in known:
+            continue
+        known.add(key)
+        programme = enrolment.programme + (f" ({enrolment.programme_name})" if enrolment.programme_name else "")
+        record_other_cover(user, people_asked[peserta_id], payer=cover.payer, payer_name=payer_name,
+                           first=cover.first, last=cover.last, source=CoverSrc.REGISTRY,
+                           evidence=f"{told_by}program {programme}")
+        recorded += 1
+    withdrawn = 0
+    for earlier in live.filter(source=CoverSrc.REGISTRY, evidence__startswith=told_by):
+        if (earlier.peserta_id, earlier.payer_name, earlier.first, earlier.last) not in now_told:
+            withdraw_other_cover(user, earlier, f"Registri {name} tidak lagi menyebut bulan-bulan ini saat ditanya "
+                                                f"{tanggal(timezone.localdate())}.")
+            withdrawn += 1
+    return recorded, withdrawn
 
 
 def _span(first: Month, last: Month | None) -> str:

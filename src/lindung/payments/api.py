@@ -117,10 +117,14 @@ def bill_check(request, code: str, month: str, rule: str = "", outcome: str = ""
 @router.post("/programmes/{code}/bills/{month}/check", response=BillCheckOut, tags=["payments"])
 def bill_check_run(request, code: str, month: str, offset: int = 0, limit: int = 100):
     """Run the check on the draft bill: who died, moved, was 65 or older when registered, earns a wage, is paid by
-    another payer or programme, is a probable duplicate or has no KPJ. Decided findings stay as decided."""
+    another payer or programme, is a probable duplicate or has no KPJ. Decided findings stay as decided. The other
+    registries (LINDUNG_OTHER_REGISTRIES) are asked first which of the month's members they pay; each that could
+    not be asked is named in ``other_registries``: the payers it knows were not checked."""
     bill = _bill(request, code, month)
-    payment_services.check_bill(request.user, bill)
-    return _check_out(request, _checked(request, code, month), offset=offset, limit=limit)
+    asked = payment_services.check_bill_asking_others(request.user, bill).registries
+    return {**_check_out(request, _checked(request, code, month), offset=offset, limit=limit),
+            "other_registries": {"asked": asked.asked, "recorded": asked.recorded, "withdrawn": asked.withdrawn,
+                                 "not_asked": asked.errors, "messages": asked.messages}}
 
 
 @router.post("/programmes/{code}/bills/{month}/exclude", response=BillExcludedOut, tags=["payments"])

@@ -43,6 +43,15 @@ class BillFindingOut(Schema):
     note: str  # the reason it was taken off or kept
 
 
+class OtherRegistriesOut(Schema):
+    """The other registries (LINDUNG_OTHER_REGISTRIES) asked before the check ran."""
+    asked: list[str]  # those that answered, by name
+    recorded: int  # other cover recorded from their answers
+    withdrawn: int  # cover they told before and no longer tell
+    not_asked: dict[str, str]  # name -> why it could not be asked: the payers it knows were not checked
+    messages: list[str]  # the same, in words
+
+
 class BillCheckOut(Schema):
     month: str
     status: str
@@ -52,6 +61,8 @@ class BillCheckOut(Schema):
     checked_at: datetime | None
     summary: list[RuleCountOut]  # every rule, of the caller's area
     findings: list[BillFindingOut]  # of the caller's area, by rule then NIK; offset/limit
+    # Only in the answer of the POST that runs the check: the other registries asked first.
+    other_registries: OtherRegistriesOut | None = None
 
 
 class ExcludeIn(Schema):

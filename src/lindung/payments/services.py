@@ -27,6 +27,7 @@ from lindung.accounts.roles import require, require_someone_else
 from lindung.audit.services import record_event
 from lindung.core.db import insert_from, refresh_statistics
 from lindung.enrolment.models import Membership
+from lindung.life import services as life
 from lindung.life.selectors import paid_by_others
 from lindung.pipeline.invoice import compare, read_invoice
 from lindung.programs.models import Programme
@@ -143,16 +144,38 @@ def approve_bill(user, bill: Bill, note: str = "") -> Bill:
     return bill
 
 
+@dataclass(frozen=True)
+class Checked:
+    findings: list[BillFinding]  # open, found by this check
+    registries: life.Asked  # the other registries asked first: which answered, which could not be asked and why
+
+
+def check_bill_asking_others(user, bill: Bill) -> Checked:
+    """The check before approval as the office runs it (the bill's page, the API, `lindung bill check`): the other
+    registries (settings.LINDUNG_OTHER_REGISTRIES) are asked first which of the month's members they pay — over the
+    network, so outside any transaction — then the check runs on what is known. A registry that could not be asked
+    is named in ``registries.errors`` and on the check's record: the payers it knows were not checked."""
+    require(user, "plans", _("Only the Admin or Operator Dinas may check a bill."))
+    if bill.status != Bill.Status.DRAFT:
+        raise ValidationError(_("The bill is already approved: the check is made before approval."))
+    asked = life.ask_other_registries(user, bill.programme, Month.of(bill.month))
+    return Checked(check_bill(user, bill, not_asked=list(asked.errors)), asked)
+
+
 @transaction.atomic
-def check_bill(user, bill: Bill) -> list[BillFinding]:
-    """The check before approval (payments.bill_check) on a draft bill: its open findings, found again."""
+def check_bill(user, bill: Bill, *, not_asked: list[str] | None = None) -> list[BillFinding]:
+    """The check before approval (payments.bill_check) on a draft bill: its open findings, found again, on the other
+    payers known now; ``not_asked``: the other registries that could not be asked first (check_bill_asking_others),
+    named on the check's record."""
     require(user, "plans", _("Only the Admin or Operator Dinas may check a bill."))
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status != Bill.Status.DRAFT:
         raise ValidationError(_("The bill is already approved: the check is made before approval."))
     found = _check(user, bill)
     record_event(user, "payments.bill_checked", target=f"bill:{bill.pk}",
-                 summary=f"Tagihan {bill} diperiksa: " + (_found_words(found) if found else "tidak ada temuan") + ".")
+                 summary=f"Tagihan {bill} diperiksa: " + (_found_words(found) if found else "tidak ada temuan")
+                         + (f"; registri tidak dapat ditanya, pemberi iurannya belum diperiksa: {', '.join(not_asked)}"
+                            if not_asked else "") + ".")
     return found
 
 

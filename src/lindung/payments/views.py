@@ -135,10 +135,15 @@ def approve(request, code: str, month: str):
 def check(request, code: str, month: str):
     programme, found = _bill(request.user, code, month)
     try:
-        made = services.check_bill(request.user, found)
+        checked = services.check_bill_asking_others(request.user, found)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _problem(exc))
     else:
+        made = checked.findings
+        for not_asked in checked.registries.messages:
+            messages.warning(request, not_asked)
+        if checked.registries.answered:
+            messages.info(request, checked.registries.answered)
         if made:
             messages.warning(request, _("The check found %(n)s findings: take those members off the bill, or say why "
                                         "they stay when you approve.") % {"n": len(made)})

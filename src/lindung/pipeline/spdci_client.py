@@ -2,7 +2,8 @@
 answering SPDCI release 1.0.0's IBR sync search with Lindung's Beneficiary records): which of these NIKs does it
 enrol, in which programme, paid by whom, for which months — for the double-cover check before a bill.
 
-Plain urllib, no Django: the caller turns the Enrolments into its own records."""
+Plain urllib, no Django: ``cover_of`` says which months of another payer an Enrolment is; the caller records them
+(life.services.ask_other_registries)."""
 
 import json
 import urllib.error
@@ -10,6 +11,9 @@ import urllib.request
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
+
+from lindung.rules.contributions import Month, Payer
+from lindung.rules.other_cover import Cover, OtherPayer
 
 from . import spdci
 from .spdci import Enrolment
@@ -85,3 +89,35 @@ class IbrClient:
         if not isinstance(answer, dict):
             raise IbrError("The registry's answer is no SPDCI envelope.")
         return answer
+
+
+# The payer of another registry's programme, by its funding source: the province and another regency both pay from
+# their APBD, so a province is known by its name ("Pemprov Bengkulu"); the central budget (APBN) and any source this
+# release does not name are another payer, not named.
+PAYERS = {Payer.APBD.value: OtherPayer.KABUPATEN, Payer.DANA_DESA.value: OtherPayer.DANA_DESA,
+          Payer.CSR.value: OtherPayer.CSR}
+PROVINCE_NAMES = ("pemprov ", "pemerintah provinsi ", "provinsi ")
+# A candidate of the other registry's plan is not sent to BPJS yet: nobody pays his months, and leaving them to a
+# payer that may never register him would leave him unprotected.
+NOT_PAYING = {"candidate"}
+
+
+def payer_of(e: Enrolment) -> OtherPayer:
+    """Who pays, as other cover names it: the province by the payer's name, else by the programme's funding source."""
+    if f"{' '.join(e.payer_name.lower().split())} ".startswith(PROVINCE_NAMES):
+        return OtherPayer.PROVINSI
+    return PAYERS.get(e.payer.strip().lower(), OtherPayer.LAIN)
+
+
+def cover_of(e: Enrolment) -> Cover | None:
+    """The months another registry's enrolment pays, as other cover: its funded months, up to the month it ended in
+    (that month is still paid, as a bill of ours pays it). None when it pays none: a candidate not sent to BPJS, or
+    an enrolment that ended before its first month."""
+    if e.status.strip().lower() in NOT_PAYING:
+        return None
+    first, last = Month.of(e.first), Month.of(e.last)
+    if e.ended_on is not None:
+        last = min(last, Month.of(e.ended_on))
+    if last < first:
+        return None
+    return Cover(payer_of(e), e.payer_name.strip(), first, last)

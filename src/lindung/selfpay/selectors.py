@@ -25,7 +25,7 @@ from lindung.regulation.selectors import regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
 from lindung.rules.regulation import LapseDay, Regulation
-from lindung.wilayah.models import Wilayah
+from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.selectors import regency_name
 
 
@@ -344,8 +344,23 @@ def cohort_chart(rows: list[dict]) -> dict:
 
 
 def regency_payer() -> str:
-    """Who paid, as a text message names it: "Pemkab Kaur" for Kabupaten Kaur, "Pemkot …" for a city."""
-    name = regency_name()
+    """Who paid, as a text message names it: "Pemkab Kaur" for Kabupaten Kaur, "Pemkot …" for a city, "Pemprov …"
+    for a province deployment."""
+    return _payer(regency_name())
+
+
+def area_payer(code: str) -> str:
+    """Who pays from the budget of area ``code`` (a programme's owner: a regency, a city or the province), named the
+    same way; "" for an area not loaded."""
+    found = Wilayah.objects.filter(code=code).values_list("name", "level").first()
+    if found is None:
+        return ""
+    return _payer(f"Provinsi {found[0]}" if found[1] == Level.PROVINSI else found[0])
+
+
+def _payer(name: str) -> str:
+    if name.startswith("Provinsi "):
+        return "Pemprov " + name.removeprefix("Provinsi ")
     if name.startswith("Kota "):
         return "Pemkot " + name.removeprefix("Kota ")
     return "Pemkab " + name.removeprefix("Kabupaten ")

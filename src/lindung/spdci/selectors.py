@@ -14,7 +14,7 @@ from lindung.pipeline import spdci
 from lindung.pipeline.spdci import Condition, Unanswerable
 from lindung.registry.models import Peserta
 from lindung.registry.selectors import peserta_for
-from lindung.selfpay.selectors import regency_payer
+from lindung.selfpay.selectors import area_payer
 
 # Words for "changed since" a moment, and for a person's region.
 CHANGED = {"last_update", "last_updated", "updated", "updated_since", "enrolment_updated"}
@@ -66,11 +66,12 @@ def as_enrolments(memberships: list) -> list[spdci.Enrolment]:
     paid: dict[int, list[spdci.PaidMonth]] = {}
     for p in PaidMonth.objects.filter(membership__in=[m.pk for m in memberships]).order_by("month"):
         paid.setdefault(p.membership_id, []).append(spdci.PaidMonth(p.month, p.payer, p.paid_on))
-    payer_name = regency_payer()
+    # Who pays is the programme's owner: this regency, or in a province deployment one of its regencies or the province.
+    payers = {code: area_payer(code) for code in {m.programme.owner_code for m in memberships}}
     return [spdci.Enrolment(nik=m.peserta.nik, programme=m.programme.code, programme_name=m.programme.name,
                             status=m.status, protection=m.protection_state, payer=m.programme.funding_source,
-                            payer_name=payer_name, first=m.first, last=m.last, ended_on=m.ended_on,
-                            paid=tuple(paid.get(m.pk, ()))) for m in memberships]
+                            payer_name=payers[m.programme.owner_code], first=m.first, last=m.last,
+                            ended_on=m.ended_on, paid=tuple(paid.get(m.pk, ()))) for m in memberships]
 
 
 def workers(user, conditions: list[Condition]) -> QuerySet[Peserta]:

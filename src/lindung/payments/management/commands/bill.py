@@ -7,7 +7,7 @@ from lokal import format_rupiah
 from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.payments.models import Bill
 from lindung.payments.selectors import check_summary
-from lindung.payments.services import check_bill, exclude_findings, generate_bill
+from lindung.payments.services import check_bill_asking_others, exclude_findings, generate_bill
 from lindung.programs.cli import cli_programme
 from lindung.rules.bill_check import Rule
 from lindung.rules.contributions import Month
@@ -21,7 +21,8 @@ class Command(BaseCommand):
             "members missing from its draft (nobody is billed twice). "
             "`bill check CODE 2025-01 [--json] [--exclude RULE ...] [--reason TEXT]`: the check before the draft "
             "bill is approved (who died, moved, was 65 or older when registered, earns a wage, is paid by another "
-            "payer or programme, is a probable duplicate or has no KPJ), each rule's findings open, taken off the "
+            "payer or programme, is a probable duplicate or has no KPJ), after asking the other registries "
+            "(LINDUNG_OTHER_REGISTRIES) which members they pay, each rule's findings open, taken off the "
             "bill and kept on it; --exclude takes the members of the open findings of those rules off the bill, "
             "with --reason. Rules: " + ", ".join(RULE_VALUES) + ".")
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--programme", help="programme code (required to generate a bill)")
         parser.add_argument("--json", action="store_true",
                             help="print members, total, due_date, bill and status as JSON; with `check`: bill, month, "
-                                 "status, members, findings {rule: count}, open, excluded, kept")
+                                 "status, members, findings {rule: count}, open, excluded, kept, and other_registries "
+                                 "(asked, recorded, withdrawn, not_asked {name: why}, messages) when the check asked any")
         parser.add_argument("--exclude", action="extend", nargs="+", default=[], metavar="RULE",
                             help="with `check`: take the members of these rules' open findings off the bill")
         parser.add_argument("--reason", default="", help="with --exclude: why they leave the bill (required)")
@@ -93,10 +95,10 @@ class Command(BaseCommand):
         if bill is None:
             raise CommandError(f"Tagihan {chosen.code} bulan {month} belum dibuat: buat dulu dengan "
                                f"`bill {month} --programme {chosen.code}`.")
-        excluded = 0
+        excluded, asked = 0, None
         try:
             if bill.status == Bill.Status.DRAFT or rules:  # an approved bill's check is read as it was left
-                check_bill(actor, bill)
+                asked = check_bill_asking_others(actor, bill).registries
             if rules:
                 excluded = exclude_findings(actor, bill, reason, rules=rules)
         except (ValidationError, PermissionDenied) as exc:
@@ -108,10 +110,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({
                 "bill": bill.pk, "month": f"{bill.month:%Y-%m}", "status": bill.status, "members": bill.members,
                 "findings": {r.rule.value: r.open + r.excluded + r.kept for r in summary if r.open + r.excluded + r.kept},
-                **counts}))
+                **counts,
+                **({"other_registries": {"asked": asked.asked, "recorded": asked.recorded, "withdrawn": asked.withdrawn,
+                                         "not_asked": asked.errors, "messages": asked.messages}}
+                   if asked and (asked.asked or asked.errors) else {})}))
             return
         lines = [(f"Pemeriksaan tagihan #{bill.pk} {bill} (status {bill.get_status_display()}): {bill.members} peserta ditagih, "
                   f"{format_rupiah(bill.total)}.")]
+        if asked is not None:
+            lines += [m for m in (asked.answered, *asked.messages) if m]
         if excluded:
             lines.append(f"{excluded} peserta dikeluarkan dari tagihan. Alasan: {reason}")
         width = max(len(r.title) for r in summary)
