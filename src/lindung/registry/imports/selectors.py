@@ -1,8 +1,11 @@
-"""Reads of imports and the review queue. Imports hold people of every area: office roles only."""
+"""Reads of imports and the review queue. Imports hold people of every area: office roles only, and in a province
+deployment each office only its area's (a regency office the imports of its regency's users and the pairs of its
+regency's people; the province office all)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lindung.accounts.roles import require
+from lindung.accounts.scoping import within
 
 from ..models import DuplicatePair, ImportBatch, SavedMapping, headers_key
 
@@ -11,14 +14,25 @@ def check_reads_imports(user) -> None:
     require(user, "reads_imports")
 
 
+def batches_within(user) -> Q:
+    """A filter keeping the imports uploaded by users whose area lies in this user's (the services lock through it)."""
+    return within(user, "uploaded_by__area__code")
+
+
+def pairs_within(user) -> Q:
+    """A filter keeping the pairs whose both people live in this user's area: a pair across two regencies is the
+    province office's to decide."""
+    return within(user, "a__desa__code") & within(user, "b__desa__code")
+
+
 def imports_for(user) -> QuerySet[ImportBatch]:
     check_reads_imports(user)
-    return ImportBatch.objects.select_related("uploaded_by", "decided_by")
+    return ImportBatch.objects.filter(batches_within(user)).select_related("uploaded_by", "decided_by")
 
 
 def pairs_for(user, *, decision: str = DuplicatePair.Decision.PENDING) -> QuerySet[DuplicatePair]:
     check_reads_imports(user)
-    return DuplicatePair.objects.filter(decision=decision).select_related(
+    return DuplicatePair.objects.filter(pairs_within(user), decision=decision).select_related(
         "a", "b", "a__desa", "b__desa", "a__pekerjaan_1", "b__pekerjaan_1", "batch"
     )
 

@@ -43,6 +43,7 @@ from lindung.rules.nik import known_in_lokal
 from lindung.wilayah import deployment
 from lindung.wilayah.models import Level, Wilayah
 
+from . import selectors
 from ..models import (
     DismissedPair,
     DuplicatePair,
@@ -77,6 +78,18 @@ def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
 
 def check_uploader(user) -> None:
     require(user, "imports", gettext("Only the Admin Dinas or the Operator Dinas may import data."))
+
+
+def _batch_in_area(user, pk: int, *, lock: bool = False) -> ImportBatch:
+    """The batch, when its uploader's area lies in the user's (in a province deployment a regency office acts on its
+    own regency's imports only); locked when asked."""
+    found = ImportBatch.objects.filter(selectors.batches_within(user), pk=pk)
+    if lock:
+        found = found.select_for_update(of=("self",))
+    batch = found.first()
+    if batch is None:
+        raise PermissionDenied(gettext("This import was uploaded outside your area."))
+    return batch
 
 
 def file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
@@ -118,7 +131,7 @@ def restage(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
     """Run a batch again with a hand-made column mapping."""
     check_uploader(user)
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = _batch_in_area(user, batch.pk, lock=True)
         if locked.status not in (ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.STAGED, ImportBatch.Status.FAILED):
             raise ValidationError(gettext("An import that is %(status)s cannot be run again.")
                                   % {"status": locked.get_status_display()})
@@ -131,6 +144,7 @@ def restage(user, batch: ImportBatch, mapping: dict) -> ImportBatch:
 
 def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMapping:
     check_uploader(user)
+    _batch_in_area(user, batch.pk)
     saved = SavedMapping.objects.create(name=name[:80], headers_key=headers_key(batch.headers), mapping=mapping,
                                         created_by=user)
     record_event(user, "registry.mapping_saved", target=f"savedmapping:{saved.pk}",
@@ -138,17 +152,23 @@ def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMap
     return saved
 
 
-def _context() -> validate.Context:
-    """The villages of every regency the deployment serves are ours; a code elsewhere is outside its root."""
+def _context(area: str | None = None) -> validate.Context:
+    """The villages of every regency the deployment serves are ours; a code elsewhere is outside its root. With an
+    ``area`` (the uploader's, in a province deployment a regency) only its villages: a Seluma office's file naming
+    a Kaur village is refused on that row, as a village outside the regency."""
+    root = deployment.root()
     served = deployment.regencies()
     within_served = reduce(or_, (under(regency, "code") for regency in served), Q(pk__in=[]))
+    if area is not None and area != root and area.startswith(root + "."):
+        within_served &= under(area, "code")
+        root = area
     villages = frozenset(Wilayah.objects.filter(within_served, level=Level.DESA).values_list("code", flat=True))
     occupations = {}
     for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
             occupations[" ".join(alias.lower().split())] = code
     start = programme_start()
-    return validate.Context(regency=deployment.root(), villages=villages, occupations=occupations, start=start,
+    return validate.Context(regency=root, villages=villages, occupations=occupations, start=start,
                             min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
                             registered=protection.participants_on(start))
 
@@ -176,8 +196,10 @@ def _dismissed() -> set[tuple[str, str]]:
     return set(DismissedPair.objects.values_list("nik_a", "nik_b"))
 
 
-def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, progress: Progress | None = None) -> dict:
-    """The whole pipeline on one file, writing nothing: the result of a dry run and of staging."""
+def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, progress: Progress | None = None,
+            area: str | None = None) -> dict:
+    """The whole pipeline on one file, writing nothing: the result of a dry run and of staging. ``area``: the
+    uploader's, whose villages alone the file may name."""
     progress = progress or (lambda pct, text: None)
     started = time.perf_counter()
     progress(5, "Membaca berkas")
@@ -186,7 +208,7 @@ def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, pr
     if read.missing_required:
         return result
     progress(30, "Memeriksa setiap baris")
-    typed, findings = validate.validate(read.frame, read.headers, _context())
+    typed, findings = validate.validate(read.frame, read.headers, _context(area))
     progress(55, "Mencocokkan NIK dengan register")
     registry = _registry_frame()
     existing = linkage.exact_matches(typed.select("row", "nik"), registry.select("id", "nik"))
@@ -227,7 +249,8 @@ def stage(batch: ImportBatch) -> ImportBatch:
     version = register_version()  # before the register is read: a change while it is read is a change after
     try:
         result = analyse(batch_dir(batch) / "upload", source=batch.source, mapping=batch.mapping or None,
-                         progress=lambda pct, text: _set_progress(batch, pct, text))
+                         progress=lambda pct, text: _set_progress(batch, pct, text),
+                         area=batch.uploaded_by.area_id)
     except readers.ReadError as exc:
         return _finish(batch, ImportBatch.Status.FAILED, error=str(exc))
     except Exception:
@@ -396,6 +419,7 @@ def approve(user, batch: ImportBatch) -> ImportBatch:
     register written in one short transaction. If the register changed since the file was checked, the file is
     checked again instead and RegisterChanged says what it found: the import waits for approval again."""
     require(user, "approves", gettext("Only the Admin Dinas may approve an import."))
+    batch = _batch_in_area(user, batch.pk)
     if user.pk == batch.uploaded_by_id:
         raise PermissionDenied(gettext("An import must be approved by another Admin Dinas than the one who uploaded it."))
     if batch.status != ImportBatch.Status.STAGED:
@@ -404,7 +428,7 @@ def approve(user, batch: ImportBatch) -> ImportBatch:
     rows = _staged_rows(batch)
     pairs = staged_pairs(batch)
     with _RowsTable(rows) as table, transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = _batch_in_area(user, batch.pk, lock=True)
         if locked.status != ImportBatch.Status.STAGED:
             raise ValidationError(gettext("This import is %(status)s: it cannot be approved.")
                                   % {"status": locked.get_status_display()})
@@ -473,7 +497,7 @@ def _queue_pairs(batch: ImportBatch, pairs: pl.DataFrame) -> int:
 def reject(user, batch: ImportBatch, reason: str) -> ImportBatch:
     require(user, "approves", gettext("Only the Admin Dinas may reject an import."))
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = _batch_in_area(user, batch.pk, lock=True)
         if locked.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.NEEDS_MAPPING):
             raise ValidationError(gettext("This import is %(status)s: it cannot be rejected.")
                                   % {"status": locked.get_status_display()})
@@ -575,7 +599,12 @@ FILLED = ["no_kk", "tempat_lahir", "alamat", "telepon", "pekerjaan_1", "pekerjaa
 
 def _pending(user, pair_id: int) -> DuplicatePair:
     require(user, "imports", gettext("Only the Admin or Operator Dinas reviews duplicates."))
-    pair = DuplicatePair.objects.select_for_update().get(pk=pair_id)
+    pair = (DuplicatePair.objects.select_for_update(of=("self",)).filter(selectors.pairs_within(user), pk=pair_id)
+            .first())
+    if pair is None:
+        DuplicatePair.objects.get(pk=pair_id)  # none such: DoesNotExist, a 404 on the page
+        raise PermissionDenied(gettext("This pair has a person outside your area: the office of an area holding "
+                                       "both decides it."))
     if pair.decision != DuplicatePair.Decision.PENDING:
         raise ValidationError(gettext("This pair is already decided."))
     return pair
