@@ -256,19 +256,27 @@ def test_a_card_of_an_earlier_programme_checks_against_the_programme_that_protec
     assert validity(card, date(2026, 1, 26)).reason == "Kepesertaan sudah berakhir."
 
 
-def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_the_regency_stops_paying(users, running, ahmad):
+def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_his_employer_pays_those_months(users, running,
+                                                                                                   ahmad):
+    from lindung.life.models import OtherCover
+
     data = xlsx(["No. KPJ", "NIK", "Status", "Bulan Terakhir Dibayar", "TMT"], [
         [ahmad.kpj, ahmad.peserta.nik, "Penerima Upah", "2025-02", "01-03-2025"]])
     outcome = selfpay_services.import_status(users["operator"], running, "status.xlsx", data)
     assert outcome.errors == 0
+    # Other cover, not an end: the programme leaves his months to the employer, and pays again if the job ends.
+    cover = OtherCover.objects.get(peserta=ahmad.peserta)
+    assert (cover.first, cover.last, cover.payer, cover.source) == (date(2025, 3, 1), None, "penerima_upah",
+                                                                    "bpjs_status")
     ahmad.refresh_from_db()
-    assert (ahmad.ended_on, ahmad.end_kind) == (date(2025, 3, 1), Membership.End.EXIT)
-    assert LifeEvent.objects.get(peserta=ahmad.peserta).kind == LifeEvent.Kind.WAGE_EARNER
-    assert ahmad.peserta.nik not in next_years_candidates(users)
+    assert ahmad.ended_on is None and not LifeEvent.objects.exists()
+    payments.generate_bill(users["operator"], running, "2025-03")
+    march = BillLine.objects.filter(month=date(2025, 3, 1))
+    assert not march.filter(peserta=ahmad.peserta).exists() and march.count() == running.memberships.count() - 1
     undated = xlsx(["No. KPJ", "Status", "Bulan Terakhir Dibayar"], [
-        [running.memberships.exclude(pk=ahmad.pk).first().kpj, "Dibayar Pihak Lain", "2025-02"]])
+        [running.memberships.exclude(pk=ahmad.pk).first().kpj, "Pindah ke PU", "2025-02"]])
     refused = selfpay_services.import_status(users["operator"], running, "status2.xlsx", undated)
-    assert refused.errors == 1 and LifeEvent.objects.count() == 1
+    assert refused.errors == 1 and OtherCover.objects.count() == 1
 
 
 def test_bpjs_status_file_says_another_payer_pays_him_from_a_month_which_we_leave_to_it(users, running, ahmad):

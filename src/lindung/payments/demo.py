@@ -18,7 +18,7 @@ REASONS = {
     Rule.DIED: "Dilaporkan meninggal oleh desa; ditahan sampai kematian diverifikasi.",
     Rule.MOVED_OUT: "Pindah ke luar Kabupaten Kaur menurut Dukcapil.",
     Rule.OVER_AGE: "Menurut KTP-el yang dikoreksi Dukcapil berusia 65 tahun atau lebih saat didaftarkan.",
-    Rule.WAGE_EARNER: "Terdaftar sebagai peserta penerima upah menurut berkas status BPJS.",
+    Rule.WAGE_EARNER: "Bekerja sebagai peserta penerima upah menurut surat keterangan kerja.",
     Rule.OTHER_PAYER: "Iuran bulan ini dibayar Dana Desa menurut berkas status BPJS.",
     Rule.PAID_ALREADY: "Bulan ini sudah dibayar menurut berkas status BPJS.",
     Rule.OTHER_PROGRAMME: "Sudah dibiayai program lain bulan ini.",

@@ -28,7 +28,7 @@ from lindung.notify.models import Message
 from lindung.payments import protection
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import BILLED
-from lindung.pipeline.bpjs_status import read_status
+from lindung.pipeline.bpjs_status import DIED, OTHER_PAYER, WAGE_EARNER, read_status
 from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
@@ -255,7 +255,7 @@ class StatusOutcome(FileOutcome):
     stopped: int = 0  # last month paid within the funded months, or none
     died: int = 0  # reported dead (the months paid are still recorded; the claim is another matter)
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
-    # (peserta id, LifeEvent.Kind, since): died (the day may be missing), a wage-earner member now, another payer
+    # (peserta id, the file's status, since): died (the day may be missing), a wage-earner member now, another payer
     events: list[tuple[int, str, date | None]] = field(default_factory=list)
 
 
@@ -316,21 +316,21 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
     def life_event(sheet, row, peserta_id, state, since) -> bool:
         """Notes the row's death or cover elsewhere as an event to record; False (and a finding) when its day is
         missing where it must be given, in the future, or not the death date already recorded."""
-        if state not in EVENT_OF:
+        if state != DIED and state not in COVER_OF:
             return True
-        if since is None and state != "meninggal":
+        if since is None and state != DIED:
             refuse(sheet, row, since_col, "status_date_missing", "Isi tanggal mulai status ini (TMT): sejak kapan "
                                                                  "peserta tidak lagi dibayar Pemkab.")
             return False
         if since and since > timezone.localdate():
             refuse(sheet, row, since_col, "status_date_future", f"Tanggal {tanggal(since)} di masa depan.")
             return False
-        if state == "meninggal":
+        if state == DIED:
             outcome.died += 1
             if since and deaths.get(peserta_id, since) != since:
                 refuse(sheet, row, since_col, "death_date_differs", _differs(deaths[peserta_id], since))
                 return False
-        outcome.events.append((peserta_id, EVENT_OF[state], since))
+        outcome.events.append((peserta_id, state, since))
         return True
 
     for sheet, row, kpj, nik, state, last_paid, since in frame.filter(pl.col("valid")).select(
@@ -338,9 +338,9 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
         member = by_kpj.get(kpj) if kpj else by_nik.get(nik)
         gone = ended_by_kpj.get(kpj) if kpj else ended_by_nik.get(nik)
         if member is None and gone is not None:
-            if state == "meninggal" and since:  # his membership has ended: only a dated death can be news
+            if state == DIED and since:  # his membership has ended: only a dated death can be news
                 life_event(sheet, row, gone, state, since)
-            elif state == "meninggal":
+            elif state == DIED:
                 outcome.died += 1
             continue
         if member is None:
@@ -377,28 +377,32 @@ def _differs(recorded: date, reported: date) -> str:
             "Periksa akta kematian, lalu Admin Dinas mengoreksi tanggalnya pada halaman peserta.")
 
 
-OTHER_COVER = "other_cover"  # not a life event: cover from the month of TMT on, open-ended (life.OtherCover)
-EVENT_OF = {"meninggal": LifeEvent.Kind.DIED, "penerima_upah": LifeEvent.Kind.WAGE_EARNER, "pihak_lain": OTHER_COVER}
+# BPJS's word that somebody else pays his months from the day of TMT on, open-ended (life.OtherCover): an employer
+# (a wage-earner member now) or an unnamed payer. Not a life event: nothing ends, his months are left to that payer,
+# and if that cover stops the office withdraws it and the programme pays him again.
+COVER_OF = {WAGE_EARNER: (OtherPayer.PENERIMA_UPAH, "Pemberi kerja (peserta penerima upah) menurut BPJS"),
+            OTHER_PAYER: (OtherPayer.LAIN, "Pihak lain menurut BPJS")}
 
 
 def _record_events(user, events: list[tuple[int, str, date | None]], file_name: str) -> None:
-    """BPJS's word that a member died or is covered elsewhere from a day: recorded, so his memberships end from it;
-    another payer ("pihak lain", unnamed by the file) is his other cover from that month on, which we then leave to
-    it. A death without a date is a report for the office to verify with the date of the death certificate, dated
-    today meanwhile (it keeps him out of new plans and notices, and ends nothing)."""
+    """BPJS's word that a member died, recorded, so his memberships end from that day; or that another payer pays
+    him from a day, his other cover from that month on. A death without a date is a report for the office to verify
+    with the date of the death certificate, dated today meanwhile (it keeps him out of new plans and notices, and
+    ends nothing)."""
     people = Peserta.objects.in_bulk([pk for pk, *_ in events])
     evidence = f"berkas status BPJS {file_name[:100]}"
-    for pk, kind, since in events:
-        if kind == OTHER_COVER and since is not None:  # a date is required of these rows (_match)
-            life.record_other_cover(user, people[pk], payer=OtherPayer.LAIN, payer_name="Pihak lain menurut BPJS",
-                                    first=Month.of(since), source=OtherCover.Source.BPJS_STATUS, evidence=evidence)
+    for pk, state, since in events:
+        if state in COVER_OF and since is not None:  # a date is required of these rows (_match)
+            payer, payer_name = COVER_OF[state]
+            life.record_other_cover(user, people[pk], payer=payer, payer_name=payer_name, first=Month.of(since),
+                                    source=OtherCover.Source.BPJS_STATUS, evidence=evidence)
         elif since is None:
-            life.record(user, people[pk], kind=kind, happened_on=timezone.localdate(), verified=False,
-                        source=LifeEvent.Source.BPJS_STATUS,
+            life.record(user, people[pk], kind=LifeEvent.Kind.DIED, happened_on=timezone.localdate(),
+                        verified=False, source=LifeEvent.Source.BPJS_STATUS,
                         evidence=evidence + ", tanpa tanggal meninggal: isi tanggal dari akta kematian")
         else:
-            life.record(user, people[pk], kind=kind, happened_on=since, source=LifeEvent.Source.BPJS_STATUS,
-                        evidence=evidence)
+            life.record(user, people[pk], kind=LifeEvent.Kind.DIED, happened_on=since,
+                        source=LifeEvent.Source.BPJS_STATUS, evidence=evidence)
 
 
 def _self_paid(member: Member, months: list[Month], due: Callable[[Month], date]) -> list[PaidMonth]:
