@@ -15,7 +15,7 @@ from lindung.claims.models import Claim
 from lindung.claims.services import DECIDERS
 from lindung.payments.models import Bill
 from lindung.programs.models import Programme, Scenario
-from lindung.programs.selectors import programmes_for, runs
+from lindung.programs.selectors import programmes_run_by
 from lindung.registry.imports.selectors import imports_for
 from lindung.registry.models import ImportBatch
 
@@ -39,17 +39,6 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
-def _run_by(user, items) -> list:
-    """The items (scenarios, bills) of programmes the user's office runs, at most LIMIT: only it approves them."""
-    found = []
-    for item in items:
-        if runs(user, item.programme):
-            found.append(item)
-            if len(found) == LIMIT:
-                break
-    return found
-
-
 def waiting_for(user) -> list[Waiting]:
     """Everything awaiting the user's approval, the oldest first (at most LIMIT)."""
     if not getattr(user, "is_authenticated", False):
@@ -61,20 +50,22 @@ def waiting_for(user) -> list[Waiting]:
                       .order_by("uploaded_at")[:LIMIT]):
             found.append(Waiting(_("Import"), f"#{batch.pk} · {batch.filename}", _name(batch.uploaded_by),
                                  _day(batch.uploaded_at), reverse("registry:import_detail", args=[batch.pk])))
-        # A scenario of a programme still without a plan; a revision of the plan in force, not yet approved.
-        scenarios = (Scenario.objects.filter(approved_at__isnull=True, programme__in=programmes_for(user))
+        # Scenarios and bills of the programmes his office runs: only it approves them. A scenario of a programme
+        # still without a plan; a revision of the plan in force, not yet approved.
+        ran = programmes_run_by(user)
+        scenarios = (Scenario.objects.filter(approved_at__isnull=True, programme__in=ran)
                      .exclude(created_by=user).select_related("programme", "created_by").order_by("created"))
-        for s in _run_by(user, scenarios.filter(revises__isnull=True, programme__status=Programme.Status.DRAFT)):
+        for s in scenarios.filter(revises__isnull=True, programme__status=Programme.Status.DRAFT)[:LIMIT]:
             found.append(Waiting(_("Plan scenario"), f"{s.programme.name} · {s.get_kind_display()} (#{s.number})",
                                  _name(s.created_by), _day(s.created),
                                  reverse("programs:scenario", args=[s.programme.code, s.number])))
-        for s in _run_by(user, scenarios.filter(revises__isnull=False)):
+        for s in scenarios.filter(revises__isnull=False)[:LIMIT]:
             if s.programme.plan_id != s.revises_id:
                 continue  # the plan changed since: it can no longer be approved, only saved again
             found.append(Waiting(_("Plan revision"), f"{s.programme.name} (#{s.number})", _name(s.created_by),
                                  _day(s.created), reverse("programs:scenario", args=[s.programme.code, s.number])))
-        for bill in _run_by(user, Bill.objects.filter(status=Bill.Status.DRAFT, programme__in=programmes_for(user))
-                            .exclude(created_by=user).select_related("programme", "created_by").order_by("created")):
+        for bill in (Bill.objects.filter(status=Bill.Status.DRAFT, programme__in=ran).exclude(created_by=user)
+                     .select_related("programme", "created_by").order_by("created")[:LIMIT]):
             found.append(Waiting(_("Bill"), f"{bill.programme.name} · {bill.month:%m-%Y}", _name(bill.created_by),
                                  _day(bill.created),
                                  reverse("payments:bill", kwargs={"code": bill.programme.code,

@@ -52,6 +52,16 @@ def runs(user, programme: Programme) -> bool:
     return area_code(user) == programme.owner_code
 
 
+def programmes_run_by(user) -> QuerySet[Programme]:
+    """The programmes the user's office runs (``runs`` as a query): his area owns them, or, at the deployment's
+    root, nobody does."""
+    code = area_code(user)
+    if code is None:
+        return Programme.objects.none()
+    mine = Q(owner_id=code)
+    return Programme.objects.filter(mine | Q(owner__isnull=True) if code == deployment.root() else mine)
+
+
 def programme_of(user, code: str) -> Programme:
     """The programme with this code, as this user may see it; 404 otherwise."""
     return get_object_or_404(programmes_for(user), code=code)
