@@ -1,5 +1,5 @@
 """Walk every URL pattern and API endpoint as a camat and as a village operator: nothing from outside
-their area may appear (nor, in a province deployment, anything of Kaur to another regency's regent); and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically
+their area may appear (nor, in a province deployment, anything of Kaur to another regency's regent or camat); and as the BPJS officer: nobody of the register who was never enrolled may appear. New pages join automatically
 (tests/walk.py: the world and the URLs)."""
 
 import io
@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from lindung.accounts.roles import PIMPINAN
+from lindung.accounts.roles import CAMAT, PIMPINAN
 from lindung.accounts.services import issue_token, save_user
 from lindung.enrolment.models import Membership
 from lindung.registry.models import DuplicatePair, Peserta
+from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.services import load_regency
 from tests.conftest import BANDAR_BINTUHAN, make_peserta
 from tests.walk import SKIP_NAMESPACES, kwargs_for, params_of, url_patterns
@@ -167,20 +168,33 @@ def test_the_bpjs_officer_sees_members_never_the_register_of_people_never_enroll
 
 
 @WALK
-def test_a_regency_office_of_the_same_province_sees_nothing_of_another_regency(client, world, settings):
-    """A province deployment (Kaur and Seluma of Bengkulu): Seluma's regent walks every page and endpoint and finds
-    none of Kaur's people, its kecamatan's names, nor anyone behind Kaur's keys; the world's programme, made before
-    the deployment served the province, is now the province's, which he reads with only Seluma's people in it."""
+@pytest.mark.parametrize("role", [PIMPINAN, CAMAT], ids=["regent", "camat"])
+def test_a_regency_office_of_the_same_province_sees_nothing_of_another_regency(client, world, settings, role):
+    """A province deployment (Kaur and Seluma of Bengkulu): Seluma's regent, and a camat of Seluma, walk every page and
+    endpoint and find none of Kaur's people, its kecamatan's names, nor anyone behind Kaur's keys; the camat neither
+    Seluma's worker of another kecamatan, whom the regent finds. The world's programme, made before the deployment
+    served the province, is now the province's, which they read with only their own people in it."""
     users, workers, tokens, values = world
     settings.LINDUNG_REGENCY = "17.04,17.05"
     load_regency("17.05")
-    seluma = save_user("bupati-seluma", role=PIMPINAN.name, area_code="17.05")
-    forbidden = [m for p in workers.values() for m in markers(p)] + [">Kinal<", '"Kinal"', ">Kaur Selatan<"]
-    foreign_keys = {str(v) for p in workers.values() for v in (p.pk, p.nik)}
-    queries = ["", *searches(list(workers.values())), "?parent=17.04", "?kecamatan=17.04.05"]
-    checked = walk(client, seluma, issue_token(seluma), values, forbidden=forbidden, foreign_keys=foreign_keys,
-                   queries=queries)
+    first, second = Wilayah.objects.filter(parent_id="17.05", level=Level.KECAMATAN).order_by("code")[:2]
+    neighbour = make_peserta(Wilayah.objects.filter(parent=second).order_by("code").first().code, "Wati Selumalain",
+                             sex="P", serial=21)
+    area = "17.05" if role is PIMPINAN else first.code
+    user = save_user(f"seluma-{role.name.lower()}", role=role.name, area_code=area)
+    hidden = [*workers.values(), *([neighbour] if role is CAMAT else [])]
+    forbidden = [m for p in hidden for m in markers(p)] + [">Kinal<", '"Kinal"', ">Kaur Selatan<"]
+    if role is CAMAT:
+        forbidden += [f">{second.name}<", f'"{second.name}"']
+    foreign_keys = {str(v) for p in hidden for v in (p.pk, p.nik)}
+    queries = ["", *searches(hidden), "?parent=17.04", "?kecamatan=17.04.05", f"?kecamatan={second.code}"]
+    checked = walk(client, user, issue_token(user), {**values, "pk": [*values["pk"], neighbour.pk],
+                                                        "nik": [*values["nik"], neighbour.nik]},
+                   forbidden=forbidden, foreign_keys=foreign_keys, queries=queries)
     assert checked > 50
+    client.force_login(user)
+    answer = client.get(reverse("registry:detail", kwargs={"pk": neighbour.pk}))
+    assert answer.status_code == (200 if role is PIMPINAN else 404)
 
 
 def test_the_walk_reaches_the_api_and_the_registry():
