@@ -10,8 +10,10 @@ from django.core.management import CommandError, call_command
 
 from lindung.audit.models import Event
 from lindung.payments import services as bills
-from lindung.regulation.models import AddedHoliday
+from lindung.payments.protection import latest_due_month
+from lindung.regulation.models import AddedHoliday, SettingChange
 from lindung.regulation.selectors import calendar
+from lindung.rules.contributions import Month
 from lindung.rules.holidays import Kind
 from tests.factories import run
 
@@ -76,3 +78,14 @@ def test_the_api_lists_a_years_holidays(client, users):
     assert len(listed) == 28 and [h["date"] for h in listed] == sorted(h["date"] for h in listed)
     assert client.get("/api/holidays", {"year": 2028}).json() == [
         {"date": "2028-01-03", "kind": "libur", "name": "Libur uji", "decree": "SKB uji"}]
+
+
+def test_the_status_of_every_page_counts_the_offices_holidays_and_due_day(users):
+    """The stored protection (payments.protection: the dashboards, lists and exports) asks which months are due by
+    the settings in force and the office's closed days, as the coverage engine does (PP 44/2015 Ps 22)."""
+    assert latest_due_month(date(2025, 1, 16)) == Month(2025, 1)  # due Wednesday the 15th
+    holidays("add", "2025-01-15", "--kind", "libur", "--name", "Libur daerah", "--decree", "SK Bupati uji")
+    assert latest_due_month(date(2025, 1, 16)) == Month(2024, 12)  # due on the 16th: not yet in arrears on it
+    SettingChange.objects.create(name="due_day", value=10, effective_from=date(2025, 1, 1), reason="uji",
+                                 changed_by=users["admin"])
+    assert latest_due_month(date(2025, 1, 11)) == Month(2025, 1)  # due Friday the 10th

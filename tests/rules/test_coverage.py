@@ -25,6 +25,7 @@ from lindung.rules.coverage import (
     statuses_on,
     timeline,
 )
+from lindung.rules.holidays import SHIPPED, Holiday, Kind
 from lindung.rules.planner import lapse_date
 from lindung.rules.regulation import CoverStart, LapseDay, Regulation
 
@@ -188,6 +189,27 @@ def test_a_due_date_moved_by_holidays():
     paid = with_payment(member, Month(2026, 2), APBD, date(2026, 2, 10))
     assert status_on(paid, date(2026, 3, 16)).state is State.ACTIVE
     assert status_on(paid, date(2026, 3, 17)).arrears == (Month(2026, 3),)
+
+
+def test_the_due_day_setting_and_the_offices_holidays_decide_when_a_month_is_in_arrears():
+    # PP 44/2015 Ps 22: due on the due day (a setting, DOMAIN.md section 8), or the next working day.
+    member = Membership(date(2025, 1, 2), paid_by(APBD, JAN))
+    tenth = Regulation(due_day=10)
+    assert status_on(member, date(2025, 2, 11)).state is State.ACTIVE  # due on the 15th by default
+    assert status_on(member, date(2025, 2, 11), reg=tenth).arrears == (FEB,)
+    assert owed_months(member, FEB, FEB, today=date(2025, 2, 11), reg=tenth) == [FEB]
+    # A day the office added as closed (Monday 17 February 2025): due on the 18th, not yet in arrears on it.
+    closed = SHIPPED.plus([Holiday(date(2025, 2, 17), Kind.LIBUR, "Libur daerah", "SK Bupati uji")])
+    assert status_on(member, date(2025, 2, 18)).arrears == (FEB,)
+    assert status_on(member, date(2025, 2, 18), calendar=closed).state is State.ACTIVE
+    assert timeline(member, FEB, FEB, calendar=closed)[0].due == date(2025, 2, 18)
+    # The lapse after the fourth month's due date (PP 44/2015 Ps 24(3)) moves with both.
+    after_due = Regulation(lapse_day=LapseDay.AFTER_DUE, due_day=10)
+    # May's due day, Saturday the 10th, moves past Waisak (Monday 12, libur) and its cuti bersama (13) to the 14th.
+    assert lapses_on(member, reg=after_due) == lapse_date(JAN, after_due) == date(2025, 5, 15)
+    closed_14th = SHIPPED.plus([Holiday(date(2025, 5, 14), Kind.LIBUR, "Libur daerah", "SK Bupati uji")])
+    assert lapses_on(member, reg=after_due, calendar=closed_14th) == date(2025, 5, 16)
+    assert lapse_date(JAN, after_due, closed_14th) == date(2025, 5, 16)
 
 
 def test_registration_after_the_due_date_and_paid_on_the_day():

@@ -93,7 +93,7 @@ def test_who_the_months_left_are_planned_for():
     # someone no longer eligible (not among the workers) keeps his fixed months and loses the rest
     found = by_name(revise([Line("gone", (JAN, DEC))], workers(["w1"]), inp(2_000_000)))
     assert found["everyone"].lines["gone"] == (JAN, JUN)
-    assert found["everyone"].losing[0].lapse == date(2026, 10, 1)
+    assert found["everyone"].lapse_of(found["everyone"].losing[0].after) == date(2026, 10, 1)
 
 
 def test_the_revision_month_must_be_within_the_programme():
@@ -117,7 +117,7 @@ def test_the_figures_counted_by_cohort_are_those_of_the_workers_one_by_one(seed)
         assert r.person_months == sum(span[1].index - span[0].index + 1 for span in r.lines.values() if span)
         assert r.losing_count == len(r.losing) and r.gaining_count == len(r.gaining)
         assert r.emptied_count == sum(1 for c in r.losing if c.after is None)
-        assert r.lapse_dates == dict(sorted(Counter(c.lapse for c in r.losing if c.lapse).items()))
+        assert r.lapse_dates == dict(sorted(Counter(r.lapse_of(c.after) for c in r.losing if c.after).items()))
         assert r.loses_from == dict(sorted(Counter(c.loses_from for c in r.losing).items()))
         assert sorted(r.order) == sorted(r.lines) and len(r.order) == len(set(r.order))
         assert r.planned == len(replan_workers(current, eligible, revise_from, JAN))

@@ -13,7 +13,7 @@ from datetime import date
 
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import as_coverage
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Month, bulan, tanggal
 from lindung.rules.regulation import Regulation
@@ -60,8 +60,9 @@ def printed(membership, paid_months, day: date, reg: Regulation | None = None) -
         return Printed(None, funded_until)
     reg = reg or regulation_on(day)
     engine = as_coverage(membership, [p for p in paid_months if p.paid_on <= day])
-    paid_until = coverage.paid_until(engine, day, reg=reg)
-    status = coverage.status_on(engine, day, reg=reg)
+    days = calendar()
+    paid_until = coverage.paid_until(engine, day, reg=reg, calendar=days)
+    status = coverage.status_on(engine, day, reg=reg, calendar=days)
     if status.state is coverage.State.ENDED:
         return Printed(paid_until, funded_until, ended_on=status.ended_on,
                        died=status.end_kind is coverage.EndKind.DEATH)

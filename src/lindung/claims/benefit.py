@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from lindung.enrolment.models import Membership
 from lindung.payments.selectors import membership_coverage
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import benefits
 from lindung.rules import claims as rules
 from lindung.rules.contributions import Month, UnknownTier, contribution
@@ -24,7 +24,7 @@ def claim_benefit(claim: Claim) -> tuple[dict, Status]:
     membership = Membership.objects.select_related("programme", "peserta__pekerjaan_1").get(pk=claim.membership_id)
     engine = membership_coverage(membership)
     day, programme = claim.event_date, membership.programme
-    status = claim_status(engine, day, reg=regulation_on(day))
+    status = claim_status(engine, day, reg=regulation_on(day), calendar=calendar())
     occupation = membership.peserta.pekerjaan_1.code if membership.peserta.pekerjaan_1 else ""
     try:
         # What one month in arrears costs the heirs: the programme's rate of the event month (JHT is not owed for it).

@@ -8,7 +8,7 @@ from ninja import File, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.api.common import Refused, one_of, programme_or_404
 from lindung.enrolment import selectors as enrolment
 from lindung.payments import selectors as payments
@@ -223,13 +223,13 @@ def worker_coverage(request, data: NikIn):
         peserta = registry.get_peserta(request.user, nik=data.nik.strip())
     except Peserta.DoesNotExist:
         raise Http404
-    today = timezone.localdate()
+    today, days = timezone.localdate(), calendar()
     found = []
     for m in enrolment.memberships_of(request.user, peserta).exclude(kpj=""):
         months = payments.timeline_of(request.user, m, today)
         found.append({"programme": m.programme.code, "kpj": m.kpj,
                       "status_today": coverage.status_on(payments.coverage_of(request.user, m), today,
-                                                        reg=regulation_on(today)).state.value,
+                                                        reg=regulation_on(today), calendar=days).state.value,
                       "months": [{**r, "month": str(r["month"]), "status": r["status"].state.value}
                                  for r in months]})
     return found

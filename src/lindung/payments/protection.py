@@ -60,7 +60,7 @@ from lindung.accounts.scoping import within
 from lindung.core.db import insert_from
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Peserta
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Month, Payer, due_date
 from lindung.rules.coverage import MAX_ARREARS, State
@@ -153,9 +153,10 @@ def lapse_expression() -> Coalesce:
 
 
 def latest_due_month(day: date) -> Month:
-    """The latest month whose due date is before ``day``, for a member registered before ``day``."""
+    """The latest month whose due date is before ``day``, for a member registered before ``day``: by the due day of
+    the settings in force then and the closed days the office keeps."""
     month = Month.of(day)
-    return month if day > due_date(month) else month.shift(-1)
+    return month if day > due_date(month, reg=regulation_on(month.first_day), calendar=calendar()) else month.shift(-1)
 
 
 # The stored protection: kept by the services, read by every list and count.
@@ -215,7 +216,7 @@ def refresh(memberships: QuerySet[Membership], reg: Regulation | None = None) ->
 def _engine_lapses(rows: QuerySet[Protection], reg: Regulation) -> None:
     """The lapse and the last month settled of ``rows`` from the coverage engine, member by member: the lapse on
     the day after a due date depends on holidays, which SQL does not know."""
-    paid = defaultdict(list)
+    paid, days = defaultdict(list), calendar()
     for membership_id, month, payer, paid_on in (PaidMonth.objects.filter(membership__in=rows.values("pk"))
                                                  .values_list("membership_id", "month", "payer", "paid_on")):
         paid[membership_id].append(coverage.Payment(Month.of(month), Payer(payer), paid_on))
@@ -223,7 +224,7 @@ def _engine_lapses(rows: QuerySet[Protection], reg: Regulation) -> None:
     for row in rows.select_related("membership__programme"):
         engine = coverage.Membership(registered=row.first, payments=tuple(paid[row.pk]),
                                      pks=row.membership.programme.pks_date)
-        row.lapse_on = coverage.lapses_on(engine, reg=reg)
+        row.lapse_on = coverage.lapses_on(engine, reg=reg, calendar=days)
         assert row.start is not None and row.lapse_on is not None  # paid: the membership runs some time
         row.last_paid = Month.of(row.start).shift(len(paid[row.pk]) - 1).first_day
         changed.append(row)

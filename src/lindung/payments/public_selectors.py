@@ -10,7 +10,7 @@ from datetime import date
 from lindung.core.masking import masked_name
 from lindung.enrolment.models import Membership
 from lindung.life.selectors import paying_on
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import claims, coverage
 from lindung.rules.contributions import Month, Payer, UnknownTier, contribution
 
@@ -71,15 +71,17 @@ def public_status(nik: str, born: date, day: date) -> PublicStatus | None:
     if membership is None:
         return None
     engine = membership_coverage(membership)
-    status = coverage.status_on(engine, day, reg=regulation_on(day))
+    days = calendar()
+    status = coverage.status_on(engine, day, reg=regulation_on(day), calendar=days)
     made = sorted((p for p in engine.payments if p.paid_on <= day), key=lambda p: (p.paid_on, p.month))
     since = coverage.cover_start(engine, made[0].month, regulation_on(day)) if made else None
-    paid_until = coverage.paid_until(engine, day, reg=regulation_on(day))
+    paid_until = coverage.paid_until(engine, day, reg=regulation_on(day), calendar=days)
     funded_until = Month.of(membership.last)
     heirs, after_arrears = False, False
     if status.state is coverage.State.ENDED and status.end_kind is coverage.EndKind.DEATH:
         assert membership.ended_on is not None  # ENDED always has its day
-        at_death = coverage.claim_status(engine, membership.ended_on, reg=regulation_on(membership.ended_on))
+        at_death = coverage.claim_status(engine, membership.ended_on, reg=regulation_on(membership.ended_on),
+                                         calendar=days)
         heirs = at_death.state in (coverage.State.ACTIVE, coverage.State.ARREARS)
         after_arrears = at_death.state is coverage.State.ARREARS
     protected = status.state in (coverage.State.ACTIVE, coverage.State.ARREARS)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.accounts.scoping import area_code, within
 from lindung.audit.selectors import actors_on
 from lindung.core.templatetags.lindung import bulan as month_words
@@ -91,7 +91,8 @@ def timeline_of(user, membership: Membership, today) -> list[dict]:
     """Month by month from the first funded month to four months after the last (when an unpaid
     member lapses): who paid, when, late or not, and the status — for the worker's page."""
     rows = coverage.timeline(coverage_of(user, membership), Month.of(membership.first),
-                             Month.of(membership.last).shift(4), today=today, reg=regulation_on(today))
+                             Month.of(membership.last).shift(4), today=today, reg=regulation_on(today),
+                             calendar=calendar())
     return [{"month": r.month, "payer": PAYERS.get(r.payer, ""), "paid_on": r.paid_on, "late": r.late,
              "due": r.due, "status": r.status} for r in rows]
 

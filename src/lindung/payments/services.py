@@ -334,7 +334,7 @@ def _lapsed(month: Month) -> Q:
     rule, which gives the same lapse from the payments made by then when it is on or before it). No payment revives
     a lapsed member (no reactivation, DOMAIN.md §8). A member not paid for by then is not covered yet, so not lapsed:
     his first month is billed (PP 44/2015 Ps 1 angka 4)."""
-    due = due_date(month)
+    due = due_date(month, reg=regulation_on(month.first_day), calendar=calendar())
     return Q(protection__first_paid_on__lte=due, protection__lapse_on__lte=due)
 
 

@@ -10,6 +10,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.scoping import people
 from lindung.payments.models import Bill
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import revision
 from lindung.rules.contributions import Month
 from lindung.rules.planner import SolverError
@@ -93,7 +94,7 @@ def preview(user, programme: Programme, revise_from: Month, budget: int) -> Prev
         inp = revision.RevisionInput(
             budget=budget, start=Month.of(plan.first), end=programme.last_month, revise_from=revise_from,
             cost_per_month=cost, min_consecutive=plan.min_consecutive, continuity_first=plan.continuity_first,
-            kecamatan_share=plan.kecamatan_share)
+            kecamatan_share=plan.kecamatan_share, reg=regulation_on(plan.first), calendar=calendar())
         computed = revision.revise(lines, found.workers, inp)
     except (ValueError, SolverError) as exc:
         raise ValidationError(str(exc))

@@ -19,7 +19,6 @@ from lindung.selfpay import services as selfpay
 from lindung.payments import protection
 from lindung.payments import services as payments
 from lindung.rules.contributions import Month
-from lindung.rules.planner import lapse_date
 
 from . import revision_selectors, selectors
 from .models import PlanLine, Programme, Scenario
@@ -65,7 +64,7 @@ def propose_revision(user, programme: Programme, revise_from: Month, budget: int
     PlanLine.objects.bulk_create([
         PlanLine(scenario=scenario, peserta_id=found.ids[key], rank=rank, priority=found.priority[key],
                  first=span[0].first_day if span else None, last=span[1].first_day if span else None,
-                 lapses=lapse_date(span[1]) if span else None)
+                 lapses=chosen.lapse_of(span) if span else None)
         for rank, key in enumerate(chosen.order, start=1) for span in [chosen.lines[key]]
     ], batch_size=2000)
     record_event(user, "programs.revision_proposed", target=f"scenario:{scenario.pk}",

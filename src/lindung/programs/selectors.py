@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.accounts.scoping import area_code, people, sees_code, within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
@@ -21,7 +21,6 @@ from lindung.payments.selectors import as_coverage
 from lindung.pipeline import eligibility
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.selectors import peserta_for
-from lindung.regulation.selectors import calendar
 from lindung.rules import continuation, planner
 from lindung.rules.contributions import Month, Payer, due_date, highest_monthly, month_range
 from lindung.rules.other_cover import left_in_plan
@@ -281,7 +280,8 @@ class Settings:
 
     def plan_input(self, cost_per_month: int) -> planner.PlanInput:
         return planner.PlanInput(self.budget, self.first, self.last, cost_per_month, self.min_consecutive,
-                                 self.continuity_first, self.kecamatan_share, regulation_on(self.first.first_day))
+                                 self.continuity_first, self.kecamatan_share, regulation_on(self.first.first_day),
+                                 calendar())
 
 
 def scenarios(user, programme: Programme, settings: Settings) -> tuple[Candidates, int, list[planner.Scenario]]:

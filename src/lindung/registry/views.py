@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.accounts.roles import ADMIN_DINAS
 from lindung.core.downloads import attachment
 from lindung.enrolment import selectors as enrolment
@@ -76,7 +76,9 @@ def peserta_detail(request, pk: int):
     today = timezone.localdate()
     reg = regulation_on(today)
     # Beside each membership's workflow state, what the coverage engine says of it today (the one truth).
-    protection = [(m, coverage.status_on(payments.coverage_of(request.user, m), today, reg=reg) if m.kpj else None)
+    days = calendar()
+    protection = [(m, coverage.status_on(payments.coverage_of(request.user, m), today, reg=reg, calendar=days)
+                   if m.kpj else None)
                   for m in memberships]
     return render(
         request,

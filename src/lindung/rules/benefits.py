@@ -35,6 +35,7 @@ from lokal import format_rupiah
 
 from lindung.rules.contributions import Month, Payer, due_date, tanggal
 from lindung.rules.coverage import Membership, Payment, Right, State, Status, claim_status
+from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, Regulation
 
 
@@ -360,19 +361,20 @@ def _result(name: str, day: date, status: Status, parts: list[tuple[str, int, Ri
 # --- the status ----------------------------------------------------------------------------------
 
 
-def status_from_arrears(arrears_months: int, event_day: date) -> Status:
+def status_from_arrears(arrears_months: int, event_day: date, *, reg: Regulation = DEFAULT,
+                        calendar: Calendar = SHIPPED) -> Status:
     """The coverage status on ``event_day`` of a member with ``arrears_months`` months past due and
     unpaid (as ``coverage`` counts them: months whose due date is before the event day), for the
     calculator. More than 3 months: lapsed, with the day it lapsed. Note that 3 months in arrears
     exist only after the third month's due date: before it, the membership lapsed on the 1st."""
     _positive(arrears_months, "Jumlah bulan tunggakan", zero=True)
     current = Month.of(event_day)
-    last_due = current if event_day > due_date(current) else current.shift(-1)
+    last_due = current if event_day > due_date(current, reg=reg, calendar=calendar) else current.shift(-1)
     last_paid = last_due.shift(-arrears_months)
     first = last_paid.shift(-11)
     member = Membership(first.first_day, tuple(Payment(first.shift(i), Payer.APBD, first.shift(i).first_day)
                                                for i in range(12)))
-    return claim_status(member, event_day)
+    return claim_status(member, event_day, reg=reg, calendar=calendar)
 
 
 def contribution_months(membership: Membership, event_day: date) -> int:

@@ -49,6 +49,7 @@ from enum import StrEnum
 
 from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
 from lindung.rules.planner import lapse_date
+from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, CoverStart, Regulation
 
 MAX_ARREARS = 3  # months; one more unpaid month and the membership lapses
@@ -228,7 +229,8 @@ class TimelineRow:
         return self.paid_on is not None and self.paid_on > self.due
 
 
-def status_on(membership: Membership, day: date, runs: Runs | None = None, *, reg: Regulation = DEFAULT) -> Status:
+def status_on(membership: Membership, day: date, runs: Runs | None = None, *, reg: Regulation = DEFAULT,
+              calendar: Calendar = SHIPPED) -> Status:
     """The member's status on ``day``, from the payments made by then. ``runs``, shared by calls for one member
     (``statuses_on``), keeps the runs worked out for each set of payments."""
     if day < membership.registered:
@@ -237,35 +239,37 @@ def status_on(membership: Membership, day: date, runs: Runs | None = None, *, re
     if end is not None and day >= end:
         # Ended, whatever came before: a member who lapsed and died later is "Meninggal" on every page (his
         # rights were already gone: ENDED gives none, and ``lapse`` keeps the day he lost them).
-        at_end = _running(membership, end, runs, reg)
+        at_end = _running(membership, end, runs, reg, calendar)
         lapsed = at_end.lapse if at_end.state is State.LAPSED else None
         return Status(State.ENDED, end_kind=membership.end_kind, ended_on=end, lapse=lapsed)
-    return _running(membership, day, runs, reg)
+    return _running(membership, day, runs, reg, calendar)
 
 
-def statuses_on(membership: Membership, days: list[date], *, reg: Regulation = DEFAULT) -> list[Status]:
+def statuses_on(membership: Membership, days: list[date], *, reg: Regulation = DEFAULT,
+                calendar: Calendar = SHIPPED) -> list[Status]:
     """``status_on`` of each of ``days``: the runs (``_runs``, most of the work) are worked out once for each
     set of payments made by a day, not once per day — a cohort asks a year of month-ends of every member."""
     runs: Runs = {}
-    return [status_on(membership, day, runs, reg=reg) for day in days]
+    return [status_on(membership, day, runs, reg=reg, calendar=calendar) for day in days]
 
 
-def claim_status(membership: Membership, event_day: date, *, reg: Regulation = DEFAULT) -> Status:
+def claim_status(membership: Membership, event_day: date, *, reg: Regulation = DEFAULT,
+                 calendar: Calendar = SHIPPED) -> Status:
     """The status that decides a claim for an accident or a death on ``event_day``: an end on that
     very day (the death itself) does not count, so a member who dies in arrears keeps the rights
     of arrears (DOMAIN.md section 4). Before the first payment: not yet, no right."""
     if event_day == membership.ended_on:
-        return _running(membership, event_day, reg=reg)
-    return status_on(membership, event_day, reg=reg)
+        return _running(membership, event_day, reg=reg, calendar=calendar)
+    return status_on(membership, event_day, reg=reg, calendar=calendar)
 
 
 def timeline(membership: Membership, first: Month, last: Month, *, today: date | None = None,
-             reg: Regulation = DEFAULT) -> list[TimelineRow]:
+             reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> list[TimelineRow]:
     """Month by month from ``first`` to ``last``: who paid (the payment that settled the month), whether
     late, and the status on the month's last day, when its due date has passed, so the status says whether
     the month was paid by the end of it. The month of ``today`` shows today's status instead; later months
     show what happens if nobody pays any more."""
-    all_runs = _runs(membership, _paid(membership, date.max), reg)
+    all_runs = _runs(membership, _paid(membership, date.max), reg, calendar)
     settled = {Month.of(run.start).shift(i): p for run in all_runs for i, p in enumerate(run.settled)}
     rows: list[TimelineRow] = []
     runs: Runs = {}
@@ -275,13 +279,14 @@ def timeline(membership: Membership, first: Month, last: Month, *, today: date |
         payment = settled.get(month)
         rows.append(TimelineRow(
             month=month, payer=payment.payer if payment else None, paid_on=payment.paid_on if payment else None,
-            due=_due(month, start), day=day, status=status_on(membership, day, runs, reg=reg),
+            due=_due(month, start, reg, calendar), day=day,
+            status=status_on(membership, day, runs, reg=reg, calendar=calendar),
         ))
     return rows
 
 
 def owed_months(membership: Membership, first: Month, last: Month, *, today: date,
-                reg: Regulation = DEFAULT) -> list[Month]:
+                reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> list[Month]:
     """The months from ``first`` to ``last`` a contribution is owed for, paid or not, as known on
     ``today``: from the cover start's month (none before the first payment), due while the membership
     runs, i.e. before its end date and before a lapse that has happened by ``today`` (a later lapse may
@@ -289,24 +294,26 @@ def owed_months(membership: Membership, first: Month, last: Month, *, today: dat
     be paid."""
     end = membership.ended_on or date.max
     spans = [(run.start, run.lapse if run.lapse <= today else date.max)
-             for run in _runs(membership, _paid(membership, today), reg)]
+             for run in _runs(membership, _paid(membership, today), reg, calendar)]
     return [month for month in month_range(first, last)
-            if any(Month.of(start) <= month and _due(month, start) < min(lapse, end) for start, lapse in spans)]
+            if any(Month.of(start) <= month and _due(month, start, reg, calendar) < min(lapse, end)
+                   for start, lapse in spans)]
 
 
-def lapses_on(membership: Membership, *, reg: Regulation = DEFAULT) -> date | None:
+def lapses_on(membership: Membership, *, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> date | None:
     """The day the membership lapses (or lapsed) if nobody pays beyond the recorded payments; None
     when it ends first (death, exit) or was never paid (it never began)."""
-    runs = _runs(membership, _paid(membership, date.max), reg)
+    runs = _runs(membership, _paid(membership, date.max), reg, calendar)
     if not runs:
         return None
     lapse = runs[-1].lapse
     return lapse if membership.ended_on is None or lapse <= membership.ended_on else None
 
 
-def paid_until(membership: Membership, day: date, *, reg: Regulation = DEFAULT) -> Month | None:
+def paid_until(membership: Membership, day: date, *, reg: Regulation = DEFAULT,
+               calendar: Calendar = SHIPPED) -> Month | None:
     """The last month the payments made by ``day`` settled, oldest month first (None: none settled)."""
-    runs = _runs(membership, _paid(membership, day), reg)
+    runs = _runs(membership, _paid(membership, day), reg, calendar)
     return runs[-1].paid_until if runs and runs[-1].settled else None
 
 
@@ -320,14 +327,15 @@ def cover_start(membership: Membership, first_paid: Month, reg: Regulation = DEF
     return max(start, membership.registered)
 
 
-def _running(membership: Membership, day: date, runs: Runs | None = None, reg: Regulation = DEFAULT) -> Status:
+def _running(membership: Membership, day: date, runs: Runs | None = None, reg: Regulation = DEFAULT,
+             calendar: Calendar = SHIPPED) -> Status:
     """The status on ``day`` (on or after registration) as if the membership had no end date."""
     paid = _paid(membership, day)
     if runs is None:
-        found = _runs(membership, paid, reg)
+        found = _runs(membership, paid, reg, calendar)
     else:
         if paid not in runs:
-            runs[paid] = _runs(membership, paid, reg)
+            runs[paid] = _runs(membership, paid, reg, calendar)
         found = runs[paid]
     run = next((r for r in reversed(found) if r.start <= day), None)
     if run is None:  # nothing paid yet, or paid ahead of the cover start
@@ -335,7 +343,7 @@ def _running(membership: Membership, day: date, runs: Runs | None = None, reg: R
     if day >= run.lapse:
         return Status(State.LAPSED, lapse=run.lapse)
     month = Month.of(day)
-    if day <= _due(month, run.start):
+    if day <= _due(month, run.start, reg, calendar):
         month = month.shift(-1)
     arrears = tuple(month_range(run.paid_until.next(), month))
     return Status(State.ARREARS if arrears else State.ACTIVE, arrears=arrears, lapse=run.lapse)
@@ -346,14 +354,14 @@ def _paid(membership: Membership, by: date) -> tuple[Payment, ...]:
     return tuple(sorted((p for p in membership.payments if p.paid_on <= by), key=lambda p: (p.paid_on, p.month)))
 
 
-def _runs(membership: Membership, paid: tuple[Payment, ...], reg: Regulation) -> list[Run]:
+def _runs(membership: Membership, paid: tuple[Payment, ...], reg: Regulation, calendar: Calendar) -> list[Run]:
     """The runs of the membership: none before the first payment, one unless payments after a lapse revive it."""
     if not paid:
         return []
     start, found = cover_start(membership, paid[0].month, reg), []
     end = membership.ended_on or date.max
     while True:
-        run = _run(start, paid, reg)
+        run = _run(start, paid, reg, calendar)
         found.append(run)
         paid = paid[len(run.settled):]  # made on or after the lapse
         revived = [p.paid_on for p in paid if p.paid_on < end]
@@ -362,20 +370,21 @@ def _runs(membership: Membership, paid: tuple[Payment, ...], reg: Regulation) ->
         start = revived[0]
 
 
-def _run(start: date, paid: tuple[Payment, ...], reg: Regulation) -> Run:
+def _run(start: date, paid: tuple[Payment, ...], reg: Regulation, calendar: Calendar) -> Run:
     """The run starting on ``start``: the payments settle its months in order, the first one made on or
     after the lapse date of the month before it (the fourth unpaid month) settles nothing; every one before
     it was made before that day too, being in order."""
     first = Month.of(start)
     for i, payment in enumerate(paid):
-        lapse = lapse_date(first.shift(i - 1), reg)
+        lapse = lapse_date(first.shift(i - 1), reg, calendar)
         if payment.paid_on >= lapse:
             return Run(start, lapse, paid[:i])
-    return Run(start, lapse_date(first.shift(len(paid) - 1), reg), paid)
+    return Run(start, lapse_date(first.shift(len(paid) - 1), reg, calendar), paid)
 
 
-def _due(month: Month, start: date) -> date:
-    return max(due_date(month), start)
+def _due(month: Month, start: date, reg: Regulation, calendar: Calendar) -> date:
+    # The due day of the settings, moved past the closed days of the calendar the office keeps.
+    return max(due_date(month, reg=reg, calendar=calendar), start)
 
 
 def _last_day(month: Month) -> date:

@@ -36,6 +36,7 @@ from highspy.highs import qsum  # typed here, not in the package's stub
 from lokal import format_rupiah
 
 from lindung.rules.contributions import Month, bulan, due_date, tanggal
+from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, LapseDay, Regulation
 
 TIME_LIMIT = 20.0  # seconds per HiGHS run; a Kaur-sized plan needs a fraction of one
@@ -69,6 +70,7 @@ class PlanInput:
     continuity_first: bool = True
     kecamatan_share: bool = True
     reg: Regulation = DEFAULT  # the settings: the months after which BPJS counts a member as acquired, the lapse day
+    calendar: Calendar = SHIPPED  # the closed days, for a lapse after the due date
 
     def __post_init__(self) -> None:
         if self.budget < 0 or self.cost_per_month <= 0:
@@ -111,13 +113,13 @@ class SolverError(RuntimeError):
     """HiGHS did not prove an optimum (time limit, numerical trouble)."""
 
 
-def lapse_date(last_paid: Month, reg: Regulation = DEFAULT) -> date:
+def lapse_date(last_paid: Month, reg: Regulation = DEFAULT, calendar: Calendar = SHIPPED) -> date:
     """The first day a member whose last paid month is ``last_paid`` has no right any more: the first
     day of the fourth consecutive unpaid month (2025-02 -> 1 June 2025), or the day after that month's
     due date (2025-02 -> 16 June 2025), as ``reg.lapse_day`` says."""
     fourth = last_paid.shift(4)  # three months of arrears may still be paid, not four
     if reg.lapse_day is LapseDay.AFTER_DUE:
-        return due_date(fourth) + timedelta(days=1)
+        return due_date(fourth, reg=reg, calendar=calendar) + timedelta(days=1)
     return fourth.first_day
 
 
@@ -467,7 +469,7 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     they are: at a million workers, every look-up costs (the memory is read out of order)."""
     # Spans and lapse dates are shared by every worker funded for as many months.
     spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
-    lapses = {n: lapse_date(end, inp.reg) for n, (_, end) in spans.items()}
+    lapses = {n: lapse_date(end, inp.reg, inp.calendar) for n, (_, end) in spans.items()}
     here: Counter[str] = Counter()
     weighted = dropped = 0
     funded: list[str] = []  # ranking order, like uncovered
@@ -520,7 +522,7 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
         paid = inp.first.shift(-1)
         warnings.append(
             f"{_number(dropped)} peserta lanjutan (iuran dibayar paling lama sampai {bulan(paid)}) tidak didanai: "
-            f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid, inp.reg))} jika tidak ada yang "
+            f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid, inp.reg, inp.calendar))} jika tidak ada yang "
             "membayar."
         )
     if inp.kecamatan_share and (short_of := _shortfalls(by_kecamatan)):

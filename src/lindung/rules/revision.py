@@ -31,6 +31,8 @@ from lokal import format_rupiah
 
 from lindung.rules import planner
 from lindung.rules.contributions import Month
+from lindung.rules.holidays import SHIPPED, Calendar
+from lindung.rules.regulation import DEFAULT, Regulation
 
 Span = tuple[Month, Month]
 
@@ -53,6 +55,8 @@ class RevisionInput:
     min_consecutive: int = 6  # for the optimum; never more than the months left
     continuity_first: bool = True
     kecamatan_share: bool = True
+    reg: Regulation = DEFAULT  # the settings in force at the plan's start, as the plan had them
+    calendar: Calendar = SHIPPED  # the closed days, for a lapse after the due date
 
     def __post_init__(self) -> None:
         if not self.start <= self.revise_from <= self.end:
@@ -86,11 +90,6 @@ class Change(NamedTuple):
             return self.after[1].next()
         assert self.before is not None  # losing cover he had
         return self.before[0]
-
-    @property
-    def lapse(self) -> date | None:
-        """The day he lapses if nobody pays after his funded months (None: he never had a funded month)."""
-        return planner.lapse_date(self.after[1]) if self.after else None
 
 
 class _Current:
@@ -186,13 +185,17 @@ class Revision:
         after their first month instead)."""
         return sum(n for change, n in self._changed(True).items() if change.after is None)
 
+    def lapse_of(self, span: Span) -> date:
+        """The day a worker funded for ``span`` lapses if nobody pays after it."""
+        return planner.lapse_date(span[1], self.inp.reg, self.inp.calendar)
+
     @property
     def lapse_dates(self) -> dict[date, int]:
         """How many of those losing cover lapse on each day (nobody paying after their funded months)."""
         found: Counter[date] = Counter()
         for change, n in self._changed(True).items():
-            if change.lapse:
-                found[change.lapse] += n
+            if change.after:  # nobody paying after his funded months
+                found[self.lapse_of(change.after)] += n
         return dict(sorted(found.items()))
 
     @property
@@ -309,7 +312,7 @@ def revise(lines: list[Line], workers: list[planner.Worker], inp: RevisionInput)
     left = _money_left(current, inp)
     plan_input = planner.PlanInput(left, inp.revise_from, inp.end, inp.cost_per_month,
                                    min(inp.min_consecutive, inp.months_left), inp.continuity_first,
-                                   inp.kecamatan_share)
+                                   inp.kecamatan_share, inp.reg, inp.calendar)
     computed = planner.plan(_replan_workers(current, workers, inp.revise_from, inp.start), plan_input)
     return [Revision(s, current, _cohorts(s, current), inp.budget - left, inp) for s in computed]
 

@@ -21,9 +21,10 @@ from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments.models import PaidMonth
 from lindung.payments.selectors import BILLED
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
+from lindung.rules.holidays import Calendar
 from lindung.rules.regulation import LapseDay, Regulation
 from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.selectors import regency_name
@@ -53,6 +54,7 @@ class Member:
     # What paying that month at the full rate (self_pay + discount) credits to the next month, PP 50/2025 Ps 6(1)
     full_rate_credit: int
     arrears: int  # the unpaid months from the first unfunded month to the lapse, to pay before the lapse date
+    settled: Month | None  # the last month his payments settle, oldest month first (None: none)
     self_paid_months: int  # months he paid himself, as BPJS reported
     state: coverage.State  # today
     history: coverage.Membership  # shared by members with the same payments, for the cohort chart
@@ -143,7 +145,7 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
         "pk", "peserta_id", "peserta__nik", "peserta__nama", "kpj", "peserta__telepon", "peserta__desa_id",
         "peserta__desa__name", "peserta__desa__parent__name", "peserta__pekerjaan_1__code", "first", "last"))
     paid = _paid_months(found)
-    reg = regulation_on(today)
+    reg, days = regulation_on(today), calendar()
     histories: dict[tuple, tuple] = {}  # (start, planned last, payments) -> (engine's membership, figures)
     rates: dict[tuple[Month, str], Contribution] = {}
     members = []
@@ -152,8 +154,8 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
         payments = tuple(paid[pk])
         key = (first, last, payments)
         if key not in histories:
-            histories[key] = _figures(first, last, payments, today, programme.pks_date, reg)
-        history, funded_last, lapse, unpaid, state = histories[key]
+            histories[key] = _figures(first, last, payments, today, programme.pks_date, reg, days)
+        history, funded_last, lapse, settled, unpaid, state = histories[key]
         first_unfunded = funded_last.next()
         rate = _rate(rates, programme, first_unfunded, occupation)
         members.append(Member(
@@ -162,7 +164,8 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
             first_unfunded=first_unfunded, lapse=lapse, self_pay=rate.total, discount=rate.discount,
             full_rate_credit=rate.credit(rate.full_rate),
             arrears=sum(_rate(rates, programme, m, occupation).total for m in unpaid),
-            self_paid_months=sum(1 for *_, funded in payments if not funded), state=state, history=history,
+            settled=settled, self_paid_months=sum(1 for *_, funded in payments if not funded), state=state,
+            history=history,
         ))
     return members
 
@@ -249,23 +252,25 @@ def cohort_of(user, programme) -> list[dict]:
     groups: Counter[tuple] = Counter()
     for (first, last, payments), n in histories.items():
         groups[_history(first, last, payments, programme.pks_date)] += n
-    return _cohort(groups, reg)
+    return _cohort(groups, reg, calendar())
 
 
 def _month_end(day: date) -> date:
     return Month.of(day).next().first_day - timedelta(days=1)
 
 
-def _figures(first: date, last: date, payments: tuple, today: date, pks: date | None, reg: Regulation):
-    """(engine's membership, last funded month, lapse date, unpaid months before the lapse from the first
-    unfunded month, state today) of one history of payments."""
+def _figures(first: date, last: date, payments: tuple, today: date, pks: date | None, reg: Regulation,
+             days: Calendar):
+    """(engine's membership, last funded month, lapse date, last month settled, unpaid months before the lapse from
+    the first unfunded month, state today) of one history of payments."""
     history, funded_last = _history(first, last, payments, pks)
-    lapse = coverage.lapses_on(history, reg=reg)  # no end given: None only when nothing was ever paid
+    lapse = coverage.lapses_on(history, reg=reg, calendar=days)  # no end given: None only when nothing was ever paid
     # Payments settle the oldest months first: those after the last one settled are unpaid.
-    settled = coverage.paid_until(history, date.max, reg=reg)
+    settled = coverage.paid_until(history, date.max, reg=reg, calendar=days)
     unpaid = [] if lapse is None else [m for m in month_range(funded_last.next(), Month.of(lapse).shift(-1))
                                        if settled is None or m > settled]
-    return history, funded_last, lapse, unpaid, coverage.status_on(history, today, reg=reg).state
+    return (history, funded_last, lapse, settled, unpaid,
+            coverage.status_on(history, today, reg=reg, calendar=days).state)
 
 
 def _history(first: date, last: date, payments: tuple, pks: date | None) -> tuple[coverage.Membership, Month]:
@@ -307,10 +312,11 @@ def cohort(found: SelfPayList) -> list[dict]:
     """Month by month for a year from the earliest first unfunded month: how many members are still paid by the
     programme, active paying themselves, in arrears, or lapsed, on the month's last day (from the months paid,
     self-paid ones included; a month still to come shows what happens if nobody pays any more)."""
-    return _cohort(Counter((m.history, m.funded_last) for m in found.members), regulation_on(found.today))
+    return _cohort(Counter((m.history, m.funded_last) for m in found.members), regulation_on(found.today),
+                   calendar())
 
 
-def _cohort(groups: Counter[tuple], reg: Regulation) -> list[dict]:
+def _cohort(groups: Counter[tuple], reg: Regulation, days: Calendar) -> list[dict]:
     """``cohort`` of the members counted per (engine's membership, last funded month)."""
     if not groups:
         return []
@@ -319,7 +325,7 @@ def _cohort(groups: Counter[tuple], reg: Regulation) -> list[dict]:
     counts: list[Counter[str]] = [Counter() for _ in months]
     month_ends = [month.next().first_day - timedelta(days=1) for month in months]
     for (history, funded_last), n in groups.items():
-        states = coverage.statuses_on(history, month_ends, reg=reg)
+        states = coverage.statuses_on(history, month_ends, reg=reg, calendar=days)
         for i, month in enumerate(months):
             counts[i][_series(funded_last, month, states[i].state)] += n
     return [{"month": month, **{s: c[s] for s in SERIES}} for month, c in zip(months, counts)]

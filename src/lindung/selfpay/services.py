@@ -33,7 +33,6 @@ from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.regulation.selectors import calendar
-from lindung.rules import coverage
 from lindung.rules import sms
 from lindung.rules.contributions import (
     Month, Payer, bulan, contribution, due_date, month_range, prepayment_refused, tanggal,
@@ -74,7 +73,7 @@ def notice_facts(member: Member, programme=None, rates: dict | None = None) -> N
     himself), so the first month he still has to pay is the first unpaid one after the programme's months. Its
     contribution is the member's rate for that month (with ``programme``; else the first unfunded month's)."""
     # Payments settle the oldest months first: he pays from the month after the last one settled.
-    settled = coverage.paid_until(member.history, date.max)
+    settled = member.settled
     pays_from = max(member.first_unfunded, settled.next()) if settled else member.first_unfunded
     monthly = member.self_pay
     if pays_from != member.first_unfunded and programme is not None:

@@ -17,7 +17,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from lokal import format_rupiah
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import benefits
 from lindung.rules.contributions import Month, Payer, UnknownTier, contribution, tanggal
 from lindung.rules.regulation import VERSION, Regulation
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         arrears = _whole(options["arrears_months"], "Jumlah bulan tunggakan")
         reg = regulation_on(day)
         try:
-            status = benefits.status_from_arrears(arrears, day)
+            status = benefits.status_from_arrears(arrears, day, reg=reg, calendar=calendar())
             common = {"monthly_contribution": self._monthly(options["monthly_contribution"], income, day, status)}
             result = self._benefit(kind, day, status, income, options, common, reg)
         except ValueError as exc:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from lokal import format_rupiah
 
-from lindung.regulation.selectors import regulation_on
+from lindung.regulation.selectors import calendar, regulation_on
 from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.core.forms import parse_rupiah
 from lindung.programs import revision_selectors, revision_services, selectors
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             cost = selectors.monthly_cost(chosen)
             inp = PlanInput(budget=budget, first=first, last=Month(year, 12), cost_per_month=cost,
                             min_consecutive=min_months,
-                            reg=regulation_on(first.first_day))
+                            reg=regulation_on(first.first_day), calendar=calendar())
         except ValueError as exc:
             raise CommandError(str(exc))
         workers = selectors.regency_candidates(chosen).workers
