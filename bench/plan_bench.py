@@ -4,6 +4,7 @@
     uv run python bench/plan_bench.py --priorities uniform     # more groups for the solver
     uv run python bench/plan_bench.py --sizes 7130 --kecamatan 15 --continuing 1   # Kaur 2025
     uv run python bench/plan_bench.py --sizes 100000 --exact   # proven optimal, not within 0.1%
+    uv run python bench/plan_bench.py --others 0.05            # 5% with months another payer pays
 
 Candidates are planned for January-December 2025 at Rp16,800 a month, with the optimum's default
 constraints (at least 6 consecutive months, continuing members first, kecamatan shares). The budget
@@ -13,7 +14,9 @@ few regencies), 150 above (a province's worth); their sizes differ (weights 1-4)
 share of extreme poverty (20-60%), so that the shares bind too.
 Priorities follow `pipeline.eligibility`'s formula for desil 1 (100, +20 extreme poverty, +15
 high-risk occupation, +10 head of household, +3 per dependant up to 5), or with `--priorities
-uniform` any whole number 0-150. Keys are 16-digit numbers in random order, like NIKs.
+uniform` any whole number 0-150. Keys are 16-digit numbers in random order, like NIKs. A share
+``--others`` of them (none by default) have months another payer pays: January-June, July-December,
+March-May or the whole year, as a province or a village fund would.
 
 Each size runs in its own spawned process (its peak memory is its own) and times the three
 scenarios on the same candidates: the two fixed ones are the baseline, and the optimum's gap is
@@ -36,7 +39,7 @@ def kecamatan_for(size: int) -> int:
     return 15 if size <= 10_000 else 50 if size <= 100_000 else 150
 
 
-def candidates(size: int, kecamatan: int, continuing: float, uniform: bool, seed: int) -> list:
+def candidates(size: int, kecamatan: int, continuing: float, uniform: bool, seed: int, others: float = 0.0) -> list:
     from lindung.rules.contributions import Month
     from lindung.rules.planner import Worker
 
@@ -53,7 +56,10 @@ def candidates(size: int, kecamatan: int, continuing: float, uniform: bool, seed
                 + 10 * (rng.random() < 0.6) + 3 * rng.randint(0, 5))
 
     keys = rng.sample(range(10**15, 10**16), size)
-    return [Worker(str(key), priority(code), code, paid if rng.random() < continuing else None)
+    patterns = [frozenset(Month(2025, m) for m in months)
+                for months in (range(1, 7), range(7, 13), range(3, 6), range(1, 13))]
+    return [Worker(str(key), priority(code), code, paid if rng.random() < continuing else None,
+                   others=rng.choice(patterns) if others and rng.random() < others else frozenset())
             for key, code in zip(keys, rng.choices(codes, weights, k=size))]
 
 
@@ -67,6 +73,7 @@ def meets(s, inp, workers) -> str:
     total = sum(eligible for _, eligible in s.by_kecamatan.values())
     if any(covered < eligible * s.people // total for covered, eligible in s.by_kecamatan.values()):
         broken.append("kecamatan shares")
+    workers = [w for w in workers if len(w.others) < 12]  # another payer pays the whole year: not planned
     if any(w.covered_until is None for w in workers if w.key in s.months_per_worker) and any(
             w.covered_until is not None for w in workers if w.key not in s.months_per_worker):
         broken.append("continuity")
@@ -74,7 +81,7 @@ def meets(s, inp, workers) -> str:
 
 
 def run(size: int, kecamatan: int, continuing: float, uniform: bool, budget: int, exact: bool,
-        seed: int) -> dict:
+        seed: int, others: float = 0.0) -> dict:
     """One size, in its own process: the three scenarios on the same candidates."""
     from lindung.rules import planner
     from lindung.rules.contributions import Month
@@ -82,7 +89,7 @@ def run(size: int, kecamatan: int, continuing: float, uniform: bool, budget: int
     if exact:
         planner.EXACT_UP_TO, planner.TIME_LIMIT = size, 600.0
     started = time.perf_counter()
-    workers = candidates(size, kecamatan, continuing, uniform, seed)
+    workers = candidates(size, kecamatan, continuing, uniform, seed, others)
     made = time.perf_counter() - started
     inp = planner.PlanInput(budget, Month(2025, 1), Month(2025, 12))
     rows = []
@@ -114,6 +121,8 @@ def main() -> None:
                         help=f"Rupiah per {KAUR_CANDIDATES:,} candidates, scaled with the count")
     parser.add_argument("--exact", action="store_true",
                         help="prove the optimum at every size (planner.EXACT_UP_TO lifted, 600 s per HiGHS run)")
+    parser.add_argument("--others", type=float, default=0.0,
+                        help="share of candidates with months another payer pays (default 0)")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
@@ -125,7 +134,7 @@ def main() -> None:
         kecamatan = args.kecamatan or kecamatan_for(size)
         budget = args.budget * size // KAUR_CANDIDATES
         result = in_child(run, size, kecamatan, args.continuing, args.priorities == "uniform", budget,
-                          args.exact, args.seed)
+                          args.exact, args.seed, args.others)
         print(f"\n{size:,} candidates in {kecamatan} kecamatan, {result['priorities']} priorities "
               f"({args.priorities}), {args.continuing:.0%} continuing, budget Rp{budget:,} "
               f"(made in {result['made']:.1f} s, not timed)")

@@ -54,8 +54,16 @@ def kaur(**settings_) -> tuple[list[Worker], PlanInput, list]:
     return workers, inp, plan(workers, inp)
 
 
+def paid_by_others(w: Worker, inp: PlanInput) -> set[Month]:
+    return {m for m in w.others if inp.first <= m <= inp.last}
+
+
 def check(s, workers: list[Worker], inp: PlanInput) -> None:
-    """What every scenario must satisfy."""
+    """What every scenario must satisfy. Months another payer pays are in the spans but not in what the plan
+    buys; a worker another payer pays the whole period of is not planned."""
+    left_out = [w for w in workers if len(paid_by_others(w, inp)) == inp.months]
+    assert s.others_people == len(left_out)
+    workers = [w for w in workers if w not in left_out]
     by_key = {w.key: w for w in workers}
     assert set(s.months_per_worker) | set(s.uncovered) == set(by_key)
     assert not set(s.months_per_worker) & set(s.uncovered)
@@ -64,8 +72,11 @@ def check(s, workers: list[Worker], inp: PlanInput) -> None:
         shift = end.year * 12 + end.month - 1 + 4
         assert s.lapse[key] == date(shift // 12, shift % 12 + 1, 1)
     assert set(s.lapse) == set(s.months_per_worker)
-    funded = months(s)
-    assert s.people == len(funded)
+    others = {key: sum(1 for m in paid_by_others(by_key[key], inp) if a <= m <= b)
+              for key, (a, b) in s.months_per_worker.items()}
+    assert s.others_months == sum(others.values()) == sum(s.others_by_month.values())
+    funded = {key: n - others[key] for key, n in months(s).items()}
+    assert s.people == len(funded) and all(funded.values())  # nobody is funded for nothing
     assert s.person_months == sum(funded.values())
     assert s.weighted_person_months == sum(by_key[k].priority * m for k, m in funded.items())
     assert s.cost == s.person_months * inp.cost_per_month <= inp.budget
@@ -425,3 +436,105 @@ def test_no_proven_optimum_is_an_error(monkeypatch):
     monkeypatch.setattr(planner, "TIME_LIMIT", 0.0)
     with pytest.raises(SolverError, match="tidak dapat membuktikan"):
         optimum(kaur_workers(), PlanInput(KAUR_BUDGET, JAN, DEC))
+
+
+# --- months another payer pays (issue 20) ----------------------------------------------------
+
+FIRST_HALF = frozenset(Month(2025, m) for m in range(1, 7))
+RATE = 16_800
+
+
+def province_pays_the_first_worker() -> list[Worker]:
+    """Five workers, A first; the province pays A's January to June."""
+    return [Worker("A", 100, "K", others=FIRST_HALF)] + [
+        Worker(key, priority, "K") for key, priority in (("B", 90), ("C", 80), ("D", 70), ("E", 60))]
+
+
+def test_a_month_another_payer_pays_is_not_paid_and_the_money_covers_one_more_worker():
+    workers = province_pays_the_first_worker()
+    inp = PlanInput(4 * 12 * RATE, JAN, DEC, min_consecutive=6)  # four full years of money
+    everyone, full_year, best = plan(workers, inp)
+    for s in (everyone, full_year, best):
+        check(s, workers, inp)
+        assert "A" in s.months_per_worker and s.others_months == 6
+        assert "6 orang-bulan dibayar pihak lain, tidak dianggarkan (Rp100.800)." in s.warnings  # 6 × Rp16.800
+    # Everyone: 10 months each costs 5 × 10 − 6 months (9 months before the province's months were left to it).
+    assert months(everyone) == dict.fromkeys("ABCDE", 10) and everyone.cost == 44 * RATE
+    # The whole year for A, B, C and D costs 6 + 3 × 12 months: six months' money left.
+    assert list(full_year.months_per_worker) == ["A", "B", "C", "D"] and full_year.left == 6 * RATE
+    # The optimum: A's months July-December, B, C, D a year, and the six months freed cover E too.
+    assert months(best) == {"A": 12, "B": 12, "C": 12, "D": 12, "E": 6}
+    assert best.cost == inp.budget and best.people == 5 and best.gap == 0
+    assert best.weighted_person_months == 100 * 6 + (90 + 80 + 70) * 12 + 60 * 6
+    assert best.others_by_month == dict.fromkeys(sorted(FIRST_HALF), 1)
+
+
+def test_a_worker_another_payer_pays_the_whole_period_of_is_not_planned():
+    workers = [Worker("A", 100, "K", others=frozenset(Month(2025, m) for m in range(1, 13)) | {Month(2026, 1)}),
+               Worker("B", 50, "K")]
+    inp = PlanInput(12 * RATE, JAN, DEC)
+    for s in plan(workers, inp):
+        check(s, workers, inp)
+        assert list(s.months_per_worker) == ["B"] and s.uncovered == [] and s.cost == 12 * RATE
+        assert s.others_people == 1 and s.by_kecamatan == {"K": (1, 1)}
+        assert "1 pekerja dibayar pihak lain selama seluruh periode 2025-01 sampai 2025-12, tidak direncanakan." \
+            in s.warnings
+
+
+def test_the_optimum_pays_for_a_span_only_what_others_do_not():
+    """A province paying all but April for B: B's shortest span (3 months) would cost nothing, so it runs to
+    April, the one month the programme pays."""
+    workers = [Worker("A", 10, "K"), Worker("B", 20, "K", others=frozenset(
+        Month(2025, m) for m in (1, 2, 3, 5, 6)))]
+    inp = PlanInput(4 * RATE, JAN, Month(2025, 6), min_consecutive=3, kecamatan_share=False)
+    best = optimum(workers, inp)
+    check(best, workers, inp)
+    # A three months, B one paid month: April, his span January to April.
+    assert months(best) == {"A": 3, "B": 4} and best.person_months == 4 and best.others_months == 3
+
+
+def brute_force_with_others(workers: list[Worker], inp: PlanInput) -> tuple[int, int]:
+    """(people missing from the shares, priority-weighted paid person-months) of the best plan: every span from
+    the first month of at least min_consecutive months with a month nobody else pays, for every worker."""
+    planned = [w for w in workers if len(paid_by_others(w, inp)) < inp.months]
+    spans = range(inp.min_consecutive, inp.months + 1)
+    paid = [{n: n - sum(1 for m in paid_by_others(w, inp) if m.index - inp.first.index < n) for n in spans}
+            for w in planned]
+    eligible = Counter(w.kecamatan for w in planned)
+    best = (0, 0)
+    for choice in itertools.product([None, *spans], repeat=len(planned)):
+        bought = [p[n] if n else 0 for p, n in zip(paid, choice)]
+        if any(n and not b for n, b in zip(choice, bought)) or sum(bought) * inp.cost_per_month > inp.budget:
+            continue
+        covered = sum(n is not None for n in choice)
+        missing = 0
+        if inp.kecamatan_share:
+            for k, e in eligible.items():
+                here = sum(1 for w, n in zip(planned, choice) if n and w.kecamatan == k)
+                missing += max(0, e * covered // len(planned) - here)
+        best = min(best, (missing, -sum(w.priority * b for w, b in zip(planned, bought))))
+    return best[0], -best[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    priorities=st.lists(st.integers(0, 6), min_size=4, max_size=4),
+    kecamatan=st.lists(st.sampled_from("AB"), min_size=4, max_size=4),
+    others=st.lists(st.sets(st.integers(0, 3)), min_size=4, max_size=4),
+    budget_months=st.integers(0, 14),
+    min_consecutive=st.integers(1, 3),
+    kecamatan_share=st.booleans(),
+)
+def test_optimum_with_other_payers_matches_brute_force(priorities, kecamatan, others, budget_months,
+                                                       min_consecutive, kecamatan_share):
+    april = Month(2025, 4)
+    workers = [Worker(f"w{i}", p, k, others=frozenset(JAN.shift(m) for m in o))
+               for i, (p, k, o) in enumerate(zip(priorities, kecamatan, others))]
+    inp = PlanInput(budget_months * RATE, JAN, april, min_consecutive=min_consecutive,
+                    continuity_first=False, kecamatan_share=kecamatan_share)
+    everyone, full_year, best = plan(workers, inp)
+    for s in (everyone, full_year, best):
+        check(s, workers, inp)
+    assert min(lengths(best), default=min_consecutive) >= min_consecutive
+    missing = sum(shortfalls(best).values()) if kecamatan_share else 0
+    assert (missing, best.weighted_person_months) == brute_force_with_others(workers, inp)

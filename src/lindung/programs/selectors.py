@@ -23,7 +23,6 @@ from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.selectors import peserta_for
 from lindung.rules import continuation, planner
 from lindung.rules.contributions import Month, Payer, due_date, highest_monthly, month_range
-from lindung.rules.other_cover import left_in_plan
 from lindung.wilayah import deployment
 from lindung.wilayah.models import Wilayah
 from lindung.wilayah.selectors import ancestors
@@ -220,28 +219,22 @@ def regency_candidates(programme: Programme) -> Candidates:
 def _candidates(workers, memberships, programme: Programme) -> Candidates:
     """With the month each worker is covered until: the last funded month of an active membership of an earlier
     programme. For a programme continuing another, its continuing members are the continuing ones, whatever
-    their gap; otherwise those covered until the month before the plan's first."""
+    their gap; otherwise those covered until the month before the plan's first. With the months of the
+    programme's period another payer pays (life.OtherCover, one query): the planner leaves them to it."""
     continuing = continuing_members(programme, memberships)
     going_on = {c.membership.peserta_id for c in continuing} if programme.continues_id else None
     eligible = (assess_workers(workers, programme, continuing).filter(pl.col("eligible"))
                 .select("id", "nik", "priority", "desa"))
     covered = dict(memberships.filter(status=Membership.Status.ACTIVE, last__lt=programme.start)
                    .values("peserta_id").annotate(until=Max("last")).values_list("peserta_id", "until"))
+    others = months_paid_by_others(workers.values("pk"), programme.first_month, programme.last_month)
     found, ids = [], {}
     for pk, nik, priority, desa in eligible.iter_rows():
         until = covered.get(pk)
         found.append(planner.Worker(nik, priority, desa[:8], Month(until.year, until.month) if until else None,
-                                    None if going_on is None else pk in going_on))
+                                    None if going_on is None else pk in going_on, frozenset(others.get(pk, ()))))
         ids[nik] = pk
     return Candidates(found, ids, continuing)
-
-
-def left_to_others(found: Candidates, settings: "Settings", computed: list[planner.Scenario]) -> list[int]:
-    """Per scenario, the person-months of its plan another payer pays (life.OtherCover): left to that payer, never
-    billed. One query for every candidate."""
-    paid = months_paid_by_others(list(found.ids.values()), settings.first, settings.last)
-    by_nik = {nik: paid[pk] for nik, pk in found.ids.items() if pk in paid}
-    return [left_in_plan(s.months_per_worker, by_nik) for s in computed]
 
 
 def continuation_figures(programme: Programme, found: Candidates) -> dict | None:
@@ -330,7 +323,7 @@ def chart(computed: list[planner.Scenario], inp: planner.PlanInput) -> dict:
         still, total, counts, cumulative = s.people, 0, [], []
         for month in month_range(inp.first, inp.last):
             counts.append(still)
-            total += still * inp.cost_per_month
+            total += (still - s.others_by_month.get(month, 0)) * inp.cost_per_month  # others' months: not spent
             cumulative.append(total)
             still -= ends[month]
         people.append({"type": "scatter", "mode": "lines+markers", "name": s.title, "x": labels, "y": counts,

@@ -95,8 +95,7 @@ def planner(request, code: str):
         else:
             names = selectors.kecamatan_names(computed[0].by_kecamatan)
             context.update({
-                "computed": [{"s": s, "lapses": selectors.lapse_counts(s), "others": others, "others_cost": others * cost}
-                             for s, others in zip(computed, selectors.left_to_others(found, settings, computed))],
+                "computed": [{"s": s, "lapses": selectors.lapse_counts(s)} for s in computed],
                 "candidates": len(found.workers), "cost": cost,
                 "continuation": selectors.continuation_figures(programme, found),
                 "kecamatan": [(code, names.get(code, code), eligible, [s.by_kecamatan[code][0] for s in computed])

@@ -72,8 +72,3 @@ def payers_by_month(covers: Iterable[Cover], first: Month, last: Month) -> dict[
             found[m].append(c)
     return found
 
-
-def left_in_plan(spans: dict[str, tuple[Month, Month]], others: dict[str, set[Month]]) -> int:
-    """Person-months of a plan (worker -> first and last funded month) another payer pays: the bill leaves them to
-    it, so the plan's cost overstates the bills by that many months."""
-    return sum(sum(1 for m in others.get(key, ()) if first <= m <= last) for key, (first, last) in spans.items())

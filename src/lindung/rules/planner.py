@@ -12,6 +12,12 @@ Every span starts at ``PlanInput.first``: a later start costs the same and prote
 person-months, so it only leaves the worker unprotected longer and breaks a continuing member's
 coverage. A scenario is therefore fully described by the number of months each worker gets.
 
+Months another payer pays (``Worker.others``: the province, a village fund, DOMAIN.md section 9) stay
+inside the worker's span, which is his membership, but the programme does not pay them: a span of n
+months costs its months nobody else pays, and only those count as months the plan buys (cost,
+person-months, the optimum's weighted person-months), so the money goes to workers and months nobody
+pays. A worker another payer pays the whole period of is not planned (``Scenario.others_people``).
+
 Lapse (DOMAIN.md section 2): arrears may be paid for at most 3 months, and after more than 3
 consecutive unpaid months the membership ends. A worker whose last paid month is L is a member in
 arrears during L+1..L+3 and has no right from the first day of L+4: that day is his lapse date.
@@ -25,8 +31,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from bisect import bisect_left
+from functools import cache
 from itertools import chain, groupby, islice, takewhile
 from operator import attrgetter
 from typing import Any, NamedTuple, cast
@@ -58,6 +66,9 @@ class Worker(NamedTuple):  # a tuple: a province plans a million of them, made a
     # Said by a programme that continues an earlier one: its members come first whatever their gap
     # (shown beside the plan), and nobody else does. None: decided by covered_until.
     continuing: bool | None = None
+    # The months another payer pays (life.OtherCover): left to it, never paid by the plan. Months outside
+    # the plan's period do not matter.
+    others: frozenset[Month] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,10 @@ class Scenario:
     # The optimum's proven relative gap (bound - found) / bound, HiGHS's bound being an upper bound
     # of the weighted person-months of any plan: 0 when the plan is proven the best.
     gap: float | None = None
+    # Person-months of the funded spans another payer pays: left to it, not in cost nor person_months.
+    others_months: int = 0
+    others_people: int = 0  # workers another payer pays the whole period of: not planned
+    others_by_month: dict[Month, int] = field(default_factory=dict)  # of the funded workers, per month
 
 
 class SolverError(RuntimeError):
@@ -163,17 +178,39 @@ def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
 
 def _everyone(ranking: _Ranking, inp: PlanInput) -> Scenario:
     n, cost = ranking.size, inp.cost_per_month
-    months = min(inp.months, inp.budget // (n * cost)) if n else 0
-    left = inp.budget - n * months * cost
+    # Workers another payer pays a month of: how many, per month of the period (offset from the first).
+    free: Counter[int] = Counter()
+    for g in ranking.groups:
+        for month in g.others:
+            free[month] += len(g.keys)
+
+    def paid(months: int) -> int:  # person-months of ``months`` months for everyone
+        return n * months - sum(k for month, k in free.items() if month < months)
+
+    months = next((m for m in range(inp.months, 0, -1) if paid(m) * cost <= inp.budget), 0) if n else 0
+    left = inp.budget - paid(months) * cost
+    # Nobody is funded for a span the programme pays nothing of.
+    lengths = dict.fromkeys(chain.from_iterable(g.keys for g in ranking.groups if _paid(g.others, months)), months)
     return _scenario(
-        "everyone", "Semua pekerja selama dana cukup", ranking, inp,
-        dict.fromkeys(ranking.keys, months) if months else {},
+        "everyone", "Semua pekerja selama dana cukup", ranking, inp, lengths,
         remainder_buys=_remainder(left, n, months, inp) if n else None,
     )
 
 
 def _full_year(ranking: _Ranking, inp: PlanInput) -> Scenario:
-    count = min(ranking.size, inp.budget // (inp.months * inp.cost_per_month))
+    """The whole period for the first workers of the ranking the money pays: each costs the months nobody
+    else pays."""
+    money = inp.budget // inp.cost_per_month
+    unpaid = {key: inp.months - len(g.others) for g in ranking.groups if g.others for key in g.keys}
+    if not unpaid:
+        count = min(ranking.size, money // inp.months)
+    else:
+        count = 0
+        for key in ranking.keys:
+            money -= unpaid.get(key, inp.months)
+            if money < 0:
+                break
+            count += 1
     return _scenario("full_year", "Seluruh periode untuk sebanyak mungkin pekerja", ranking, inp,
                      dict.fromkeys(islice(ranking.keys, count), inp.months))
 
@@ -193,6 +230,26 @@ class _Group:
     kecamatan: str  # "" in the model when shares are off
     continuing: bool  # in the model, only when continuing members come first
     keys: list[str]  # key order, which is ranking order: the first get the longest spans
+    others: tuple[int, ...] = ()  # the months another payer pays, as offsets from the plan's first, in order
+
+
+def _paid(others: tuple[int, ...], months: int) -> int:
+    """The months the programme pays of a span of ``months`` months from the plan's first."""
+    return months - bisect_left(others, months)
+
+
+@cache
+def _unpaid(others: tuple[int, ...], period: int) -> tuple[int, ...]:
+    """The months of a period of ``period`` months nobody else pays, as offsets from its first."""
+    taken = set(others)
+    return tuple(month for month in range(period) if month not in taken)
+
+
+def _span(others: tuple[int, ...], paid: int, inp: PlanInput) -> int:
+    """The months of the shortest span from the plan's first in which the programme pays ``paid`` months and
+    at least one, and which is at least ``min_consecutive`` months long: the optimum's spans."""
+    unpaid = _unpaid(others, inp.months)
+    return max(inp.min_consecutive, unpaid[max(paid, 1) - 1] + 1)
 
 
 @dataclass(frozen=True)
@@ -204,6 +261,7 @@ class _Ranking:
     tiers: list[tuple[list[_Group], list[str]]]
     size: int
     eligible: dict[str, int]  # kecamatan -> workers, by name
+    others: int = 0  # workers left out: another payer pays their whole period
 
     @property
     def keys(self) -> Iterator[str]:
@@ -220,21 +278,28 @@ def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
     # Each worker is read once, in the order given, into its group: at a million workers, every
     # walk in ranking order costs about half a second (the memory is read out of order), so what
     # follows works on groups and whole tiers.
-    before = inp.first.shift(-1)
-    alike: dict[tuple[bool, int, str], list[str]] = defaultdict(list)
+    before, start, period = inp.first.shift(-1), inp.first.index, inp.months
+    alike: dict[tuple[bool, int, str, tuple[int, ...]], list[str]] = defaultdict(list)
     paid = []
+    others = 0
     for w in workers:
         until = w.covered_until
         continuing = (until is not None and until == before) if w.continuing is None else w.continuing
         if until is not None and until >= inp.first:
             paid.append(w.key)
-        alike[continuing, w.priority, w.kecamatan].append(w.key)
+        pattern: tuple[int, ...] = ()
+        if w.others:  # few workers, and few patterns among them
+            pattern = tuple(sorted(m.index - start for m in w.others if 0 <= m.index - start < period))
+            if len(pattern) == period:
+                others += 1
+                continue
+        alike[continuing, w.priority, w.kecamatan, pattern].append(w.key)
     if paid:
         raise ValueError(
             f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
             f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
         )
-    groups = sorted((_Group(p, k, c, sorted(keys)) for (c, p, k), keys in alike.items()),
+    groups = sorted((_Group(p, k, c, sorted(keys), o) for (c, p, k, o), keys in alike.items()),
                     key=lambda g: _rank(g, inp))
     tiers = []
     for _, run in groupby(groups, key=lambda g: _rank(g, inp)[:2]):
@@ -244,7 +309,7 @@ def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
     eligible: Counter[str] = Counter()
     for g in groups:
         eligible[g.kecamatan] += len(g.keys)
-    return _Ranking(tiers, len(workers), dict(sorted(eligible.items())))
+    return _Ranking(tiers, len(workers) - others, dict(sorted(eligible.items())), others)
 
 
 def _rank(group: _Group, inp: PlanInput) -> tuple[bool, int, str]:
@@ -256,12 +321,12 @@ def _groups(ranking: _Ranking, inp: PlanInput) -> list[_Group]:
     """The ranking's groups, merged where kecamatan or continuity do not constrain the plan."""
     if inp.kecamatan_share and inp.continuity_first:
         return list(ranking.groups)
-    merged: dict[tuple[int, str, bool], list[_Group]] = defaultdict(list)
+    merged: dict[tuple[int, str, bool, tuple[int, ...]], list[_Group]] = defaultdict(list)
     for g in ranking.groups:
         merged[g.priority, g.kecamatan if inp.kecamatan_share else "",
-               g.continuing and inp.continuity_first].append(g)
-    return sorted((_Group(*signature, sorted(chain.from_iterable(g.keys for g in same)))
-                   for signature, same in merged.items()), key=lambda g: _rank(g, inp))
+               g.continuing and inp.continuity_first, g.others].append(g)
+    return sorted((_Group(p, k, c, sorted(chain.from_iterable(g.keys for g in same)), o)
+                   for (p, k, c, o), same in merged.items()), key=lambda g: _rank(g, inp))
 
 
 def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, float]:
@@ -277,7 +342,8 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
         # Two models rather than one with a binary "any new worker": that binary's relaxation is
         # weak, and HiGHS needed a minute at a million workers instead of a second.
         answers = []
-        if inp.min_consecutive * continuing <= inp.budget // inp.cost_per_month:
+        least = sum(_least(g, inp) * len(g.keys) for g in groups if g.continuing)
+        if least <= inp.budget // inp.cost_per_month:
             answers.append(_case(groups, ranking, inp,
                                  {c: (n, n) if c[1] else (0, n) for c, n in size.items()}))
         # Covering continuing members only can win on the shares, or when a bound says it may.
@@ -299,7 +365,7 @@ def _continuing_only(groups: list[_Group], inp: PlanInput) -> int:
     the money's months to the highest priorities, the whole period each, shares left aside."""
     money, bound, period = inp.budget // inp.cost_per_month, 0, inp.months
     for g in sorted((g for g in groups if g.continuing), key=lambda g: -g.priority):
-        months = min(money, period * len(g.keys))
+        months = min(money, (period - len(g.others)) * len(g.keys))
         money -= months
         bound += g.priority * months
     return bound
@@ -313,31 +379,54 @@ class _Answer:
     found: int  # weighted person-months
     bound: float  # HiGHS's upper bound of the weighted person-months
     covered: list[int]  # people
-    extra: list[int]  # months on top of min_consecutive, all people together
+    extra: list[int]  # paid months on top of the shortest spans', all people together
     solver: str
+
+
+def _least(g: _Group, inp: PlanInput) -> int:
+    """The months the programme pays of the group's shortest span (min_consecutive months, without others)."""
+    return _paid(g.others, _span(g.others, 1, inp)) if g.others else inp.min_consecutive
+
+
+def _room(g: _Group, inp: PlanInput) -> int:
+    """The paid months a covered worker of the group may get on top of his shortest span."""
+    return inp.months - len(g.others) - _least(g, inp)
 
 
 def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
           counts: dict[tuple[str, bool], tuple[int, int]]) -> _Answer:
     """The optimum with covered people per class (kecamatan × continuing) within ``counts``."""
-    shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
     # Every month costs the same, so the budget is a number of person-months: exact integers.
     budget = inp.budget // inp.cost_per_month
+    # Per group, the paid months of a covered worker's shortest span and those he may get on top: the same for
+    # every group unless another payer pays some workers' months.
+    least = [_least(g, inp) for g in groups]
+    room = [_room(g, inp) for g in groups]
+    alike = len(set(least)) <= 1
+    shortest = least[0] if alike else 0
     shares = inp.kecamatan_share and len(ranking.eligible) > 1
     short = 0
-    if shares and not _all_shares_met(ranking, counts, budget // shortest):
+    if shares and not (alike and _all_shares_met(ranking, counts, budget // shortest)):
         # The shares depend on the class counts alone, and the shortest spans must fit in the
-        # budget: a model of a few hundred variables.
+        # budget: a model of a few hundred variables (of a variable per group when the shortest spans'
+        # costs differ).
         h = _highs(0.0)
         count = {c: h.addIntegral(*bounds) for c, bounds in counts.items()}
-        h.addConstr(shortest * qsum(count.values()) <= budget)
+        if alike:
+            h.addConstr(shortest * qsum(count.values()) <= budget)
+        else:
+            some = h.addVariables(len(groups), ub=[len(g.keys) for g in groups], out_array=True)
+            h.addConstr(qsum(n * v for n, v in zip(least, some, strict=True)) <= budget)
+            for c in counts:
+                h.addConstr(count[c] == qsum(v for g, v in zip(groups, some, strict=True)
+                                             if (g.kecamatan, g.continuing) == c))
         h.minimize(qsum(_missing(h, count, ranking)))
         short = round(_proven(h))  # an integer: people
 
     h = _highs(0.0 if ranking.size <= EXACT_UP_TO else GAP)
     # The objective comes with the variables: an expression of thousands of terms is slow to build.
     sizes = [len(g.keys) for g in groups]
-    people = h.addVariables(len(groups), ub=sizes, obj=[g.priority * shortest for g in groups],
+    people = h.addVariables(len(groups), ub=sizes, obj=[g.priority * n for g, n in zip(groups, least, strict=True)],
                             out_array=True)
     by_priority: dict[int, list[int]] = defaultdict(list)
     by_class: dict[tuple[str, bool], list[int]] = defaultdict(list)
@@ -347,10 +436,13 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     # Extra months are interchangeable between workers of one priority: one variable for them.
     priorities = list(by_priority)
     extra = h.addVariables(len(priorities), obj=priorities, out_array=True,
-                           ub=[longer * sum(sizes[i] for i in by_priority[p]) for p in priorities])
+                           ub=[sum(room[i] * sizes[i] for i in by_priority[p]) for p in priorities])
     for e, priority in zip(extra, priorities, strict=True):
-        h.addConstr(e <= longer * qsum(people[i] for i in by_priority[priority]))
-    h.addConstr(shortest * qsum(people) + qsum(extra) <= budget)
+        members = by_priority[priority]
+        h.addConstr(e <= (room[0] * qsum(people[i] for i in members) if alike
+                          else qsum(room[i] * people[i] for i in members)))
+    h.addConstr((shortest * qsum(people) if alike else qsum(n * v for n, v in zip(least, people, strict=True)))
+                + qsum(extra) <= budget)
     count = {}
     for c, members in by_class.items():
         count[c] = h.addIntegral(*counts[c])
@@ -360,24 +452,58 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     h.maximize()
     _proven(h)
 
-    # The best plan for given class counts (see ``optimum``): never worse than HiGHS's own.
     values = h.getSolution().col_value
     left = {c: round(values[v.index]) for c, v in count.items()}
-    covered = []
-    for g in groups:  # ranking order: a class's groups by priority
-        n = min(len(g.keys), left[g.kecamatan, g.continuing])
-        left[g.kecamatan, g.continuing] -= n
-        covered.append(n)
-    money = budget - shortest * sum(covered)
-    found = sum(g.priority * shortest * n for g, n in zip(groups, covered, strict=True))
-    more = [0] * len(groups)
-    # Stable: the extra months of one priority go to the groups that rank first.
-    for i in sorted(range(len(groups)), key=lambda i: -groups[i].priority):
-        more[i] = min(longer * covered[i], money)
-        money -= more[i]
-        found += groups[i].priority * more[i]
-    return _Answer(short, found, h.getInfo().mip_dual_bound, covered, more,
+    # The best plan for given class counts (see ``optimum``) when every shortest span costs the same: never
+    # worse than HiGHS's own. Otherwise, also HiGHS's people per group, rounded within their class to the
+    # cheapest (which keeps them in the budget); the better of the two plans that fit.
+    plans = [_covering(groups, least, left, sorted(range(len(groups)), key=lambda i: (
+        _rank(groups[i], inp)[:2], least[i], _rank(groups[i], inp)[2])))]
+    if not alike:
+        plans.append(_rounded(groups, least, left, [values[cast(highspy.highs_var, v).index] for v in people]))
+    best: tuple[int, list[int], list[int]] | None = None
+    for covered in plans:
+        money = budget - sum(n * k for n, k in zip(least, covered, strict=True))
+        if money < 0:
+            continue
+        found = sum(g.priority * n * k for g, n, k in zip(groups, least, covered, strict=True))
+        more = [0] * len(groups)
+        # Stable: the extra months of one priority go to the groups that rank first.
+        for i in sorted(range(len(groups)), key=lambda i: -groups[i].priority):
+            more[i] = min(room[i] * covered[i], money)
+            money -= more[i]
+            found += groups[i].priority * more[i]
+        if best is None or found > best[0]:
+            best = found, covered, more
+    assert best is not None  # HiGHS's own plan, rounded, fits
+    return _Answer(short, best[0], h.getInfo().mip_dual_bound, best[1], best[2],
                    f"HiGHS {h.version()}: {h.modelStatusToString(h.getModelStatus())}")
+
+
+def _covering(groups: list[_Group], least: list[int], left: dict[tuple[str, bool], int], order: list[int]) -> list[int]:
+    """People covered per group: each class's count, to its groups in ``order``."""
+    left, covered = dict(left), [0] * len(groups)
+    for i in order:
+        g = groups[i]
+        covered[i] = min(len(g.keys), left[g.kecamatan, g.continuing])
+        left[g.kecamatan, g.continuing] -= covered[i]
+    return covered
+
+
+def _rounded(groups: list[_Group], least: list[int], left: dict[tuple[str, bool], int],
+             people: list[float]) -> list[int]:
+    """HiGHS's people per group rounded down, and each class's people still missing from its count given to its
+    groups with a fraction, the cheapest first: that costs no more than HiGHS's fractions did."""
+    covered = [min(len(g.keys), int(p + 1e-6)) for g, p in zip(groups, people, strict=True)]
+    left = dict(left)
+    for g, k in zip(groups, covered, strict=True):
+        left[g.kecamatan, g.continuing] -= k
+    for i in sorted(range(len(groups)), key=lambda i: (people[i] - covered[i] < 1e-6, least[i])):
+        g = groups[i]
+        more = min(len(g.keys) - covered[i], max(left[g.kecamatan, g.continuing], 0))
+        covered[i] += more
+        left[g.kecamatan, g.continuing] -= more
+    return covered
 
 
 def _all_shares_met(ranking: _Ranking, counts: dict[tuple[str, bool], tuple[int, int]],
@@ -438,15 +564,15 @@ def _missing(h: highspy.Highs, count: dict[tuple[str, bool], highspy.highs_var],
 
 def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str, int]:
     """Months per covered worker: within a group, the first keys get the longest spans."""
-    shortest, longer = inp.min_consecutive, inp.months - inp.min_consecutive
     lengths: dict[str, int] = {}
     for g, n, more in zip(groups, answer.covered, answer.extra, strict=True):
+        shortest, longer = _least(g, inp), _room(g, inp)
         full, part = divmod(more, longer) if longer else (0, 0)
-        lengths.update(dict.fromkeys(g.keys[:full], shortest + longer))
+        lengths.update(dict.fromkeys(g.keys[:full], _span(g.others, shortest + longer, inp)))
         if part:
-            lengths[g.keys[full]] = shortest + part
+            lengths[g.keys[full]] = _span(g.others, shortest + part, inp)
             full += 1
-        lengths.update(dict.fromkeys(g.keys[full:n], shortest))
+        lengths.update(dict.fromkeys(g.keys[full:n], _span(g.others, shortest, inp)))
     return lengths
 
 
@@ -471,7 +597,8 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
     lapses = {n: lapse_date(end, inp.reg, inp.calendar) for n, (_, end) in spans.items()}
     here: Counter[str] = Counter()
-    weighted = dropped = 0
+    others: Counter[int] = Counter()  # funded workers another payer pays a month of, by its offset
+    weighted = dropped = person_months = 0
     funded: list[str] = []  # ranking order, like uncovered
     uncovered: list[str] = []
     for groups, keys in ranking.tiers:
@@ -479,7 +606,14 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
         for g in groups:
             got = cast(list[int], list(takewhile(bool, map(lengths.get, g.keys))))  # months of the funded
             here[g.kecamatan] += len(got)
-            weighted += g.priority * sum(got)
+            paid = sum(got)
+            if g.others:  # their months another payer pays are not the plan's to pay
+                for n, count in Counter(got).items():
+                    for month in g.others[:bisect_left(g.others, n)]:
+                        others[month] += count
+                paid = sum(_paid(g.others, n) for n in got)
+            person_months += paid
+            weighted += g.priority * paid
             covered += len(got)
             if g.continuing:
                 dropped += len(g.keys) - len(got)
@@ -492,7 +626,6 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
             uncovered += keys
     by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
     how_many = Counter(lengths.values())  # months -> workers
-    person_months = sum(n * count for n, count in how_many.items())
     cost = person_months * inp.cost_per_month
     one = len(spans) == 1  # then no look-ups at all
     months_per_worker = (dict.fromkeys(funded, *spans.values()) if one
@@ -503,7 +636,9 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
         cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan, uncovered=uncovered,
         lapse=(dict.fromkeys(months_per_worker, *lapses.values()) if one
                else {key: lapses[lengths[key]] for key in months_per_worker}),
-        warnings=_warnings(inp, how_many, dropped, by_kecamatan), **extra,
+        warnings=_warnings(inp, how_many, dropped, by_kecamatan) + _left_to_others(inp, others, ranking.others),
+        others_months=sum(others.values()), others_people=ranking.others,
+        others_by_month={inp.first.shift(month): n for month, n in sorted(others.items())}, **extra,
     )
 
 
@@ -529,6 +664,18 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
         warnings.append("Di bawah bagian proporsional kecamatan: " + ", ".join(
             f"{k} ({_number(c)} dari minimal {_number(need)})" for k, c, need in short_of) + ".")
     return warnings
+
+
+def _left_to_others(inp: PlanInput, months: Counter[int], people: int) -> list[str]:
+    """What the plan leaves to other payers, said with the plan (its page, its saved scenario, its Excel)."""
+    said = []
+    if total := sum(months.values()):
+        said.append(f"{_number(total)} orang-bulan dibayar pihak lain, tidak dianggarkan "
+                    f"({format_rupiah(total * inp.cost_per_month)}).")
+    if people:
+        said.append(f"{_number(people)} pekerja dibayar pihak lain selama seluruh periode {inp.first} sampai "
+                    f"{inp.last}, tidak direncanakan.")
+    return said
 
 
 def _remainder(left: int, n: int, months: int, inp: PlanInput) -> str:

@@ -301,7 +301,7 @@ def _replan_workers(current: _Current, workers: list[planner.Worker], revise_fro
         if state is None:
             found.append(w if as_new else w._replace(continuing=False))
         elif state:
-            found.append(planner.Worker(w.key, w.priority, w.kecamatan, before, True))
+            found.append(w._replace(covered_until=before, continuing=True))
     return found
 
 
