@@ -10,7 +10,7 @@ has work. 5% of the rows are people already in a registry of 100,000 (exact NIK 
 Three stages, each in its own spawned process, so the peak memory of each is its own:
   floor    Polars (CSV) or fastexcel (xlsx) reading the file as text, nothing else;
   lindung  readers.read_file -> validate.validate -> linkage.exact_matches against the registry
-           -> eligibility.assess on the valid rows (the pipeline as registry/imports.py runs it,
+           -> linkage.outside_area (an area's import) -> eligibility.assess on the valid rows (the pipeline as registry/imports.py runs it,
            without Django and without the probabilistic dedupe, which bench/dedupe_bench.py times);
   naive    pandas reading --baseline-rows rows as text, then parse_nik and a Django ORM
            Peserta(...).save() per row into a fresh SQLite database.
@@ -300,6 +300,11 @@ def lindung(path: str, folder: str) -> dict:
     existing = linkage.exact_matches(typed.select("row", "nik"), registry.select("id", "nik"))
     typed = typed.join(existing.rename({"id": "existing_id"}), on="row", how="left")
     t = lap("exact_matches", t)
+    # A regency office's import in a province deployment also refuses the rows of people registered outside its
+    # area (`analyse` with a narrower area): timed here with one kecamatan standing for that area, so that most
+    # of the file's registered people are outside it. Its findings are counted apart, not added to the run's.
+    _, outside = linkage.outside_area(typed, registry, REGENCY + ".05", read.header("nik"))
+    t = lap("outside_area", t)
     assessed = eligibility.assess(typed.filter(pl.col("valid")), rules, high_risk=high_risk)
     lap("eligibility.assess", t)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -308,7 +313,7 @@ def lindung(path: str, folder: str) -> dict:
     return {
         "rows": read.frame.height, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), "times": times,
         "source": read.source, "valid": int(typed["valid"].sum()), "existing": existing.height,
-        "eligible": int(assessed["eligible"].sum()), "findings": findings.height,
+        "eligible": int(assessed["eligible"].sum()), "findings": findings.height, "outside": outside.height,
         "by_code": by_code.rows(), "missing": read.missing_required,
     }
 
@@ -405,7 +410,8 @@ def main() -> None:
         for name, seconds in run["times"].items():
             print(f"lindung  {name:<20} {seconds:6.2f} s")
         print(f"lindung  source {run['source']}; {run['valid']:,} valid rows; {run['findings']:,} findings; "
-              f"{run['existing']:,} already in the registry; {run['eligible']:,} eligible")
+              f"{run['existing']:,} already in the registry ({run['outside']:,} outside kecamatan "
+              f"{REGENCY}.05, as an area's import would refuse them); {run['eligible']:,} eligible")
         print("lindung  findings by code: " + ", ".join(f"{c} {n:,}" for c, n in run["by_code"]))
         results["naive"] = base = in_child(naive, data["path"], args.format, args.baseline_rows, folder)
         print(f"naive    pandas read {base['read_seconds']:.2f} s; {base['saved']:,} saved, {base['refused']:,} "

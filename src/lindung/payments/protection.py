@@ -344,10 +344,11 @@ def with_protection(memberships: QuerySet[Membership], day: date) -> QuerySet[Pr
                                               default=Value(0), output_field=IntegerField())))
 
 
-def participants_on(day: date) -> frozenset[str]:
+def participants_on(day: date, among: Q | None = None) -> frozenset[str]:
     """NIKs of the people whose registration still runs on ``day``: a registered membership paid for (a participant,
-    PP 44/2015 Ps 1 angka 4), not ended nor lapsed by then. They continue past 65: the age limit is at registration."""
-    return frozenset(Protection.objects.filter(registered=True, start__isnull=False)
+    PP 44/2015 Ps 1 angka 4), not ended nor lapsed by then. They continue past 65: the age limit is at registration.
+    ``among``: a filter on the protections (an area's people only)."""
+    return frozenset(Protection.objects.filter(among or Q(), registered=True, start__isnull=False)
                      .exclude(ended_on__lte=day).exclude(lapse_on__lte=day).values_list("peserta__nik", flat=True))
 
 

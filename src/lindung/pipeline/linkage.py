@@ -18,6 +18,8 @@ from splink.blocking_rule_library import CustomRule
 from splink import comparison_level_library as cll
 from splink import comparison_library as cl
 
+from lindung.pipeline.schema import FINDINGS_SCHEMA
+
 if TYPE_CHECKING:
     from splink.internals.comparison_creator import ComparisonCreator
     from splink.internals.comparison_level_creator import ComparisonLevelCreator
@@ -80,6 +82,36 @@ def exact_matches(incoming: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFram
         .select("row", "id")
         .sort("row", "id")
     )
+
+
+def outside_area(typed: pl.DataFrame, registry: pl.DataFrame, area: str, nik_column: str
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An office imports the people of its own area only. A row whose NIK is a registered person living outside
+    ``area`` (``typed``'s ``existing_id`` is a ``registry`` id whose ``desa`` is not ``area`` nor under it) is an
+    error of its own, ``peserta_outside_area``, and is neither written nor counted as an update: in a province
+    deployment a regency office's file neither updates nor moves a neighbouring regency's person. The message says
+    the NIK is registered elsewhere and nothing more of him. Returns (typed with those rows invalid and without
+    their ``existing_id``, their findings)."""
+    inside = (pl.col("desa") == area) | pl.col("desa").str.starts_with(area + ".")
+    elsewhere = registry.lazy().filter(~inside.fill_null(False)).select(pl.col("id").alias("existing_id"))
+    hits = (typed.lazy().filter(pl.col("existing_id").is_not_null()).select("row", "existing_id")
+            .join(elsewhere, on="existing_id", how="semi").select("row").collect())
+    if hits.is_empty():
+        return typed, pl.DataFrame(schema=FINDINGS_SCHEMA)
+    hit = pl.col("row").is_in(hits["row"].implode())
+    found = hits.select(
+        pl.col("row").cast(pl.Int64),
+        column=pl.lit(nik_column),
+        code=pl.lit("peserta_outside_area"),
+        severity=pl.lit("error"),
+        message=pl.format(
+            "NIK pada baris {} (kolom {}) sudah terdaftar di wilayah lain, di luar wilayah Anda. Perpindahan "
+            "peserta antarwilayah dicatat oleh dinas wilayahnya atau dinas provinsi, bukan lewat impor ini: "
+            "hapus baris ini dari berkas.", pl.col("row"), pl.lit(nik_column)),
+    ).cast(FINDINGS_SCHEMA)
+    typed = typed.with_columns(valid=pl.col("valid") & ~hit,
+                               existing_id=pl.when(hit).then(None).otherwise(pl.col("existing_id")))
+    return typed, found
 
 
 # --- probabilistic -----------------------------------------------------------------------------

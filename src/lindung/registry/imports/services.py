@@ -152,14 +152,24 @@ def save_mapping(user, batch: ImportBatch, name: str, mapping: dict) -> SavedMap
     return saved
 
 
+def narrower(area: str | None) -> str | None:
+    """The uploader's area when it is narrower than the deployment (a regency office of a province deployment):
+    his file may name only its villages and people. None for the province office, a one-regency deployment's
+    office, or no uploader (the whole deployment)."""
+    root = deployment.root()
+    return area if area is not None and area != root and area.startswith(root + ".") else None
+
+
 def _context(area: str | None = None) -> validate.Context:
     """The villages of every regency the deployment serves are ours; a code elsewhere is outside its root. With an
     ``area`` (the uploader's, in a province deployment a regency) only its villages: a Seluma office's file naming
-    a Kaur village is refused on that row, as a village outside the regency."""
+    a Kaur village is refused on that row, as a village outside the regency; and only its participants go on past
+    the age limit (the check says nothing of a person registered elsewhere)."""
     root = deployment.root()
     served = deployment.regencies()
     within_served = reduce(or_, (under(regency, "code") for regency in served), Q(pk__in=[]))
-    if area is not None and area != root and area.startswith(root + "."):
+    area = narrower(area)
+    if area is not None:
         within_served &= under(area, "code")
         root = area
     villages = frozenset(Wilayah.objects.filter(within_served, level=Level.DESA).values_list("code", flat=True))
@@ -170,7 +180,8 @@ def _context(area: str | None = None) -> validate.Context:
     start = programme_start()
     return validate.Context(regency=root, villages=villages, occupations=occupations, start=start,
                             min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
-                            registered=protection.participants_on(start))
+                            registered=protection.participants_on(
+                                start, Q() if area is None else under(area, "peserta__desa__code")))
 
 
 def programme_start() -> date:
@@ -199,7 +210,8 @@ def _dismissed() -> set[tuple[str, str]]:
 def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, progress: Progress | None = None,
             area: str | None = None) -> dict:
     """The whole pipeline on one file, writing nothing: the result of a dry run and of staging. ``area``: the
-    uploader's, whose villages alone the file may name."""
+    uploader's, whose villages alone the file may name, and whose registered people alone it may update (a NIK
+    registered outside it is a ``peserta_outside_area`` error: the office does not move a neighbour's person)."""
     progress = progress or (lambda pct, text: None)
     started = time.perf_counter()
     progress(5, "Membaca berkas")
@@ -213,6 +225,10 @@ def analyse(path: Path, *, source: str = "auto", mapping: dict | None = None, pr
     registry = _registry_frame()
     existing = linkage.exact_matches(typed.select("row", "nik"), registry.select("id", "nik"))
     typed = typed.join(existing.rename({"id": "existing_id"}), on="row", how="left")
+    if (narrow := narrower(area)) is not None:
+        typed, outside = linkage.outside_area(typed, registry, narrow, read.header("nik"))
+        if not outside.is_empty():
+            findings = pl.concat([findings, outside]).sort("row", "column", maintain_order=True)
     progress(70, "Mencari kemungkinan orang yang sama")
     candidates = typed.filter(pl.col("valid")).select("row", "nik", "nama", "tanggal_lahir", "desa")
     pairs = linkage.probable_duplicates(candidates, registry, threshold=PROBABLE_DUPLICATE_THRESHOLD,

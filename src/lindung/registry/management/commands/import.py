@@ -1,4 +1,5 @@
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from lindung.accounts.cli import USER_HELP, cli_user
 from lindung.pipeline.readers import ReadError
 from lindung.registry.imports import services as imports
 from lindung.registry.models import ImportBatch
+from lindung.wilayah import deployment
+from lindung.wilayah.models import Level, level_of
 
 SOURCES = ["auto", "p3ke", "p3ke_keluarga", "p3ke_individu", "dtsen", "template"]
 
@@ -40,7 +43,8 @@ class Command(BaseCommand):
                 task = bar.add_task("Memulai", total=100)
                 progress = lambda pct, text: bar.update(task, completed=pct, description=text)  # noqa: E731
                 if dry_run:
-                    result = imports.analyse(path, source=source, progress=progress)
+                    area = self._area(user)
+                    result = imports.analyse(path, source=source, progress=progress, area=area)
                 else:
                     batch = imports.stage(imports.create_batch(cli_user(user), imports.file_chunks(path), path.name, source=source))
                 bar.update(task, completed=100, description="Selesai")
@@ -51,16 +55,33 @@ class Command(BaseCommand):
         if dry_run:
             if result["read"].missing_required:
                 raise CommandError("Kolom wajib tidak ditemukan: " + ", ".join(result["read"].missing_required))
-            report = {**result["report"], "inserted": 0, "updated": 0}
+            report = {**result["report"], "inserted": 0, "updated": 0, "area": area}
             return self._print(report, json, found=result["findings"], pairs=result["pairs"])
         if batch.status != ImportBatch.Status.STAGED:
             raise CommandError(f"Impor #{batch.number}: {batch.get_status_display()}. {batch.error}")
         self._print({**batch.report, "inserted": 0, "updated": 0}, json, batch=batch, found=imports.findings(batch),
                     pairs=imports.staged_pairs(batch))
 
+    def _area(self, username: str | None) -> str | None:
+        """The area a dry run checks the file against: the one the real import would, its uploader's (--user or
+        LINDUNG_USER). Without one, the whole deployment: in a province deployment a regency office's import may
+        refuse rows this check accepts (villages and people of another regency), which it says."""
+        if username or os.environ.get("LINDUNG_USER"):
+            uploader = cli_user(username)
+            imports.check_uploader(uploader)
+            return uploader.area_id
+        if level_of(deployment.root()) == Level.PROVINSI:
+            self.stderr.write(
+                f"Tanpa --user (atau LINDUNG_USER), berkas diperiksa terhadap seluruh {deployment.name() or 'provinsi'}. "
+                "Impor oleh dinas kabupaten menolak baris berdesa atau ber-NIK peserta di luar kabupatennya, yang di "
+                "sini lolos: sebutkan --user NAMA pengunggah untuk hasil yang sama dengan impornya.")
+        return None
+
     def _print(self, report, as_json, *, batch=None, found=None, pairs=None):
         if as_json:
             out = {k: report.get(k, 0) for k in ("rows", "valid", "duplicate_nik", "inserted", "updated", "seconds")}
+            if "area" in report:
+                out["area"] = report["area"]  # a dry run's: the area the file was checked against (None: all)
             listed = lambda severity: [  # noqa: E731
                 {k: f[k] for k in ("row", "column", "code", "message")}
                 for f in found.filter(found["severity"] == severity).iter_rows(named=True)
@@ -78,6 +99,8 @@ class Command(BaseCommand):
                     "to_update", "inserted", "updated", "seconds"):
             if key in report:
                 self.stdout.write(f"{key:>20}: {report[key]}")
+        if "area" in report:  # a dry run: the area it checked the file against
+            self.stdout.write(f"{'area':>20}: {report['area'] or 'seluruh wilayah layanan'}")
         if same := report.get("same_file_as"):
             self.stdout.write(f"Berkas ini sama dengan impor #{same['number']} "
                               f"({ImportBatch.Status(same['status']).label}).")
