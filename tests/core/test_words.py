@@ -1,8 +1,9 @@
 """No internal strings in the UI (issue 16, item 2): walk every page (GET, HTML answers) as every role and as nobody,
-in Indonesian and in English, and read the text a person sees — tags, attributes, <script>, <style>, form fields'
-contents and deliberately machine text (<code>, <kbd>, <samp>, translate="no") left out. It must hold no ISO date
-or month (2025-01, 2025-01-20: a person reads "Januari 2025", "20 Januari 2025"), no code of the program
-(age_too_old, claims.document_uploaded, scenario:2), and in Indonesian none of the English words below.
+in Indonesian (and in English as the administrator and as nobody), and read the text a person sees — tags,
+attributes, <script>, <style>, form fields' contents and deliberately machine text (<code>, <kbd>, <samp>,
+translate="no") left out. It must hold no ISO date or month (2025-01, 2025-01-20: a person reads "Januari 2025",
+"20 Januari 2025"), no code of the program (age_too_old, claims.document_uploaded, scenario:2), and in Indonesian
+none of the English words below.
 
 The pages are found as the leak walk finds them (tests/walk.py: its world, its URL discovery), so a new page
 joins this walk too. Files and the API (xlsx for BPJS, CSV, JSON) keep ISO dates: only text/html is read."""
@@ -18,6 +19,9 @@ from tests.walk import SKIP_NAMESPACES, kwargs_for, params_of, url_patterns
 
 
 ROLES = ["admin", "operator", "camat", "desa", "bpjs", "pimpinan", "auditor", None]  # None: not logged in
+# Every role reads the Indonesian UI. ISO dates and codes come from templates and data, the same in both languages,
+# so English, the source language, is read as the office administrator (who sees most pages) and as nobody only.
+ENGLISH_ROLES = {"admin", None}
 ISO = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
 CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+)*\.[a-z]+_[a-z_]+\b|\b[a-z_]+:\d+\b")
 # English that must never show in the Indonesian UI. "April", "September" and "November" are Indonesian too.
@@ -88,7 +92,7 @@ def test_no_page_shows_internal_strings(client, world):
     pages = 0
     client.raise_request_exception = False  # a page that fails is a finding like the others
     for username in ROLES:
-        for language in ("id", "en"):
+        for language in ("id", "en") if username in ENGLISH_ROLES else ("id",):
             client.logout()
             if username:
                 client.force_login(users[username])
