@@ -12,12 +12,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 
 from lindung.api.auth import TokenAuth
+from lindung.life import services as life
 from lindung.pipeline import spdci
 from lindung.pipeline.spdci import Rejected, Unanswerable
 
@@ -45,6 +48,17 @@ class Envelope(Schema):
     signature: str = ""
     header: Header
     message: dict[str, Any]
+
+
+class NotifyHeader(Header):
+    """MsgCallbackHeader_V1.0.0 of a push (action notify): its status says nothing to the receiver."""
+    status: str = "rcvd"
+    total_count: int = 0
+
+
+class NotifyEnvelope(Envelope):
+    """A push: the signature, a callback header and the EnrollmentUpdatesRequest."""
+    header: NotifyHeader
 
 
 class CallbackHeader(Schema):
@@ -82,6 +96,7 @@ class HttpErrors(Schema):
 
 
 ANSWERS: dict[int, type[Schema]] = {200: Answer, 400: Answer | HttpErrors, 401: HttpErrors}  # type: ignore[dict-item]
+PUSH_ANSWERS: dict[int, type[Schema]] = {**ANSWERS, 403: HttpErrors}
 
 
 def _api(namespace: str, title: str, description: str) -> NinjaAPI:
@@ -91,6 +106,10 @@ def _api(namespace: str, title: str, description: str) -> NinjaAPI:
     @api.exception_handler(AuthenticationError)
     def _unauthorized(request, exc):
         return JsonResponse(spdci.http_errors("err.request.unauthorized", "A Lindung API token (Bearer)."), status=401)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return JsonResponse(spdci.http_errors("err.request.forbidden", str(exc)), status=403)
 
     @api.exception_handler(ValidationError)
     def _bad(request, exc):
@@ -220,3 +239,39 @@ def register_search(request, envelope: Envelope):
     region code, ``poverty_score`` (the DTSEN decile) lt/le/eq/ge/gt, ``sex`` eq male/female, ``last_update`` or
     ``registration_date`` ge/gt an ISO moment. Paged (``page_size`` up to 1000)."""
     return _answer(request, envelope, "social-search", _register_search)
+
+
+@ibr.post("/registry/sync/enrollment/updates", response=PUSH_ANSWERS, url_name="enrollment_updates",
+          operation_id="post_reg_enrollments_updates", tags=["Sync"])
+def enrollment_updates(request, envelope: NotifyEnvelope):
+    """Another payer's system (another Lindung, a village fund's, a company's CSR) tells which people it enrols and
+    for which months (header action ``notify``; ``message.enrolled_updates.beneficiaries``: Beneficiary records as
+    this IBR's search answers them — NIK, ``programme_identifier.programme`` with ``funding_source`` and
+    ``payer_name``, ``enrolment_date`` and ``enrolment_end_date``). Each person of the register of the token's area
+    is recorded as other cover: his months are left to that payer. Each beneficiary is answered in order:
+    ``succ`` (recorded), or ``rjct`` with ``not_found`` (not on the register of your area) or ``invalid`` and why.
+    The same push twice records once. Only a token of the Admin or Operator Dinas may push (403 otherwise)."""
+    user, header, now = request.user, envelope.header.dict(), timezone.now()
+    if getattr(getattr(user, "role", None), "name", None) not in life.OFFICE:
+        raise PermissionDenied(_("Only a token of the Admin or Operator Dinas may push enrolments: they are recorded "
+                                 "as other cover."))
+    try:
+        spdci.check_header(header, *spdci.UPDATE_ACTIONS)
+        records = spdci.pushed_beneficiaries(envelope.message)
+    except Rejected as refused:
+        return JsonResponse(spdci.reply(header, None, sender_id=settings.LINDUNG_SPDCI_ID, now=now, reason=refused,
+                                        action="on-notify"), status=400)
+    told: list[spdci.Enrolment | str] = []
+    for i, record in enumerate(records, start=1):
+        try:
+            told.append(spdci.enrolment_of(record))
+        except (KeyError, ValueError, TypeError, StopIteration, AttributeError) as e:
+            told.append(_("Beneficiary %(n)s: its NIK, programme, enrolment_date and enrolment_end_date are needed "
+                          "(%(error)s).") % {"n": i, "error": f"{type(e).__name__} {str(e)[:80]}"})
+    answers = life.record_pushed_enrolments(user, str(header["sender_id"]), told)
+    results = [spdci.update_result(i, "succ" if a.status == life.Pushed.RECORDED else "rjct",
+                                   f"{a.status}: {a.message}", now=now) for i, a in enumerate(answers, start=1)]
+    message = {"transaction_id": str(envelope.message.get("transaction_id") or ""),
+               "correlation_id": uuid.uuid4().hex, "enrolled_response": results}
+    return JsonResponse(spdci.reply(header, message, sender_id=settings.LINDUNG_SPDCI_ID, now=now,
+                                    completed=len(results), action="on-notify"))
