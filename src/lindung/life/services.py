@@ -40,6 +40,7 @@ from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, bulan, tanggal
 from lindung.rules.other_cover import Cover, OtherPayer
+from lindung.spdci.keys import signing_key
 
 from .models import LifeEvent, OtherCover
 
@@ -419,7 +420,8 @@ def ask_other_registries(user, programme: Programme, month: Month | str) -> Aske
     from an earlier answer of the same registry that it no longer tells (the enrolment ended sooner, or is gone) is
     withdrawn. An enrolment in a programme of this very Lindung is never recorded: a registry configured by mistake
     to point here adds nothing. The registries are asked outside any transaction, each answer recorded in one; a
-    registry that cannot be asked changes nothing and is named in ``errors``: its payers stay unknown."""
+    registry that cannot be asked changes nothing and is named in ``errors``: its payers stay unknown. So is one whose
+    entry names its public key and whose answer is not signed with it (pipeline.spdci_sign): nothing of it is used."""
     _role_in(user, OFFICE, _("Only the Admin or Operator Dinas asks the other registries."))
     outcome = Asked()
     if not settings.LINDUNG_OTHER_REGISTRIES:
@@ -433,8 +435,10 @@ def ask_other_registries(user, programme: Programme, month: Month | str) -> Aske
     if not members:  # nobody to ask about
         return outcome
     ours = set(Programme.objects.values_list("code", flat=True))
-    for name, url, token in settings.LINDUNG_OTHER_REGISTRIES:
-        client = IbrClient(url, token, sender_id=settings.LINDUNG_SPDCI_ID, timeout=REGISTRY_TIMEOUT)
+    for name, url, token, *key in settings.LINDUNG_OTHER_REGISTRIES:
+        # With the registry's public key, an answer not signed with it is refused as the registry not answering.
+        client = IbrClient(url, token, sender_id=settings.LINDUNG_SPDCI_ID, timeout=REGISTRY_TIMEOUT,
+                           public_key=key[0] if key else "", signing_key=signing_key())
         try:
             told = client.enrolments(sorted(members))
         except IbrError as exc:

@@ -2,9 +2,8 @@
 answers, and the records it answers with (an IBR Beneficiary per membership, a social-registry Member per worker).
 
 SPDCI is the Social Protection Digital Convergence Initiative's standard (spdci/standards, Apache 2.0); release
-1.0.0 is named in every header Lindung writes and required of every header it reads. The signature is carried,
-never verified nor made: the caller is known by its API token, and release 1.0.0 leaves the signing keys to a
-gateway's onboarding that Lindung does not have.
+1.0.0 is named in every header Lindung writes and required of every header it reads. The envelopes are written
+with an empty signature; spdci_sign signs them (when this registry has a key) and verifies a peer's.
 """
 
 import uuid
@@ -63,7 +62,7 @@ def timestamp(now: datetime) -> str:
 
 def request(action: str, message: Mapping[str, Any], *, sender_id: str, receiver_id: str, total_count: int,
             now: datetime) -> dict[str, Any]:
-    """A request envelope (MsgHeader_V1.0.0), its signature empty: see the module's docstring."""
+    """A request envelope (MsgHeader_V1.0.0), its signature empty (spdci_sign.signed signs it)."""
     return {"signature": "", "header": {
         "version": VERSION, "message_id": str(uuid.uuid4()), "message_ts": timestamp(now), "action": action,
         "sender_id": sender_id, "receiver_id": receiver_id, "total_count": total_count, "is_msg_encrypted": False,
