@@ -329,26 +329,71 @@ LINDUNG_PUBLIC_URL = os.environ.get("LINDUNG_PUBLIC_URL", "http://127.0.0.1:8000
 LINDUNG_SPDCI_ID = os.environ.get("LINDUNG_SPDCI_ID", f"lindung.{LINDUNG_REGENCY}")
 
 
-def other_registries(text: str) -> list[tuple[str, str, str]]:
+def _public_key(text: str) -> str:
+    """A peer's Ed25519 public key as ``lindung spdci-key`` prints it (Base64 of 32 bytes), checked. Raises
+    ValueError."""
+    from lindung.pipeline.spdci_sign import public_key_of
+
+    public_key_of(text)
+    return text.strip()
+
+
+def other_registries(text: str) -> list[tuple[str, str, str, str]]:
     """LINDUNG_OTHER_REGISTRIES: the other registries (another regency's Lindung, or any SPDCI 1.0.0 IBR) the check
-    before a bill asks which of its members they already pay: one per line or comma, ``NAME=URL TOKEN`` — the name
-    the office's messages give it, its IBR's base URL, the API token it issued to this Lindung. E.g.
-    ``Kab. Kaur=https://lindung.kaurkab.go.id/api/spdci/ibr/v1.0.0 lnd_…``. Returns (name, url, token)s."""
-    found: list[tuple[str, str, str]] = []
+    before a bill asks which of its members they already pay: one per line or comma, ``NAME=URL TOKEN [KEY]`` — the
+    name the office's messages give it, its IBR's base URL, the API token it issued to this Lindung and, optionally,
+    its public signing key (``lindung spdci-key`` there prints it): given, an answer not signed by that key is
+    refused. E.g. ``Kab. Kaur=https://lindung.kaurkab.go.id/api/spdci/ibr/v1.0.0 lnd_… q3Zb…=``. Returns
+    (name, url, token, key)s, the key "" when not given."""
+    found: list[tuple[str, str, str, str]] = []
     for entry in text.replace("\n", ",").split(","):
         if not entry.strip():
             continue
         name, equals, rest = entry.partition("=")
         name, parts = " ".join(name.split()), rest.split()
-        if not equals or not name or len(parts) != 2 or not parts[0].startswith(("http://", "https://")):
+        try:
+            key = _public_key(parts[2]) if len(parts) == 3 else ""
+        except ValueError:
+            key = "?"
+        if (not equals or not name or len(parts) not in (2, 3) or key == "?"
+                or not parts[0].startswith(("http://", "https://"))):
             # Names the entry by its name only, when it has one: the rest holds a token, which no message shows.
             which = f"the entry {name[:40]!r}" if equals and name else "an entry"
-            raise ImproperlyConfigured(f"LINDUNG_OTHER_REGISTRIES: write each registry as NAME=URL TOKEN, separated "
-                                       f"by commas or lines ({which} is not).")
-        if any(name == known for known, _, _ in found):
+            raise ImproperlyConfigured(f"LINDUNG_OTHER_REGISTRIES: write each registry as NAME=URL TOKEN [KEY], "
+                                       f"separated by commas or lines, KEY the registry's public key as "
+                                       f"`lindung spdci-key` prints it ({which} is not).")
+        if any(name == known[0] for known in found):
             raise ImproperlyConfigured(f"LINDUNG_OTHER_REGISTRIES names {name!r} twice.")
-        found.append((name, parts[0], parts[1]))
+        found.append((name, parts[0], parts[1], key))
     return found
 
 
 LINDUNG_OTHER_REGISTRIES = other_registries(os.environ.get("LINDUNG_OTHER_REGISTRIES", ""))
+# The PEM file of this registry's Ed25519 private key (``lindung spdci-key PATH`` writes one): set, every SPDCI
+# answer (and every request to another registry) is signed with it, and its public key is served at
+# /api/spdci/ibr/v1.0.0/keys and /api/spdci/social/v1.0.0/keys.
+LINDUNG_SPDCI_SIGNING_KEY = os.environ.get("LINDUNG_SPDCI_SIGNING_KEY", "")
+
+
+def caller_keys(text: str) -> dict[str, str]:
+    """LINDUNG_SPDCI_CALLER_KEYS: the callers of the SPDCI APIs that sign their requests, ``USERNAME=KEY`` each,
+    separated by commas or lines — the Lindung user whose API token the caller holds, and the caller's public key
+    (as ``lindung spdci-key`` prints it). A request with such a user's token that is unsigned, expired or not signed
+    by that key is refused (HTTP 401)."""
+    found: dict[str, str] = {}
+    for entry in text.replace("\n", ",").split(","):
+        if not entry.strip():
+            continue
+        username, equals, key = entry.partition("=")
+        username = username.strip()
+        try:
+            found[username] = _public_key(key)
+        except ValueError:
+            raise ImproperlyConfigured(f"LINDUNG_SPDCI_CALLER_KEYS: write each caller as USERNAME=KEY, KEY its public "
+                                       f"key as `lindung spdci-key` prints it ({username[:40]!r} is not).") from None
+        if not equals or not username:
+            raise ImproperlyConfigured("LINDUNG_SPDCI_CALLER_KEYS: write each caller as USERNAME=KEY.")
+    return found
+
+
+LINDUNG_SPDCI_CALLER_KEYS = caller_keys(os.environ.get("LINDUNG_SPDCI_CALLER_KEYS", ""))

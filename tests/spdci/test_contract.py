@@ -92,8 +92,9 @@ SERVED = {
     "ibr-processflow4": ("ibr", SEARCH),
     **{f"social-processflow{n}": ("social", SEARCH) for n in ("1-1", "1-2", "1-3", "2", "3a", "4")},
 }
-# Process flow 1 pushes enrolments into an IBR (SP system to IBR, action "register"): Lindung keeps its own
-# enrolments and takes none pushed. The other IBR files are empty placeholders in the release.
+# Process flow 1 pushes enrolments into an IBR (SP system to IBR, action "register", receipt_information): answered
+# by /registry/sync/enrollment/updates (test_enrolment_updates.py), though it departs from that operation's schema in
+# its header and message keys. The other IBR files are empty placeholders in the release.
 NOT_SERVED = {"ibr-processflow1"}
 PLACEHOLDERS = {"ibr-processflow3", "ibr-processflow3b", "ibr-processflow3c", "ibr-processflow3d", "ibr-processflow5"}
 

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
@@ -23,6 +24,7 @@ from lindung.payments import services
 from lindung.pipeline import spdci
 from lindung.pipeline.spdci import Enrolment
 from lindung.pipeline.spdci_client import IbrClient, cover_of
+from lindung.pipeline.spdci_sign import public_key_text, signed
 from lindung.rules.bill_check import Rule
 from lindung.rules.contributions import Month
 from lindung.rules.other_cover import Cover, OtherPayer
@@ -60,8 +62,8 @@ def test_the_setting_names_each_registry_its_url_and_token_and_never_shows_a_tok
     assert other_registries("") == []
     assert other_registries(" Kab. Kaur = https://kaur.example/api/spdci/ibr/v1.0.0  lnd_a ,\n"
                             "Kab. Seluma=http://127.0.0.1:8001/api/spdci/ibr/v1.0.0 lnd_b\n") == [
-        ("Kab. Kaur", "https://kaur.example/api/spdci/ibr/v1.0.0", "lnd_a"),
-        ("Kab. Seluma", "http://127.0.0.1:8001/api/spdci/ibr/v1.0.0", "lnd_b")]
+        ("Kab. Kaur", "https://kaur.example/api/spdci/ibr/v1.0.0", "lnd_a", ""),
+        ("Kab. Seluma", "http://127.0.0.1:8001/api/spdci/ibr/v1.0.0", "lnd_b", "")]
     for wrong in ("https://kaur.example lnd_rahasia", "Kaur=https://kaur.example", "Kaur=kaur.example lnd_rahasia",
                   "Kaur=https://kaur.example lnd_rahasia lagi"):
         with pytest.raises(ImproperlyConfigured, match="NAME=URL TOKEN") as refused:
@@ -69,6 +71,11 @@ def test_the_setting_names_each_registry_its_url_and_token_and_never_shows_a_tok
         assert "rahasia" not in str(refused.value)
     with pytest.raises(ImproperlyConfigured, match="twice"):
         other_registries("Kaur=https://a t1, Kaur=https://b t2")
+    # The registry's public key, when given, is checked when read
+    key = public_key_text(Ed25519PrivateKey.generate())
+    assert other_registries(f"Kaur=https://a t1 {key}") == [("Kaur", "https://a", "t1", key)]
+    with pytest.raises(ImproperlyConfigured, match="NAME=URL TOKEN"):
+        other_registries(f"Kaur=https://a t1 {key[:-4]}")
 
 
 class Registry(ThreadingHTTPServer):
@@ -77,6 +84,7 @@ class Registry(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), Answer)
         self.told: dict[str, list[Enrolment]] = {}
+        self.key: Ed25519PrivateKey | None = None  # signs its answers with it, when set
         self.url = f"http://127.0.0.1:{self.server_address[1]}/api/spdci/ibr/v1.0.0"
 
 
@@ -92,8 +100,9 @@ class Answer(BaseHTTPRequestHandler):
         for item in asked["message"]["search_request"]:
             records = [spdci.beneficiary(e) for e in self.server.told.get(item["search_criteria"]["query"]["value"], [])]
             results.append(spdci.search_result(item, records, spdci.Page(100, 1), len(records), now=now))
-        self._send(200, spdci.reply(asked["header"], {"transaction_id": "t", "search_response": results},
-                                    sender_id="lindung.17.05", now=now))
+        self._send(200, signed(spdci.reply(asked["header"], {"transaction_id": "t", "search_response": results},
+                                           sender_id="lindung.17.05", now=now),
+                               self.server.key, sender_id="lindung.17.05", now=now))
 
     def _send(self, status: int, body: dict):
         data = json.dumps(body).encode()
@@ -215,3 +224,21 @@ def test_a_registry_pointing_at_this_very_lindung_adds_nothing(live_server, user
     asked = life.ask_other_registries(users["operator"], funded, "2025-02")
     assert (asked.asked, asked.recorded, asked.errors) == (["Sendiri"], 0, {})
     assert not OtherCover.objects.exists()
+
+
+def test_an_answer_not_signed_with_the_registrys_key_is_no_answer_and_nothing_of_it_is_recorded(users, draft, seluma,
+                                                                                                settings):
+    theirs, another = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    settings.LINDUNG_OTHER_REGISTRIES = [("Kab. Seluma", seluma.url, TOKEN, public_key_text(theirs))]
+    paid = members(draft)[0]
+    seluma.told = {paid.nik: [told(paid.nik)]}
+    for key, code in ((None, "err.signature.missing"), (another, "err.signature.invalid")):
+        seluma.key = key
+        asked = life.ask_other_registries(users["operator"], draft.programme, "2025-01")
+        assert (asked.asked, asked.recorded, list(asked.errors)) == ([], 0, ["Kab. Seluma"])
+        assert code in asked.errors["Kab. Seluma"] and "nothing of it is used" in asked.errors["Kab. Seluma"]
+        assert asked.messages[0].startswith("Registri Kab. Seluma tidak dapat ditanya (")
+        assert covers(paid) == []
+    seluma.key = theirs
+    asked = life.ask_other_registries(users["operator"], draft.programme, "2025-01")
+    assert (asked.asked, asked.recorded, asked.errors) == (["Kab. Seluma"], 1, {})

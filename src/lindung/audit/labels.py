@@ -44,6 +44,7 @@ ACTIONS = {
     "enrolment.submitted": _("Registration file sent to BPJS"),
     "life.corrected": _("Life event corrected"),
     "life.death_list_imported": _("Civil registry death list imported"),
+    "life.enrolments_pushed": _("Enrolments pushed by another payer recorded"),
     "life.other_cover_recorded": _("Other payer recorded"),
     "life.other_cover_withdrawn": _("Other payer withdrawn"),
     "life.other_registries_asked": _("Other registries asked"),

@@ -15,6 +15,7 @@ Each write checks who may do it, keeps history and leaves an audit event without
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,7 +39,8 @@ from lindung.pipeline.spdci_client import IbrClient, IbrError, cover_of
 from lindung.programs.models import Programme
 from lindung.registry.models import Peserta
 from lindung.rules.contributions import Month, bulan, tanggal
-from lindung.rules.other_cover import OtherPayer
+from lindung.rules.other_cover import Cover, OtherPayer
+from lindung.spdci.keys import signing_key
 
 from .models import LifeEvent, OtherCover
 
@@ -418,7 +420,8 @@ def ask_other_registries(user, programme: Programme, month: Month | str) -> Aske
     from an earlier answer of the same registry that it no longer tells (the enrolment ended sooner, or is gone) is
     withdrawn. An enrolment in a programme of this very Lindung is never recorded: a registry configured by mistake
     to point here adds nothing. The registries are asked outside any transaction, each answer recorded in one; a
-    registry that cannot be asked changes nothing and is named in ``errors``: its payers stay unknown."""
+    registry that cannot be asked changes nothing and is named in ``errors``: its payers stay unknown. So is one whose
+    entry names its public key and whose answer is not signed with it (pipeline.spdci_sign): nothing of it is used."""
     _role_in(user, OFFICE, _("Only the Admin or Operator Dinas asks the other registries."))
     outcome = Asked()
     if not settings.LINDUNG_OTHER_REGISTRIES:
@@ -432,8 +435,10 @@ def ask_other_registries(user, programme: Programme, month: Month | str) -> Aske
     if not members:  # nobody to ask about
         return outcome
     ours = set(Programme.objects.values_list("code", flat=True))
-    for name, url, token in settings.LINDUNG_OTHER_REGISTRIES:
-        client = IbrClient(url, token, sender_id=settings.LINDUNG_SPDCI_ID, timeout=REGISTRY_TIMEOUT)
+    for name, url, token, *key in settings.LINDUNG_OTHER_REGISTRIES:
+        # With the registry's public key, an answer not signed with it is refused as the registry not answering.
+        client = IbrClient(url, token, sender_id=settings.LINDUNG_SPDCI_ID, timeout=REGISTRY_TIMEOUT,
+                           public_key=key[0] if key else "", signing_key=signing_key())
         try:
             told = client.enrolments(sorted(members))
         except IbrError as exc:
@@ -462,16 +467,15 @@ def _record_told(user, name: str, told: list[Enrolment], members: dict[str, int]
     now_told = set()
     recorded = 0
     for enrolment in told:
-        peserta_id, cover = members.get(enrolment.nik), cover_of(enrolment)
-        if peserta_id is None or cover is None or enrolment.programme in ours:
+        peserta_id, found = members.get(enrolment.nik), _told(enrolment, name, ours)
+        if peserta_id is None or found is None:
             continue
-        payer_name = _text(cover.payer_name or name, 120)
+        cover, payer_name, programme = found
         key = (peserta_id, payer_name, cover.first.first_day, cover.last.first_day if cover.last else None)
         now_told.add(key)
         if key in known:
             continue
         known.add(key)
-        programme = enrolment.programme + (f" ({enrolment.programme_name})" if enrolment.programme_name else "")
         record_other_cover(user, people_asked[peserta_id], payer=cover.payer, payer_name=payer_name,
                            first=cover.first, last=cover.last, source=CoverSrc.REGISTRY,
                            evidence=f"{told_by}program {programme}")
@@ -483,6 +487,80 @@ def _record_told(user, name: str, told: list[Enrolment], members: dict[str, int]
                                                 f"{tanggal(timezone.localdate())}.")
             withdrawn += 1
     return recorded, withdrawn
+
+
+def _told(enrolment: Enrolment, name: str, ours: set[str]) -> tuple[Cover, str, str] | None:
+    """The other cover another registry's (or payer's) enrolment is: (its months and payer, the payer's name, the
+    programme as the evidence names it). None when it pays no month (spdci_client.cover_of) or is an enrolment in a
+    programme of this very Lindung (never another payer's)."""
+    cover = cover_of(enrolment)
+    if cover is None or enrolment.programme in ours:
+        return None
+    programme = enrolment.programme + (f" ({enrolment.programme_name})" if enrolment.programme_name else "")
+    return cover, _text(cover.payer_name or name, 120), programme
+
+
+# Enrolment updates pushed to our IBR (SPDCI /registry/sync/enrollment/updates): another payer's system (another
+# Lindung, a village fund's, a company's CSR) tells which people it enrols for which months; those of the register of
+# the token's area are recorded as other cover, as the answers of the registries we ask are.
+
+class Pushed(StrEnum):
+    RECORDED = "recorded"
+    NOT_FOUND = "not_found"  # not on the register of the user's area: nothing said of anyone outside it
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class PushedCover:
+    status: Pushed
+    message: str
+
+
+@transaction.atomic
+def record_pushed_enrolments(user, sender: str, told: list[Enrolment | str]) -> list[PushedCover]:
+    """Records the months each enrolment ``sender`` (its SPDCI sender_id) pushed pays as other cover of that person,
+    when he is on the register of the user's area; ``told`` holds, in place of a record that could not be read, why.
+    Answers each in order: recorded, not found (on the register of the user's area: the same words whether he is
+    elsewhere or nowhere), or invalid (unreadable, paying no month, a programme of this Lindung). The same push twice
+    records once (record_other_cover keeps one live cover per payer and months). Only the office may."""
+    _role_in(user, OFFICE, _("Only the Admin or Operator Dinas records another payer."))
+    sender = _text(sender, 60) or "-"
+    ours = set(Programme.objects.values_list("code", flat=True))
+    niks = {e.nik for e in told if isinstance(e, Enrolment)}
+    register = {p.nik: p for p in Peserta.objects.filter(people(user), nik__in=niks)}
+    answers = []
+    for enrolment in told:
+        if isinstance(enrolment, str):
+            answers.append(PushedCover(Pushed.INVALID, enrolment))
+            continue
+        # What the record itself says is judged before the register is looked at: an invalid record is answered
+        # the same whoever it names.
+        found = _told(enrolment, sender, ours)
+        if found is None:
+            answers.append(PushedCover(Pushed.INVALID, _("This enrolment pays no month: a candidate, one that ended "
+                                                         "before its first month, or a programme of this registry.")))
+            continue
+        peserta = register.get(enrolment.nik)
+        if peserta is None:
+            answers.append(PushedCover(Pushed.NOT_FOUND, _("NIK %(nik)s is not on the register of your area.")
+                                       % {"nik": enrolment.nik[:16]}))
+            continue
+        cover, payer_name, programme = found
+        try:
+            record_other_cover(user, peserta, payer=cover.payer, payer_name=payer_name, first=cover.first,
+                               last=cover.last, source=CoverSrc.REGISTRY,
+                               evidence=f"Kiriman SPDCI {sender}: program {programme}")
+        except ValidationError as refused:
+            answers.append(PushedCover(Pushed.INVALID, " ".join(refused.messages)))
+            continue
+        answers.append(PushedCover(Pushed.RECORDED, _("Recorded as other cover: %(payer)s, %(months)s.")
+                                   % {"payer": payer_name, "months": _span(cover.first, cover.last)}))
+    counts = {status: sum(a.status == status for a in answers) for status in Pushed}
+    record_event(user, "life.enrolments_pushed", target="spdci:ibr-enrollment-updates",
+                 summary=f"Kiriman kepesertaan SPDCI dari {sender}: {len(answers)} penerima, "
+                         f"{counts[Pushed.RECORDED]} dicatat sebagai pemberi iuran lain, {counts[Pushed.NOT_FOUND]} "
+                         f"tidak ada di register wilayah, {counts[Pushed.INVALID]} tidak sah.")
+    return answers
 
 
 def _span(first: Month, last: Month | None) -> str:

@@ -2,9 +2,8 @@
 answers, and the records it answers with (an IBR Beneficiary per membership, a social-registry Member per worker).
 
 SPDCI is the Social Protection Digital Convergence Initiative's standard (spdci/standards, Apache 2.0); release
-1.0.0 is named in every header Lindung writes and required of every header it reads. The signature is carried,
-never verified nor made: the caller is known by its API token, and release 1.0.0 leaves the signing keys to a
-gateway's onboarding that Lindung does not have.
+1.0.0 is named in every header Lindung writes and required of every header it reads. The envelopes are written
+with an empty signature; spdci_sign signs them (when this registry has a key) and verifies a peer's.
 """
 
 import uuid
@@ -46,11 +45,12 @@ class Unanswerable(Exception):
         self.code = code
 
 
-def check_header(header: Mapping[str, Any], action: str) -> None:
-    """Refuse a header of another release, another action or an encrypted message (Lindung holds no key)."""
+def check_header(header: Mapping[str, Any], action: str, *also: str) -> None:
+    """Refuse a header of another release, another action (than ``action`` or ``also``) or an encrypted message
+    (Lindung holds no key)."""
     if str(header.get("version") or VERSION) != VERSION:
         raise Rejected("rjct.version.invalid", f"SPDCI version {VERSION} only.")
-    if header.get("action") != action:
+    if header.get("action") not in (action, *also):
         raise Rejected("rjct.action.invalid", f"The action here is {action!r}.")
     if header.get("is_msg_encrypted"):
         raise Rejected("err.encryption.invalid", "Encrypted messages are not supported: send them in clear over TLS.")
@@ -62,7 +62,7 @@ def timestamp(now: datetime) -> str:
 
 def request(action: str, message: Mapping[str, Any], *, sender_id: str, receiver_id: str, total_count: int,
             now: datetime) -> dict[str, Any]:
-    """A request envelope (MsgHeader_V1.0.0), its signature empty: see the module's docstring."""
+    """A request envelope (MsgHeader_V1.0.0), its signature empty (spdci_sign.signed signs it)."""
     return {"signature": "", "header": {
         "version": VERSION, "message_id": str(uuid.uuid4()), "message_ts": timestamp(now), "action": action,
         "sender_id": sender_id, "receiver_id": receiver_id, "total_count": total_count, "is_msg_encrypted": False,
@@ -70,11 +70,12 @@ def request(action: str, message: Mapping[str, Any], *, sender_id: str, receiver
 
 
 def reply(asked: Mapping[str, Any], message: Mapping[str, Any] | None, *, sender_id: str, now: datetime,
-          status: str = "succ", completed: int | None = None, reason: Rejected | None = None) -> dict[str, Any]:
+          status: str = "succ", completed: int | None = None, reason: Rejected | None = None,
+          action: str = "on-search") -> dict[str, Any]:
     """The answer's envelope (MsgCallbackHeader_V1.0.0) to a request with header ``asked``; without a message when
     the request was refused with ``reason``."""
     header: dict[str, Any] = {
-        "version": VERSION, "message_id": str(uuid.uuid4()), "message_ts": timestamp(now), "action": "on-search",
+        "version": VERSION, "message_id": str(uuid.uuid4()), "message_ts": timestamp(now), "action": action,
         "status": "rjct" if reason else status, "total_count": _count(asked.get("total_count")),
         "completed_count": 0 if reason else (completed if completed is not None else _count(asked.get("total_count"))),
         "sender_id": sender_id, "receiver_id": str(asked.get("sender_id") or ""), "is_msg_encrypted": False,
@@ -276,20 +277,65 @@ def beneficiary(e: Enrolment) -> dict[str, Any]:
 
 
 def enrolment_of(record: Mapping[str, Any]) -> Enrolment:
-    """The Enrolment a ``beneficiary`` record tells (another Lindung's). Raises KeyError or ValueError on a record
-    that lacks what the double-cover check needs."""
-    nik = next(i["identifier_value"] for i in record["member"]["member_identifier"] if i["identifier_type"] == NIK)
+    """The Enrolment a ``beneficiary`` record tells (another Lindung's, or another payer's system pushing its
+    enrolments): the person's NIK under any identifier type of IDENTIFIERS, dates as ISO dates or timestamps, the
+    funded months' end required, paid months read where told as Lindung tells them. Raises KeyError, ValueError,
+    TypeError or StopIteration on a record that lacks what the double-cover check needs."""
+    nik = next(i["identifier_value"] for i in record["member"]["member_identifier"]
+               if str(i["identifier_type"]).lower() in IDENTIFIERS)
     enrolled = record["programme_identifier"]
     programme = enrolled["programme"]
     ended = enrolled.get("status_change_date") or ""
+    benefits = enrolled.get("benefits")
     return Enrolment(
-        nik=str(nik), programme=str(programme["programme_identifier"]),
+        nik=str(nik).strip(), programme=str(programme["programme_identifier"]),
         programme_name=str(programme.get("programme_name", "")), status=str(enrolled.get("enrolment_status", "")),
         protection=str(enrolled.get("protection_status", "")), payer=str(programme.get("funding_source", "")),
-        payer_name=str(programme.get("payer_name", "")), first=date.fromisoformat(enrolled["enrolment_date"]),
-        last=date.fromisoformat(enrolled["enrolment_end_date"]), ended_on=date.fromisoformat(ended) if ended else None,
-        paid=tuple(PaidMonth(date.fromisoformat(b["benefit_date"]), str(b.get("payer", "")),
-                             date.fromisoformat(b["paid_on"])) for b in enrolled.get("benefits", [])))
+        payer_name=str(programme.get("payer_name", "")), first=_day(enrolled["enrolment_date"]),
+        last=_day(enrolled["enrolment_end_date"]), ended_on=_day(ended) if ended else None,
+        paid=tuple(PaidMonth(_day(b["benefit_date"]), str(b.get("payer", "")), _day(b["paid_on"]))
+                   for b in (benefits if isinstance(benefits, list) else [])
+                   if isinstance(b, Mapping) and "paid_on" in b))
+
+
+def _day(value: Any) -> date:
+    """An ISO date, or the date of an ISO timestamp ("2024-04-12T00:00"). Raises ValueError, TypeError."""
+    return datetime.fromisoformat(str(value)).date()
+
+
+# Enrolment updates pushed to the IBR (/registry/sync/enrollment/updates, action "notify"): another payer's system
+# tells which people it enrols for which months. Release 1.0.0's sample of process flow 1 sends the same beneficiaries
+# as "receipt_information" under action "register": read too.
+UPDATE_ACTIONS = ("notify", "register")
+
+
+def enrolment_updates(enrolments: Sequence[Enrolment], *, sender_id: str, receiver_id: str,
+                      now: datetime) -> dict[str, Any]:
+    """The push of these enrolments to another IBR: the envelope (its header a MsgCallbackHeader_V1.0.0 of action
+    "notify", as the release's operation has it) and an EnrollmentUpdatesRequest of their Beneficiary records."""
+    envelope = request("notify", {"transaction_id": f"lindung-{now:%Y%m%d%H%M%S%f}",
+                                  "enrolled_updates": {"beneficiaries": [beneficiary(e) for e in enrolments]}},
+                       sender_id=sender_id, receiver_id=receiver_id, total_count=len(enrolments), now=now)
+    envelope["header"].update(status="rcvd", completed_count=0)
+    return envelope
+
+
+def pushed_beneficiaries(message: Mapping[str, Any]) -> list[Any]:
+    """The beneficiary records of an EnrollmentUpdatesRequest (each checked by ``enrolment_of`` on its own).
+    Raises Rejected when the message holds none, or more than MAX_PAGE_SIZE."""
+    updates = message.get("enrolled_updates", message.get("receipt_information"))
+    found = updates.get("beneficiaries") if isinstance(updates, Mapping) else None
+    if not isinstance(found, list) or not found:
+        raise Rejected("err.request.bad", "message.enrolled_updates.beneficiaries: a list of Beneficiary records.")
+    if len(found) > MAX_PAGE_SIZE:
+        raise Rejected("rjct.total_count.limit_exceeded", f"At most {MAX_PAGE_SIZE} beneficiaries a message.")
+    return found
+
+
+def update_result(reference: int, status: str, message: str, *, now: datetime) -> dict[str, Any]:
+    """One beneficiary's answer (EnrollmentUpdatesResponse.enrolled_response[]): succ, or rjct and why."""
+    return {"reference_id": str(reference), "timestamp": timestamp(now), "status": status,
+            "status_reason_message": message[:999]}
 
 
 @dataclass(frozen=True)

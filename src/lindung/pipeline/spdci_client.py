@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from lindung.rules.contributions import Month, Payer
 from lindung.rules.other_cover import Cover, OtherPayer
 
-from . import spdci
+from . import spdci, spdci_sign
 from .spdci import Enrolment
+from .spdci_sign import BadSignature
 
 # NIKs asked in one message: one search request each (the standard's batch), so one round trip for many.
 BATCH = 100
@@ -40,12 +43,16 @@ def search_request(niks: list[str], *, sender_id: str, receiver_id: str, now: da
 
 class IbrClient:
     """``IbrClient("https://lindung.kab-b.go.id/api/spdci/ibr/v1.0.0", token)``: the other IBR's base URL and the
-    API token it issued to us."""
+    API token it issued to us. With ``public_key`` (the registry's, as spdci_sign.public_key_text writes it) every
+    answer must be signed with that key: one that is not is refused as a whole (IbrError), nothing of it used. With
+    ``signing_key`` our requests are signed."""
 
     def __init__(self, base_url: str, token: str, *, sender_id: str = "lindung", receiver_id: str = "",
-                 timeout: float = 30):
+                 timeout: float = 30, public_key: str = "", signing_key: Ed25519PrivateKey | None = None):
         self.url = base_url.rstrip("/") + "/registry/sync/search"
         self.token, self.sender_id, self.receiver_id, self.timeout = token, sender_id, receiver_id, timeout
+        self.public_key = spdci_sign.public_key_of(public_key) if public_key else None
+        self.signing_key = signing_key
 
     def enrolments(self, niks: Iterable[str]) -> list[Enrolment]:
         """Every enrolment the other registry tells of these NIKs (none for a NIK it does not enrol), in the order
@@ -57,9 +64,16 @@ class IbrClient:
         return found
 
     def _ask(self, niks: list[str]) -> list[Enrolment]:
-        body = search_request(niks, sender_id=self.sender_id, receiver_id=self.receiver_id,
-                              now=datetime.now(timezone.utc))
+        now = datetime.now(timezone.utc)
+        body = spdci_sign.signed(search_request(niks, sender_id=self.sender_id, receiver_id=self.receiver_id, now=now),
+                                 self.signing_key, sender_id=self.sender_id, now=now)
         answer = self._post(body)
+        if self.public_key is not None:
+            try:
+                spdci_sign.verify(answer, self.public_key, now=datetime.now(timezone.utc))
+            except BadSignature as e:
+                raise IbrError(f"The registry's answer is not signed with its registered key ({e.code}: {e}); "
+                               "nothing of it is used.") from None
         header = answer.get("header") or {}
         if header.get("status") != "succ":
             raise IbrError(f"The registry refused the search: {header.get('status_reason_message') or header}")

@@ -3,25 +3,32 @@ OpenAPI docs: Lindung as an Integrated Beneficiary Registry (IBR: who is enrolle
 moment) and as a social registry (the worker register). Mounted at /api/spdci/ibr/v1.0.0/ and
 /api/spdci/social/v1.0.0/, the operations at the paths the standard's yaml names.
 
-Callers authenticate with a Lindung API token (Bearer), so they see what the token's user may see (accounts.scoping);
-the envelope's signature is carried, never verified (pipeline.spdci). Every search is audited."""
+Callers authenticate with a Lindung API token (Bearer), so they see what the token's user may see (accounts.scoping).
+With LINDUNG_SPDCI_SIGNING_KEY every answer's envelope is signed (pipeline.spdci_sign), its public key served at
+``/keys``; a caller whose token's user has a key in LINDUNG_SPDCI_CALLER_KEYS must sign its requests with it (HTTP 401
+otherwise). Every search is audited."""
 
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 
 from lindung.api.auth import TokenAuth
+from lindung.life import services as life
 from lindung.pipeline import spdci
 from lindung.pipeline.spdci import Rejected, Unanswerable
+from lindung.pipeline.spdci_sign import BadSignature, signed, verify
 
-from . import selectors
+from . import keys, selectors
 from .services import record_search
 
 
@@ -40,11 +47,22 @@ class Header(Schema):
 
 
 class Envelope(Schema):
-    """A request: the signature (carried, not verified), the header and the message (SearchRequest or
-    EnrolledRequest of the standard)."""
+    """A request: the signature (verified when the caller has a registered key), the header and the message
+    (SearchRequest or EnrolledRequest of the standard)."""
     signature: str = ""
     header: Header
     message: dict[str, Any]
+
+
+class NotifyHeader(Header):
+    """MsgCallbackHeader_V1.0.0 of a push (action notify): its status says nothing to the receiver."""
+    status: str = "rcvd"
+    total_count: int = 0
+
+
+class NotifyEnvelope(Envelope):
+    """A push: the signature, a callback header and the EnrollmentUpdatesRequest."""
+    header: NotifyHeader
 
 
 class CallbackHeader(Schema):
@@ -82,6 +100,7 @@ class HttpErrors(Schema):
 
 
 ANSWERS: dict[int, type[Schema]] = {200: Answer, 400: Answer | HttpErrors, 401: HttpErrors}  # type: ignore[dict-item]
+PUSH_ANSWERS: dict[int, type[Schema]] = {**ANSWERS, 403: HttpErrors}
 
 
 def _api(namespace: str, title: str, description: str) -> NinjaAPI:
@@ -92,6 +111,14 @@ def _api(namespace: str, title: str, description: str) -> NinjaAPI:
     def _unauthorized(request, exc):
         return JsonResponse(spdci.http_errors("err.request.unauthorized", "A Lindung API token (Bearer)."), status=401)
 
+    @api.exception_handler(BadSignature)
+    def _unsigned(request, exc):
+        return JsonResponse(spdci.http_errors(exc.code, str(exc)), status=401)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return JsonResponse(spdci.http_errors("err.request.forbidden", str(exc)), status=403)
+
     @api.exception_handler(ValidationError)
     def _bad(request, exc):
         # Where the body is wrong, never what it holds (it may hold NIKs).
@@ -99,7 +126,27 @@ def _api(namespace: str, title: str, description: str) -> NinjaAPI:
         return JsonResponse(spdci.http_errors("err.request.bad", "Not an SPDCI envelope: " + ", ".join(where)),
                             status=400)
 
+    @api.get("/keys", auth=None, url_name="keys", operation_id="get_signing_keys", tags=["Keys"])
+    def signing_keys(request):
+        """The public key this registry signs its answers with (Ed25519, Base64 of its 32 raw bytes) and its
+        kidId, as the signatures name it; none when it does not sign."""
+        return {"keys": keys.published()}
+
     return api
+
+
+def _send(envelope: dict[str, Any], status: int = 200) -> JsonResponse:
+    """An answer's envelope, signed when this registry has a signing key."""
+    return JsonResponse(signed(envelope, keys.signing_key(), sender_id=settings.LINDUNG_SPDCI_ID,
+                               now=timezone.now()), status=status)
+
+
+def _check_signature(request: HttpRequest) -> None:
+    """When the token's user has a registered public key, the envelope as sent must be signed with it and not
+    expired. Raises BadSignature (answered HTTP 401)."""
+    key = keys.caller_key(request.user)
+    if key is not None:
+        verify(json.loads(request.body), key, now=timezone.now())
 
 
 ibr = _api("spdci_ibr", "Lindung IBR (SPDCI 1.0.0)",
@@ -115,6 +162,7 @@ Answered = tuple[dict[str, Any], int, int, int]
 
 def _answer(request: HttpRequest, envelope: Envelope, operation: str,
             answer: Callable[[Any, Mapping[str, Any], datetime], Answered]) -> JsonResponse:
+    _check_signature(request)
     header = envelope.header.dict()
     now = timezone.now()
     sender = settings.LINDUNG_SPDCI_ID
@@ -122,9 +170,9 @@ def _answer(request: HttpRequest, envelope: Envelope, operation: str,
         spdci.check_header(header, "search")
         message, asked, completed, records = answer(request.user, envelope.message, now)
     except Rejected as refused:
-        return JsonResponse(spdci.reply(header, None, sender_id=sender, now=now, reason=refused), status=400)
+        return _send(spdci.reply(header, None, sender_id=sender, now=now, reason=refused), status=400)
     record_search(request.user, operation, header["sender_id"], asked, records)
-    return JsonResponse(spdci.reply(header, message, sender_id=sender, now=now, completed=completed))
+    return _send(spdci.reply(header, message, sender_id=sender, now=now, completed=completed))
 
 
 def _requests(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -220,3 +268,40 @@ def register_search(request, envelope: Envelope):
     region code, ``poverty_score`` (the DTSEN decile) lt/le/eq/ge/gt, ``sex`` eq male/female, ``last_update`` or
     ``registration_date`` ge/gt an ISO moment. Paged (``page_size`` up to 1000)."""
     return _answer(request, envelope, "social-search", _register_search)
+
+
+@ibr.post("/registry/sync/enrollment/updates", response=PUSH_ANSWERS, url_name="enrollment_updates",
+          operation_id="post_reg_enrollments_updates", tags=["Sync"])
+def enrollment_updates(request, envelope: NotifyEnvelope):
+    """Another payer's system (another Lindung, a village fund's, a company's CSR) tells which people it enrols and
+    for which months (header action ``notify``; ``message.enrolled_updates.beneficiaries``: Beneficiary records as
+    this IBR's search answers them — NIK, ``programme_identifier.programme`` with ``funding_source`` and
+    ``payer_name``, ``enrolment_date`` and ``enrolment_end_date``). Each person of the register of the token's area
+    is recorded as other cover: his months are left to that payer. Each beneficiary is answered in order:
+    ``succ`` (recorded), or ``rjct`` with ``not_found`` (not on the register of your area) or ``invalid`` and why.
+    The same push twice records once. Only a token of the Admin or Operator Dinas may push (403 otherwise)."""
+    _check_signature(request)
+    user, header, now = request.user, envelope.header.dict(), timezone.now()
+    if getattr(getattr(user, "role", None), "name", None) not in life.OFFICE:
+        raise PermissionDenied(_("Only a token of the Admin or Operator Dinas may push enrolments: they are recorded "
+                                 "as other cover."))
+    try:
+        spdci.check_header(header, *spdci.UPDATE_ACTIONS)
+        records = spdci.pushed_beneficiaries(envelope.message)
+    except Rejected as refused:
+        return _send(spdci.reply(header, None, sender_id=settings.LINDUNG_SPDCI_ID, now=now, reason=refused,
+                                 action="on-notify"), status=400)
+    told: list[spdci.Enrolment | str] = []
+    for i, record in enumerate(records, start=1):
+        try:
+            told.append(spdci.enrolment_of(record))
+        except (KeyError, ValueError, TypeError, StopIteration, AttributeError) as e:
+            told.append(_("Beneficiary %(n)s: its NIK, programme, enrolment_date and enrolment_end_date are needed "
+                          "(%(error)s).") % {"n": i, "error": f"{type(e).__name__} {str(e)[:80]}"})
+    answers = life.record_pushed_enrolments(user, str(header["sender_id"]), told)
+    results = [spdci.update_result(i, "succ" if a.status == life.Pushed.RECORDED else "rjct",
+                                   f"{a.status}: {a.message}", now=now) for i, a in enumerate(answers, start=1)]
+    message = {"transaction_id": str(envelope.message.get("transaction_id") or ""),
+               "correlation_id": uuid.uuid4().hex, "enrolled_response": results}
+    return _send(spdci.reply(header, message, sender_id=settings.LINDUNG_SPDCI_ID, now=now, completed=len(results),
+                             action="on-notify"))
