@@ -257,13 +257,15 @@ def test_a_card_of_an_earlier_programme_checks_against_the_programme_that_protec
 
 
 def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_his_employer_pays_those_months(users, running,
-                                                                                                   ahmad):
+                                                                                                   ahmad, client):
     from lindung.life.models import OtherCover
 
     data = xlsx(["No. KPJ", "NIK", "Status", "Bulan Terakhir Dibayar", "TMT"], [
         [ahmad.kpj, ahmad.peserta.nik, "Penerima Upah", "2025-02", "01-03-2025"]])
-    outcome = selfpay_services.import_status(users["operator"], running, "status.xlsx", data)
-    assert outcome.errors == 0
+    client.force_login(users["operator"])
+    page = client.post(reverse("selfpay:status_file", kwargs={"code": running.code}),
+                       {"file": SimpleUploadedFile("status.xlsx", data)}, follow=True).content.decode()
+    assert "1 peserta dibayar pihak lain (pemberi kerja, atau pihak lain) sejak tanggal dalam berkas" in page
     # Other cover, not an end: the programme leaves his months to the employer, and pays again if the job ends.
     cover = OtherCover.objects.get(peserta=ahmad.peserta)
     assert (cover.first, cover.last, cover.payer, cover.source) == (date(2025, 3, 1), None, "penerima_upah",

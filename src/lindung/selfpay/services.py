@@ -257,6 +257,11 @@ class StatusOutcome(FileOutcome):
     # (peserta id, the file's status, since): died (the day may be missing), a wage-earner member now, another payer
     events: list[tuple[int, str, date | None]] = field(default_factory=list)
 
+    @property
+    def paid_by_others(self) -> int:
+        """Members another payer (an employer, another payer) pays from the day the file gives."""
+        return sum(1 for _, state, _ in self.events if state in COVER_OF)
+
 
 def import_status(user, programme, file_name: str, data) -> StatusOutcome:
     """BPJS's member status file (bytes, or an upload's .chunks()): for each member, the months he paid himself

@@ -166,4 +166,8 @@ def status_file(request, code: str):
         return _page(request, programme, form, findings=outcome.findings.rows(named=True))
     messages.success(request, _("BPJS status read: %(c)s members pay themselves, %(s)s stopped; %(m)s months paid "
                                 "recorded.") % {"c": outcome.continuing, "s": outcome.stopped, "m": outcome.months_added})
+    if outcome.paid_by_others:
+        messages.info(request, _("%(n)s members are paid by another payer (an employer, or another payer) from the "
+                                 "date of the file: their months are left to that payer, and no longer billed. See "
+                                 "each one's page.") % {"n": outcome.paid_by_others})
     return redirect("selfpay:members", code=code)
