@@ -266,6 +266,7 @@ def test_bpjs_status_file_says_he_is_a_wage_earner_member_now_and_his_employer_p
     page = client.post(reverse("selfpay:status_file", kwargs={"code": running.code}),
                        {"file": SimpleUploadedFile("status.xlsx", data)}, follow=True).content.decode()
     assert "1 peserta dibayar pihak lain (pemberi kerja, atau pihak lain) sejak tanggal dalam berkas" in page
+    assert "0 peserta membayar mandiri, 0 berhenti" in page  # he did not stop: his employer pays
     # Other cover, not an end: the programme leaves his months to the employer, and pays again if the job ends.
     cover = OtherCover.objects.get(peserta=ahmad.peserta)
     assert (cover.first, cover.last, cover.payer, cover.source) == (date(2025, 3, 1), None, "penerima_upah",

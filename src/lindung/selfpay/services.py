@@ -251,7 +251,7 @@ def _funded_elsewhere(programme, peserta_ids: list[int]) -> dict[int, list[tuple
 class StatusOutcome(FileOutcome):
     rows: int = 0
     continuing: int = 0  # reported paying beyond the programme's funded months
-    stopped: int = 0  # last month paid within the funded months, or none
+    stopped: int = 0  # last month paid within the funded months, or none, and nobody else pays him
     died: int = 0  # reported dead (the months paid are still recorded; the claim is another matter)
     months_added: int = 0  # self-paid months recorded by this import (0 when the file was imported before)
     # (peserta id, the file's status, since): died (the day may be missing), a wage-earner member now, another payer
@@ -369,7 +369,7 @@ def _match(user, programme, status) -> tuple[StatusOutcome, list[PaidMonth]]:
         if last and last > member.funded_last:
             outcome.continuing += 1
             rows += _self_paid(member, month_range(member.first_unfunded, last), due)
-        else:
+        elif state not in COVER_OF:  # another payer pays him on: he did not stop (paid_by_others counts him)
             outcome.stopped += 1
     outcome.findings = pl.concat([status.findings.select(list(FINDINGS_SCHEMA)),
                                   pl.DataFrame(problems, schema=FINDINGS_SCHEMA)]).sort("row")
