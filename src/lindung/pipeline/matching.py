@@ -8,8 +8,8 @@ readers.read_sheets. Each valid register person is then
 - `exact`: his NIK is in the members (a join in DuckDB);
 - `probable`: no exact NIK, but splink (DuckDB backend) finds a member who is probably the same person under a
   mistyped NIK, from the name, the birth date and how the two NIKs differ, with the import's comparison levels
-  (linkage.NAME_LEVELS, DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, and on name + sex (a mistyped
-  birth date), so the pairs grow with the people born on one day, not with the register;
+  (linkage.NAME_LEVELS, DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, birth date + name and name + sex
+  (BLOCKING_RULES), so the pairs grow with the people born on one day, not with the register;
 - `not_covered`: neither.
 
 Only register rows without an exact NIK are compared, and only with members whose NIK matched nobody: a member
@@ -64,8 +64,12 @@ _NIK_AGREES = _agrees(NIK_LEVELS, {"two adjacent digits swapped": "nik (dua digi
 # rarer than among an import's (no village to block on, but only the leftovers of the exact join): about 10^3
 # people in 10^9 pairs. With it an equal name and birth date need a NIK one typo away to reach 0.9.
 PRIOR = 1e-6
+# A member's sex, when his list has no sex column, is read from his NIK, and a typo in the NIK's day digits (a swap
+# across the kecamatan and the day: 1704152502… typed 1704125502…) makes a man a woman there: the second rule
+# still pairs such a member with the register person of his birth date and name.
 BLOCKING_RULES = [
     "l.tanggal_lahir = r.tanggal_lahir AND l.jenis_kelamin = r.jenis_kelamin",
+    "l.tanggal_lahir = r.tanggal_lahir AND l.nama_norm = r.nama_norm",  # the sex read from a mistyped NIK
     "l.nama_norm = r.nama_norm AND l.jenis_kelamin = r.jenis_kelamin",  # the birth date mistyped too
 ]
 
