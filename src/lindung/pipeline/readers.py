@@ -1,6 +1,7 @@
 """Read a register file (P3KE, DTSEN, Lindung template) into the canonical frame of schema.py.
 
 The format is told by content, never by the file name: xlsx/ods (ZIP) and xls (OLE) go to fastexcel,
+Parquet (PAR1) to polars with every column cast to text,
 anything else that looks like text is read as CSV (`,` or `;`, UTF-8 with or without BOM, else
 Windows-1252). Every value is text: stripped, and an empty cell is null.
 
@@ -41,6 +42,7 @@ BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SEPARATORS = (",", ";", "\t")
 EXCEL_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx and ods are ZIP, xls is OLE
+PARQUET_START = b"PAR1"  # a national extract (DTSEN, a BPJS member export) often comes as Parquet
 # A NIK that went through a number cell before being saved as CSV: 1.70405E+15, 1,70405E+15, ...0
 CSV_NUMBER_NIK = r"^\d+([.,]\d*)?[eE][+-]?\d+$|^\d+\.0+$"
 
@@ -83,7 +85,8 @@ def read_file(
     data = read_bytes(path, max_bytes)
     known = KNOWN_KEYS | {key(h) for h in (mapping or {}).values() if h}
     excel = data.startswith(EXCEL_STARTS)
-    table = (_excel_table if excel else _csv_table)(data, known, max_columns)
+    table = _parquet_table(data, max_columns) if data.startswith(PARQUET_START) else (
+        (_excel_table if excel else _csv_table)(data, known, max_columns))
 
     headers = table.headers
     source = detect_source(headers) if source == "auto" else source
@@ -228,6 +231,34 @@ def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
     return _Table(header_idx, headers, load)
 
 
+def _parquet_table(data: bytes, max_columns: int) -> _Table:
+    """A Parquet file: its column names are the header row (row 1), each value as text. A date column's
+    values become "1980-05-17"; a NIK column stored as floating point is a number cell (digits lost)."""
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as e:  # polars raises several kinds for a damaged file
+        raise ReadError("unreadable", "Berkas Parquet ini rusak atau tidak terbaca. Ekspor ulang berkasnya.") from e
+    if frame.width > max_columns:
+        raise _too_many_columns(frame.width, max_columns)
+    headers = frame.columns
+    floats = [dtype.is_float() for dtype in frame.dtypes]
+    text = frame.select(_as_text(pl.col(c), dtype).alias(f"c{i}") for i, (c, dtype) in enumerate(frame.schema.items()))
+
+    def number_cells(col: int) -> pl.Series:
+        return pl.repeat(floats[col], frame.height, eager=True)
+
+    return _Table(0, list(headers), lambda cols: text.lazy().select(f"c{i}" for i in cols), None, number_cells)
+
+
+def _as_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A Parquet column as text: a list's items joined by "; " (two occupations), a struct as JSON."""
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return column.cast(pl.List(pl.Utf8)).list.join("; ")
+    if isinstance(dtype, pl.Struct):
+        return column.struct.json_encode()
+    return column.cast(pl.Utf8)
+
+
 def _excel_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
     """The sheet whose header row has most recognised headers (the earliest wins a tie)."""
     return max(_excel_tables(data, known, max_columns), key=lambda scored: scored[0])[1]
@@ -318,6 +349,8 @@ _INVISIBLE = r"[\p{Cc}\p{Cf}]"  # control and format characters (NUL, tab, zero-
 
 def all_tables(data: bytes, known: frozenset[str], max_columns: int) -> list[_Table]:
     """Every table of the file: each sheet with a recognised header row (in sheet order), or the CSV."""
+    if data.startswith(PARQUET_START):
+        return [_parquet_table(data, max_columns)]
     if data.startswith(EXCEL_STARTS):
         return [table for _, table in _excel_tables(data, known, max_columns)]
     return [_csv_table(data, known, max_columns)]

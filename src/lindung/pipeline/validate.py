@@ -19,7 +19,7 @@ from lindung.rules.nik import parse_nik
 
 @dataclass(frozen=True)
 class Context:
-    regency: str  # the deployment's root: a regency "17.04" or a province "17"
+    regency: str  # the deployment's root: a regency "17.04" or a province "17"; "" the whole country (matching)
     villages: frozenset[str]  # dotted village codes of the regencies served, "17.04.05.2009"
     occupations: dict[str, str]  # normalised name or alias -> occupation code
     start: date  # programme start: ages are taken on this date
@@ -189,9 +189,9 @@ def _per_row(today: date) -> list[list[pl.Expr]]:
     ]
 
 
-def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
-    """Columns parsed once per distinct value: field -> the columns derived from it."""
-    tl = pl.col("tanggal_lahir").str.strip_chars()
+def birth_date(text: pl.Expr) -> pl.Expr:
+    """A birth date as clerks and exports write it (05-08-1995, 05/08/1995, 1995-08-05, an Excel serial), or null."""
+    tl = text.str.strip_chars()
     # Five-digit Excel serials only (1927-2173): four digits are more likely a bare year.
     serial = tl.cast(pl.Float64, strict=False)
     serial = pl.when(serial.is_between(10000, 99999) & (serial.floor() == serial)).then(serial)
@@ -203,7 +203,12 @@ def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.cast(pl.Int32)),
     )
     # chrono reads "5-8-95" as the year 95: no one alive was born before 1900.
-    born = pl.when(born >= date(1900, 1, 1)).then(born)
+    return pl.when(born >= date(1900, 1, 1)).then(born)
+
+
+def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
+    """Columns parsed once per distinct value: field -> the columns derived from it."""
+    born = birth_date(pl.col("tanggal_lahir"))
     birthday_ahead = born.dt.month().cast(pl.Int32) * 100 + born.dt.day() > (
         ctx.start.month * 100 + ctx.start.day
     )
@@ -214,9 +219,11 @@ def _per_value(ctx: Context) -> dict[str, list[pl.Expr]]:
     code = pl.when(looks_right).then(
         desa.str.replace(r"^([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{4})$", "$1.$2.$3.$4")
     )
+    # An empty root is the whole country (national matching): no code is outside it.
+    outside = ~code.str.starts_with(ctx.regency + ".") if ctx.regency else pl.lit(False)
     desa_problem = (
         pl.when(code.is_in(sorted(ctx.villages))).then(None)
-        .when(~code.str.starts_with(ctx.regency + ".")).then(pl.lit("desa_outside_regency"))
+        .when(outside).then(pl.lit("desa_outside_regency"))
         .otherwise(pl.lit("desa_unknown"))
     )
 

@@ -173,15 +173,21 @@ def _context(area: str | None = None) -> validate.Context:
         within_served &= under(area, "code")
         root = area
     villages = frozenset(Wilayah.objects.filter(within_served, level=Level.DESA).values_list("code", flat=True))
+    start = programme_start()
+    return validate.Context(regency=root, villages=villages, occupations=occupation_aliases(), start=start,
+                            min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
+                            registered=protection.participants_on(
+                                start, Q() if area is None else under(area, "peserta__desa__code")))
+
+
+def occupation_aliases() -> dict[str, str]:
+    """Every way a file may name an active occupation (its code, name, each part of a name with "/"), normalised as
+    validate.Context wants it -> the occupation's code."""
     occupations = {}
     for code, name in Pekerjaan.objects.filter(active=True).values_list("code", "name"):
         for alias in (code, code.replace("-", " "), name, *name.split("/")):
             occupations[" ".join(alias.lower().split())] = code
-    start = programme_start()
-    return validate.Context(regency=root, villages=villages, occupations=occupations, start=start,
-                            min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
-                            registered=protection.participants_on(
-                                start, Q() if area is None else under(area, "peserta__desa__code")))
+    return occupations
 
 
 def programme_start() -> date:
