@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from lindung.pipeline.readers import ReadError, read_file
+from lindung.pipeline.readers import KNOWN_KEYS, ReadError, all_tables, read_file
 from lindung.pipeline.schema import FIELDS, NIK_NUMBER_CELL, REQUIRED, ROW
 from lindung.pipeline.sources import TEMPLATE_HEADERS, detect_source, key, map_headers
 
@@ -369,3 +369,17 @@ def test_too_large_file_is_refused_unread(tmp_path):
         f.truncate(300 * 1024 * 1024)  # sparse: instant, uses no disk
     error = refused(path)
     assert error.code == "too_large" and "300 MB" in str(error)
+
+
+def test_an_uploaded_parquet_file_is_refused_only_lindung_match_reads_one(tmp_path):
+    """Parquet is read in-process, outside the limits the workbook sandbox puts on uploads: only the server's own
+    extracts (``lindung match``, parquet=True) are read; an upload gets a message, never a polars error."""
+    path = tmp_path / "register.parquet"
+    pl.DataFrame({"NIK": ["1704051705800001"], "Nama": ["Siti"], "Jenis Kelamin": ["P"],
+                  "Tanggal Lahir": ["1980-05-17"], "Kode Desa": ["17.04.05.2001"]}).write_parquet(path)
+    with pytest.raises(ReadError, match="Parquet tidak diterima") as refused:
+        read_file(path)
+    assert refused.value.code == "parquet"
+    with pytest.raises(ReadError, match="Parquet tidak diterima"):
+        all_tables(path.read_bytes(), KNOWN_KEYS, 500)
+    assert read_file(path, parquet=True).frame["nik"].to_list() == ["1704051705800001"]

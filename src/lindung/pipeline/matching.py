@@ -136,7 +136,7 @@ class Result:
 
 def read_register(path: str | Path, ctx: validate.Context, *, max_bytes: int = 4 * 2**30) -> Register:
     """The register read and checked exactly as an import would; a file without the required columns is refused."""
-    read = readers.read_file(path, max_bytes=max_bytes)
+    read = readers.read_file(path, max_bytes=max_bytes, parquet=True)  # the server's own extract
     if read.missing_required:
         raise MatchError(
             "missing_columns",
@@ -162,7 +162,7 @@ def read_members(path: str | Path, *, max_bytes: int = 4 * 2**30, max_columns: i
     sheets = readers.read_sheets(
         lambda: readers.read_bytes(path, max_bytes), MEMBER_KNOWN, MEMBER_SPELLINGS, fields=list(MEMBER_SPELLINGS),
         usable=lambda cols: all(f in cols for f in MEMBER_REQUIRED), missing=missing,
-        asked_for="daftar peserta BPJS Ketenagakerjaan", max_columns=max_columns)
+        asked_for="daftar peserta BPJS Ketenagakerjaan", max_columns=max_columns, parquet=True)
     f = sheets.frame
     nik = pl.col("nik").str.replace_all(f"[{validate.WS_RE}.]", "")
     nik = pl.when(nik.str.contains(r"^[0-9]{16}$") & ~pl.col("_number_cell")).then(nik)

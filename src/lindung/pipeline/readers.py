@@ -1,7 +1,7 @@
 """Read a register file (P3KE, DTSEN, Lindung template) into the canonical frame of schema.py.
 
 The format is told by content, never by the file name: xlsx/ods (ZIP) and xls (OLE) go to fastexcel,
-Parquet (PAR1) to polars with every column cast to text,
+Parquet (PAR1, only for a trusted caller: ``lindung match``) to polars with every column cast to text,
 anything else that looks like text is read as CSV (`,` or `;`, UTF-8 with or without BOM, else
 Windows-1252). Every value is text: stripped, and an empty cell is null.
 
@@ -70,6 +70,7 @@ def read_file(
     mapping: dict[str, str | None] | None = None,
     max_bytes: int = 200 * 1024 * 1024,
     max_columns: int = 500,
+    parquet: bool = False,
 ) -> ReadResult:
     """Read `path` into canonical columns; `mapping` (canonical -> header text) overrides the spellings.
 
@@ -85,7 +86,7 @@ def read_file(
     data = read_bytes(path, max_bytes)
     known = KNOWN_KEYS | {key(h) for h in (mapping or {}).values() if h}
     excel = data.startswith(EXCEL_STARTS)
-    table = _parquet_table(data, max_columns) if data.startswith(PARQUET_START) else (
+    table = _parquet_table(data, max_columns, parquet) if data.startswith(PARQUET_START) else (
         (_excel_table if excel else _csv_table)(data, known, max_columns))
 
     headers = table.headers
@@ -231,9 +232,14 @@ def _csv_table(data: bytes, known: frozenset[str], max_columns: int) -> _Table:
     return _Table(header_idx, headers, load)
 
 
-def _parquet_table(data: bytes, max_columns: int) -> _Table:
+def _parquet_table(data: bytes, max_columns: int, trusted: bool) -> _Table:
     """A Parquet file: its column names are the header row (row 1), each value as text. A date column's
-    values become "1980-05-17"; a NIK column stored as floating point is a number cell (digits lost)."""
+    values become "1980-05-17"; a NIK column stored as floating point is a number cell (digits lost).
+    Only a ``trusted`` file is read (``lindung match``, on the server's own extracts): polars reads it in this
+    process, outside the limits the workbook sandbox puts on an upload, so an uploaded one is refused."""
+    if not trusted:
+        raise ReadError("parquet", "Berkas Parquet tidak diterima di sini: simpan sebagai .xlsx atau .csv. "
+                                   "(Berkas Parquet dibaca perintah lindung match di server.)")
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as e:  # polars raises several kinds for a damaged file
@@ -347,10 +353,11 @@ SCIENTIFIC = r"^[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+$"
 _INVISIBLE = r"[\p{Cc}\p{Cf}]"  # control and format characters (NUL, tab, zero-width, right-to-left marks)
 
 
-def all_tables(data: bytes, known: frozenset[str], max_columns: int) -> list[_Table]:
-    """Every table of the file: each sheet with a recognised header row (in sheet order), or the CSV."""
+def all_tables(data: bytes, known: frozenset[str], max_columns: int, parquet: bool = False) -> list[_Table]:
+    """Every table of the file: each sheet with a recognised header row (in sheet order), or the CSV; a Parquet
+    file only when ``parquet`` says it is trusted (``_parquet_table``)."""
     if data.startswith(PARQUET_START):
-        return [_parquet_table(data, max_columns)]
+        return [_parquet_table(data, max_columns, parquet)]
     if data.startswith(EXCEL_STARTS):
         return [table for _, table in _excel_tables(data, known, max_columns)]
     return [_csv_table(data, known, max_columns)]
@@ -366,12 +373,12 @@ class Sheets(NamedTuple):
 
 def read_sheets(read: Callable[[], bytes], known: frozenset[str], spellings: dict[str, list[str]], *, fields: list[str],
                 usable: Callable[[dict[str, int]], bool], missing: Callable[[list[dict[str, int]]], ReadError],
-                asked_for: str, max_columns: int, rows_required: bool = True) -> Sheets:
+                asked_for: str, max_columns: int, rows_required: bool = True, parquet: bool = False) -> Sheets:
     """The tables with ``usable`` columns of the file ``read`` gives. A PDF is asked again as xlsx/csv (``asked_for``: what to ask whom
     for); no usable table raises ``missing`` of the columns each table has; no row raises "no_rows" unless the
     caller tells an empty file apart itself (``rows_required=False``)."""
     try:
-        tables = all_tables(read(), known, max_columns)
+        tables = all_tables(read(), known, max_columns, parquet)
     except ReadError as e:
         if e.code == "pdf":
             raise ReadError("pdf", f"Berkas ini PDF, bukan Excel/CSV. Minta {asked_for} dalam berkas .xlsx "
