@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lindung.rules import planner
-from lindung.rules.contributions import Month
+from lindung.rules.contributions import Month, month_range
 from lindung.rules.regulation import LapseDay, Regulation
 from lindung.rules.planner import (
     PlanInput,
@@ -62,10 +62,15 @@ def check(s, workers: list[Worker], inp: PlanInput) -> None:
     """What every scenario must satisfy. Months another payer pays are in the spans but not in what the plan
     buys; a worker another payer pays the whole period of is not planned."""
     left_out = [w for w in workers if len(paid_by_others(w, inp)) == inp.months]
-    assert s.others_people == len(left_out)
     workers = [w for w in workers if w not in left_out]
     by_key = {w.key: w for w in workers}
-    assert set(s.months_per_worker) | set(s.uncovered) == set(by_key)
+    # Everyone for as long as the money lasts also leaves out those another payer pays each of those months.
+    theirs = set(by_key) - set(s.months_per_worker) - set(s.uncovered)
+    assert s.others_people == len(left_out) + len(theirs)
+    assert not theirs or s.name == "everyone"
+    for key in theirs:  # another payer pays every month the others get (the first one when nobody is funded)
+        spans = set(s.months_per_worker.values()) or {(inp.first, inp.first)}
+        assert all(paid_by_others(by_key[key], inp) >= set(month_range(first, last)) for first, last in spans)
     assert not set(s.months_per_worker) & set(s.uncovered)
     for key, (start, end) in s.months_per_worker.items():
         assert inp.first <= start <= end <= inp.last
@@ -139,8 +144,8 @@ def test_kaur_everyone_for_two_months():
     assert set(everyone.lapse.values()) == {date(2025, 6, 1)}
     assert everyone.uncovered == []
     assert everyone.remainder_buys == (
-        "Sisa Rp60.432.000 cukup untuk 3.597 orang-bulan lagi: bulan 2025-03 bagi 3.597 dari 7.130 "
-        "pekerja dengan prioritas tertinggi, atau 359 pekerja selama 10 bulan sampai 2025-12."
+        "Sisa Rp60.432.000 cukup untuk 3.597 orang-bulan lagi: bulan Maret 2025 bagi 3.597 dari 7.130 "
+        "pekerja dengan prioritas tertinggi, atau 359 pekerja selama 10 bulan sampai Desember 2025."
     )
     assert 3_597 * 16_800 <= 60_432_000 < 3_598 * 16_800 and 359 * 10 <= 3_597
     assert any("7.130 pekerja dilindungi kurang dari 6 bulan" in w and "diakuisisi" in w
@@ -386,11 +391,11 @@ def test_remainder_sentences():
     assert exact.remainder_buys == "Sisa Rp0 tidak cukup untuk satu orang-bulan (Rp16.800)."
     beyond = everyone_while_money_lasts(two, PlanInput(2 * 12 * 16_800 + 16_800, JAN, DEC))
     assert beyond.remainder_buys == (
-        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi, di luar periode 2025-01 sampai 2025-12.")
+        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi, di luar periode Januari 2025 sampai Desember 2025.")
     short = everyone_while_money_lasts(two, PlanInput(16_800, JAN, DEC))
     assert short.people == 0 and short.uncovered == ["a", "b"]
     assert short.remainder_buys == (
-        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi: bulan 2025-01 bagi 1 dari 2 pekerja dengan "
+        "Sisa Rp16.800 cukup untuk 1 orang-bulan lagi: bulan Januari 2025 bagi 1 dari 2 pekerja dengan "
         "prioritas tertinggi.")
 
 
@@ -418,7 +423,7 @@ def test_the_acquired_months_and_the_lapse_day_are_settings():
 
 @pytest.mark.parametrize("workers, inp, message", [
     ([Worker("a", 1, "A"), Worker("a", 2, "B")], PlanInput(0, JAN, DEC), "lebih dari sekali"),
-    ([Worker("a", 1, "A", JAN)], PlanInput(0, JAN, DEC), "sudah dibayar sampai 2025-01"),
+    ([Worker("a", 1, "A", JAN)], PlanInput(0, JAN, DEC), "sudah dibayar sampai Januari 2025"),
 ])
 def test_refuses_bad_workers(workers, inp, message):
     with pytest.raises(ValueError, match=message):
@@ -477,8 +482,21 @@ def test_a_worker_another_payer_pays_the_whole_period_of_is_not_planned():
         check(s, workers, inp)
         assert list(s.months_per_worker) == ["B"] and s.uncovered == [] and s.cost == 12 * RATE
         assert s.others_people == 1 and s.by_kecamatan == {"K": (1, 1)}
-        assert "1 pekerja dibayar pihak lain selama seluruh periode 2025-01 sampai 2025-12, tidak direncanakan." \
+        assert "1 pekerja dibayar pihak lain selama seluruh periode Januari 2025 sampai Desember 2025, tidak direncanakan." \
             in s.warnings
+
+
+def test_everyone_leaves_to_the_other_payer_a_worker_it_pays_every_month_the_money_lasts_for():
+    """Money for two months each: A's January and February are the province's, so A is neither funded (the
+    programme would pay none of his months) nor uncovered, and the money left buys B and C a third month."""
+    workers = [Worker("A", 100, "K", others=frozenset({JAN, Month(2025, 2), Month(2025, 3)})), Worker("B", 90, "K"),
+               Worker("C", 80, "K")]
+    everyone = everyone_while_money_lasts(workers, PlanInput(6 * RATE, JAN, DEC))
+    check(everyone, workers, PlanInput(6 * RATE, JAN, DEC))
+    assert months(everyone) == {"B": 3, "C": 3} and everyone.uncovered == [] and everyone.others_people == 1
+    assert everyone.cost == 6 * RATE
+    assert ("1 pekerja dibayar pihak lain selama Januari 2025 sampai Maret 2025, bulan-bulan skenario ini: tidak "
+            "direncanakan.") in everyone.warnings
 
 
 def test_the_optimum_pays_for_a_span_only_what_others_do_not():

@@ -120,7 +120,7 @@ class Scenario:
     gap: float | None = None
     # Person-months of the funded spans another payer pays: left to it, not in cost nor person_months.
     others_months: int = 0
-    others_people: int = 0  # workers another payer pays the whole period of: not planned
+    others_people: int = 0  # workers another payer pays the whole period (or all the scenario's months) of: not planned
     others_by_month: dict[Month, int] = field(default_factory=dict)  # of the funded workers, per month
 
 
@@ -189,10 +189,11 @@ def _everyone(ranking: _Ranking, inp: PlanInput) -> Scenario:
 
     months = next((m for m in range(inp.months, 0, -1) if paid(m) * cost <= inp.budget), 0) if n else 0
     left = inp.budget - paid(months) * cost
-    # Nobody is funded for a span the programme pays nothing of.
+    # Nobody is funded for a span the programme pays nothing of: another payer pays those workers' months.
     lengths = dict.fromkeys(chain.from_iterable(g.keys for g in ranking.groups if _paid(g.others, months)), months)
+    theirs = [key for g in ranking.groups if months and g.others and not _paid(g.others, months) for key in g.keys]
     return _scenario(
-        "everyone", "Semua pekerja selama dana cukup", ranking, inp, lengths,
+        "everyone", "Semua pekerja selama dana cukup", ranking, inp, lengths, theirs=theirs,
         remainder_buys=_remainder(left, n, months, inp) if n else None,
     )
 
@@ -296,7 +297,7 @@ def _ranked(workers: list[Worker], inp: PlanInput) -> _Ranking:
         alike[continuing, w.priority, w.kecamatan, pattern].append(w.key)
     if paid:
         raise ValueError(
-            f"{_number(len(paid))} pekerja sudah dibayar sampai {inp.first} atau sesudahnya "
+            f"{_number(len(paid))} pekerja sudah dibayar sampai {bulan(inp.first)} atau sesudahnya "
             f"(misalnya {paid[0]}): mulailah rencana sesudah bulan terakhir yang sudah dibayar."
         )
     groups = sorted((_Group(p, k, c, sorted(keys), o) for (c, p, k, o), keys in alike.items()),
@@ -426,8 +427,12 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     h = _highs(0.0 if ranking.size <= EXACT_UP_TO else GAP)
     # The objective comes with the variables: an expression of thousands of terms is slow to build.
     sizes = [len(g.keys) for g in groups]
+    # People per group may be fractions when every covered worker costs and may get the same: the class counts
+    # decide, and ``_covering`` rounds them exactly. Where another payer makes them differ, whole people.
+    same_room = len(set(room)) <= 1
+    whole = {} if alike and same_room else {"type": highspy.HighsVarType.kInteger}
     people = h.addVariables(len(groups), ub=sizes, obj=[g.priority * n for g, n in zip(groups, least, strict=True)],
-                            out_array=True)
+                            out_array=True, **whole)
     by_priority: dict[int, list[int]] = defaultdict(list)
     by_class: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for i, g in enumerate(groups):
@@ -437,9 +442,11 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     priorities = list(by_priority)
     extra = h.addVariables(len(priorities), obj=priorities, out_array=True,
                            ub=[sum(room[i] * sizes[i] for i in by_priority[p]) for p in priorities])
+    # A worker whose months another payer partly pays has less room on top of the same shortest span: the room
+    # is per group unless every group has the same.
     for e, priority in zip(extra, priorities, strict=True):
         members = by_priority[priority]
-        h.addConstr(e <= (room[0] * qsum(people[i] for i in members) if alike
+        h.addConstr(e <= (room[0] * qsum(people[i] for i in members) if same_room
                           else qsum(room[i] * people[i] for i in members)))
     h.addConstr((shortest * qsum(people) if alike else qsum(n * v for n, v in zip(least, people, strict=True)))
                 + qsum(extra) <= budget)
@@ -454,12 +461,12 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
 
     values = h.getSolution().col_value
     left = {c: round(values[v.index]) for c, v in count.items()}
-    # The best plan for given class counts (see ``optimum``) when every shortest span costs the same: never
-    # worse than HiGHS's own. Otherwise, also HiGHS's people per group, rounded within their class to the
-    # cheapest (which keeps them in the budget); the better of the two plans that fit.
+    # The best plan for given class counts (see ``optimum``) when every shortest span costs the same and leaves the
+    # same room: never worse than HiGHS's own. Otherwise, also HiGHS's people per group, rounded within their class
+    # to the cheapest (which keeps them in the budget); the better of the two plans that fit.
     plans = [_covering(groups, least, left, sorted(range(len(groups)), key=lambda i: (
-        _rank(groups[i], inp)[:2], least[i], _rank(groups[i], inp)[2])))]
-    if not alike:
+        _rank(groups[i], inp)[:2], least[i], -room[i], _rank(groups[i], inp)[2])))]
+    if not (alike and same_room):
         plans.append(_rounded(groups, least, left, [values[cast(highspy.highs_var, v).index] for v in people]))
     best: tuple[int, list[int], list[int]] | None = None
     for covered in plans:
@@ -589,10 +596,13 @@ def _shortfalls(by_kecamatan: dict[str, tuple[int, int]]) -> list[tuple[str, int
 
 
 def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
-              lengths: dict[str, int], **extra: Any) -> Scenario:
+              lengths: dict[str, int], theirs: list[str] | None = None, **extra: Any) -> Scenario:
     """The scenario that funds ``lengths`` months per worker. Every scenario funds the first
     workers of a group (in key order), so only those are looked up, and whole tiers are taken as
-    they are: at a million workers, every look-up costs (the memory is read out of order)."""
+    they are: at a million workers, every look-up costs (the memory is read out of order).
+    ``theirs``: workers left out because another payer pays every month the scenario would give them,
+    neither funded nor uncovered."""
+    skip = set(theirs or ())
     # Spans and lapse dates are shared by every worker funded for as many months.
     spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
     lapses = {n: lapse_date(end, inp.reg, inp.calendar) for n, (_, end) in spans.items()}
@@ -619,9 +629,9 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
                 dropped += len(g.keys) - len(got)
         if covered == len(keys):
             funded += keys
-        elif covered:
+        elif covered or skip:
             funded += (key for key in keys if key in lengths)
-            uncovered += (key for key in keys if key not in lengths)
+            uncovered += (key for key in keys if key not in lengths and key not in skip)
         else:
             uncovered += keys
     by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
@@ -636,8 +646,9 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
         cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan, uncovered=uncovered,
         lapse=(dict.fromkeys(months_per_worker, *lapses.values()) if one
                else {key: lapses[lengths[key]] for key in months_per_worker}),
-        warnings=_warnings(inp, how_many, dropped, by_kecamatan) + _left_to_others(inp, others, ranking.others),
-        others_months=sum(others.values()), others_people=ranking.others,
+        warnings=(_warnings(inp, how_many, dropped, by_kecamatan)
+                  + _left_to_others(inp, others, ranking.others, len(skip), max(lengths.values(), default=0))),
+        others_months=sum(others.values()), others_people=ranking.others + len(skip),
         others_by_month={inp.first.shift(month): n for month, n in sorted(others.items())}, **extra,
     )
 
@@ -666,15 +677,19 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
     return warnings
 
 
-def _left_to_others(inp: PlanInput, months: Counter[int], people: int) -> list[str]:
-    """What the plan leaves to other payers, said with the plan (its page, its saved scenario, its Excel)."""
+def _left_to_others(inp: PlanInput, months: Counter[int], people: int, theirs: int, span: int) -> list[str]:
+    """What the plan leaves to other payers, said with the plan (its page, its saved scenario, its Excel):
+    ``people`` paid by them the whole period, ``theirs`` every one of the ``span`` months the scenario gives."""
     said = []
     if total := sum(months.values()):
         said.append(f"{_number(total)} orang-bulan dibayar pihak lain, tidak dianggarkan "
                     f"({format_rupiah(total * inp.cost_per_month)}).")
     if people:
-        said.append(f"{_number(people)} pekerja dibayar pihak lain selama seluruh periode {inp.first} sampai "
-                    f"{inp.last}, tidak direncanakan.")
+        said.append(f"{_number(people)} pekerja dibayar pihak lain selama seluruh periode {bulan(inp.first)} sampai "
+                    f"{bulan(inp.last)}, tidak direncanakan.")
+    if theirs:
+        said.append(f"{_number(theirs)} pekerja dibayar pihak lain selama {bulan(inp.first)} sampai "
+                    f"{bulan(inp.first.shift(span - 1))}, bulan-bulan skenario ini: tidak direncanakan.")
     return said
 
 
@@ -687,9 +702,9 @@ def _remainder(left: int, n: int, months: int, inp: PlanInput) -> str:
     text += f"cukup untuk {_number(buys)} orang-bulan lagi"
     rest = inp.months - months
     if rest == 0:
-        return text + f", di luar periode {inp.first} sampai {inp.last}."
-    text += (f": bulan {inp.first.shift(months)} bagi {_number(buys)} dari {_number(n)} pekerja "
+        return text + f", di luar periode {bulan(inp.first)} sampai {bulan(inp.last)}."
+    text += (f": bulan {bulan(inp.first.shift(months))} bagi {_number(buys)} dari {_number(n)} pekerja "
              "dengan prioritas tertinggi")
     if rest > 1 and buys // rest:
-        text += f", atau {_number(buys // rest)} pekerja selama {rest} bulan sampai {inp.last}"
+        text += f", atau {_number(buys // rest)} pekerja selama {rest} bulan sampai {bulan(inp.last)}"
     return text + "."
