@@ -81,8 +81,9 @@ def test_partitions_are_readable_and_importable(tmp_path, files, bengkulu):
     assert sorted(p.parent.name for p in written) == ["regency=17.01", "regency=17.04"]
     back = pl.read_parquet(tmp_path / "out", hive_partitioning=True)
     assert back.sort("row").select(people.columns).equals(people)
-    # A partition is a file the ordinary import reads: its columns map to the import's fields.
-    part = readers.read_file(tmp_path / "out" / "regency=17.04" / "0.parquet")
+    # A partition is a register ``lindung match`` reads again (a regency's own run): its columns map to the import's
+    # fields. An upload takes the --for-import CSV instead: the import refuses Parquet (readers._parquet_table).
+    part = readers.read_file(tmp_path / "out" / "regency=17.04" / "0.parquet", parquet=True)
     assert part.missing_required == []
     assert set(part.headers) >= {"nik", "nama", "jenis_kelamin", "tanggal_lahir", "kode_desa", "desil", "pekerjaan"}
     typed, _ = validate.validate(part.frame, part.headers, bengkulu)

@@ -58,7 +58,8 @@ def member(nama: str, *, paid=(), lapse=date(2025, 6, 1), self_pay=16_800) -> Si
     history = coverage.Membership(registered=date(2025, 1, 1), payments=tuple(
         coverage.Payment(Month(2025, m), Payer.MANDIRI, date(2025, 3, 18)) for m in paid))
     return SimpleNamespace(nama=nama, kpj="25000000001", funded_last=Month(2025, 2), first_unfunded=Month(2025, 3),
-                           self_pay=self_pay, lapse=lapse, history=history, occupation="petani")
+                           self_pay=self_pay, lapse=lapse, history=history, occupation="petani",
+                           settled=coverage.paid_until(history, date.max))
 
 
 def test_a_typical_notice_fits_one_sms_without_nik_or_kpj():
