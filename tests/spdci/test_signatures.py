@@ -72,6 +72,9 @@ def test_a_tampered_expired_foreign_or_missing_signature_is_refused():
     # signed with a long life it still expires then
     late = {**envelope(), "signature": sign(envelope(), key, sender_id="x", now=NOW, lifetime=timedelta(hours=1))}
     assert refused(late, key, NOW + timedelta(hours=2)) == "err.signature.invalid"
+    # signed for longer than we accept: refused even while it runs (it could be sent again all that time)
+    forever = {**envelope(), "signature": sign(envelope(), key, sender_id="x", now=NOW, lifetime=timedelta(days=365))}
+    assert refused(forever, key, NOW) == "err.signature.invalid"
 
 
 @pytest.fixture

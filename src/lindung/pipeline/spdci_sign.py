@@ -36,6 +36,9 @@ HEADERS = "(created) (expires) digest"
 # How long a signature holds, and how far the signer's clock may run ahead of ours.
 LIFETIME = timedelta(minutes=10)
 SKEW = timedelta(minutes=5)
+# The longest life we accept, whatever the signer wrote: a signature good for a year is a request anyone who saw it
+# may send again all year.
+MAX_LIFETIME = timedelta(hours=1)
 
 
 class BadSignature(Exception):
@@ -143,7 +146,7 @@ def parse(text: str) -> Signature:
 def verify(envelope: Mapping[str, Any], key: Ed25519PublicKey, *, now: datetime) -> Signature:
     """Checks the envelope's signature (as received: its header and message as JSON) against the sender's public
     ``key``, at ``now``. Returns it; raises BadSignature when it is missing, unreadable, by another key, not yet
-    valid or expired, or does not hold over the header and message."""
+    valid, expired or valid for longer than MAX_LIFETIME, or does not hold over the header and message."""
     found = parse(str(envelope.get("signature") or ""))
     if found.key_id != key_id(key):
         raise BadSignature("err.signature.invalid", "Signed with another key than the one registered.")
@@ -152,6 +155,8 @@ def verify(envelope: Mapping[str, Any], key: Ed25519PublicKey, *, now: datetime)
         raise BadSignature("err.signature.invalid", "The signature is created in the future.")
     if found.expires < moment:
         raise BadSignature("err.signature.invalid", "The signature has expired.")
+    if found.expires - found.created > MAX_LIFETIME.total_seconds():
+        raise BadSignature("err.signature.invalid", f"The signature is valid for longer than {MAX_LIFETIME}.")
     header = envelope.get("header")
     if not isinstance(header, Mapping):
         raise BadSignature("err.signature.invalid", "No header to verify.")
