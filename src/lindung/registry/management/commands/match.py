@@ -25,8 +25,8 @@ def villages_under(area: str) -> frozenset[str]:
         below = lokal_wilayah.list_wilayah(code)
         if not below and code.count(".") == 3:
             found.add(code)
-        for child in below:
-            (found.add(child.code) if child.code.count(".") == 3 else pending.append(child.code))
+        found.update(child.code for child in below if child.code.count(".") == 3)  # a village
+        pending += (child.code for child in below if child.code.count(".") < 3)
     return frozenset(found)
 
 
