@@ -91,12 +91,28 @@ def check(s, workers: list[Worker], inp: PlanInput) -> None:
         assert eligible == sum(1 for w in workers if w.kecamatan == k)
 
 
-def shortfalls(s) -> dict[str, int]:
-    """People missing from each kecamatan's proportional share of the covered."""
-    covered = sum(c for c, _ in s.by_kecamatan.values())
-    total = sum(e for _, e in s.by_kecamatan.values())
-    return {k: e * covered // total - c for k, (c, e) in s.by_kecamatan.items()
-            if c < e * covered // total}
+def shared(workers: list[Worker], inp: PlanInput, covered: set[str]) -> list[Worker]:
+    """The workers the kecamatan shares divide: with continuity first and both kinds of worker, the new workers
+    when one is covered, else the continuing members (those are kept, not chosen); otherwise everyone."""
+    planned = [w for w in workers if len(paid_by_others(w, inp)) < inp.months]
+    continuing = {w.key for w in planned if w.covered_until == inp.first.shift(-1)}
+    if inp.continuity_first and 0 < len(continuing) < len(planned):
+        new = any(w.key in covered and w.key not in continuing for w in planned)
+        return [w for w in planned if (w.key in continuing) != new]
+    return planned
+
+
+def missing(workers: list[Worker], inp: PlanInput, covered: set[str]) -> dict[str, int]:
+    """People missing from each kecamatan's proportional share of the covered workers the shares divide."""
+    pool = shared(workers, inp, covered)
+    here = Counter(w.kecamatan for w in pool if w.key in covered)
+    eligible = Counter(w.kecamatan for w in pool)
+    return {k: e * here.total() // len(pool) - here[k] for k, e in eligible.items()
+            if here[k] < e * here.total() // len(pool)}
+
+
+def shortfalls(s, workers: list[Worker], inp: PlanInput) -> dict[str, int]:
+    return missing(workers, inp, set(s.months_per_worker))
 
 
 def months(s) -> dict[str, int]:
@@ -116,7 +132,7 @@ def allowed(s, workers: list[Worker], inp: PlanInput) -> bool:
     covered = {w.covered_until is not None for w in workers if w.key in funded}
     dropped = any(w.covered_until is not None for w in workers if w.key not in funded)
     return (min(funded.values(), default=inp.min_consecutive) >= inp.min_consecutive
-            and not (inp.kecamatan_share and shortfalls(s))
+            and not (inp.kecamatan_share and shortfalls(s, workers, inp))
             and not (inp.continuity_first and False in covered and dropped))
 
 
@@ -171,7 +187,7 @@ def test_kaur_optimum_honours_the_constraints():
     check(best, workers, inp)
     assert min(lengths(best)) >= inp.min_consecutive
     assert {start for start, _ in best.months_per_worker.values()} == {JAN}
-    assert shortfalls(best) == {}
+    assert shortfalls(best, workers, inp) == {}
     longest_first(best, workers)
     assert best.left < inp.cost_per_month * inp.min_consecutive  # nothing left that buys a span
     assert best.solver.startswith("HiGHS") and "Optimal" in best.solver
@@ -193,9 +209,9 @@ def test_full_year_misses_shares_and_says_so():
                + [Worker(f"b{i}", 1, "B") for i in range(6)])
     inp = PlanInput(6 * 12 * 16_800, JAN, DEC, continuity_first=False)
     full, best = full_year_for_most(workers, inp), optimum(workers, inp)
-    assert shortfalls(full) == {"B": 3}
+    assert shortfalls(full, workers, inp) == {"B": 3}
     assert any("B (0 dari minimal 3)" in w for w in full.warnings)
-    assert shortfalls(best) == {}
+    assert shortfalls(best, workers, inp) == {}
     assert best.weighted_person_months == 4 * 12 * 10 + 24  # e.g. 4 of A for 12 months, 3 of B 8
 
 
@@ -238,17 +254,37 @@ def test_without_continuity_first_priority_decides():
     assert any(w.startswith("6 peserta") for w in best.warnings)
 
 
-def test_shares_come_before_continuing_members():
-    # Covering both continuing members of A leaves B short of its share unless one of B is covered
-    # too, which the money does not allow: covering one member of A meets every share.
+def test_continuing_members_are_kept_and_the_shares_divide_the_new_workers():
+    # Both continuing members are in A. Measured against everyone, B's share of two covered is one, which the
+    # money does not allow beside them: the plan used to shrink to one member of A for two months.
     workers = ([Worker(f"c{i}", 1, "A", DEC_2024) for i in range(2)]
                + [Worker(f"n{i}", 9, "B") for i in range(2)])
     inp = PlanInput(2 * 16_800, JAN, Month(2025, 3), min_consecutive=1)
     best = optimum(workers, inp)
     check(best, workers, inp)
-    assert best.months_per_worker == {"c0": (JAN, Month(2025, 2))}
-    assert brute_force(workers, inp) == (0, 2) and shortfalls(best) == {}
-    assert any(w.startswith("1 peserta") for w in best.warnings)
+    assert best.months_per_worker == {"c0": (JAN, JAN), "c1": (JAN, JAN)}
+    assert brute_force(workers, inp) == (0, 2) and shortfalls(best, workers, inp) == {}
+    assert not any("peserta lanjutan" in w or "proporsional" in w for w in best.warnings)
+
+
+def test_shares_never_leave_the_money_unspent():
+    # Kaur 2027 (the demo): 2,971 continuing members, most in a few kecamatan, and 3,903 new workers; Rp300
+    # million. Against all workers the shares let a plan of continuing members grow to 541 people only, and
+    # Rp190,934,400 stayed unspent. Ten kecamatan here, continuing members in the first three only.
+    workers = [Worker(f"c{i:04d}", 120, f"K{i % 3:02d}", DEC_2024) for i in range(300)]
+    workers += [Worker(f"n{i:04d}", 135 if i % 4 else 100, f"K{i % 10:02d}") for i in range(400)]
+    inp = PlanInput(300 * 7 * RATE, JAN, DEC)  # every continuing member for 7 months
+    everyone, full, best = plan(workers, inp)
+    for s in (everyone, full, best):
+        check(s, workers, inp)
+    assert best.left < inp.cost_per_month * inp.min_consecutive
+    assert best.weighted_person_months >= max(s.weighted_person_months for s in (everyone, full)
+                                              if allowed(s, workers, inp))
+    assert shortfalls(best, workers, inp) == {}
+    # Every continuing member is kept; the new workers covered beside them are shared by kecamatan.
+    assert {w.key for w in workers if w.covered_until} <= set(best.months_per_worker)
+    new = Counter(w.kecamatan for w in workers if w.key in best.months_per_worker and not w.covered_until)
+    assert new.total() and all(new[f"K{k:02d}"] >= 40 * new.total() // 400 for k in range(10))
 
 
 # --- large plans: proven within the gap -------------------------------------------------
@@ -262,7 +298,7 @@ def test_above_exact_up_to_the_plan_is_proven_within_the_gap(monkeypatch, contin
     monkeypatch.setattr(planner, "EXACT_UP_TO", 1_000)
     near = optimum(workers, inp)
     check(near, workers, inp)
-    assert min(lengths(near)) >= inp.min_consecutive and shortfalls(near) == {}
+    assert min(lengths(near)) >= inp.min_consecutive and shortfalls(near, workers, inp) == {}
     longest_first(near, workers)
     assert exact.gap == 0 and 0 <= near.gap <= planner.GAP
     # The gap is against an upper bound of every plan, the exact optimum's included.
@@ -302,7 +338,6 @@ def brute_force(workers: list[Worker], inp: PlanInput) -> tuple[int, int]:
     pairs = itertools.combinations_with_replacement(range(len(months)), 2)
     spans = [None] + [(a, b) for a, b in pairs if b - a + 1 >= inp.min_consecutive]
     continuing = [w.covered_until == DEC_2024 for w in workers]
-    eligible = Counter(w.kecamatan for w in workers)
     best = None
     for choice in itertools.product(spans, repeat=len(workers)):
         if sum(b - a + 1 for a, b in filter(None, choice)) * inp.cost_per_month > inp.budget:
@@ -313,14 +348,10 @@ def brute_force(workers: list[Worker], inp: PlanInput) -> tuple[int, int]:
             if any(not c and s for c, s in zip(continuing, choice)) and any(
                     c and s is None for c, s in zip(continuing, choice)):
                 continue
-        covered = sum(s is not None for s in choice)
-        missing = 0
-        if inp.kecamatan_share:
-            for k, e in eligible.items():
-                here = sum(1 for w, s in zip(workers, choice) if s and w.kecamatan == k)
-                missing += max(0, e * covered // len(workers) - here)
+        covered = {w.key for w, s in zip(workers, choice) if s}
+        short = sum(missing(workers, inp, covered).values()) if inp.kecamatan_share else 0
         weighted = sum(w.priority * (s[1] - s[0] + 1) for w, s in zip(workers, choice) if s)
-        best = min(best or (missing, -weighted), (missing, -weighted))
+        best = min(best or (short, -weighted), (short, -weighted))
     return best[0], -best[1]
 
 
@@ -344,8 +375,8 @@ def test_optimum_matches_brute_force(priorities, kecamatan, continuing, budget_m
     check(best, workers, inp)
     assert min(lengths(best), default=min_consecutive) >= min_consecutive
     longest_first(best, workers)
-    missing = sum(shortfalls(best).values()) if kecamatan_share else 0
-    assert (missing, best.weighted_person_months) == brute_force(workers, inp)
+    short = sum(shortfalls(best, workers, inp).values()) if kecamatan_share else 0
+    assert (short, best.weighted_person_months) == brute_force(workers, inp)
     assert best.gap == 0
     for simple in (everyone_while_money_lasts(workers, inp), full_year_for_most(workers, inp)):
         if allowed(simple, workers, inp):
@@ -365,7 +396,7 @@ def test_same_input_same_plan_in_any_order():
     assert optimum(workers, inp) == first
     assert optimum(random.Random(1).sample(workers, len(workers)), inp) == first
     check(first, workers, inp)
-    assert shortfalls(first) == {}
+    assert shortfalls(first, workers, inp) == {}
 
 
 def test_ties_go_to_the_smaller_key():
@@ -518,19 +549,14 @@ def brute_force_with_others(workers: list[Worker], inp: PlanInput) -> tuple[int,
     spans = range(inp.min_consecutive, inp.months + 1)
     paid = [{n: n - sum(1 for m in paid_by_others(w, inp) if m.index - inp.first.index < n) for n in spans}
             for w in planned]
-    eligible = Counter(w.kecamatan for w in planned)
     best = (0, 0)
     for choice in itertools.product([None, *spans], repeat=len(planned)):
         bought = [p[n] if n else 0 for p, n in zip(paid, choice)]
         if any(n and not b for n, b in zip(choice, bought)) or sum(bought) * inp.cost_per_month > inp.budget:
             continue
-        covered = sum(n is not None for n in choice)
-        missing = 0
-        if inp.kecamatan_share:
-            for k, e in eligible.items():
-                here = sum(1 for w, n in zip(planned, choice) if n and w.kecamatan == k)
-                missing += max(0, e * covered // len(planned) - here)
-        best = min(best, (missing, -sum(w.priority * b for w, b in zip(planned, bought))))
+        covered = {w.key for w, n in zip(planned, choice) if n}
+        short = sum(missing(workers, inp, covered).values()) if inp.kecamatan_share else 0
+        best = min(best, (short, -sum(w.priority * b for w, b in zip(planned, bought))))
     return best[0], -best[1]
 
 
@@ -554,5 +580,5 @@ def test_optimum_with_other_payers_matches_brute_force(priorities, kecamatan, ot
     for s in (everyone, full_year, best):
         check(s, workers, inp)
     assert min(lengths(best), default=min_consecutive) >= min_consecutive
-    missing = sum(shortfalls(best).values()) if kecamatan_share else 0
-    assert (missing, best.weighted_person_months) == brute_force_with_others(workers, inp)
+    short = sum(shortfalls(best, workers, inp).values()) if kecamatan_share else 0
+    assert (short, best.weighted_person_months) == brute_force_with_others(workers, inp)

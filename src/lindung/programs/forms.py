@@ -78,8 +78,9 @@ class PlannerForm(forms.Form):
         help_text=_("BPJS counts a member as acquired only after 6 paid months."),
     )
     continuity_first = forms.BooleanField(label=_("Members already covered keep their cover first"), required=False)
-    kecamatan_share = forms.BooleanField(label=_("Each kecamatan gets at least its share of eligible workers"),
-                                         required=False)
+    kecamatan_share = forms.BooleanField(
+        label=_("Each kecamatan gets at least its share of eligible workers"), required=False,
+        help_text=_("When members already covered keep their cover first, the shares divide the new workers."))
 
     def __init__(self, programme: Programme, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,14 +162,17 @@ def optimum(workers: list[Worker], inp: PlanInput) -> Scenario:
     × continuing). Only the class counts need to be integers: for given counts, the best plan
     covers a class's groups in priority order and gives the money left to the highest priorities,
     and that is how the plan is read from the counts HiGHS chooses, in whole people and months.
-    Two objectives are solved one after the other, the first one's optimum kept as a constraint:
-    1. kecamatan shares: the fewest people missing from the shares (a slack, so a plan always
-       exists, e.g. when continuing members of one kecamatan use up the money);
-    2. priority-weighted person-months.
     Continuity first: if any new worker is covered, every continuing member is covered (from the
     first month, like every span); if the money cannot carry them all, only continuing members are.
     That is two models, one covering every continuing member and new workers as the money allows,
     one covering continuing members only; the better plan is kept.
+    Kecamatan shares divide the people the model chooses among: each kecamatan gets at least
+    floor(its × chosen / all) of them. With continuity first those are the new workers beside every
+    continuing member, or the continuing members when only they are covered; otherwise everyone.
+    Continuing members are not chosen but kept: measured against all workers, one kecamatan's
+    many continuing members made the other kecamatans' shares unreachable unless the plan shrank,
+    and the plan covered a few hundred people with two thirds of the money unspent. Choosing
+    nobody meets every share, so a plan always exists.
     Ties: extra months of one priority go to the groups that rank first, and within a group the
     first keys get the longest spans.
     """
@@ -347,12 +350,12 @@ def _solve(ranking: _Ranking, inp: PlanInput) -> tuple[dict[str, int], str, floa
         if least <= inp.budget // inp.cost_per_month:
             answers.append(_case(groups, ranking, inp,
                                  {c: (n, n) if c[1] else (0, n) for c, n in size.items()}))
-        # Covering continuing members only can win on the shares, or when a bound says it may.
-        if not answers or answers[0].missing or answers[0].found < _continuing_only(groups, inp):
+        # Covering continuing members only can win when a bound says it may.
+        if not answers or answers[0].found < _continuing_only(groups, inp):
             answers.append(_case(groups, ranking, inp,
                                  {c: (0, n if c[1] else 0) for c, n in size.items()}))
-    best = min(answers, key=lambda a: (a.missing, -a.found))  # the first of equals
-    bound = max(a.bound for a in answers if a.missing == best.missing)
+    best = max(answers, key=attrgetter("found"))  # the first of equals
+    bound = max(a.bound for a in answers)
     # Every plan's weighted person-months are whole: a bound below found + 1 proves it the best.
     gap = (bound - best.found) / bound if bound >= best.found + 1 else 0.0
     report = f"{best.solver}, {len(answers)} model, {_number(len(groups))} kelompok pekerja"
@@ -376,7 +379,6 @@ def _continuing_only(groups: list[_Group], inp: PlanInput) -> int:
 class _Answer:
     """One model's plan, per group, read from the class counts HiGHS chose."""
 
-    missing: int  # people missing from the kecamatan shares
     found: int  # weighted person-months
     bound: float  # HiGHS's upper bound of the weighted person-months
     covered: list[int]  # people
@@ -405,25 +407,6 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     room = [_room(g, inp) for g in groups]
     alike = len(set(least)) <= 1
     shortest = least[0] if alike else 0
-    shares = inp.kecamatan_share and len(ranking.eligible) > 1
-    short = 0
-    if shares and not (alike and _all_shares_met(ranking, counts, budget // shortest)):
-        # The shares depend on the class counts alone, and the shortest spans must fit in the
-        # budget: a model of a few hundred variables (of a variable per group when the shortest spans'
-        # costs differ).
-        h = _highs(0.0)
-        count = {c: h.addIntegral(*bounds) for c, bounds in counts.items()}
-        if alike:
-            h.addConstr(shortest * qsum(count.values()) <= budget)
-        else:
-            some = h.addVariables(len(groups), ub=[len(g.keys) for g in groups], out_array=True)
-            h.addConstr(qsum(n * v for n, v in zip(least, some, strict=True)) <= budget)
-            for c in counts:
-                h.addConstr(count[c] == qsum(v for g, v in zip(groups, some, strict=True)
-                                             if (g.kecamatan, g.continuing) == c))
-        h.minimize(qsum(_missing(h, count, ranking)))
-        short = round(_proven(h))  # an integer: people
-
     h = _highs(0.0 if ranking.size <= EXACT_UP_TO else GAP)
     # The objective comes with the variables: an expression of thousands of terms is slow to build.
     sizes = [len(g.keys) for g in groups]
@@ -454,8 +437,8 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
     for c, members in by_class.items():
         count[c] = h.addIntegral(*counts[c])
         h.addConstr(count[c] == qsum(people[i] for i in members))
-    if shares:
-        h.addConstr(qsum(_missing(h, count, ranking)) <= short)
+    if inp.kecamatan_share:
+        _shares(h, count, counts)
     h.maximize()
     _proven(h)
 
@@ -483,7 +466,7 @@ def _case(groups: list[_Group], ranking: _Ranking, inp: PlanInput,
         if best is None or found > best[0]:
             best = found, covered, more
     assert best is not None  # HiGHS's own plan, rounded, fits
-    return _Answer(short, best[0], h.getInfo().mip_dual_bound, best[1], best[2],
+    return _Answer(best[0], h.getInfo().mip_dual_bound, best[1], best[2],
                    f"HiGHS {h.version()}: {h.modelStatusToString(h.getModelStatus())}")
 
 
@@ -513,27 +496,6 @@ def _rounded(groups: list[_Group], least: list[int], left: dict[tuple[str, bool]
     return covered
 
 
-def _all_shares_met(ranking: _Ranking, counts: dict[tuple[str, bool], tuple[int, int]],
-                    most: int) -> bool:
-    """Whether some number C ≤ ``most`` of covered people puts every kecamatan's share
-    floor(n × C / total) between the least and the most people ``counts`` lets it cover: then a
-    plan with nobody missing from the shares exists (cover the shares, and the rest of C where
-    there is room). HiGHS needed seconds to find one at a million workers; this takes no time."""
-    least: Counter[str] = Counter()
-    room: Counter[str] = Counter()
-    for (kecamatan, _), (low, high) in counts.items():
-        least[kecamatan] += low
-        room[kecamatan] += high
-    total = ranking.size
-    # floor(n × C / total) >= low  <=>  C >= ceil(low × total / n);
-    # floor(n × C / total) <= high  <=>  n × C < (high + 1) × total
-    start = max(sum(least.values()),
-                *(-(-least[k] * total // n) for k, n in ranking.eligible.items()))
-    end = min(sum(room.values()), most,
-              *(((room[k] + 1) * total - 1) // n for k, n in ranking.eligible.items()))
-    return start <= end
-
-
 def _highs(gap: float) -> highspy.Highs:
     h = highspy.Highs()
     for option, value in (("output_flag", False), ("random_seed", _SEED),
@@ -553,20 +515,23 @@ def _proven(h: highspy.Highs) -> float:
     return h.getObjectiveValue()
 
 
-def _missing(h: highspy.Highs, count: dict[tuple[str, bool], highspy.highs_var],
-             ranking: _Ranking) -> list[highspy.highs_var]:
-    """Per kecamatan, the people missing from its share of all covered: slack variables."""
-    total = ranking.size
-    covered = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
-    h.addConstr(covered == qsum(count.values()))
-    missing = []
-    for kecamatan, n in ranking.eligible.items():
-        slack = h.addIntegral(0, n)
+def _shares(h: highspy.Highs, count: dict[tuple[str, bool], highspy.highs_var],
+            counts: dict[tuple[str, bool], tuple[int, int]]) -> None:
+    """Each kecamatan's share of the people the model chooses among (the classes' bounds less their least)."""
+    kept: Counter[str] = Counter()
+    free: Counter[str] = Counter()
+    for (kecamatan, _), (low, high) in counts.items():
+        kept[kecamatan] += low
+        free[kecamatan] += high - low
+    total = sum(free.values())
+    if len(+free) < 2:  # one kecamatan to choose in: nothing to share
+        return
+    chosen = h.addIntegral(0, total)  # a variable of its own to branch on: twice as fast
+    h.addConstr(chosen == qsum(count.values()) - sum(kept.values()))
+    for kecamatan, n in (+free).items():
+        # chosen here >= floor(n × chosen / total), kept in integers
         here = qsum(v for (k, _), v in count.items() if k == kecamatan)
-        # here + slack >= floor(n × covered / total), kept in integers
-        h.addConstr(total * (here + slack) - n * covered >= 1 - total)
-        missing.append(slack)
-    return missing
+        h.addConstr(total * here - n * chosen >= 1 - total + total * kept[kecamatan])
 
 
 def _lengths(groups: list[_Group], answer: _Answer, inp: PlanInput) -> dict[str, int]:
@@ -606,7 +571,7 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
     # Spans and lapse dates are shared by every worker funded for as many months.
     spans = {n: (inp.first, inp.first.shift(n - 1)) for n in set(lengths.values())}
     lapses = {n: lapse_date(end, inp.reg, inp.calendar) for n, (_, end) in spans.items()}
-    here: Counter[str] = Counter()
+    here: Counter[tuple[str, bool]] = Counter()
     others: Counter[int] = Counter()  # funded workers another payer pays a month of, by its offset
     weighted = dropped = person_months = 0
     funded: list[str] = []  # ranking order, like uncovered
@@ -615,7 +580,7 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
         covered = 0
         for g in groups:
             got = cast(list[int], list(takewhile(bool, map(lengths.get, g.keys))))  # months of the funded
-            here[g.kecamatan] += len(got)
+            here[g.kecamatan, g.continuing] += len(got)
             paid = sum(got)
             if g.others:  # their months another payer pays are not the plan's to pay
                 for n, count in Counter(got).items():
@@ -634,7 +599,10 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
             uncovered += (key for key in keys if key not in lengths and key not in skip)
         else:
             uncovered += keys
-    by_kecamatan = {k: (here[k], n) for k, n in ranking.eligible.items()}
+    covered_in: Counter[str] = Counter()
+    for (kecamatan, _), n in here.items():
+        covered_in[kecamatan] += n
+    by_kecamatan = {k: (covered_in[k], n) for k, n in ranking.eligible.items()}
     how_many = Counter(lengths.values())  # months -> workers
     cost = person_months * inp.cost_per_month
     one = len(spans) == 1  # then no look-ups at all
@@ -646,15 +614,34 @@ def _scenario(name: str, title: str, ranking: _Ranking, inp: PlanInput,
         cost=cost, left=inp.budget - cost, by_kecamatan=by_kecamatan, uncovered=uncovered,
         lapse=(dict.fromkeys(months_per_worker, *lapses.values()) if one
                else {key: lapses[lengths[key]] for key in months_per_worker}),
-        warnings=(_warnings(inp, how_many, dropped, by_kecamatan)
+        warnings=(_warnings(inp, how_many, dropped, _shared(ranking, inp, here))
                   + _left_to_others(inp, others, ranking.others, len(skip), max(lengths.values(), default=0))),
         others_months=sum(others.values()), others_people=ranking.others + len(skip),
         others_by_month={inp.first.shift(month): n for month, n in sorted(others.items())}, **extra,
     )
 
 
+def _shared(ranking: _Ranking, inp: PlanInput, covered: Counter[tuple[str, bool]]
+            ) -> tuple[dict[str, tuple[int, int]], str]:
+    """Per kecamatan, (covered, eligible) among the workers the shares divide (see ``optimum``), and who they are:
+    with continuity first, the new workers when any is covered, else the continuing members; otherwise everyone."""
+    eligible: Counter[tuple[str, bool]] = Counter()
+    for g in ranking.groups:
+        eligible[g.kecamatan, g.continuing] += len(g.keys)
+    who = "pekerja"
+    if inp.continuity_first and len({c for _, c in eligible}) == 2:
+        continuing = not any(n for (_, c), n in covered.items() if not c)
+        eligible = Counter({key: n for key, n in eligible.items() if key[1] == continuing})
+        who = "peserta lanjutan" if continuing else "pekerja baru"
+    shared: dict[str, tuple[int, int]] = {}
+    for (kecamatan, c), n in sorted(eligible.items()):
+        here, there = shared.get(kecamatan, (0, 0))
+        shared[kecamatan] = here + covered[kecamatan, c], there + n
+    return shared, who
+
+
 def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
-              by_kecamatan: dict[str, tuple[int, int]]) -> list[str]:
+              shared: tuple[dict[str, tuple[int, int]], str]) -> list[str]:
     warnings = []
     acquired_after = inp.reg.acquired_after_months
     short = sum(count for n, count in how_many.items() if n < acquired_after)
@@ -671,8 +658,9 @@ def _warnings(inp: PlanInput, how_many: Counter[int], dropped: int,
             f"kepesertaan mereka berakhir paling lambat {tanggal(lapse_date(paid, inp.reg, inp.calendar))} jika tidak ada yang "
             "membayar."
         )
-    if inp.kecamatan_share and (short_of := _shortfalls(by_kecamatan)):
-        warnings.append("Di bawah bagian proporsional kecamatan: " + ", ".join(
+    if inp.kecamatan_share and (short_of := _shortfalls(shared[0])):
+        first = " (peserta lanjutan didahulukan)" if shared[1] == "pekerja baru" else ""
+        warnings.append(f"Di bawah bagian proporsional kecamatan dari {shared[1]} yang didanai{first}: " + ", ".join(
             f"{k} ({_number(c)} dari minimal {_number(need)})" for k, c, need in short_of) + ".")
     return warnings
 
