@@ -24,6 +24,7 @@ the proven one, (HiGHS's upper bound - the plan's weighted person-months) / the 
 """
 
 import argparse
+from collections import Counter
 import os
 import random
 import resource
@@ -70,10 +71,14 @@ def meets(s, inp, workers) -> str:
     broken = []
     if spans and min(spans) < inp.min_consecutive:
         broken.append(f"spans of {min(spans)} months")
-    total = sum(eligible for _, eligible in s.by_kecamatan.values())
-    if any(covered < eligible * s.people // total for covered, eligible in s.by_kecamatan.values()):
-        broken.append("kecamatan shares")
     workers = [w for w in workers if len(w.others) < 12]  # another payer pays the whole year: not planned
+    # The shares divide the workers the plan chooses: beside every continuing member the new workers, else the
+    # continuing members (continuity first is on here).
+    new = any(w.covered_until is None and w.key in s.months_per_worker for w in workers)
+    chosen = [w for w in workers if (w.covered_until is None) == new]
+    here = Counter(w.kecamatan for w in chosen if w.key in s.months_per_worker)
+    if chosen and any(here[k] < n * here.total() // len(chosen) for k, n in Counter(w.kecamatan for w in chosen).items()):
+        broken.append("kecamatan shares")
     if any(w.covered_until is None for w in workers if w.key in s.months_per_worker) and any(
             w.covered_until is not None for w in workers if w.key not in s.months_per_worker):
         broken.append("continuity")
