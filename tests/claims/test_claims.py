@@ -48,7 +48,7 @@ def test_death_in_the_second_unpaid_month_pays_10m_now_and_32m_after_the_arrears
                                            "Biaya pemakaman": 10_000_000}
     assert (claim.benefit["arrears_months"], claim.benefit["arrears_amount"]) == (2, 2 * 16_800)
     assert claim.rule_version == "JKM PP 82/2019 sejak 2019-12-02" == claim.benefit["rule_version"]
-    assert claim.coverage_status.startswith("Menunggak 2 bulan (2025-03, 2025-04). JKK")
+    assert claim.coverage_status.startswith("Menunggak 2 bulan (Maret 2025, April 2025). JKK")
     assert claim.payment_due > claim.submitted_on
 
 

@@ -80,7 +80,7 @@ def test_kaur_texts_for_the_clerk():
     arrears = status_on(KAUR, date(2025, 4, 30))
     assert arrears.label == "Menunggak 2 bulan"
     assert arrears.explanation == (
-        "Menunggak 2 bulan (2025-03, 2025-04). JKK: perawatan medis tetap dijamin, santunan uang dibayar "
+        "Menunggak 2 bulan (Maret 2025, April 2025). JKK: perawatan medis tetap dijamin, santunan uang dibayar "
         "setelah tunggakan dilunasi. JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli "
         "waris melunasi tunggakan. Jika tidak ada pembayaran lagi, kepesertaan nonaktif mulai 1 Juni 2025 "
         "dan semua hak atas manfaat hilang."

@@ -33,7 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from lokal import format_rupiah
 
-from lindung.rules.contributions import Month, Payer, due_date, tanggal
+from lindung.rules.contributions import Month, Payer, bulan, due_date, tanggal
 from lindung.rules.coverage import Membership, Payment, Right, State, Status, claim_status
 from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, Regulation
@@ -345,7 +345,7 @@ def _result(name: str, day: date, status: Status, parts: list[tuple[str, int, Ri
     lines = tuple(Component(n, amount, right is Right.NOW) for n, amount, right in parts if amount > 0)
     now = sum(c.amount for c in lines if c.now)
     if status.state is State.ARREARS:
-        months = ", ".join(map(str, status.arrears))
+        months = ", ".join(map(bulan, status.arrears))
         later = sum(c.amount for c in lines) - now
         lead = (f"Menunggak {len(status.arrears)} bulan ({months}) pada tanggal peristiwa: "
                 f"{format_rupiah(now)} dibayar segera")

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from lindung.rules.contributions import Month, Payer, due_date, month_range, tanggal
+from lindung.rules.contributions import Month, Payer, bulan, due_date, month_range, tanggal
 from lindung.rules.planner import lapse_date
 from lindung.rules.holidays import SHIPPED, Calendar
 from lindung.rules.regulation import DEFAULT, CoverStart, Regulation
@@ -120,10 +120,10 @@ class Membership:
         first, seen = Month.of(self.registered), set()
         for p in self.payments:
             if p.month < first:
-                raise ValueError(f"Iuran bulan {p.month} tercatat dibayar, padahal kepesertaan baru mulai "
+                raise ValueError(f"Iuran bulan {bulan(p.month)} tercatat dibayar, padahal kepesertaan baru mulai "
                                  f"{tanggal(self.registered)}: bulan sebelum pendaftaran tidak terutang.")
             if p.month in seen:
-                raise ValueError(f"Iuran bulan {p.month} tercatat dibayar dua kali.")
+                raise ValueError(f"Iuran bulan {bulan(p.month)} tercatat dibayar dua kali.")
             seen.add(p.month)
 
 
@@ -173,7 +173,7 @@ class Status:
                 return ("Aktif: iuran sudah dibayar sampai jatuh tempo terakhir. Semua manfaat JKK dan JKM "
                         "dijamin." + if_nobody_pays)
             case State.ARREARS:
-                return (f"Menunggak {len(self.arrears)} bulan ({', '.join(map(str, self.arrears))}). JKK: "
+                return (f"Menunggak {len(self.arrears)} bulan ({', '.join(map(bulan, self.arrears))}). JKK: "
                         "perawatan medis tetap dijamin, santunan uang dibayar setelah tunggakan dilunasi. "
                         "JKM: biaya pemakaman dibayar segera, santunan lainnya setelah ahli waris melunasi "
                         "tunggakan." + if_nobody_pays)
