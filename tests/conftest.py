@@ -29,8 +29,12 @@ KINAL_VILLAGE = "17.04.01.2001"  # Gedung Wani, another kecamatan
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    # Files a test writes (imports, …) go to its own directory, never to the developer's ./var.
+    # Files a test writes (imports, card PDFs, claim documents, the outbox, backups) go to its own directory, never
+    # to the checkout's ./var, where CI's SQLite and PostgreSQL legs run side by side.
     settings.DATA_DIR = tmp_path / "data"
+    settings.MEDIA_ROOT = settings.DATA_DIR / "media"
+    settings.LINDUNG_OUTBOX_FILE = settings.DATA_DIR / "outbox.jsonl"
+    settings.LINDUNG_BACKUP_DIR = settings.DATA_DIR / "backups"
     # The manifest needs collectstatic; tests serve static files from the finders instead.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     yield
