@@ -46,6 +46,8 @@ def register_rows() -> list[dict[str, str]]:
 def member_rows(register_rows) -> list[dict[str, str]]:
     rows = [{"NIK": register_rows[i]["NIK"], "Nama Peserta": register_rows[i]["Nama"].title(),
              "Tgl Lahir": register_rows[i]["Tanggal Lahir"], "No. KPJ": f"2400000000{i}"} for i in EXACT]
+    # The first exact person listed twice, first without a KPJ (row 2 of the list): he is that row, with the KPJ.
+    rows.insert(0, rows[0] | {"No. KPJ": ""})
     p = register_rows[PROBABLE]
     rows.append({"NIK": mistyped(p["NIK"]), "Nama Peserta": p["Nama"].title(), "Tgl Lahir": p["Tanggal Lahir"],
                  "No. KPJ": "24000000055"})

@@ -23,6 +23,7 @@ def test_each_person_has_one_outcome(files, bengkulu, register_rows, register, m
         assert status[i + 2] == expected, (i, status[i + 2])  # the header is row 1
     exact = people.filter(pl.col("status") == "exact")
     assert exact["kpj"].to_list() == [f"2400000000{i}" for i in EXACT]
+    assert exact["member_row"][0] == 2  # listed twice: the first row, though the KPJ is the second's
 
 
 def test_a_mistyped_nik_is_probable_with_the_fields_that_agree(files, bengkulu, register_rows):

