@@ -96,13 +96,16 @@ def answers(port: int) -> bool:
     return True
 
 
-def check(port: int, token: str, programme: str, month: str) -> dict:
-    """B's check before the bill, run through B's API as its operator."""
+def check(port: int, token: str, programme: str, month: str, server: Server) -> dict:
+    """B's check before the bill, run through B's API as its operator; an error names what B's server logged."""
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/programmes/{programme}/bills/{month}/check",
                                      data=b"{}", method="POST", headers={
                                          "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        return json.load(answer)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return json.load(answer)
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"B answered {e.code}; its server logged:\n{server.stderr()[-6000:]}") from e
 
 
 def printed(out: str) -> dict:
@@ -132,19 +135,19 @@ def test_regency_b_finds_before_its_bill_the_person_regency_a_already_pays(tmp_p
         for port in (port_a, port_b):
             wait_for(lambda port=port: answers(port), 120, f"Lindung answers on port {port}")
 
-        first = check(port_b, token, programme, month)
+        first = check(port_b, token, programme, month, servers[1])
         assert first["other_registries"]["asked"] == [KAUR_REGISTRY]
         assert first["other_registries"]["not_asked"] == {} and first["other_registries"]["recorded"] >= 1
         assert findings(first) == [("other_payer", p)]  # P, for nobody else
         [found] = first["findings"]
         assert "Pemkab Kaur" in found["evidence"] and f"Registri {KAUR_REGISTRY}: program kaur-" in found["evidence"]
 
-        second = check(port_b, token, programme, month)
+        second = check(port_b, token, programme, month, servers[1])
         assert (second["other_registries"]["recorded"], second["other_registries"]["withdrawn"]) == (0, 0)
         assert findings(second) == findings(first)
 
         servers[0].close()  # A is down
-        alone = check(port_b, token, programme, month)
+        alone = check(port_b, token, programme, month, servers[1])
         assert alone["other_registries"]["asked"] == [] and list(alone["other_registries"]["not_asked"]) == [
             KAUR_REGISTRY]
         [said] = alone["other_registries"]["messages"]
