@@ -8,8 +8,9 @@ readers.read_sheets. Each valid register person is then
 - `exact`: his NIK is in the members (a join);
 - `probable`: no exact NIK, but splink finds a member who is probably the same person under a mistyped NIK, from
   the name, the birth date and how the two NIKs differ, with the import's comparison levels (linkage.NAME_LEVELS,
-  DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, birth date + name and name + sex (BLOCKING_RULES), so the
-  pairs grow with the people born on one day, not with the register;
+  DOB_LEVELS, NIK_LEVELS); blocked on birth date + sex, birth date + name and name + sex + birth year
+  (BLOCKING_RULES), so the pairs grow with the people born on one day or namesakes of one year, not with the
+  register;
 - `not_covered`: neither.
 
 Only register rows without an exact NIK are compared, and only with members whose NIK matched nobody: a member
@@ -22,6 +23,7 @@ optional extra `spark`). Reading, checking and the report stay in polars, the sa
 import math
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,7 +83,9 @@ PRIOR = 1e-6
 BLOCKING_RULES = [
     "l.tanggal_lahir = r.tanggal_lahir AND l.jenis_kelamin = r.jenis_kelamin",
     "l.tanggal_lahir = r.tanggal_lahir AND l.nama_norm = r.nama_norm",  # the sex read from a mistyped NIK
-    "l.nama_norm = r.nama_norm AND l.jenis_kelamin = r.jenis_kelamin",  # the birth date mistyped too
+    # The birth date mistyped too, within its year (day and month swapped, a day off): over a whole register, name
+    # and sex alone pair each member with every namesake (a million pairs per member at 10 million people).
+    "l.nama_norm = r.nama_norm AND l.jenis_kelamin = r.jenis_kelamin AND year(l.tanggal_lahir) = year(r.tanggal_lahir)",
 ]
 
 
@@ -210,9 +214,16 @@ def read_members(path: str | Path, *, max_bytes: int = 4 * 2**30, max_columns: i
     return Members(frame.filter(usable), sheets.headers, f.height - frame.filter(usable).height)
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    # Splink runs only core DuckDB functions; never let DuckDB fetch an extension from the internet.
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+@contextmanager
+def _connect() -> Iterator[duckdb.DuckDBPyConnection]:
+    # Splink runs only core DuckDB functions; never let DuckDB fetch an extension from the internet. DuckDB keeps to
+    # half of the machine's memory (the polars frames of the register live beside it) and spills its joins to disk
+    # beyond: at 10 million register people it otherwise grew until the kernel killed the process.
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    with tempfile.TemporaryDirectory(prefix="lindung-match-") as spill, duckdb.connect(config={
+            "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "memory_limit": f"{memory // 2**20}MB", "temp_directory": spill}) as con:
+        yield con
 
 
 class Engine(Protocol):
