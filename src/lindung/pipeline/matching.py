@@ -83,8 +83,8 @@ PRIOR = 1e-6
 BLOCKING_RULES = [
     "l.tanggal_lahir = r.tanggal_lahir AND l.jenis_kelamin = r.jenis_kelamin",
     "l.tanggal_lahir = r.tanggal_lahir AND l.nama_norm = r.nama_norm",  # the sex read from a mistyped NIK
-    # The birth date mistyped too, within its year (day and month swapped, a day off): over a whole register, name
-    # and sex alone pair each member with every namesake (a million pairs per member at 10 million people).
+    # The birth date mistyped too, within its year (day and month swapped, a day off): name and sex alone pair each
+    # member with every namesake in the register (120 million pairs at 10 million synthetic people, bench/README).
     "l.nama_norm = r.nama_norm AND l.jenis_kelamin = r.jenis_kelamin AND year(l.tanggal_lahir) = year(r.tanggal_lahir)",
 ]
 
