@@ -1,6 +1,7 @@
 """Reads of the card cycle, always through the user's area: cards, overdue holds, counts per kecamatan and the
 hand-overs (berita acara) whose cards the user may see."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -61,10 +62,11 @@ def print_batches(user, programme=None) -> QuerySet[PrintBatch]:
     return batches.filter(programme=programme) if programme is not None else batches
 
 
-def cards_for(user, programme=None, status: str | None = None, q: str | None = None) -> QuerySet[Card]:
+def cards_for(user, programme=None, status: str | None = None, q: str | None = None, *, as_range: bool = False
+              ) -> QuerySet[Card]:
     """The user's cards (voided ones too, when asked by status), newest version first per member;
-    ``q`` finds a name, a KPJ or a card number."""
-    cards = (Card.objects.filter(within(user, AREA)).select_related("membership__peserta__desa", "membership__programme")
+    ``q`` finds a name, a KPJ or a card number; ``as_range`` as scoping.within's."""
+    cards = (Card.objects.filter(within(user, AREA, as_range=as_range)).select_related("membership__peserta__desa", "membership__programme")
              .order_by("membership__peserta__desa_id", "membership__peserta__nama", "-version"))
     if programme is not None:
         cards = cards.filter(membership__programme=programme)
@@ -79,7 +81,9 @@ def cards_for(user, programme=None, status: str | None = None, q: str | None = N
 def card_list(user, status: str = "", area: str = "", q: str = "") -> QuerySet[Card]:
     """The cards a page or the API lists: of one status (or "office": AT_OFFICE), or every live one (voided cards
     only when asked for); ``area``: a kecamatan or village code inside the user's area; ``q`` as in cards_for."""
-    cards = cards_for(user, status=None if status in ("", OFFICE) else status, q=q)
+    # In village and name order from the people's villages up (the index peserta_desa_nama): a camat's first page
+    # among a million cards took 4.3 s and its count 3.8 s, scanning every card; 0.2 s and 0.3 s so.
+    cards = cards_for(user, status=None if status in ("", OFFICE) else status, q=q, as_range=True)
     if status == OFFICE:
         cards = cards.filter(status__in=AT_OFFICE)
     if not status:
@@ -101,14 +105,14 @@ def with_protection_today(cards, day: date) -> list[Card]:
 
 def villages_with_cards(user) -> QuerySet[Wilayah]:
     """The villages of the user's area that hold cards of his, for a village chooser."""
-    codes = cards_for(user).order_by().values("membership__peserta__desa_id").distinct()
+    codes = cards_for(user, as_range=True).order_by().values("membership__peserta__desa_id").distinct()
     return Wilayah.objects.filter(level=Level.DESA, code__in=codes).order_by("name")
 
 
 def villages_holding(user, status: str = S.AT_CAMAT) -> list[dict]:
     """The villages of the user's area with cards of his at ``status`` (the camat's: at_camat), by name, each with
     its kecamatan's name and how many: the chooser of a hand-over to one village."""
-    rows = list(cards_for(user, status=status).order_by()
+    rows = list(cards_for(user, status=status, as_range=True).order_by()
                 .values(code=F("membership__peserta__desa_id"), name=F("membership__peserta__desa__name"))
                 .annotate(cards=Count("pk")).order_by("name", "code"))
     names = kecamatan_names({r["code"][:8] for r in rows})
@@ -148,10 +152,32 @@ def _start_of(day: date):
 def overdue_cards(user, today: date) -> QuerySet[Card]:
     """The overdue cards the user must move, the longest held first: a village operator's are those at his village;
     his village's cards still at the camat or the office are theirs to move (``overdue_upstream``)."""
-    cards = cards_for(user).filter(_overdue(today))
-    if _village_operator(user):
-        cards = cards.filter(status=S.AT_VILLAGE)
-    return cards.order_by("since", "number")
+    # Read from the people's villages up: few of a camat's cards are overdue, and SQLite otherwise walked every card
+    # of the regency in the order of their dates to find them (1 s among a million).
+    return _his_overdue(cards_for(user, as_range=True), user, today).order_by("since", "number")
+
+
+def _his_overdue(cards: QuerySet[Card], user, today: date) -> QuerySet[Card]:
+    cards = cards.filter(_overdue(today))
+    return cards.filter(status=S.AT_VILLAGE) if _village_operator(user) else cards
+
+
+# Counts only, read from the people's villages up (as_range): a camat's counts among a million cards took 3.6 s
+# scanning every card, 0.4 s so.
+def _counted(user) -> QuerySet[Card]:
+    return Card.objects.filter(within(user, AREA, as_range=True)).order_by()
+
+
+def overdue_count(user, today: date) -> int:
+    """How many cards ``overdue_cards`` lists."""
+    return _his_overdue(_counted(user), user, today).count()
+
+
+def counts_by_place(user, today: date, places: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """The live cards of the user's area in each place (a place: its statuses), and how many are overdue."""
+    counted = _counted(user).exclude(status=S.VOIDED).aggregate(
+        **{place: Count("pk", filter=Q(status__in=statuses)) for place, statuses in places.items()})
+    return {**counted, "overdue": overdue_count(user, today)}
 
 
 def overdue_upstream(user, today: date) -> int:

@@ -114,9 +114,7 @@ def budgets(user, year: int) -> list[ProgrammeBudget]:
 
 def card_places(user, day: date) -> dict[str, int]:
     """Live cards of the user's area by where they are, and those held too long (cards.selectors.overdue_cards)."""
-    counted = cards.card_list(user).order_by().aggregate(
-        **{place: Count("pk", filter=Q(status__in=statuses)) for place, statuses in CARD_PLACES.items()})
-    return {**counted, "overdue": cards.overdue_cards(user, day).count()}
+    return cards.counts_by_place(user, day, CARD_PLACES)
 
 
 def claim_figures(user) -> dict:

@@ -12,7 +12,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.accounts.scoping import area_code
-from lindung.cards.selectors import overdue_cards, overdue_upstream
+from lindung.cards.selectors import overdue_cards, overdue_count, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
 from lindung.core.downloads import attachment
 from lindung.payments.protection import LAPSE_HORIZONS
@@ -55,6 +55,7 @@ def home(request):
         villages = figures.people_by_village(request.user)
         chart_svg = bar_chart([name for name, _n in villages], [n for _name, n in villages],
                               title=_("People in the register by village"), axis_label=_("people"))
+    dash = figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None
     return render(
         request,
         "core/home.html",
@@ -65,12 +66,13 @@ def home(request):
             "chart": chart,
             "chart_svg": chart_svg,
             "overdue": overdue[:5] if overdue is not None else [],
-            "overdue_count": overdue.count() if overdue is not None else 0,
+            "overdue_count": (0 if overdue is None else dash.cards["overdue"] if dash else
+                              overdue_count(request.user, today)),
             "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.
             "claim_alerts": claim_alerts(request.user).count() if can(request.user, "plans") else 0,
             "reports_claims": near_families,
-            "dash": figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None,
+            "dash": dash,
             "horizons": LAPSE_HORIZONS,
             "approvals": waiting_for(request.user),
         },

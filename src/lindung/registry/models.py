@@ -84,6 +84,8 @@ class Peserta(models.Model):
         ordering = ["nama", "nik"]
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
+        # Lists of an area in village and name order (the cards', a camat's) walk this and stop at their page.
+        indexes = [models.Index(fields=["desa", "nama"], name="peserta_desa_nama")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10), name="peserta_desil_1_10"
