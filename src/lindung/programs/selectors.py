@@ -100,7 +100,7 @@ def assessment(user, programme: Programme, continuing: "list[Continuing] | None"
 
 def assess_workers(workers, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.DataFrame:
     """The assessment of a queryset of workers (callers scope it; the CLI works for the whole regency)."""
-    rows = list(workers.values_list(*COLUMNS))
+    rows = list(workers.order_by().values_list(*COLUMNS))  # sorted below: not by name first (1.4 s at a million)
     frame = pl.DataFrame(rows, schema={
         "id": pl.Int64, "nik": pl.Utf8, "nama": pl.Utf8, "desa": pl.Utf8, "tanggal_lahir": pl.Date, "desil": pl.Int64,
         "miskin_ekstrem": pl.Boolean, "hubungan": pl.Utf8, "id_keluarga": pl.Utf8, "job1": pl.Utf8, "job2": pl.Utf8,
