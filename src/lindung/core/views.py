@@ -66,8 +66,7 @@ def home(request):
             "chart": chart,
             "chart_svg": chart_svg,
             "overdue": overdue[:5] if overdue is not None else [],
-            "overdue_count": (0 if overdue is None else dash.cards["overdue"] if dash else
-                              overdue_count(request.user, today)),
+            "overdue_count": overdue_count(request.user, today) if overdue is not None else 0,
             "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.
             "claim_alerts": claim_alerts(request.user).count() if can(request.user, "plans") else 0,
