@@ -25,6 +25,7 @@ WORKER_DIED = "lindung.core.jobs.WorkerDied"
 NAMES = {
     "lindung.registry.tasks.stage_import": "Pemeriksaan berkas impor",
     "lindung.cards.tasks.render_print_batch": "PDF kartu cetakan",
+    "lindung.programs.tasks.keep_assessments": "Penilaian kelayakan program",
 }
 
 

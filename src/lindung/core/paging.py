@@ -10,19 +10,29 @@ Row = dict[str, Any]
 
 class FrameRows(Sequence[Row]):
     """The rows of ``frame`` as a sequence for Paginator: only the page asked for becomes row dicts (a million
-    eligible workers are not a million dicts on every view of the programme page)."""
+    eligible workers are not a million dicts on every view of the programme page). A lazy frame (a kept file) is
+    read only for the page asked for; its height is then given, since counting it would read it."""
 
-    def __init__(self, frame: pl.DataFrame):
-        self.frame = frame
+    def __init__(self, frame: pl.DataFrame | pl.LazyFrame, height: int | None = None):
+        if isinstance(frame, pl.LazyFrame) and height is None:
+            raise ValueError("a lazy frame's height must be given")
+        self.frame, self.height = frame, frame.height if isinstance(frame, pl.DataFrame) else height
 
     def __len__(self) -> int:
-        return self.frame.height
+        return self.height
 
     @overload
     def __getitem__(self, index: int) -> Row: ...
     @overload
     def __getitem__(self, index: slice) -> list[Row]: ...
     def __getitem__(self, index: int | slice) -> Row | list[Row]:
-        if isinstance(index, slice):
-            return self.frame[index].rows(named=True)
-        return self.frame.row(index, named=True)
+        if isinstance(index, int):
+            position = index + self.height if index < 0 else index
+            if not 0 <= position < self.height:
+                raise IndexError(index)
+            return self[position:position + 1][0]
+        start, stop, step = index.indices(self.height)
+        if step != 1:
+            raise ValueError("rows are read in order")
+        rows = self.frame.slice(start, max(stop - start, 0))
+        return (rows.collect() if isinstance(rows, pl.LazyFrame) else rows).rows(named=True)

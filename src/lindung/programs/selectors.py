@@ -1,18 +1,25 @@
 """Who is eligible in a programme and in which order — always for the reader's area only."""
 
+import hashlib
+import json
+import os
+import tempfile
+import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from lindung.regulation.selectors import calendar, regulation_on
-from lindung.accounts.scoping import area_code, people, sees_code, within
+from lindung.accounts.scoping import area_code, people, sees_code, under, within
 from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.life.selectors import excluded_reasons, live_events, months_paid_by_others
@@ -95,11 +102,72 @@ def weights_of(programme: Programme) -> eligibility.Weights:
 
 def assessment(user, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.DataFrame:
     """Every worker of the user's area with eligible, reasons and priority, best first."""
-    return assess_workers(peserta_for(user), programme, continuing)
+    return kept_assessment(user, programme, continuing).collect()
+
+
+def kept_assessment(user, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.LazyFrame:
+    """``assessment`` as kept (see ``kept_assessment_of``), read lazily: a page reads its counts and 50 rows of it."""
+    area = area_code(user)
+    if area is None or not user.role.reads_register:
+        # Members only (the BPJS officer): few, and which of them he sees changes with every registration.
+        return assess_workers(peserta_for(user), programme, continuing).lazy()
+    return kept_assessment_of(area, programme, continuing)
+
+
+def kept_assessment_of(area: str, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.LazyFrame:
+    """The assessment of every worker in ``area``, kept in a file named by all it is made of: the area, the
+    register's last change (every write of a worker adds a history row), the occupations' and the programme's rules and
+    weights (continuing members and life events in them). A change to any of them names another file, so what is kept
+    is never stale; it is worked out again on the first read after (or before it, by ``programs.tasks``). Assessing a
+    million workers takes seconds, nearly all of it reading them; reading the kept file, a tenth of a second."""
+    rules, weights = rules_of(programme, continuing)
+    high_risk = high_risk_occupations()
+    folder = Path(settings.DATA_DIR) / "assessments"
+    prefix = f"{programme.pk}-{area}-"
+    # The newest history row's time too: after a backup is restored, its numbers are given again to other changes.
+    made_of = [_latest_change(Peserta), _latest_change(Pekerjaan), rules, weights, high_risk]
+    path = folder / (prefix + _digest(*made_of) + ".parquet")
+    if not path.exists():
+        frame = _assess(Peserta.objects.filter(under(area, "desa__code")), rules, weights, high_risk)
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as tmp:
+            frame.write_parquet(tmp.name)
+        os.replace(tmp.name, path)  # whole or not at all, also for two workers writing it at once
+        for old in folder.glob(prefix + "*.parquet"):
+            # Older ones go once no reader can still be between opening and reading one.
+            if old != path and time.time() - old.stat().st_mtime > 60:
+                old.unlink(missing_ok=True)
+    return pl.scan_parquet(path)
+
+
+def _digest(*parts) -> str:
+    """A name for ``parts`` that is the same in every process (Python's own hash of a string is not)."""
+    def plain(value):
+        if isinstance(value, frozenset):
+            return sorted(plain(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        return value
+    return hashlib.sha256(json.dumps(plain(parts), default=str).encode()).hexdigest()[:32]
+
+
+def high_risk_occupations() -> frozenset[str]:
+    return frozenset(Pekerjaan.objects.filter(high_risk=True).values_list("code", flat=True))
+
+
+def _latest_change(model) -> tuple | None:
+    return model.history.order_by("-history_id").values_list("history_id", "history_date").first()
 
 
 def assess_workers(workers, programme: Programme, continuing: "list[Continuing] | None" = None) -> pl.DataFrame:
     """The assessment of a queryset of workers (callers scope it; the CLI works for the whole regency)."""
+    rules, weights = rules_of(programme, continuing)
+    return _assess(workers, rules, weights, high_risk_occupations())
+
+
+def _assess(workers, rules: eligibility.Rules, weights: eligibility.Weights, high_risk: frozenset[str]) -> pl.DataFrame:
     rows = list(workers.order_by().values_list(*COLUMNS))  # sorted below: not by name first (1.4 s at a million)
     frame = pl.DataFrame(rows, schema={
         "id": pl.Int64, "nik": pl.Utf8, "nama": pl.Utf8, "desa": pl.Utf8, "tanggal_lahir": pl.Date, "desil": pl.Int64,
@@ -109,8 +177,6 @@ def assess_workers(workers, programme: Programme, continuing: "list[Continuing] 
         pl.concat_list(pl.col("job1"), pl.col("job2")).list.drop_nulls().alias("pekerjaan"),
         pl.when(pl.col("id_keluarga") == "").then(None).otherwise(pl.col("id_keluarga")).alias("id_keluarga"),
     ).drop("job1", "job2")
-    rules, weights = rules_of(programme, continuing)
-    high_risk = frozenset(Pekerjaan.objects.filter(high_risk=True).values_list("code", flat=True))
     assessed = eligibility.assess(frame, rules, weights, high_risk=high_risk)
     return assessed.sort(["eligible", "priority", "nik"], descending=[True, True, False])
 

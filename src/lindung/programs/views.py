@@ -1,6 +1,7 @@
 import io
 from datetime import date
 
+import polars as pl
 import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,15 +57,17 @@ def programme_detail(request, code: str):
     programme = selectors.programme_of(request.user, code)
     # A continuing programme's gaps are read once, for the eligibility (age) and the continuation's figures.
     found = selectors.candidates(request.user, programme) if programme.continues_id else None
-    assessed = selectors.assessment(request.user, programme, found.continuing if found else None)
+    assessed = selectors.kept_assessment(request.user, programme, found.continuing if found else None)
+    summary = selectors.summary(assessed.select("eligible", "reasons").collect())
     only = request.GET.get("show", "eligible")
-    shown = assessed.filter(assessed["eligible"]) if only == "eligible" else assessed.filter(~assessed["eligible"])
+    shown = assessed.filter(pl.col("eligible") == (only == "eligible"))
+    count = summary["eligible"] if only == "eligible" else summary["total"] - summary["eligible"]
     weights = selectors.weights_of(programme)
-    page = Paginator(FrameRows(shown), 50).get_page(request.GET.get("page"))
+    page = Paginator(FrameRows(shown, count), 50).get_page(request.GET.get("page"))
     for row in page:  # the score's parts, so nobody has to trust a bare number
         row["parts"] = explain(row, weights)
     return render(request, "programs/programme_detail.html", {
-        "programme": programme, "summary": selectors.summary(assessed), "page": page, "show": only,
+        "programme": programme, "summary": summary, "page": page, "show": only,
         "formula": formula(weights), "can_edit": can(request.user, "approves"), "can_plan": can(request.user, "plans"),
         "monthly_cost": selectors.known_monthly_cost(programme), "scenarios": selectors.scenarios_for(request.user, programme)[:10],
         "next_status": services.NEXT_STATUS.get(programme.status),

@@ -39,6 +39,7 @@ from lindung.pipeline.schema import FINDINGS_SCHEMA
 from lindung.pipeline.sources import KNOWN_KEYS
 from lindung.pipeline.sources import key as header_key
 from lindung.programs.models import Programme
+from lindung.programs.tasks import keep_assessments
 from lindung.rules.nik import known_in_lokal
 from lindung.wilayah import deployment
 from lindung.wilayah.models import Level, Wilayah
@@ -465,6 +466,7 @@ def approve(user, batch: ImportBatch) -> ImportBatch:
             locked.status, locked.decided_by, locked.decided_at = ImportBatch.Status.COMMITTED, user, timezone.now()
             locked.report = {**locked.report, "inserted": inserted, "updated": updated, "queued_pairs": queued}
             locked.save()
+            keep_assessments.enqueue()  # a database queue sees it once this commits
             record_event(user, "registry.import_committed", target=f"importbatch:{batch.pk}",
                          summary=f"Impor disetujui: {inserted} baru, {updated} diperbarui, {queued} pasangan untuk "
                                  f"ditinjau (sha256 {batch.sha256[:16]}…).")
