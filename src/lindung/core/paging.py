@@ -14,9 +14,11 @@ class FrameRows(Sequence[Row]):
     read only for the page asked for; its height is then given, since counting it would read it."""
 
     def __init__(self, frame: pl.DataFrame | pl.LazyFrame, height: int | None = None):
-        if isinstance(frame, pl.LazyFrame) and height is None:
+        if isinstance(frame, pl.DataFrame):
+            height = frame.height
+        elif height is None:
             raise ValueError("a lazy frame's height must be given")
-        self.frame, self.height = frame, frame.height if isinstance(frame, pl.DataFrame) else height
+        self.frame, self.height = frame, height
 
     def __len__(self) -> int:
         return self.height
