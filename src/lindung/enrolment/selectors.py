@@ -1,16 +1,18 @@
 """Reads of enrolment, always through the user's area: a camat sees his kecamatan's members only."""
 
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scoping import within
+from lindung.accounts.scoping import under, within
 from lindung.payments.protection import registered, with_protection
+from lindung.registry.models import Peserta
 from lindung.rules.coverage import State
 from lindung.wilayah.models import Wilayah
 
@@ -50,23 +52,69 @@ def members(user, programme, *, kecamatan: str = "", status: str = "", protectio
     return found
 
 
+PER_PAGE = 50
+WALK = 100_000  # people at most walked in the register's order for a page (about a tenth of a second)
+
+
+def members_page(user, programme, number: str | int | None, rows: list[dict], *, kecamatan: str = "",
+                 status: str = "", protection: str = "", today: date | None = None) -> Page:
+    """Page ``number`` (PER_PAGE) of ``members`` in their order (village, name; the person where names repeat); ``rows``:
+    the programme's ``status_by_kecamatan``, which counts them. Only the members shown are read in full."""
+    found = members(user, programme, kecamatan=kecamatan, status=status, protection=protection, today=today)
+    paginator = Paginator(found.values_list("pk", flat=True), PER_PAGE)
+    rows = [r for r in rows if r["code"] == kecamatan or not kecamatan]
+    count = _count(rows, status, protection)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # counted already: not twice
+    page = paginator.get_page(number)
+    start, end = (page.number - 1) * paginator.per_page, page.number * paginator.per_page
+    if not paginator.count:
+        shown = []
+    elif end * sum(r["total"] for r in rows) / paginator.count <= WALK:
+        # The people walked in the register's village-and-name index, a membership looked up for each, until the
+        # page is full: from the memberships' side SQLite would sort every member of the programme to show 50.
+        people = Peserta.objects.filter(within(user, "desa__code", as_range=True),
+                                        Exists(found.filter(peserta=OuterRef("pk"))))
+        if kecamatan:
+            people = people.filter(under(kecamatan, "desa__code", as_range=True))
+        shown = list(people.order_by("desa_id", "nama", "pk").values_list("pk", flat=True)[start:end])
+    else:  # few members among many people, or a page far down: those found sorted, their people only
+        shown = list(found.order_by("peserta__desa_id", "peserta__nama", "peserta_id")
+                     .values_list("peserta_id", flat=True)[start:end])
+    by_person = {m.peserta_id: m for m in found.filter(peserta__in=shown).order_by()}
+    return Page([by_person[pk] for pk in shown], page.number, paginator)
+
+
+def _count(rows: list[dict], status: str, protection: str) -> int | None:
+    """The members ``members`` finds, from the counts of their kecamatan (``status_by_kecamatan``); None where those
+    do not say (a registration status and a protection together)."""
+    if protection:
+        i = [s.value for s in PROTECTION].index(protection)
+        return None if status else sum(r["protection"][i] for r in rows)
+    if status:
+        values = [s.value for s in STATUSES]
+        return sum(r["counts"][values.index(status)] for r in rows) if status in values else None
+    return sum(r["total"] for r in rows)
+
+
 def status_by_kecamatan(user, programme, today: date | None = None) -> list[dict]:
     """Per kecamatan of the user's area: its code, name, count per workflow status (in STATUSES order), total, and
     its registered members by their protection today (in PROTECTION order)."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for kecamatan, status, n in (memberships_for(user, programme).values_list("peserta__desa__parent_id", "status")
-                                 .annotate(n=Count("pk")).order_by()):
-        counts[kecamatan][status] = n
-    protected: dict[str, dict[str, int]] = defaultdict(dict)
-    today_ = today or timezone.localdate()
-    for kecamatan, state, n in (with_protection(memberships_for(user, programme).filter(registered()), today_)
-                                .values_list("peserta__desa__parent_id", "protection_state")
-                                .annotate(n=Count("pk")).order_by()):
-        protected[kecamatan][state] = n
+    # One pass over the memberships and their kept protection, whose village is the person's (payments.protection
+    # keeps it when he moves): no join to the register nor the villages per member.
+    state = Case(When(registered(), then=F("protection_state")), default=Value(""), output_field=CharField())
+    by_village = list(with_protection(memberships_for(user, programme), today or timezone.localdate())
+                      .values_list("protection__desa", "status", state).annotate(n=Count("pk")).order_by())
+    kecamatan_of = dict(Wilayah.objects.filter(code__in={row[0] for row in by_village}).values_list("code", "parent_id"))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    protected: dict[str, Counter] = defaultdict(Counter)
+    for village, status, state_, n in by_village:
+        counts[kecamatan_of[village]][status] += n
+        protected[kecamatan_of[village]][state_] += n
     names = dict(Wilayah.objects.filter(code__in=list(counts)).values_list("code", "name"))
-    return [{"code": code, "name": names.get(code, code), "counts": [counts[code].get(s, 0) for s in STATUSES],
+    return [{"code": code, "name": names.get(code, code), "counts": [counts[code][s] for s in STATUSES],
              "total": sum(counts[code].values()),
-             "protection": [protected[code].get(s.value, 0) for s in PROTECTION]} for code in sorted(counts)]
+             "protection": [protected[code][s.value] for s in PROTECTION]} for code in sorted(counts)]
 
 
 def batches_for(user, programme) -> QuerySet[RegistrationBatch]:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,15 +23,16 @@ def _page(request, programme, form=None, findings=None):
     protection = request.GET.get("perlindungan", "")
     if protection not in {s.value for s in selectors.PROTECTION}:
         protection = ""
-    found = selectors.members(request.user, programme, kecamatan=kecamatan, status=status, protection=protection)
-    rows = selectors.status_by_kecamatan(request.user, programme)
+    today = timezone.localdate()
+    rows = selectors.status_by_kecamatan(request.user, programme, today)
     return render(request, "enrolment/members.html", {
         "programme": programme, "rows": rows, "statuses": selectors.STATUSES, "kecamatan": kecamatan, "status": status,
         "protection": protection, "protection_states": [(s.value, selectors.PROTECTION_LABELS[s])
                                                         for s in selectors.PROTECTION],
         "protection_totals": [(s.value, sum(r["protection"][i] for r in rows))
-                              for i, s in enumerate(selectors.PROTECTION)], "today": timezone.localdate(),
-        "page": Paginator(found, 50).get_page(request.GET.get("page")),
+                              for i, s in enumerate(selectors.PROTECTION)], "today": today,
+        "page": selectors.members_page(request.user, programme, request.GET.get("page"), rows, kecamatan=kecamatan,
+                                       status=status, protection=protection, today=today),
         "batches": selectors.batches_for(request.user, programme)[:50],
         "can_enrol": can(request.user, "plans"), "form": form or AnswerForm(), "findings": findings,
     })
