@@ -470,3 +470,11 @@ def summed(code: str, name: str, areas: list[AreaProtection]) -> AreaProtection:
     """The figures of several areas together: the total, or a regency's of its kecamatan."""
     return AreaProtection(code, name, *(sum(getattr(a, s) for a in areas) for s in _COUNTED),  # type: ignore[misc]
                           lapse_next={n: sum(a.lapse_next[n] for a in areas) for n in LAPSE_HORIZONS})
+
+
+def states_on(memberships: QuerySet[Membership], days: Sequence[date]) -> QuerySet[Membership]:
+    """``memberships`` annotated with ``protection_state_<i>``: what ``with_protection`` says of each on ``days[i]``
+    (a ``rules.coverage.State`` value), for several days in one statement (a cohort's month ends)."""
+    path = "protection__"
+    return memberships.annotate(**{f"protection_state_{i}": _state(day, _arrears(day, path), path)
+                                   for i, day in enumerate(days)})

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField, Count, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -20,12 +23,13 @@ from lindung.core.templatetags.lindung import bulan as month_words
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments.models import PaidMonth
+from lindung.payments.protection import states_on
 from lindung.payments.selectors import BILLED
 from lindung.regulation.selectors import calendar, regulation_on
 from lindung.rules import coverage
 from lindung.rules.contributions import Contribution, Month, Payer, bulan, contribution, month_range
 from lindung.rules.holidays import Calendar
-from lindung.rules.regulation import LapseDay, Regulation
+from lindung.rules.regulation import Regulation
 from lindung.wilayah.models import Level, Wilayah
 from lindung.wilayah.selectors import regency_name
 
@@ -170,20 +174,14 @@ def _members(found: QuerySet[Membership], programme, today: date) -> list[Member
     return members
 
 
-def _paid_months(found: QuerySet[Membership], *, by_month: bool = False) -> dict[int, list[tuple]]:
-    """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme); with
-    ``by_month``, the day paid is the last day of its month but on the day of the member's first payment, whose
-    month starts the cover (see cohort_of)."""
+def _paid_months(found: QuerySet[Membership]) -> dict[int, list[tuple]]:
+    """Membership id -> its paid months in month order: (month, day paid, payer, paid by the programme)."""
     months: dict[date, Month] = {}  # a million rows hold a few dozen distinct months: each made once
-    days: dict[date, date] = {}
     payers = {p.value: p for p in Payer}
     paid = defaultdict(list)
-    for membership_id, month, paid_on, payer, payment_id, first_paid in (
+    for membership_id, month, paid_on, payer, payment_id in (
             PaidMonth.objects.filter(membership__in=found.order_by().values("pk")).order_by("month")
-            .annotate(first_paid=Window(Min("paid_on"), partition_by=F("membership_id")))
-            .values_list("membership_id", "month", "paid_on", "payer", "payment_id", "first_paid")):
-        if by_month and paid_on != first_paid:
-            paid_on = days.get(paid_on) or days.setdefault(paid_on, _month_end(paid_on))
+            .values_list("membership_id", "month", "paid_on", "payer", "payment_id")):
         paid[membership_id].append((months.get(month) or months.setdefault(month, Month.of(month)), paid_on,
                                     payers[payer], payment_id is not None))
     return paid
@@ -203,24 +201,28 @@ def overview(user, programme, today: date | None = None) -> Overview:
     """What ``self_pay_list`` sums up, counted in the database from payments.Protection: a member has lapsed when
     his lapse date (from every recorded payment) has come, and pays himself when some month he paid is no bill's."""
     today = today or timezone.localdate()
-    found = memberships(user, programme)
-    # From the few months members paid themselves (no bill's: the payment's index), not from every member.
-    paying = dict(PaidMonth.objects.filter(_members_of(user, programme, "membership__"), payment__isnull=True,
-                                           membership__protection__lapse_on__gt=today)
-                  .values_list("membership__peserta__desa_id").annotate(n=Count("membership_id", distinct=True))
-                  .order_by())
-    counted = list(found.values_list("peserta__desa_id")
-                   .annotate(members=Count("pk"), with_phone=Count("pk", filter=~Q(peserta__telepon="")),
-                             lapsed=Count("pk", filter=Q(protection__lapse_on__lte=today)))
-                   .order_by("peserta__desa_id"))
+    # One pass over the members, counted per village, lapse date and phone (a few thousand rows), summed up here:
+    # three passes joined the people, their protection and their paid months once each.
+    self_paid = Exists(PaidMonth.objects.filter(membership=OuterRef("pk"), payment__isnull=True))
+    counted = (memberships(user, programme).order_by()
+               .annotate(phone=ExpressionWrapper(~Q(peserta__telepon=""), output_field=BooleanField()))
+               # Grouped by the lapse first: SQLite then reads the members in their table's order, not the people in
+               # their villages' (one by one, across the whole table).
+               .values_list("protection__lapse_on", "peserta__desa_id", "phone")
+               .annotate(n=Count("pk"), paying=Count("pk", filter=Q(protection__lapse_on__gt=today) & Q(self_paid))))
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    lapses: Counter[date] = Counter()
+    for lapse, code, phone, n, paying in counted:
+        tally[code].update({"members": n, "with_phone": n if phone else 0, "paying": paying,
+                            "lapsed": n if lapse is not None and lapse <= today else 0})
+        if lapse is not None:  # never paid: no lapse (Member.lapse)
+            lapses[lapse] += n
     names = {code: (name, kecamatan) for code, name, kecamatan in Wilayah.objects.filter(
-        code__in=[row[0] for row in counted]).values_list("code", "name", "parent__name")}
-    villages = [Village(code=code, name=names[code][0], kecamatan=names[code][1] or "", members=members,
-                        with_phone=with_phone, paying=paying.get(code, 0), lapsed=lapsed)
-                for code, members, with_phone, lapsed in counted]
-    lapses = (found.exclude(protection__lapse_on=None)  # never paid: no lapse (Member.lapse)
-              .values_list("protection__lapse_on").annotate(n=Count("pk")).order_by("protection__lapse_on"))
-    return Overview(villages, [(day, n) for day, n in lapses], sum(v.members for v in villages))
+        code__in=list(tally)).values_list("code", "name", "parent__name")}
+    villages = [Village(code=code, name=names[code][0], kecamatan=names[code][1] or "", members=c["members"],
+                        with_phone=c["with_phone"], paying=c["paying"], lapsed=c["lapsed"])
+                for code, c in sorted(tally.items())]
+    return Overview(villages, sorted(lapses.items()), sum(v.members for v in villages))
 
 
 def members_page(user, programme, number: str | int | None, *, kecamatan: str = "", desa: str = "",
@@ -238,25 +240,25 @@ def members_page(user, programme, number: str | int | None, *, kecamatan: str = 
 
 
 def cohort_of(user, programme) -> list[dict]:
-    """``cohort`` of every member in the user's area, without building the member list: the memberships' dates and
-    paid months, grouped by history."""
-    found = memberships(user, programme)
-    # The cohort asks for states on months' last days only. With lapses on the 1st of a month, the engine then
-    # compares a day paid only with such days, so a payment counts as made on the last day of its month (but those
-    # of the first payment day, which says the month cover starts from), and members who paid on different days of
-    # the same months share one history: a few hundred instead of one each (tests/selfpay checks the result
-    # against the exact days).
-    reg = regulation_on()
-    paid = _paid_months(found, by_month=reg.lapse_day is LapseDay.FOURTH_MONTH)
-    histories = Counter((first, last, tuple(paid[pk])) for pk, first, last in found.values_list("pk", "first", "last"))
-    groups: Counter[tuple] = Counter()
-    for (first, last, payments), n in histories.items():
-        groups[_history(first, last, payments, programme.pks_date)] += n
-    return _cohort(groups, reg, calendar())
-
-
-def _month_end(day: date) -> date:
-    return Month.of(day).next().first_day - timedelta(days=1)
+    """``cohort`` of every member in the user's area, counted in the database: each member's state on the months'
+    last days is payments.Protection's (``protection.states_on``, what the engine says), grouped with his last
+    funded month (see _history)."""
+    funded = PaidMonth.objects.filter(membership=OuterRef("pk"), payment__isnull=False).order_by("-month")
+    found = memberships(user, programme).order_by().annotate(
+        funded_last=Coalesce(Subquery(funded.values("month")[:1]), F("last")))
+    earliest = found.aggregate(earliest=Min("funded_last"))["earliest"]
+    if earliest is None:
+        return []
+    start = Month.of(earliest).next()
+    months = month_range(start, start.shift(COHORT_MONTHS - 1))
+    states = [f"protection_state_{i}" for i in range(len(months))]
+    counts: list[Counter[str]] = [Counter() for _ in months]
+    for funded_last, *on_month_ends, n in (
+            states_on(found, [month.next().first_day - timedelta(days=1) for month in months])
+            .values_list("funded_last", *states).annotate(n=Count("pk"))):
+        for i, (month, state) in enumerate(zip(months, on_month_ends)):
+            counts[i][_series(Month.of(funded_last), month, coverage.State(state))] += n
+    return [{"month": month, **{s: c[s] for s in SERIES}} for month, c in zip(months, counts)]
 
 
 def _figures(first: date, last: date, payments: tuple, today: date, pks: date | None, reg: Regulation,
