@@ -24,10 +24,13 @@ def card_status(request):
 @router.get("/cards", response=list[CardOut], tags=["cards"])
 def card_list(request, status: str = "", kecamatan: str = "", q: str = "", offset: int = 0, limit: int = 100):
     """The caller's cards, by village and name; ``q``: a name, KPJ or card number."""
-    found = cards.card_list(request.user, status=status, area=kecamatan, q=q)
-    late = set(cards.overdue_cards(request.user, timezone.localdate()).values_list("pk", flat=True))
     start = max(offset, 0)
-    return [_card_out(c, c.pk in late) for c in found[start:start + min(max(limit, 1), 1000)]]
+    found = list(cards.card_list(request.user, status=status, area=kecamatan, q=q, paged=True)
+                 [start:start + min(max(limit, 1), 1000)])
+    # Which of these are overdue (not the ids of all the overdue cards of the area).
+    late = set(cards.overdue_cards(request.user, timezone.localdate()).filter(pk__in=[c.pk for c in found])
+               .values_list("pk", flat=True))
+    return [_card_out(c, c.pk in late) for c in found]
 
 
 def _card_out(c, overdue: bool) -> dict:

@@ -82,7 +82,9 @@ class Card(models.Model):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["status", "since"])]
+        # With the number: the overdue list's order (since, number) read from the index, status by status, and
+        # stopped at its first rows (selectors.oldest_overdue).
+        indexes = [models.Index(fields=["status", "since", "number"], name="card_status_since_number")]
         constraints = [
             models.UniqueConstraint(fields=["membership"], condition=~models.Q(status="voided"), name="one_live_card"),
         ]
