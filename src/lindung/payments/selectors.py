@@ -71,11 +71,12 @@ def as_coverage(membership: Membership, paid_months) -> coverage.Membership:
         pks=membership.programme.pks_date)
 
 
-def status_of(membership: "ProtectedMembership", day: date) -> coverage.Status:
+def status_of(membership: "ProtectedMembership", day: date, *, latest: Month | None = None) -> coverage.Status:
     """The engine's Status of a membership annotated by ``protection.with_protection`` on ``day``: its label and
-    explanation for a list, without reading its payments again."""
+    explanation for a list, without reading its payments again. ``latest``: ``latest_due_month(day)``, when a list
+    has it already."""
     state = coverage.State(membership.protection_state)
-    latest = latest_due_month(day)
+    latest = latest or latest_due_month(day)
     arrears = tuple(latest.shift(-i) for i in reversed(range(membership.protection_arrears)))
     ended = state is coverage.State.ENDED
     return coverage.Status(state, arrears=arrears, lapse=membership.protection_lapse,

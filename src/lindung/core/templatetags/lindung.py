@@ -68,8 +68,13 @@ def percent_of(part, whole) -> int:
 @register.simple_tag(takes_context=True)
 def protection(context, membership) -> str:
     """A member's protection today as the coverage engine says it, from payments.protection's annotations."""
+    from lindung.payments.protection import latest_due_month
     from lindung.payments.selectors import status_of
 
-    status = status_of(membership, context.get("today") or timezone.localdate())
+    day = context.get("today") or timezone.localdate()
+    key = ("latest_due_month", day)  # the same for every row of a list: asked once per page, not twice per row
+    if key not in context.render_context:
+        context.render_context[key] = latest_due_month(day)
+    status = status_of(membership, day, latest=context.render_context[key])
     return format_html('<span class="status {}" title="{}" data-testid="protection">{}</span>', status.state.value,
                        status.explanation, status.label)
