@@ -233,3 +233,33 @@ def test_roles_that_do_not_report_get_no_report_form(client, users):
         client.force_login(users[name])
         assert client.get(reverse("claims:report_new")).status_code == 403
         assert client.get(reverse("claims:list")).status_code == 200
+
+
+def test_the_list_shows_the_claims_and_the_new_reports_a_page_at_a_time_the_overdue_first(client, users, running,
+                                                                                          ahmad, monkeypatch):
+    """A regency of a million people has thousands of claims: a page of them at a time, the overdue ones first across
+    the pages and then the newest report first; the office's new reports a page at a time too, the oldest first."""
+    from lindung.claims import views
+
+    monkeypatch.setattr(views, "PAGE", 2)
+    today = timezone.localdate()
+    late = report(users["desa"], ahmad, kind="jkk_injury", event_date=today - timedelta(days=5))
+    Claim.objects.filter(pk=late.pk).update(event_date=date(2020, 1, 6))  # its claim deadline long passed: overdue
+    budi = running.memberships.get(peserta__nama="Budi Petani")  # the camat's, in another village
+    on_time = [report(users["desa"], ahmad, kind="jkk_injury", event_date=today - timedelta(days=1)),
+               report(users["camat"], budi, kind="jkk_injury", event_date=today - timedelta(days=1))]
+    client.force_login(users["operator"])
+
+    def order(page: str, section: str) -> list[str]:
+        part = page.split(f'data-testid="{section}"')[1].split("</ul>")[0]
+        return sorted((c.number for c in [late, *on_time] if c.number in part), key=part.index)
+
+    first, second = (text(client.get(reverse("claims:list"), {"page": n})) for n in (1, 2))
+    assert order(first, "claims") == [late.number, on_time[1].number] and 'class="late"' in first
+    assert order(second, "claims") == [on_time[0].number]
+    assert 'data-testid="claim-pages"' in first and "1 / 2" in first
+    # The new reports: three in all, two a page.
+    assert ": 3</h2>" in first
+    assert order(first, "claim-alerts") == [late.number, on_time[0].number]
+    later = text(client.get(reverse("claims:list"), {"page": 2, "baru": 2}))
+    assert order(later, "claim-alerts") == [on_time[1].number] and order(later, "claims") == [on_time[0].number]

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -81,17 +82,26 @@ def report_new(request):
 # --- the list ----------------------------------------------------------------------------------------
 
 
+# Claims and new reports shown per page: a regency of a million people has thousands.
+PAGE = 50
+
+
 @login_required
 def claim_list(request):
     status, kind, kecamatan = (request.GET.get(key, "") for key in ("status", "kind", "kecamatan"))
     warned = dict(selectors.with_warnings(request.user, timezone.localdate()))
     found = selectors.claim_list(request.user, status=status, kind=kind, kecamatan=kecamatan)
-    # Overdue first; otherwise the newest report first (the selector's order, kept by the stable sort).
-    rows = [(c, warned.get(c, []), any(w.overdue for w in warned.get(c, []))) for c in found]
-    rows.sort(key=lambda row: not row[2])
+    # Overdue first; otherwise the newest report first (the selector's order, kept by the stable sort). Ordered by
+    # their keys, and only a page of claims read and drawn.
+    late = {c.pk for c, warnings in warned.items() if any(w.overdue for w in warnings)}
+    page = Paginator(sorted(found.values_list("pk", flat=True), key=lambda pk: pk not in late), PAGE).get_page(
+        request.GET.get("page"))
+    shown = found.in_bulk(page.object_list)
+    rows = [(shown[pk], warned.get(shown[pk], []), pk in late) for pk in page.object_list]
     office = can(request.user, "plans")
+    alerts = Paginator(selectors.alerts(request.user), PAGE).get_page(request.GET.get("baru")) if office else None
     return render(request, "claims/list.html", {
-        "rows": rows, "alerts": list(selectors.alerts(request.user)) if office else [],
+        "rows": rows, "page": page, "alerts": alerts,
         "statuses": S.choices, "kinds": Claim.Kind.choices,
         "kecamatans": regions_for(request.user).filter(level=Level.KECAMATAN).order_by("name"),
         "status": status, "kind": kind, "kecamatan": kecamatan,

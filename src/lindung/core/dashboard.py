@@ -9,6 +9,7 @@ membership: payments.protection.current_memberships), cards, claims, Rupiah.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,8 +150,14 @@ def protection_list(user, day: date, *, state: str = "", kecamatan: str = "", wi
 def people_by_village(user) -> list[tuple[str, int]]:
     """People in the register per village of the user's area, by village name: the chart of the camat's and the
     village operator's home (core.svgchart, drawn on the server)."""
-    return list(peserta_for(user).order_by().values_list("desa__name").annotate(n=Count("pk"))
-                .order_by("desa__name").values_list("desa__name", "n"))
+    # Counted by village code on the register's index of villages (walked as a range, scoping.within), then named:
+    # grouping by the joined name read every person's row.
+    by_code = dict(peserta_for(user).filter(within(user, "desa__code", as_range=True)).order_by()
+                   .values_list("desa_id").annotate(n=Count("pk")).values_list("desa_id", "n"))
+    by_name: Counter[str] = Counter()  # in the database's order of the names
+    for code, name in Wilayah.objects.filter(code__in=by_code).order_by("name").values_list("code", "name"):
+        by_name[name] += by_code[code]
+    return list(by_name.items())
 
 
 def kecamatan_name(code: str) -> str:

@@ -56,6 +56,10 @@ def home(request):
         chart_svg = bar_chart([name for name, _n in villages], [n for _name, n in villages],
                               title=_("People in the register by village"), axis_label=_("people"))
     dash = figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None
+    overdue_n = 0
+    if overdue is not None:
+        # The camat's figures counted them already (cards.selectors.counts_by_place: overdue_count).
+        overdue_n = dash.cards["overdue"] if dash is not None else overdue_count(request.user, today)
     return render(
         request,
         "core/home.html",
@@ -66,7 +70,7 @@ def home(request):
             "chart": chart,
             "chart_svg": chart_svg,
             "overdue": overdue[:5] if overdue is not None else [],
-            "overdue_count": overdue_count(request.user, today) if overdue is not None else 0,
+            "overdue_count": overdue_n,
             "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.
             "claim_alerts": claim_alerts(request.user).count() if can(request.user, "plans") else 0,

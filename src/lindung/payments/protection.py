@@ -49,9 +49,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db import NotSupportedError
+from django.core.exceptions import EmptyResultSet
+from django.db import NotSupportedError, connection
 from django.db.models import (
-    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+    BooleanField, Case, CharField, Count, DateField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
@@ -411,53 +412,53 @@ def protection_counts(user, day: date) -> ProtectionCounts:
     (after the day, on or before day + n) unless someone pays.
 
     One pass over the stored protection in index order, grouped by village, first day, cover start, first payment,
-    end, lapse and last month settled (some thousands of groups for a million members); each group's state is then
-    said here as ``_state`` says it. Their arrears follow from the last month settled, but for the few members who
-    paid something after the day: those are read one by one (``_arrears``), in their villages only."""
+    end, lapse and last month settled (some tens of thousands of groups for a million members); the same statement
+    says each group's state as ``_state`` says it and sums the groups per village and state, so a few hundred rows
+    come back (reading the groups into Python cost a second at a million members). Their arrears follow from the
+    last month settled, but for the few members who paid something after the day: those are read one by one
+    (``_arrears``), in their villages only."""
     due = latest_due_month(day)
     area = Protection.objects.filter(within(user, "desa", as_range=True)).order_by()
-    groups: dict[tuple, dict] = {}
-    for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
-        for g in area.filter(part).values(*_GROUP).annotate(n=Count("*"), paid_on=Max("last_paid_on")):
-            key = tuple(g[k] for k in _GROUP)
-            if key in groups:  # the same facts in both parts
-                other = groups[key]
-                g["n"] += other["n"]
-                if g["last_paid"]:
-                    g["paid_on"] = max(g["paid_on"], other["paid_on"])
-            groups[key] = g
-
-    def covered(g: dict) -> bool:  # the state is aktif or menunggak
-        return not ((g["ended_on"] is not None and g["ended_on"] <= day) or g["start"] is None or g["start"] > day
-                    or g["first_paid_on"] > day or g["lapse_on"] <= day)
-
-    # The groups with members who paid something after the day.
-    read = [g for g in groups.values() if covered(g) and g["paid_on"] > day]
-    one_by_one = {}
-    if read:
-        owing = Case(When(GreaterThan(_arrears(day), Value(0)), then=Value(1)), default=Value(0))
-        rows = (area.filter(_current(day), last_paid_on__gt=day, desa__in={g["desa"] for g in read})
-                .values(*_GROUP).annotate(read=Count("*"), owing=Sum(owing, output_field=IntegerField())))
-        one_by_one = {tuple(r[k] for k in _GROUP): (r["read"], r["owing"]) for r in rows}
+    on = connection.ops.adapt_datefield_value
+    horizons = [on(day + timedelta(days=h)) for h in LAPSE_HORIZONS]
+    # Per group: its state ("covered": aktif or menunggak), those in arrears by their last month settled (cover
+    # having started before the day, settled up to a month before the one due) but for the members who paid after
+    # the day, and the covered whose lapse (none when they end first) comes within each horizon.
+    state = ("CASE WHEN g.ended_on <= %s THEN 'berakhir' WHEN g.start IS NULL OR g.start > %s OR g.first_paid_on > %s "
+             "THEN 'belum' WHEN g.lapse_on <= %s THEN 'nonaktif' ELSE 'covered' END")
+    lapsing = "SUM(CASE WHEN g.ended_on < g.lapse_on THEN 0 WHEN g.lapse_on <= %s THEN g.n ELSE 0 END)"
     tally: dict[str, Counter] = {}
-    for key, g in groups.items():
-        counts, n = tally.setdefault(g["desa"][:8], Counter()), g["n"]
-        if g["ended_on"] is not None and g["ended_on"] <= day:
-            counts["berakhir"] += n
-        elif g["start"] is None or g["start"] > day or g["first_paid_on"] > day:
-            counts["belum"] += n
-        elif g["lapse_on"] <= day:
-            counts["nonaktif"] += n
-        else:
-            read_n, owing_n = one_by_one.get(key, (0, 0))
-            # Settled up to a month before the one due, cover having started before the day: in arrears.
-            if g["start"] < day and g["last_paid"] < due.first_day:
-                owing_n += n - read_n
-            counts["menunggak"] += owing_n
-            counts["aktif"] += n - owing_n
-            lapse = None if g["ended_on"] is not None and g["ended_on"] < g["lapse_on"] else g["lapse_on"]
-            for horizon in LAPSE_HORIZONS:
-                counts[horizon] += n if lapse is not None and lapse <= day + timedelta(days=horizon) else 0
+    paid_after: set[str] = set()  # villages with covered members who paid something after the day
+    for part in _current_parts(day):  # each part in its index: SQLite reads an OR of the two row by row
+        groups = area.filter(part).values(*_GROUP).annotate(n=Count("*"), later=Count("pk", filter=Q(last_paid_on__gt=day)))
+        try:
+            sql, params = groups.query.sql_with_params()
+        except EmptyResultSet:  # an area of nothing
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT g.desa, {state}, SUM(g.n), SUM(g.later), "
+                "SUM(CASE WHEN g.start < %s AND g.last_paid < %s THEN g.n - g.later ELSE 0 END), "
+                f"{', '.join([lapsing] * len(horizons))} FROM ({sql}) g GROUP BY 1, 2",
+                [*[on(day)] * 4, on(day), on(due.first_day), *horizons, *params])
+            for desa, kind, *figures in cursor.fetchall():
+                n, later, owing, *lapse_next = map(int, figures)  # PostgreSQL sums counts as numeric (Decimal)
+                counts = tally.setdefault(desa[:8], Counter())
+                if kind != "covered":
+                    counts[kind] += n
+                    continue
+                counts["menunggak"] += owing
+                counts["aktif"] += n - owing
+                counts.update(dict(zip(LAPSE_HORIZONS, lapse_next)))
+                if later:
+                    paid_after.add(desa)
+    if paid_after:
+        owing_after = (area.filter(_current(day), last_paid_on__gt=day, desa__in=paid_after)
+                       .alias(state=_state(day, _arrears(day))).filter(state=State.ARREARS.value)
+                       .values_list("desa").annotate(n=Count("*")))
+        for desa, n in owing_after:
+            tally[desa[:8]]["menunggak"] += n
+            tally[desa[:8]]["aktif"] -= n
     names = dict(Wilayah.objects.filter(code__in=tally, level=Level.KECAMATAN).values_list("code", "name"))
     # Ignored below: mypy cannot count the starred generator (the counts of _COUNTED, in order).
     areas = [AreaProtection(code, names.get(code, code), *(counts[s] for s in _COUNTED),  # type: ignore[misc, arg-type]

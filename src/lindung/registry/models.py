@@ -85,7 +85,11 @@ class Peserta(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         # Lists of an area in village and name order (the cards', a camat's) walk this and stop at their page.
-        indexes = [models.Index(fields=["desa", "nama"], name="peserta_desa_nama")]
+        indexes = [
+            models.Index(fields=["desa", "nama"], name="peserta_desa_nama"),
+            # The home's counts of the register by village, sex and occupation read this alone (selectors.summary).
+            models.Index(fields=["desa", "jenis_kelamin", "pekerjaan_1"], name="peserta_desa_counts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10), name="peserta_desil_1_10"

@@ -3,7 +3,6 @@
 from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import people, within
@@ -54,16 +53,20 @@ def peserta_history(user, peserta: Peserta, limit: int = 50) -> list[tuple]:
 
 
 def summary(user) -> dict:
-    """Counts for the home page: total, by kecamatan (with names), by sex, by occupation."""
-    qs = peserta_for(user)
-    by_kec = dict(
-        qs.annotate(kec=Substr("desa_id", 1, 8)).values_list("kec").annotate(n=Count("id")).values_list("kec", "n")
-    )
+    """Counts for the home page: total, by kecamatan (with names), by sex, by occupation (most people first)."""
+    # One pass over the index of village, sex and occupation (Peserta.Meta), in a range of village codes SQLite walks
+    # (scoping.within's as_range), where a scan of the register per figure took 0.8 s at a million people.
+    groups = (peserta_for(user).filter(within(user, "desa__code", as_range=True)).order_by()
+              .values_list("desa_id", "jenis_kelamin", "pekerjaan_1_id").annotate(n=Count("id")))
+    jobs = dict(Pekerjaan.objects.values_list("pk", "name"))
+    by_kec: Counter[str] = Counter()
+    by_sex: Counter[str] = Counter()
+    by_job: Counter[str | None] = Counter()
+    for desa, sex, job, n in groups:
+        by_kec[desa[:8]] += n
+        by_sex[sex] += n
+        by_job[jobs.get(job)] += n
     names = dict(Wilayah.objects.filter(code__in=by_kec).values_list("code", "name"))
-    by_sex = dict(qs.values_list("jenis_kelamin").annotate(n=Count("id")).values_list("jenis_kelamin", "n"))
-    by_job = list(
-        qs.values_list("pekerjaan_1__name").annotate(n=Count("id")).order_by("-n").values_list("pekerjaan_1__name", "n")
-    )
     by_regency: Counter[str] = Counter()
     for code, n in by_kec.items():
         by_regency[code[:5]] += n
@@ -72,8 +75,8 @@ def summary(user) -> dict:
         "total": sum(by_kec.values()),
         "kecamatan": [(code, names.get(code, code), n) for code, n in sorted(by_kec.items())],
         "regency": [(code, names.get(code, code), n) for code, n in sorted(by_regency.items())],
-        "sex": by_sex,
-        "pekerjaan": by_job,
+        "sex": dict(by_sex),
+        "pekerjaan": sorted(by_job.items(), key=lambda job: (-job[1], job[0] is None, job[0] or "")),
     }
 
 
