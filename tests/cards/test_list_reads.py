@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lindung.cards import selectors, services
 from lindung.cards.models import Card
+from lindung.core.dashboard import CARD_PLACES
 from lindung.wilayah.models import Wilayah
 from tests.cards.conftest import move, to_camat
 from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
@@ -89,3 +90,14 @@ def test_the_camats_counts_from_one_walk_are_the_plain_counts(client, users, spr
     assert page["page"].paginator.count == selectors.card_list(camat).count() > 0
     assert [v["code"] for v in page["to_villages"]] == [v["code"] for v in held if v["cards"]]
     assert page["page"].paginator.count == len(plain_list(camat))
+
+
+def test_the_dashboards_card_counts_are_the_plain_counts(users, spread):
+    today = timezone.localdate()
+    for name in USERS:
+        counted = selectors.counts_by_place(users[name], today, CARD_PLACES)
+        live = selectors.cards_for(users[name]).exclude(status=S.VOIDED)
+        assert counted["overdue"] == selectors.overdue_cards(users[name], today).count(), name
+        for place, statuses in CARD_PLACES.items():
+            assert counted[place] == live.filter(status__in=statuses).count(), (name, place)
+    assert selectors.counts_by_place(users["operator"], today, CARD_PLACES)["overdue"] > 0

@@ -200,10 +200,10 @@ def overdue_count(user, today: date) -> int:
 def counts_by_place(user, today: date, places: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     """The live cards of the user's area in each place (a place: its statuses), and how many are overdue: counted
     from the people's villages up (as_range), as a camat's counts among a million cards need (3.6 s scanning every
-    card, 0.4 s so)."""
-    counted = cards_for(user, as_range=True).order_by().exclude(status=S.VOIDED).aggregate(
-        **{place: Count("pk", filter=Q(status__in=statuses)) for place, statuses in places.items()})
-    return {**counted, "overdue": overdue_count(user, today)}
+    card, 0.4 s so), in one walk: an overdue card is never voided."""
+    return cards_for(user, as_range=True).order_by().exclude(status=S.VOIDED).aggregate(
+        **{place: Count("pk", filter=Q(status__in=statuses)) for place, statuses in places.items()},
+        overdue=Count("pk", filter=_overdue_of(user, today)))
 
 
 def overdue_upstream(user, today: date) -> int:

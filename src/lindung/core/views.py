@@ -12,7 +12,7 @@ from lokal import format_rupiah
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.accounts.scoping import area_code
-from lindung.cards.selectors import oldest_overdue, overdue_count, overdue_upstream
+from lindung.cards.selectors import overdue_cards, overdue_count, overdue_upstream
 from lindung.claims.selectors import alerts as claim_alerts
 from lindung.core.downloads import attachment
 from lindung.payments.protection import LAPSE_HORIZONS
@@ -34,7 +34,11 @@ def home(request):
     """The regent's figures for the roles that lead with them, then the register at a glance, for the user's area."""
     today = timezone.localdate()
     data = summary(request.user)
+    overdue = None
     near_families = request.user.role is not None and request.user.role.name in (CAMAT.name, OPERATOR_DESA.name)
+    if near_families:
+        # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
+        overdue = overdue_cards(request.user, today)
     sex_labels = {"L": _("Male"), "P": _("Female")}
     # A province's office sees its regencies side by side; everyone else his kecamatan.
     code = area_code(request.user)
@@ -53,7 +57,7 @@ def home(request):
                               title=_("People in the register by village"), axis_label=_("people"))
     dash = figures.dashboard(request.user, today) if figures.shows_dashboard(request.user) else None
     overdue_n = 0
-    if near_families:
+    if overdue is not None:
         # The camat's figures counted them already (cards.selectors.counts_by_place: overdue_count).
         overdue_n = dash.cards["overdue"] if dash is not None else overdue_count(request.user, today)
     return render(
@@ -65,8 +69,7 @@ def home(request):
             "largest": max((n for *_, n in data["kecamatan"]), default=0),
             "chart": chart,
             "chart_svg": chart_svg,
-            # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
-            "overdue": oldest_overdue(request.user, today, 5) if near_families else [],
+            "overdue": overdue[:5] if overdue is not None else [],
             "overdue_count": overdue_n,
             "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.
