@@ -50,6 +50,7 @@ def run(database_url: str | None, sizes: list[int], seed: int) -> list[tuple]:
         from lindung.enrolment.models import Membership
         from lindung.payments.models import Protection
         from lindung.payments.protection import refresh
+        from lindung.programs.selectors import kept_assessments_dir
         from lindung.programs.tasks import keep_assessments
         from lindung.registry.models import Peserta
         from lindung.wilayah.services import load_regency
@@ -64,7 +65,7 @@ def run(database_url: str | None, sizes: list[int], seed: int) -> list[tuple]:
                 apps.get_model(model).objects.all().delete()
             # populate's plain INSERTs write no history, so the kept assessments would not know the register
             # changed: they go with it, and the job an approved import queues keeps them again.
-            shutil.rmtree(Path(settings.DATA_DIR) / "assessments", ignore_errors=True)
+            shutil.rmtree(kept_assessments_dir(), ignore_errors=True)
             populate(size, seed)
             refresh(Membership.objects.all())
             refresh_statistics(10**6, Protection, Peserta, Membership)

@@ -5,6 +5,7 @@ only, and never a half-written one."""
 import re
 import shlex
 import stat
+import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,3 +58,14 @@ def test_out_a_directory_or_a_file(site, tmp_path):
     leftovers = [p for p in [*directory.iterdir(), *tmp_path.iterdir()] if p.name.startswith(".")]
     assert leftovers == [], "a temporary file or the database's copy was left behind"
     assert not Path(site.data_dir / "backups").exists()  # OUT given: nothing in LINDUNG_BACKUP_DIR
+
+
+def test_the_kept_assessments_are_not_backed_up(site, tmp_path):
+    """Worked out again from the database on the next view: 12 MB a programme at a million workers, for nothing."""
+    kept = site.data_dir / "assessments"
+    kept.mkdir()
+    (kept / "1-17.04-abc.parquet").write_bytes(b"kept")
+    check(site.lindung("backup", str(tmp_path / "salinan.tar.gz")))
+    with tarfile.open(tmp_path / "salinan.tar.gz") as archive:
+        names = archive.getnames()
+    assert not [n for n in names if "assessments" in n] and any(n.endswith("manifest.json") for n in names)

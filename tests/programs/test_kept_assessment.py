@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,7 +23,7 @@ def view(client, programme, **query):
 
 
 def kept_files():
-    return sorted((settings.DATA_DIR / "assessments").glob("*.parquet"))
+    return sorted(selectors.kept_assessments_dir().glob("*.parquet"))
 
 
 def test_the_page_reads_the_kept_assessment_until_a_worker_changes(client, users, programme, workers):

@@ -122,7 +122,7 @@ def kept_assessment_of(area: str, programme: Programme, continuing: "list[Contin
     million workers takes seconds, nearly all of it reading them; reading the kept file, a tenth of a second."""
     rules, weights = rules_of(programme, continuing)
     high_risk = high_risk_occupations()
-    folder = Path(settings.DATA_DIR) / "assessments"
+    folder = kept_assessments_dir()
     prefix = f"{programme.pk}-{area}-"
     # The newest history row's time too: after a backup is restored, its numbers are given again to other changes.
     made_of = [_latest_change(Peserta), _latest_change(Pekerjaan), rules, weights, high_risk]
@@ -138,6 +138,10 @@ def kept_assessment_of(area: str, programme: Programme, continuing: "list[Contin
             if old != path and time.time() - old.stat().st_mtime > 60:
                 old.unlink(missing_ok=True)
     return pl.scan_parquet(path)
+
+
+def kept_assessments_dir() -> Path:
+    return Path(settings.DATA_DIR) / "assessments"
 
 
 def _digest(*parts) -> str:
