@@ -11,7 +11,7 @@ from lindung.programs import selectors
 from lindung.programs.tasks import keep_assessments
 from lindung.registry.models import Pekerjaan, Peserta
 from lindung.registry.services import save_peserta
-from tests.programs.test_programmes import eligible_count, ranking_names, rules_data
+from tests.programs.conftest import eligible_count, ranking_names, rules_data
 
 
 def view(client, programme, **query):

@@ -1,41 +1,15 @@
 """Programme pages: eligible counts per area, the priority formula, ranking, reasons; rules and exclusions."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from lindung.audit.models import Event
 from lindung.pipeline.eligibility import Weights, formula
-from lindung.programs.models import ExcludedNik, Programme
+from lindung.programs.models import ExcludedNik
 from lindung.registry.models import Pekerjaan
+from tests.programs.conftest import eligible_count, ranking_names, rules_data
 
 OFFICE_ROLES_WITHOUT_RULES = ["operator", "camat", "desa", "bpjs", "pimpinan", "auditor"]
-
-
-def eligible_count(response) -> int:
-    match = re.search(r'data-testid="eligible">([\d.]+)<', response.content.decode())
-    assert match, "the eligible count is missing"
-    return int(match.group(1).replace(".", ""))
-
-
-def ranking_names(response) -> list[str]:
-    table = response.content.decode().split('data-testid="ranking"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r'<a href="/peserta/\d+/">([^<]+)</a>', table)
-
-
-def rules_data(programme: Programme, **overrides) -> dict:
-    data = {
-        "min_age": programme.min_age, "max_age": programme.max_age, "desil_max": programme.desil_max or "",
-        "weight_desil": programme.weight_desil, "weight_extreme_poverty": programme.weight_extreme_poverty,
-        "weight_high_risk": programme.weight_high_risk, "weight_head_of_household": programme.weight_head_of_household,
-        "weight_per_dependant": programme.weight_per_dependant, "max_dependants": programme.max_dependants,
-        "occupations": [p.pk for p in programme.occupations.all()],
-    }
-    if programme.require_extreme_poverty:
-        data["require_extreme_poverty"] = "on"
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_the_admin_sees_the_whole_regency_ranked_highest_priority_first(client, users, programme, workers):
