@@ -12,12 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.core.downloads import attachment, on_record
+from lindung.core.paging import CountedPaginator
 
 from . import selectors, services, validity
 from .minutes import minutes_pdf as render_minutes
@@ -123,18 +122,6 @@ class ScanForm(forms.Form):
         return photo
 
 
-class _Counted(Paginator):
-    """A paginator over a list counted apart (``count``), more cheaply than by the list's own query."""
-
-    def __init__(self, object_list, per_page: int, count: int):
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._count
-
-
 def _list(request, form=None, status=200, scan=None, extra=None):
     status_filter, q, desa = request.GET.get("status", ""), request.GET.get("q", ""), request.GET.get("desa", "")
     today = timezone.localdate()
@@ -150,7 +137,7 @@ def _list(request, form=None, status=200, scan=None, extra=None):
     else:
         count = sum(v["live"] for v in held)
     cards = selectors.card_list(request.user, status=status_filter, area=desa, q=q, paged=True)
-    page = _Counted(cards, 100, count).get_page(request.GET.get("page"))
+    page = CountedPaginator(cards, 100, count).get_page(request.GET.get("page"))
     page.object_list = selectors.with_protection_today(page.object_list, today)
     return render(request, "cards/list.html", {
         "page": page, "statuses": S.choices, "today": today,

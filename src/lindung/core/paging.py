@@ -1,9 +1,11 @@
-"""A Polars table paged by Django's Paginator without turning every row into a dict first."""
+"""Paging what Django's Paginator would page too slowly: a Polars table, a list already counted."""
 
 from collections.abc import Sequence
 from typing import Any, overload
 
 import polars as pl
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 Row = dict[str, Any]
 
@@ -38,3 +40,15 @@ class FrameRows(Sequence[Row]):
             raise ValueError("rows are read in order")
         rows = self.frame.slice(start, max(stop - start, 0))
         return (rows.collect() if isinstance(rows, pl.LazyFrame) else rows).rows(named=True)
+
+
+class CountedPaginator(Paginator):
+    """A paginator over a list counted apart (``count``), more cheaply than by the list's own query."""
+
+    def __init__(self, object_list, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count

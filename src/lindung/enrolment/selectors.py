@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scoping import under, within
+from lindung.core.paging import CountedPaginator
 from lindung.payments.protection import registered, with_protection
 from lindung.registry.models import Peserta
 from lindung.rules.coverage import State
@@ -61,11 +62,10 @@ def members_page(user, programme, number: str | int | None, rows: list[dict], *,
     """Page ``number`` (PER_PAGE) of ``members`` in their order (village, name; the person where names repeat); ``rows``:
     the programme's ``status_by_kecamatan``, which counts them. Only the members shown are read in full."""
     found = members(user, programme, kecamatan=kecamatan, status=status, protection=protection, today=today)
-    paginator = Paginator(found.values_list("pk", flat=True), PER_PAGE)
     rows = [r for r in rows if r["code"] == kecamatan or not kecamatan]
-    count = _count(rows, status, protection)
-    if count is not None:
-        paginator.count = count  # type: ignore[misc]  # counted already: not twice
+    count = _count(rows, status, protection)  # counted already: not twice
+    pks = found.values_list("pk", flat=True)
+    paginator = Paginator(pks, PER_PAGE) if count is None else CountedPaginator(pks, PER_PAGE, count)
     page = paginator.get_page(number)
     start, end = (page.number - 1) * paginator.per_page, page.number * paginator.per_page
     if not paginator.count:
