@@ -5,9 +5,10 @@
 
 The people and their memberships, payments, cards and claims are dashboard_bench's (`populate`: plain INSERTs, not
 timed), on 3 December 2026; then, untimed, the job an approved import queues keeps each programme's assessment (as
-the register would be after an import). Each page is asked for through Django's whole stack (middleware, sessions, templates)
-with its test client, as the role that uses it: three times up to 100,000 people and the best kept (once when it takes
-more than 5 s), once above.
+the register would be after an import). Each page is asked for through Django's whole stack (middleware, sessions,
+templates) with its test client, as the role that uses it. Two figures a page: the first view after the data
+changed ("first"), when the figures kept for the pages (core.kept) are counted again, and the best of the views after
+it ("then": two up to 100,000 people, one above), what everyone sees until the next change.
 The baseline in the same run is the smallest size: how each page grows with the register.
 """
 
@@ -47,6 +48,7 @@ def run(database_url: str | None, sizes: list[int], seed: int) -> list[tuple]:
         from lindung.accounts.demo import ensure_demo_users
         from lindung.accounts.models import User
         from lindung.core.db import refresh_statistics
+        from lindung.core.kept import kept_dir
         from lindung.enrolment.models import Membership
         from lindung.payments.models import Protection
         from lindung.payments.protection import refresh
@@ -66,25 +68,25 @@ def run(database_url: str | None, sizes: list[int], seed: int) -> list[tuple]:
             # populate's plain INSERTs write no history, so the kept assessments would not know the register
             # changed: they go with it, and the job an approved import queues keeps them again.
             shutil.rmtree(kept_assessments_dir(), ignore_errors=True)
+            shutil.rmtree(kept_dir(), ignore_errors=True)  # likewise the pages' kept figures: no event says the change
             populate(size, seed)
             refresh(Membership.objects.all())
             refresh_statistics(10**6, Protection, Peserta, Membership)
             keep_assessments.call()
-            tries = 3 if size <= 100_000 else 1
+            tries = 2 if size <= 100_000 else 1
             plain = {**settings.STORAGES, "staticfiles": {  # no collectstatic manifest in a fresh data directory
                 "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
             with override_settings(ALLOWED_HOSTS=["*"], STORAGES=plain):
+                Client().get("/masuk/")  # the first request of a process imports every app's views: not a page's time
                 for username, path in PAGES:
                     client = Client()
                     client.force_login(User.objects.get(username=username))
-                    best, status = float("inf"), 0
-                    for _ in range(tries):
+                    times, status = [], 0
+                    for _ in range(1 + tries):
                         started = time.perf_counter()
                         status = client.get(path).status_code
-                        best = min(best, time.perf_counter() - started)
-                        if best > 5:  # far off the goal: once is enough
-                            break
-                    results.append((connection.vendor, size, username, path, status, best))
+                        times.append(time.perf_counter() - started)
+                    results.append((connection.vendor, size, username, path, status, times[0], min(times[1:])))
         return results
 
 
@@ -97,13 +99,15 @@ def main() -> None:
     rows = in_process(run, os.environ.get("DATABASE_URL"), args.sizes, args.seed)
     sizes = sorted({r[1] for r in rows})
     by = {(r[1], r[2], r[3]): r for r in rows}
-    print("| role | page | " + " | ".join(f"{s:,} people ms" for s in sizes) + f" | ≤ {GOAL_MS} ms at the largest |")
+    print("| role | page | " + " | ".join(f"{s:,} people ms: first, then" for s in sizes)
+          + f" | then ≤ {GOAL_MS} ms at the largest |")
     print("|---|---|" + "---|" * len(sizes) + "---|")
     for username, path in PAGES:
-        cells = [f"{by[(s, username, path)][5] * 1000:.0f}" + ("" if by[(s, username, path)][4] == 200
-                                                              else f" ({by[(s, username, path)][4]})")
-                 for s in sizes]
-        met = "yes" if by[(sizes[-1], username, path)][5] * 1000 <= GOAL_MS else "no"
+        cells = []
+        for s in sizes:
+            *_, status, first, then = by[(s, username, path)]
+            cells.append(f"{first * 1000:,.0f}, {then * 1000:,.0f}" + ("" if status == 200 else f" ({status})"))
+        met = "yes" if by[(sizes[-1], username, path)][6] * 1000 <= GOAL_MS else "no"
         print(f"| {username} | {path} | " + " | ".join(cells) + f" | {met} |")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 

@@ -48,6 +48,7 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = settings.DATA_DIR / "media"
     settings.LINDUNG_OUTBOX_FILE = settings.DATA_DIR / "outbox.jsonl"
     settings.LINDUNG_BACKUP_DIR = settings.DATA_DIR / "backups"
+    settings.CACHES = {**settings.CACHES, "kept": {**settings.CACHES["kept"], "LOCATION": settings.DATA_DIR / "kept"}}
     # The manifest needs collectstatic; tests serve static files from the finders instead.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     yield
@@ -89,12 +90,19 @@ def users(kaur):
     return {u.username: u for u in User.objects.all()}
 
 
-def make_peserta(desa: str, nama: str, *, sex: str = "L", born=None, serial: int = 1, job: str = "petani") -> Peserta:
+def new_peserta(desa: str, nama: str, *, sex: str = "L", born=None, serial: int = 1, job: str = "petani") -> Peserta:
+    """A worker not saved yet, for a service to save (registry.services.save_peserta)."""
     born = born or date(1980, 5, 17)
-    return Peserta.objects.create(
+    return Peserta(
         nik=make_nik(desa[:8], born, sex, serial), nama=nama, jenis_kelamin=sex, tanggal_lahir=born, desa_id=desa,
         pekerjaan_1=Pekerjaan.objects.get(code=job), desil=1, miskin_ekstrem=True,
     )
+
+
+def make_peserta(desa: str, nama: str, *, sex: str = "L", born=None, serial: int = 1, job: str = "petani") -> Peserta:
+    peserta = new_peserta(desa, nama, sex=sex, born=born, serial=serial, job=job)
+    peserta.save()
+    return peserta
 
 
 @pytest.fixture

@@ -108,6 +108,10 @@ ACTIONS = {
     "wilayah.load": _("Regions loaded"),
 }
 
+# The actions that change no data: someone logged in or out, downloaded a file, looked a status up.
+READS = frozenset(a for a in ACTIONS if a.startswith("auth.") or a.endswith("_downloaded")
+                  or a == "payments.status_checked")
+
 TARGET_TYPES = {
     "apitoken": _("API token"),
     "bill": _("Bill"),

@@ -25,6 +25,7 @@ from lindung.audit.models import Event
 from lindung.core.health import heartbeat_file
 from lindung.pipeline import archive
 from lindung.pipeline.archive import Manifest
+from lindung.core.kept import kept_dir
 from lindung.programs.selectors import kept_assessments_dir
 from lindung.registry.models import Pekerjaan
 
@@ -65,10 +66,11 @@ def _not_data(extra: list[Path]) -> list[Path]:
     """What is under the data directory but no part of a backup: the live database (copied on its own), the static
     files (`collectstatic` makes them again), the backups, an import's upload in transit, a restore's staging, and
     the job worker's heartbeat (restored, it would speak for a worker of the old server), the programmes' kept
-    assessments (worked out again from the database: 12 MB a programme at a million workers)."""
+    assessments (worked out again from the database: 12 MB a programme at a million workers) and the figures kept for
+    the pages (core.kept: counted again)."""
     data_dir = Path(settings.DATA_DIR)
     skip = [Path(settings.STATIC_ROOT), Path(settings.LINDUNG_BACKUP_DIR), data_dir / "imports" / "incoming",
-            heartbeat_file(), kept_assessments_dir(), *extra]
+            heartbeat_file(), kept_assessments_dir(), kept_dir(), *extra]
     if _engine() == "sqlite":
         db = _sqlite_file()
         skip += [db, *(Path(f"{db}{suffix}") for suffix in SQLITE_SIDE_FILES)]

@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 
 from lindung.accounts.roles import CAMAT, OPERATOR_DESA, can
 from lindung.core.downloads import attachment, on_record
+from lindung.core.kept import kept
 from lindung.core.paging import CountedPaginator
 
 from . import selectors, services, validity
@@ -127,7 +128,8 @@ def _list(request, form=None, status=200, scan=None, extra=None):
     today = timezone.localdate()
     # The camat's first screen of a hand-over to one village: the villages whose cards he holds, at the top. Their
     # walk of his cards also counts his live and overdue cards (selectors.villages_holding).
-    held = selectors.villages_holding(request.user, today) if records(request.user, S.AT_CAMAT) else None
+    held = (kept("villages_holding", request.user, today, compute=lambda: selectors.villages_holding(request.user, today))
+            if records(request.user, S.AT_CAMAT) else None)
     if held is None:
         overdue_count = selectors.overdue_count(request.user, today)
     else:

@@ -32,6 +32,8 @@ from lindung.registry.selectors import peserta_for
 from lindung.rules.coverage import State
 from lindung.wilayah.models import Level, Wilayah, level_of
 
+from .kept import kept
+
 # The homes that lead with the regent's figures (a camat's shows his kecamatan's); a village operator's home is
 # about the cards and reports of his village.
 ROLES = (PIMPINAN.name, ADMIN_DINAS.name, OPERATOR_DINAS.name, CAMAT.name, AUDITOR.name)
@@ -88,7 +90,8 @@ def shows_dashboard(user) -> bool:
 
 def dashboard(user, day: date) -> Dashboard:
     """The regent's figures of the user's area on ``day``."""
-    area, protection = area_code(user) or "", protection_counts(user, day)
+    area = area_code(user) or ""
+    protection = kept("protection_counts", user, day, compute=lambda: protection_counts(user, day))
     return Dashboard(day=day, area=area, protection=protection, budgets=budgets(user, day.year),
                      cards=card_places(user, day), claims=claim_figures(user),
                      regencies=by_regency(protection) if area and level_of(area) == Level.PROVINSI else [])
@@ -115,7 +118,7 @@ def budgets(user, year: int) -> list[ProgrammeBudget]:
 
 def card_places(user, day: date) -> dict[str, int]:
     """Live cards of the user's area by where they are, and those held too long (cards.selectors.overdue_cards)."""
-    return cards.counts_by_place(user, day, CARD_PLACES)
+    return kept("card_places", user, day, compute=lambda: cards.counts_by_place(user, day, CARD_PLACES))
 
 
 def claim_figures(user) -> dict:

@@ -26,6 +26,7 @@ from . import jobs as background
 from .approvals import waiting_for
 from .dashboard_pdf import dashboard_pdf
 from .forms import parse_rupiah
+from .kept import kept
 from .svgchart import bar_chart
 
 
@@ -33,12 +34,13 @@ from .svgchart import bar_chart
 def home(request):
     """The regent's figures for the roles that lead with them, then the register at a glance, for the user's area."""
     today = timezone.localdate()
-    data = summary(request.user)
+    data = kept("register_summary", request.user, compute=lambda: summary(request.user))
     overdue = None
     near_families = request.user.role is not None and request.user.role.name in (CAMAT.name, OPERATOR_DESA.name)
     if near_families:
-        # Who holds cards opens Lindung to the ones he holds too long, the oldest first.
-        overdue = overdue_cards(request.user, today)
+        # Who holds cards opens Lindung to the ones he holds too long, the five oldest first.
+        overdue = kept("oldest_overdue", request.user, today,
+                       compute=lambda: list(overdue_cards(request.user, today)[:5]))
     sex_labels = {"L": _("Male"), "P": _("Female")}
     # A province's office sees its regencies side by side; everyone else his kecamatan.
     code = area_code(request.user)
@@ -69,7 +71,7 @@ def home(request):
             "largest": max((n for *_, n in data["kecamatan"]), default=0),
             "chart": chart,
             "chart_svg": chart_svg,
-            "overdue": overdue[:5] if overdue is not None else [],
+            "overdue": overdue or [],
             "overdue_count": overdue_n,
             "overdue_upstream": overdue_upstream(request.user, today),
             # The office is told of deaths and accidents the villages report; the villages report them from here.

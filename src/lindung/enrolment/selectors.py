@@ -68,21 +68,28 @@ def members_page(user, programme, number: str | int | None, rows: list[dict], *,
     paginator = Paginator(pks, PER_PAGE) if count is None else CountedPaginator(pks, PER_PAGE, count)
     page = paginator.get_page(number)
     start, end = (page.number - 1) * paginator.per_page, page.number * paginator.per_page
-    if not paginator.count:
-        shown = []
-    elif end * sum(r["total"] for r in rows) / paginator.count <= WALK:
+    shown = in_register_order(user, found, start, end, sum(r["total"] for r in rows), paginator.count, area=kecamatan)
+    by_person = {m.peserta_id: m for m in found.filter(peserta__in=shown).order_by()}
+    return Page([by_person[pk] for pk in shown], page.number, paginator)
+
+
+def in_register_order(user, found: QuerySet[Membership], start: int, end: int, members: int, count: int, *,
+                      area: str = "") -> list[int]:
+    """The people of ``found`` (a membership each, ``count`` of them, in ``area`` when given, among ``members`` of
+    the user's area) from ``start`` to ``end`` in the register's order: village, name, then the person."""
+    if not count:
+        return []
+    if end * members / count <= WALK:
         # The people walked in the register's village-and-name index, a membership looked up for each, until the
         # page is full: from the memberships' side SQLite would sort every member of the programme to show 50.
         people = Peserta.objects.filter(within(user, "desa__code", as_range=True),
                                         Exists(found.filter(peserta=OuterRef("pk"))))
-        if kecamatan:
-            people = people.filter(under(kecamatan, "desa__code", as_range=True))
-        shown = list(people.order_by("desa_id", "nama", "pk").values_list("pk", flat=True)[start:end])
-    else:  # few members among many people, or a page far down: those found sorted, their people only
-        shown = list(found.order_by("peserta__desa_id", "peserta__nama", "peserta_id")
-                     .values_list("peserta_id", flat=True)[start:end])
-    by_person = {m.peserta_id: m for m in found.filter(peserta__in=shown).order_by()}
-    return Page([by_person[pk] for pk in shown], page.number, paginator)
+        if area:
+            people = people.filter(under(area, "desa__code", as_range=True))
+        return list(people.order_by("desa_id", "nama", "pk").values_list("pk", flat=True)[start:end])
+    # Few members among many people, or a page far down: those found sorted, their people only.
+    return list(found.order_by("peserta__desa_id", "peserta__nama", "peserta_id")
+                .values_list("peserta_id", flat=True)[start:end])
 
 
 def _count(rows: list[dict], status: str, protection: str) -> int | None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.roles import can
 from lindung.core.downloads import attachment
+from lindung.core.kept import kept
 from lindung.pipeline.readers import ReadError
 from lindung.programs import selectors as programs
 
@@ -24,7 +25,8 @@ def _page(request, programme, form=None, findings=None):
     if protection not in {s.value for s in selectors.PROTECTION}:
         protection = ""
     today = timezone.localdate()
-    rows = selectors.status_by_kecamatan(request.user, programme, today)
+    rows = kept("registration_counts", request.user, programme.pk, today,
+                compute=lambda: selectors.status_by_kecamatan(request.user, programme, today))
     return render(request, "enrolment/members.html", {
         "programme": programme, "rows": rows, "statuses": selectors.STATUSES, "kecamatan": kecamatan, "status": status,
         "protection": protection, "protection_states": [(s.value, selectors.PROTECTION_LABELS[s])

@@ -19,7 +19,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from lindung.accounts import scoping
 from lindung.accounts.scoping import within
+from lindung.core.paging import CountedPaginator
 from lindung.core.templatetags.lindung import bulan as month_words
+from lindung.enrolment.selectors import PER_PAGE, in_register_order
 from lindung.enrolment.models import Membership
 from lindung.notify.models import Message
 from lindung.payments.models import PaidMonth
@@ -139,7 +141,7 @@ def _filtered(found: QuerySet[Membership], desa: str | None, kecamatan: str | No
         found = found.filter(peserta__desa_id=desa)
     if kecamatan:
         found = found.filter(peserta__desa__parent_id=kecamatan)
-    return found.order_by("peserta__desa_id", "peserta__nama", "pk")
+    return found.order_by("peserta__desa_id", "peserta__nama", "peserta_id")  # enrolment.selectors.in_register_order
 
 
 def _members(found: QuerySet[Membership], programme, today: date) -> list[Member]:
@@ -227,16 +229,18 @@ def overview(user, programme, today: date | None = None) -> Overview:
 
 def members_page(user, programme, number: str | int | None, *, kecamatan: str = "", desa: str = "",
                  count: int | None = None, today: date | None = None) -> Page:
-    """Page ``number`` (50 members) of the list, kecamatan or village chosen; the figures are worked out for the
-    members shown only. ``count``, when the caller knows it, spares counting them again."""
+    """Page ``number`` (PER_PAGE members) of the list, kecamatan or village chosen, in the register's order; the
+    figures are worked out for the members shown only. ``count``, when the caller knows it, spares counting them
+    again."""
     found = _filtered(memberships(user, programme), desa or None, kecamatan or None)
-    paginator = Paginator(found.values_list("pk", flat=True), 50)
-    if count is not None:
-        paginator.count = count  # type: ignore[misc]  # known already: not counted twice
+    pks = found.values_list("pk", flat=True)
+    paginator = Paginator(pks, PER_PAGE) if count is None else CountedPaginator(pks, PER_PAGE, count)
     page = paginator.get_page(number)
-    ids = list(page.object_list)
-    shown = {m.membership_id: m for m in _members(found.filter(pk__in=ids), programme, today or timezone.localdate())}
-    return Page([shown[pk] for pk in ids], page.number, paginator)
+    start, end = (page.number - 1) * PER_PAGE, page.number * PER_PAGE
+    people = in_register_order(user, found, start, end, paginator.count, paginator.count, area=desa or kecamatan)
+    shown = {m.peserta_id: m for m in _members(found.filter(peserta__in=people), programme,
+                                                today or timezone.localdate())}
+    return Page([shown[pk] for pk in people], page.number, paginator)
 
 
 def cohort_of(user, programme) -> list[dict]:

@@ -22,6 +22,7 @@ from lindung.accounts.roles import can
 from lindung.accounts.scoping import area_code
 from lindung.core.downloads import attachment, on_record
 from lindung.core.forms import UploadField
+from lindung.core.kept import kept
 from lindung.core.xlsx import write_table
 from lindung.notify.services import sent_message
 from lindung.pipeline.readers import ReadError
@@ -37,7 +38,8 @@ class StatusForm(forms.Form):
 
 def _page(request, programme, form=None, findings=None):
     kecamatan, desa = request.GET.get("kecamatan", ""), request.GET.get("desa", "")
-    found = selectors.overview(request.user, programme)
+    found = kept("self_pay_overview", request.user, programme.pk, timezone.localdate(),
+                 compute=lambda: selectors.overview(request.user, programme))
     villages = [v for v in found.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
     # Counted already when the whole area or one whole kecamatan is listed.
     count = None if desa else sum(v.members for v in villages)
@@ -60,7 +62,9 @@ def members(request, code: str):
 @login_required
 def cohort(request, code: str):
     """The cohort chart, which the page loads after itself: it reads the paid months of every member."""
-    chart = selectors.cohort_chart(selectors.cohort_of(request.user, programs.programme_of(request.user, code)))
+    programme = programs.programme_of(request.user, code)
+    chart = selectors.cohort_chart(kept("self_pay_cohort", request.user, programme.pk, timezone.localdate(),
+                                        compute=lambda: selectors.cohort_of(request.user, programme)))
     return render(request, "selfpay/_cohort.html", {"chart": chart})
 
 
