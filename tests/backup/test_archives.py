@@ -60,12 +60,13 @@ def test_out_a_directory_or_a_file(site, tmp_path):
     assert not Path(site.data_dir / "backups").exists()  # OUT given: nothing in LINDUNG_BACKUP_DIR
 
 
-def test_the_kept_assessments_are_not_backed_up(site, tmp_path):
+def test_the_kept_assessments_and_figures_are_not_backed_up(site, tmp_path):
     """Worked out again from the database on the next view: 12 MB a programme at a million workers, for nothing."""
-    kept = site.data_dir / "assessments"
-    kept.mkdir()
-    (kept / "1-17.04-abc.parquet").write_bytes(b"kept")
+    for folder, name in (("assessments", "1-17.04-abc.parquet"), ("kept", "0123abcd.djcache")):
+        (site.data_dir / folder).mkdir(exist_ok=True)
+        (site.data_dir / folder / name).write_bytes(b"kept")
     check(site.lindung("backup", str(tmp_path / "salinan.tar.gz")))
     with tarfile.open(tmp_path / "salinan.tar.gz") as archive:
         names = archive.getnames()
-    assert not [n for n in names if "assessments" in n] and any(n.endswith("manifest.json") for n in names)
+    assert not [n for n in names if "assessments" in n or "kept" in n]
+    assert any(n.endswith("manifest.json") for n in names)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from lindung.audit.models import Event
 from lindung.audit.services import record_event
-from lindung.core.kept import kept_dir
+from lindung.core.kept import forget, kept_dir
 from lindung.life import services as life
 from tests.conftest import PASSWORD
 from tests.core.dashboard_world import DAY, build, on_day
@@ -77,4 +77,12 @@ def test_each_area_and_each_day_has_its_own_figures(client, world, users):
     assert (_figure(office, "fig-menunggak"), _figure(camat, "fig-menunggak")) == ("2", "1")
     # The next day is counted again: a state changes with the date.
     _, sql = _home(client, users["pimpinan"], DAY + timedelta(days=1))
+    assert _counted(sql)
+
+
+def test_a_new_start_of_the_server_counts_again(client, world, users):
+    """`lindung serve` forgets what was kept: a new version may count otherwise, and its migrations wrote no event."""
+    _home(client, users["pimpinan"])
+    forget()
+    _, sql = _home(client, users["pimpinan"])
     assert _counted(sql)

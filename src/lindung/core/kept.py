@@ -12,6 +12,7 @@ of backups)."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from collections.abc import Callable
 from typing import TypeVar
@@ -49,3 +50,9 @@ def kept(name: str, user, *parts, compute: Callable[[], T]) -> T:
 
 def kept_dir() -> Path:
     return Path(settings.CACHES["kept"]["LOCATION"])  # type: ignore[index]  # a dict of dicts (settings.py)
+
+
+def forget() -> None:
+    """Drops every kept figure, when the server starts: a new version may count otherwise or keep another shape, and
+    an upgrade's migrations change data without an event."""
+    shutil.rmtree(kept_dir(), ignore_errors=True)

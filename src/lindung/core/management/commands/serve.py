@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connections
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.core import kept
 from lindung.core.jobs import recover
 
 STOP_TIMEOUT = 15  # seconds: gunicorn's graceful timeout (10) and a margin
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         warning = public_url_warning(settings.LINDUNG_PUBLIC_URL, host, port, production=settings.PRODUCTION)
         if warning:
             self.stderr.write(self.style.WARNING(warning))
+        kept.forget()
         Supervisor(self, host, port, workers).run()
 
 
