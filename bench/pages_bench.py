@@ -77,7 +77,7 @@ def run(database_url: str | None, sizes: list[int], seed: int) -> list[tuple]:
             plain = {**settings.STORAGES, "staticfiles": {  # no collectstatic manifest in a fresh data directory
                 "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
             with override_settings(ALLOWED_HOSTS=["*"], STORAGES=plain):
-                Client().get("/masuk/")  # the first request of a process imports every app's views: not a page's time
+                Client().get("/akun/masuk/")  # the first request of a process imports every app's views: not a page's time
                 for username, path in PAGES:
                     client = Client()
                     client.force_login(User.objects.get(username=username))

@@ -131,13 +131,14 @@ def _list(request, form=None, status=200, scan=None, extra=None):
     held = (kept("villages_holding", request.user, today, compute=lambda: selectors.villages_holding(request.user, today))
             if records(request.user, S.AT_CAMAT) else None)
     if held is None:
-        overdue_count = selectors.overdue_count(request.user, today)
+        overdue_count, live = kept("card_counts", request.user, today, compute=lambda: (
+            selectors.overdue_count(request.user, today), selectors.card_list(request.user).count()))
     else:
-        overdue_count = sum(v["overdue"] for v in held)
-    if held is None or status_filter or q or desa:
+        overdue_count, live = sum(v["overdue"] for v in held), sum(v["live"] for v in held)
+    if status_filter or q or desa:
         count = selectors.card_list(request.user, status=status_filter, area=desa, q=q).count()
     else:
-        count = sum(v["live"] for v in held)
+        count = live
     cards = selectors.card_list(request.user, status=status_filter, area=desa, q=q, paged=True)
     page = CountedPaginator(cards, 100, count).get_page(request.GET.get("page"))
     page.object_list = selectors.with_protection_today(page.object_list, today)
