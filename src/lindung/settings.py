@@ -203,8 +203,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LINDUNG_BEHIND_PROXY = env_bool("LINDUNG_BEHIND_PROXY")
 # An API token works this many days unless its owner chooses fewer (at most a year), then it must be issued again.
 LINDUNG_TOKEN_DAYS = int(os.environ.get("LINDUNG_TOKEN_DAYS", "90"))
-# In the database, so every worker process counts the same rate limits (`lindung demo`/`serve` create the table).
 CACHES = {
+    # In the database, so every worker process counts the same rate limits (`lindung demo`/`serve` create the table).
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lindung_cache"},
     # core.kept: figures counted over every member, kept until the data change (files: no write lock on a page view).
     "kept": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "kept",

@@ -86,3 +86,14 @@ def test_a_new_start_of_the_server_counts_again(client, world, users):
     forget()
     _, sql = _home(client, users["pimpinan"])
     assert _counted(sql)
+
+
+def test_a_figure_that_cannot_be_kept_is_still_shown(client, world, users, settings):
+    """A kept folder the server may not write (made by another user, a full disk): the page counts and answers."""
+    blocker = kept_dir().parent / "not-a-folder"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    settings.CACHES = {**settings.CACHES, "kept": {**settings.CACHES["kept"], "LOCATION": blocker / "kept"}}
+    for _ in range(2):
+        page, sql = _home(client, users["pimpinan"])
+        assert _counted(sql) and _figure(page, "fig-aktif") == "2"

@@ -23,9 +23,9 @@ from lindung.audit import selectors as audit
 from lindung.audit.chain import Head
 from lindung.audit.models import Event
 from lindung.core.health import heartbeat_file
+from lindung.core.kept import kept_dir
 from lindung.pipeline import archive
 from lindung.pipeline.archive import Manifest
-from lindung.core.kept import kept_dir
 from lindung.programs.selectors import kept_assessments_dir
 from lindung.registry.models import Pekerjaan
 

@@ -12,9 +12,10 @@ of backups)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from lindung.audit.labels import READS
 from lindung.audit.models import Event
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 3 * 24 * 3600  # a figure of a day nobody asks for again goes in the end
 
@@ -40,11 +42,18 @@ def kept(name: str, user, *parts, compute: Callable[[], T]) -> T:
     change."""
     role = getattr(getattr(user, "role", None), "name", None)
     key = "kept:" + hashlib.sha256(repr((name, area_code(user), role, parts, last_change())).encode()).hexdigest()
-    store = caches["kept"]
-    value = store.get(key)
+    try:
+        store = caches["kept"]  # makes its folder
+        value = store.get(key)
+    except OSError as error:  # a folder made by another user, a file where it should be: counted, only slower
+        logger.warning("Kept figures unreadable: %s", error)
+        return compute()
     if value is None:
         value = compute()
-        store.set(key, value, KEEP_SECONDS)
+        try:
+            store.set(key, value, KEEP_SECONDS)
+        except OSError as error:  # a full disk, a folder made by another user: the page is right, only slower
+            logger.warning("Figure %s not kept: %s", name, error)
     return value
 
 

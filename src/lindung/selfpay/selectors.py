@@ -21,8 +21,8 @@ from lindung.accounts import scoping
 from lindung.accounts.scoping import within
 from lindung.core.paging import CountedPaginator
 from lindung.core.templatetags.lindung import bulan as month_words
-from lindung.enrolment.selectors import PER_PAGE, in_register_order
 from lindung.enrolment.models import Membership
+from lindung.enrolment.selectors import PER_PAGE, in_register_order
 from lindung.notify.models import Message
 from lindung.payments.models import PaidMonth
 from lindung.payments.protection import states_on
