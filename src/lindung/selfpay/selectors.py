@@ -237,6 +237,7 @@ def members_page(user, programme, number: str | int | None, *, kecamatan: str = 
     paginator = Paginator(pks, PER_PAGE) if count is None else CountedPaginator(pks, PER_PAGE, count)
     page = paginator.get_page(number)
     start, end = (page.number - 1) * PER_PAGE, page.number * PER_PAGE
+    # Every member of the list is one of ``found``: the register's order is walked unless the page is far down.
     people = in_register_order(user, found, start, end, paginator.count, paginator.count, area=desa or kecamatan)
     shown = {m.peserta_id: m for m in _members(found.filter(peserta__in=people), programme,
                                                 today or timezone.localdate())}

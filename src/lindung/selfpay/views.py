@@ -38,8 +38,9 @@ class StatusForm(forms.Form):
 
 def _page(request, programme, form=None, findings=None):
     kecamatan, desa = request.GET.get("kecamatan", ""), request.GET.get("desa", "")
-    found = kept("self_pay_overview", request.user, programme.pk, timezone.localdate(),
-                 compute=lambda: selectors.overview(request.user, programme))
+    today = timezone.localdate()  # one day for the key and the count (a view at midnight)
+    found = kept("self_pay_overview", request.user, programme.pk, today,
+                 compute=lambda: selectors.overview(request.user, programme, today))
     villages = [v for v in found.villages if not kecamatan or v.code.startswith(kecamatan + ".")]
     # Counted already when the whole area or one whole kecamatan is listed.
     count = None if desa else sum(v.members for v in villages)
@@ -48,7 +49,7 @@ def _page(request, programme, form=None, findings=None):
         "kecamatans": sorted({(v.code[:8], v.kecamatan) for v in found.villages}),
         "kecamatan": kecamatan, "desa": desa,
         "page": selectors.members_page(request.user, programme, request.GET.get("page"), kecamatan=kecamatan,
-                                       desa=desa, count=count),
+                                       desa=desa, count=count, today=today),
         "outbox": selectors.outbox_counts(request.user, programme),
         "can_hand_over": can(request.user, "plans"), "form": form or StatusForm(), "findings": findings,
     })
