@@ -105,7 +105,11 @@ class Site:
 
     def drop(self) -> None:
         if POSTGRES:
-            _admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            # Not WITH (FORCE): it refuses when an autovacuum worker is in the database, as after a restore. Our
+            # own left-over sessions are ended here; plain DROP DATABASE stops autovacuum itself.
+            _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{self.database}' "
+                   "AND usename = current_user AND pid <> pg_backend_pid()")
+            _admin(f'DROP DATABASE IF EXISTS "{self.database}"')
 
     @property
     def url(self) -> str:

@@ -22,7 +22,9 @@ from tests.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_camat_hands_ten_cards_to_a_village_in_three_screens(open_as, live_server, users):
+def cards_at_the_camat(users) -> list[tuple[int, str]]:
+    """Twelve and more of Bandar Bintuhan's cards, and one of another village, held by the camat of Kaur Selatan:
+    Bandar Bintuhan's (pk, name) by name."""
     for i in range(12):
         make_peserta(BANDAR_BINTUHAN, f"Warga Bintuhan {chr(65 + i)}", serial=60 + i)
     make_peserta(OTHER_VILLAGE_KAUR_SELATAN, "Warga Sekunyit", serial=80)
@@ -34,6 +36,27 @@ def test_the_camat_hands_ten_cards_to_a_village_in_three_screens(open_as, live_s
     village = list(Card.objects.filter(membership__peserta__desa_id=BANDAR_BINTUHAN)
                    .order_by("membership__peserta__nama").values_list("pk", "membership__peserta__nama"))
     assert len(village) >= 12
+    return village
+
+
+def test_select_all_ticked_before_the_script_arrives_is_kept(open_as, live_server, users):
+    """On a slow line the camat may tick "select all" before pick.js has come: it once unticked it again."""
+    village = cards_at_the_camat(users)
+    camat = open_as("camat", **PHONE)
+    held = []
+    camat.route("**/pick.js", lambda route: held.append(route))
+    camat.goto(f"{live_server.url}/kartu/ke-desa/{BANDAR_BINTUHAN}/", wait_until="commit")
+    camat.get_by_test_id("select-all").check()
+    assert len(held) == 1  # the script was still on its way when he ticked
+    held[0].continue_()
+
+    expect(camat.get_by_test_id("selected-count")).to_have_text(str(len(village)))
+    expect(camat.get_by_test_id("select-all")).to_be_checked()
+    expect(camat.get_by_test_id("cards").get_by_role("checkbox", checked=False)).to_have_count(0)
+
+
+def test_the_camat_hands_ten_cards_to_a_village_in_three_screens(open_as, live_server, users):
+    village = cards_at_the_camat(users)
 
     camat = open_as("camat", **PHONE)
     screens = []

@@ -13,5 +13,7 @@
   }
   all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); count(); });
   form.addEventListener("change", function (e) { if (e.target.name === "card") count(); });
+  // On a slow line "select all" may be ticked before this script arrives: honour it rather than untick it.
+  if (all.checked) boxes.forEach(function (b) { b.checked = true; });
   count();
 })();
