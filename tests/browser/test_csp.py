@@ -44,3 +44,23 @@ def test_a_declined_confirmation_changes_nothing_and_an_accepted_one_goes_on(bro
         advance.click()
     assert Programme.objects.get(pk=funded.pk).status != funded.status
     context.close()
+
+
+def test_no_irreversible_button_shows_before_the_script_that_asks(open_as, live_server, funded):
+    """On a slow line a page once showed its buttons before page.js had come, and a click went through unasked."""
+    page = open_as("admin")
+    held = []
+    page.route("**/page.js", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/program/{funded.code}/", wait_until="commit")
+    while not held:
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(300)  # the rest of the page has long arrived
+    assert page.locator("form[data-confirm]").count() == 0
+    held[0].continue_()
+    page.unroute("**/page.js")
+
+    asked = []
+    page.once("dialog", lambda dialog: asked.append(dialog.message))  # open_as accepts it
+    with page.expect_navigation():
+        page.locator("form[data-confirm] button[type=submit]").first.click()
+    assert asked and "tidak dapat dibatalkan" in asked[0]
