@@ -59,3 +59,23 @@ def test_the_regent_follows_each_figure_to_its_list_on_his_phone(open_as, users)
         page.goto(home)
         page.get_by_test_id("budget-kaur-2026").click()
         expect(page.locator("main")).to_contain_text("Rp84.000")
+
+
+def test_the_camat_reads_a_workers_protection_today_on_his_phone_without_scrolling_sideways(open_as, users):
+    """The person page's programme table had its last columns, protection today and KPJ, cut off at the right."""
+    world = build(users)
+    ahmad = world["people"]["Ahmad Lunas"]
+    with on_day():
+        page = open_as("camat", **PHONE)
+        page.goto(page.url.split("/akun/")[0].rstrip("/") + f"/peserta/{ahmad.pk}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Ahmad Lunas")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        today = page.get_by_test_id("memberships").get_by_test_id("protection")
+        expect(today).to_have_count(2)
+        expect(today.first).to_have_text("Aktif")  # his 2026 membership, the newest first
+        for i in range(2):
+            box = today.nth(i).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box  # on the screen, not beyond its edge
+        labels = page.get_by_test_id("memberships").locator("td").evaluate_all(
+            "cells => cells.map(td => getComputedStyle(td, '::before').content)")
+        assert '"Perlindungan hari ini"' in labels and '"KPJ"' in labels  # each value shown beside its label
