@@ -52,8 +52,11 @@ def test_no_irreversible_button_shows_before_the_script_that_asks(open_as, live_
     held = []
     page.route("**/page.js", lambda route: held.append(route))
     page.goto(f"{live_server.url}/program/{funded.code}/", wait_until="commit")
-    while not held:
+    for _ in range(200):  # at most 10 s for the browser to ask for it
+        if held:
+            break
         page.wait_for_timeout(50)
+    assert held
     page.wait_for_timeout(300)  # the rest of the page has long arrived
     assert page.locator("form[data-confirm]").count() == 0
     held[0].continue_()

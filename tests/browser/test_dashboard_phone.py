@@ -61,13 +61,14 @@ def test_the_regent_follows_each_figure_to_its_list_on_his_phone(open_as, users)
         expect(page.locator("main")).to_contain_text("Rp84.000")
 
 
-def test_the_camat_reads_a_workers_protection_today_on_his_phone_without_scrolling_sideways(open_as, users):
+def test_the_camat_reads_a_workers_protection_today_on_his_phone_without_scrolling_sideways(open_as, live_server,
+                                                                                            users):
     """The person page's programme table had its last columns, protection today and KPJ, cut off at the right."""
     world = build(users)
     ahmad = world["people"]["Ahmad Lunas"]
     with on_day():
         page = open_as("camat", **PHONE)
-        page.goto(page.url.split("/akun/")[0].rstrip("/") + f"/peserta/{ahmad.pk}/")
+        page.goto(f"{live_server.url}/peserta/{ahmad.pk}/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Ahmad Lunas")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         today = page.get_by_test_id("memberships").get_by_test_id("protection")

@@ -11,9 +11,10 @@
     all.indeterminate = n > 0 && n < boxes.length;
     next.disabled = n === 0;
   }
-  all.addEventListener("change", function () { boxes.forEach(function (b) { b.checked = all.checked; }); count(); });
+  function followAll() { boxes.forEach(function (b) { b.checked = all.checked; }); }
+  all.addEventListener("change", function () { followAll(); count(); });
   form.addEventListener("change", function (e) { if (e.target.name === "card") count(); });
   // On a slow line "select all" may be ticked before this script arrives: honour it rather than untick it.
-  if (all.checked) boxes.forEach(function (b) { b.checked = true; });
+  if (all.checked) followAll();
   count();
 })();
