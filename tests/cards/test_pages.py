@@ -3,6 +3,7 @@ from the PDF, the pages and the CLI."""
 
 import io
 import json
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -17,8 +18,8 @@ from lindung.cards.models import Card, Handover
 from lindung.enrolment.models import Membership
 from lindung.registry.models import Peserta
 from lindung.rules import cards as rules
-from tests.cards.conftest import PARTIES, move, to_camat
-from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN
+from tests.cards.conftest import PARTIES, move, registered, to_camat
+from tests.conftest import BANDAR_BINTUHAN, KAUR_SELATAN, make_peserta, plan_programme
 from tests.factories import pdf_text
 
 S = Card.Status
@@ -77,6 +78,23 @@ def test_the_league_table_has_counts_per_kecamatan_and_the_time_to_deliver(users
     assert table[KINAL].held == table[KINAL].overdue == chain["kinal"].cards and table[KINAL].oldest_days == 12
     assert list(table)[0] == KINAL  # the slowest first
     assert [r.kecamatan for r in selectors.league_table(users["camat"], timezone.localdate())] == [KAUR_SELATAN]
+
+
+def test_minutes_over_two_pages_give_the_total_once_under_the_last_card(users, tmp_path):
+    """The total was repeated at the foot of every page: under card 23 page 1 said "Jumlah: 44 kartu"."""
+    for i in range(30):
+        make_peserta(BANDAR_BINTUHAN, f"Warga Panjang {i:02d}", serial=100 + i)
+    programme = plan_programme(users, people=40)
+    registered(programme)
+    cards = list(services.print_cards(users["operator"], programme, KAUR_SELATAN).card_set.all())
+    handover = move(users["operator"], cards, S.AT_DINAS)
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(minutes_pdf(handover))
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"], capture_output=True, text=True,
+                            check=True).stdout for n in (1, 2)]
+    total = f"Jumlah: {len(cards)} kartu"
+    assert len(cards) > 30 and "hal. 2 / 2" in pages[1]
+    assert total not in pages[0] and total in pages[1]
 
 
 def test_a_hand_over_is_seen_only_by_who_sees_all_its_cards(users, chain):
